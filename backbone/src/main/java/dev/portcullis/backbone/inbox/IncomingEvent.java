@@ -1,0 +1,44 @@
+package dev.portcullis.backbone.inbox;
+
+import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventPayload;
+import dev.portcullis.events.EventType;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/** A CloudEvent read from Kafka in binary mode: the {@code ce_*} headers and the JSON data. */
+public record IncomingEvent(String id, String ceType, String source, String key, String data) {
+
+    /** Reads the envelope; a record without {@code ce_id} or {@code ce_type} is poison. */
+    public static IncomingEvent of(ConsumerRecord<String, String> record) {
+        String id = header(record, "ce_id");
+        String type = header(record, "ce_type");
+        if (id == null || id.isBlank() || type == null || type.isBlank()) {
+            throw new PoisonMessageException("not a CloudEvent: ce_id and ce_type headers are required");
+        }
+        if (record.value() == null) {
+            throw new PoisonMessageException("event " + id + " has no data");
+        }
+        return new IncomingEvent(id, type, header(record, "ce_source"), record.key(), record.value());
+    }
+
+    /** The catalogue entry of this event, if this service's version of the contract knows it. */
+    public Optional<EventType> type() {
+        return EventType.ofCeType(ceType);
+    }
+
+    public <T extends EventPayload> T as(Class<T> payloadType) {
+        try {
+            return EventJson.read(data, payloadType);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonMessageException("event " + id + ": " + e.getMessage());
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

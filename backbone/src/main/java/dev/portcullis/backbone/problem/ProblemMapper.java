@@ -1,0 +1,154 @@
+package dev.portcullis.backbone.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.portcullis.backbone.problem.Problem.FieldError;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where errors become RFC 9457 problem documents, for every service. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper(priority = 1)
+    public Response validation(ConstraintViolationException e, UriInfo uri) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldOf(v), v.getMessage()))
+                .sorted((a, b) -> a.field().compareTo(b.field()))
+                .toList();
+        String fields = errors.stream().map(FieldError::field).distinct().collect(Collectors.joining(", "));
+        return problem(400, "Invalid request", "invalid: " + fields, uri, errors);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unreadableField(MismatchedInputException e, UriInfo uri) {
+        String field = pathOf(e);
+        String message;
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            message = "must be one of " + Arrays.toString(f.getTargetType().getEnumConstants());
+        } else if (e instanceof UnrecognizedPropertyException) {
+            message = "is not a known field";
+        } else if (e instanceof InvalidFormatException f) {
+            message = "cannot be read as " + f.getTargetType().getSimpleName();
+        } else {
+            message = "has the wrong type or shape";
+        }
+        return problem(400, "Invalid request", field + " " + message, uri, List.of(new FieldError(field, message)));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            String field = pathOf(m);
+            return problem(400, "Invalid request", field + ": " + e.getOriginalMessage(), uri, List.of(new FieldError(field, e.getOriginalMessage())));
+        }
+        return problem(400, "Malformed JSON", e.getOriginalMessage(), uri, List.of(new FieldError("body", "is not valid JSON")));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response badRequest(BadRequestProblem e, UriInfo uri) {
+        return problem(400, "Invalid request", e.field() + " " + e.getMessage(), uri, List.of(new FieldError(e.field(), e.getMessage())));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response notFound(NotFoundProblem e, UriInfo uri) {
+        return problem(404, "Not found", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response conflict(ConflictProblem e, UriInfo uri) {
+        return problem(409, "Conflict", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper(priority = 1, value = {UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return problem(401, "Unauthorized", "a valid bearer token is required", uri, null);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return problem(403, "Forbidden", "the caller's roles do not allow this", uri, null);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        return problem(status, Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
+                e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper(priority = 10)
+    public Response unexpected(Exception e, UriInfo uri) {
+        LOG.errorf(e, "unexpected error on %s", uri.getPath());
+        return problem(500, "Internal error", "the request failed; see the service log", uri, null);
+    }
+
+    private static Response problem(int status, String title, String detail, UriInfo uri, List<FieldError> errors) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath(), errors))
+                .build();
+    }
+
+    /** {@code create.request.sponsors[0]} becomes {@code sponsors[0]}: the method and parameter mean nothing to a caller. */
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        List<Path.Node> nodes = StreamSupport.stream(violation.getPropertyPath().spliterator(), false).toList();
+        StringBuilder field = new StringBuilder();
+        for (Path.Node node : nodes) {
+            if (node.getKind() == jakarta.validation.ElementKind.METHOD || node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+                continue;
+            }
+            if (node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
+                // the element itself: its index was already written on the container node
+            } else {
+                if (field.length() > 0) {
+                    field.append('.');
+                }
+                field.append(node.getName());
+            }
+            if (node.getIndex() != null) {
+                field.append('[').append(node.getIndex()).append(']');
+            }
+        }
+        if (field.length() == 0) {
+            // a constraint on a query parameter: the parameter's name
+            return nodes.isEmpty() ? "body" : nodes.get(nodes.size() - 1).getName();
+        }
+        return field.toString();
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder field = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (field.length() > 0) {
+                    field.append('.');
+                }
+                field.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                field.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return field.length() == 0 ? "body" : field.toString();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.portcullis.backbone.rest;
+
+/** Input that passed the bean constraints but is still wrong (a reference to nothing, a bad cursor). */
+public class BadRequestProblem extends RuntimeException {
+
+    private final String field;
+
+    public BadRequestProblem(String field, String message) {
+        super(message);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+}

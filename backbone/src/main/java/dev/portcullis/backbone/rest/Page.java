@@ -1,0 +1,53 @@
+package dev.portcullis.backbone.rest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** One page of a list: {@code {"items": [...], "nextCursor": "..."|null}}. */
+public record Page<T>(List<T> items, String nextCursor) {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    /**
+     * Builds a page from rows fetched in id order with {@code limit + 1} rows asked for: the extra
+     * row only says that another page exists.
+     */
+    public static <E, T> Page<T> of(List<E> rowsPlusOne, int limit, Function<E, UUID> id, Function<E, T> map) {
+        boolean more = rowsPlusOne.size() > limit;
+        List<E> rows = more ? rowsPlusOne.subList(0, limit) : rowsPlusOne;
+        String next = more ? encode(id.apply(rows.get(rows.size() - 1))) : null;
+        return new Page<>(rows.stream().map(map).toList(), next);
+    }
+
+    /** The opaque cursor; the id after which the next page starts. */
+    public static String encode(UUID after) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(after.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a cursor from {@code ?cursor=}; a tampered one is a 400 naming the parameter. */
+    public static UUID decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem("cursor", "not a cursor returned by this API");
+        }
+    }
+
+    /** Checks {@code ?limit=}: 1 to 500, 50 when absent. */
+    public static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new BadRequestProblem("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        return limit;
+    }
+}

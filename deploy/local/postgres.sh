@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The project's one way to get PostgreSQL: used by up.sh, .ci/run and the tests' PostgresResource.
+#   postgres.sh start               install if missing, start the local cluster, ensure role portcullis
+#   postgres.sh create-db NAME      create database NAME owned by portcullis (no-op if it exists)
+#   postgres.sh recreate-db NAME    drop NAME if present, then create it empty
+#   postgres.sh drop-db NAME
+# Needs root (it starts the cluster and runs psql as the postgres user).
+set -euo pipefail
+
+ROLE=portcullis
+PASSWORD=${PORTCULLIS_DB_PASSWORD:-portcullis}
+
+psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+cluster_version() { ls /etc/postgresql 2>/dev/null | sort -V | tail -1; }
+
+start() {
+  if [ -z "$(cluster_version)" ]; then
+    echo "postgres.sh: installing PostgreSQL from Debian's packages" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  fi
+  local v; v=$(cluster_version)
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    pg_ctlcluster "$v" main start || true
+  fi
+  for _ in $(seq 1 60); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 0.5
+  done
+  pg_isready -q -h 127.0.0.1 -p 5432 || { echo "postgres.sh: PostgreSQL $v did not become ready" >&2; exit 1; }
+  psql_admin <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') THEN
+    CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
+  END IF;
+END \$\$;
+SQL
+}
+
+check_name() { [[ "$1" =~ ^[a-z][a-z0-9_]{0,62}$ ]] || { echo "postgres.sh: bad database name '$1'" >&2; exit 2; }; }
+
+create_db() {
+  check_name "$1"
+  psql_admin <<SQL
+SELECT format('CREATE DATABASE %I OWNER $ROLE', '$1') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$1') \gexec
+SQL
+}
+
+drop_db() {
+  check_name "$1"
+  psql_admin -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
+}
+
+case "${1:-}" in
+  start) start ;;
+  create-db) create_db "$2" ;;
+  recreate-db) drop_db "$2"; create_db "$2" ;;
+  drop-db) drop_db "$2" ;;
+  *) echo "usage: $0 start | create-db NAME | recreate-db NAME | drop-db NAME" >&2; exit 2 ;;
+esac

@@ -1,0 +1,92 @@
+package dev.portcullis.events;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every event of the platform: its CloudEvents {@code type}, its topic, and — for those the platform
+ * already emits or reads — its payload record and JSON Schema. Event types still without a payload
+ * are named here so the catalogue matches ARCHITECTURE.md; their records come with the capability
+ * that emits them.
+ */
+public enum EventType {
+    PARTNER_ACCOUNT_DISABLED("signal", "partner-account-disabled", Topic.PARTNER_SIGNALS, PartnerAccountDisabled.class),
+    PARTNER_ACCOUNT_ENABLED("signal", "partner-account-enabled", Topic.PARTNER_SIGNALS, null),
+    PARTNER_ACCOUNT_PURGED("signal", "partner-account-purged", Topic.PARTNER_SIGNALS, null),
+    PARTNER_CREDENTIAL_COMPROMISED("signal", "partner-credential-compromised", Topic.PARTNER_SIGNALS, null),
+
+    GUEST_INVITED("guest", "guest-invited", Topic.INVENTORY_GUESTS, GuestInvited.class),
+    GUEST_UPDATED("guest", "guest-updated", Topic.INVENTORY_GUESTS, null),
+    GUEST_SIGNED_IN("guest", "guest-signed-in", Topic.INVENTORY_GUESTS, null),
+    GUEST_BLOCKED("guest", "guest-blocked", Topic.INVENTORY_GUESTS, GuestBlocked.class),
+    GUEST_UNBLOCKED("guest", "guest-unblocked", Topic.INVENTORY_GUESTS, null),
+    GUEST_REMOVED("guest", "guest-removed", Topic.INVENTORY_GUESTS, null),
+
+    ACCESS_GRANTED("guest", "access-granted", Topic.INVENTORY_ACCESS, AccessGranted.class),
+    ACCESS_REVOKED("guest", "access-revoked", Topic.INVENTORY_ACCESS, AccessRevoked.class),
+
+    RESOURCE_UPSERTED("resource", "resource-upserted", Topic.INVENTORY_RESOURCES, ResourceUpserted.class),
+    RESOURCE_REMOVED("resource", "resource-removed", Topic.INVENTORY_RESOURCES, null),
+
+    CAMPAIGN_STARTED("review", "campaign-started", Topic.REVIEW_CAMPAIGNS, null),
+    REVIEWER_ASSIGNED("review", "reviewer-assigned", Topic.REVIEW_CAMPAIGNS, null),
+    REVIEW_REMINDER_DUE("review", "review-reminder-due", Topic.REVIEW_CAMPAIGNS, null),
+    CAMPAIGN_COMPLETED("review", "campaign-completed", Topic.REVIEW_CAMPAIGNS, null),
+    REVIEW_DECISION_RECORDED("review", "review-decision-recorded", Topic.REVIEW_DECISIONS, null),
+
+    ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, null),
+
+    POLICY_VIOLATION_DETECTED("policy", "policy-violation-detected", Topic.POLICY_VIOLATIONS, null),
+    POLICY_VIOLATION_RESOLVED("policy", "policy-violation-resolved", Topic.POLICY_VIOLATIONS, null),
+
+    NOTIFICATION_DELIVERED("notification", "notification-delivered", Topic.NOTIFICATION_DELIVERIES, NotificationDelivered.class),
+    NOTIFICATION_FAILED("notification", "notification-failed", Topic.NOTIFICATION_DELIVERIES, null);
+
+    private final String ceType;
+    private final String eventName;
+    private final Topic topic;
+    private final Class<? extends EventPayload> payloadType;
+
+    EventType(String area, String eventName, Topic topic, Class<? extends EventPayload> payloadType) {
+        this.ceType = "dev.portcullis." + area + "." + eventName + ".v1";
+        this.eventName = eventName;
+        this.topic = topic;
+        this.payloadType = payloadType;
+    }
+
+    /** The CloudEvents {@code type}, e.g. {@code dev.portcullis.guest.access-revoked.v1}. */
+    public String ceType() {
+        return ceType;
+    }
+
+    /** The name ARCHITECTURE.md uses, e.g. {@code access-revoked}. */
+    public String eventName() {
+        return eventName;
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    public Optional<Class<? extends EventPayload>> payloadType() {
+        return Optional.ofNullable(payloadType);
+    }
+
+    /** Classpath location of the JSON Schema of the payload. */
+    public String schemaResource() {
+        return "/schemas/" + eventName + ".v1.json";
+    }
+
+    public static Optional<EventType> ofCeType(String ceType) {
+        return Arrays.stream(values()).filter(t -> t.ceType.equals(ceType)).findFirst();
+    }
+
+    public static List<EventType> withPayload() {
+        return Arrays.stream(values()).filter(t -> t.payloadType != null).toList();
+    }
+
+    public static List<EventType> of(Topic topic) {
+        return Arrays.stream(values()).filter(t -> t.topic == topic).toList();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.portcullis.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The producer side of the contract: every payload record writes JSON its schema accepts, and reads back equal. */
+class EventContractTest {
+
+    private static final String GUEST = UUID.randomUUID().toString();
+    private static final String GRANT = UUID.randomUUID().toString();
+    private static final String RESOURCE = UUID.randomUUID().toString();
+    private static final Instant NOW = Instant.parse("2026-11-24T13:00:00Z");
+
+    /** One realistic sample per payload record; a new record without a sample fails {@link #everyPayloadHasASample()}. */
+    static final Map<EventType, EventPayload> SAMPLES = Map.of(
+            EventType.PARTNER_ACCOUNT_DISABLED, new PartnerAccountDisabled("contoso-tenant", "sub-42", "ann@contoso.com", NOW, "bulk-account", "partner:contoso"),
+            EventType.GUEST_INVITED, new GuestInvited(GUEST, "ann@contoso.com", "Ann", UUID.randomUUID().toString(), "contoso-tenant", "sub-42",
+                    List.of("sponsor@example.com"), NOW, "admin", "project Falcon"),
+            EventType.GUEST_BLOCKED, new GuestBlocked(GUEST, "ann@contoso.com", "Ann", List.of("sponsor@example.com"), "PARTNER_ACCOUNT_DISABLED",
+                    UUID.randomUUID().toString(), List.of(new GuestBlocked.RevokedGrant(GRANT, RESOURCE, "CRM", "reader", List.of("owner@example.com"))),
+                    NOW, "partner:contoso"),
+            EventType.ACCESS_GRANTED, new AccessGranted(GRANT, GUEST, RESOURCE, "reader", NOW, NOW.plusSeconds(86_400), "admin", "project Falcon"),
+            EventType.ACCESS_REVOKED, new AccessRevoked(GRANT, GUEST, RESOURCE, "CRM", List.of("owner@example.com"), "reader",
+                    RevocationReason.PARTNER_ACCOUNT_DISABLED, UUID.randomUUID().toString(), NOW, "partner:contoso"),
+            EventType.RESOURCE_UPSERTED, new ResourceUpserted(RESOURCE, "CRM", "APPLICATION", "CONFIDENTIAL", null, List.of("owner@example.com"), "admin", null),
+            EventType.NOTIFICATION_DELIVERED, new NotificationDelivered(UUID.randomUUID().toString(), "owner@example.com", "ACCESS_REVOKED",
+                    "Access of Ann revoked", UUID.randomUUID().toString(), NOW));
+
+    static List<EventType> typesWithPayload() {
+        return EventType.withPayload();
+    }
+
+    @ParameterizedTest
+    @MethodSource("typesWithPayload")
+    void payloadValidatesAgainstItsSchemaAndRoundTrips(EventType type) throws Exception {
+        EventPayload sample = SAMPLES.get(type);
+        String json = EventJson.write(sample);
+
+        assertEquals(Set.of(), validate(type, EventJson.mapper().readTree(json)), "schema errors for " + type);
+        assertEquals(sample, EventJson.read(json, type.payloadType().orElseThrow()));
+        assertEquals(type, sample.eventType());
+    }
+
+    @ParameterizedTest
+    @MethodSource("typesWithPayload")
+    void schemaRefusesAPayloadWithoutItsRequiredFields(EventType type) throws Exception {
+        ObjectNode json = (ObjectNode) EventJson.mapper().readTree(EventJson.write(SAMPLES.get(type)));
+        JsonNode schema = EventJson.mapper().readTree(EventContractTest.class.getResourceAsStream(type.schemaResource()));
+        String required = schema.get("required").get(0).asText();
+        json.remove(required);
+
+        assertFalse(validate(type, json).isEmpty(), type + " accepted a payload without " + required);
+    }
+
+    @Test
+    void everyPayloadHasASample() {
+        assertEquals(Set.copyOf(EventType.withPayload()), SAMPLES.keySet());
+    }
+
+    @Test
+    void ceTypesAreReverseDnsVersionedAndUnique() {
+        Set<String> types = Arrays.stream(EventType.values()).map(EventType::ceType).collect(Collectors.toSet());
+        assertEquals(EventType.values().length, types.size());
+        assertTrue(types.stream().allMatch(t -> t.matches("dev\\.portcullis\\.[a-z]+\\.[a-z-]+\\.v1")), types.toString());
+        assertEquals("dev.portcullis.guest.access-revoked.v1", EventType.ACCESS_REVOKED.ceType());
+    }
+
+    @Test
+    void channelConstantsMatchTheCatalogue() throws Exception {
+        for (var field : Topic.Channels.class.getFields()) {
+            assertEquals(Topic.valueOf(field.getName()).channel(), field.get(null), field.getName());
+        }
+        assertEquals("inventory.access.dlq", Topic.INVENTORY_ACCESS.deadLetterTopicName());
+    }
+
+    private static Set<ValidationMessage> validate(EventType type, JsonNode json) throws Exception {
+        try (InputStream in = EventContractTest.class.getResourceAsStream(type.schemaResource())) {
+            assertNotNull(in, "no schema at " + type.schemaResource());
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+            return schema.validate(json);
+        }
+    }
+}
