@@ -2,8 +2,10 @@ package dev.portcullis.backbone.inbox;
 
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
+import dev.portcullis.events.EventSchemas;
 import dev.portcullis.events.EventType;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -29,7 +31,13 @@ public record IncomingEvent(String id, String ceType, String source, String key,
         return EventType.ofCeType(ceType);
     }
 
+    /** The payload, once it has passed its JSON Schema: a payload that breaks the contract is poison. */
     public <T extends EventPayload> T as(Class<T> payloadType) {
+        EventType type = type().orElseThrow(() -> new PoisonMessageException("event " + id + ": unknown type " + ceType));
+        List<String> violations = EventSchemas.violations(type, data);
+        if (!violations.isEmpty()) {
+            throw new PoisonMessageException("event " + id + " breaks the " + type.eventName() + " schema: " + violations);
+        }
         try {
             return EventJson.read(data, payloadType);
         } catch (IllegalArgumentException e) {

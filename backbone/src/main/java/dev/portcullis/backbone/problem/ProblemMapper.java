@@ -92,6 +92,13 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = 1)
     public Response web(WebApplicationException e, UriInfo uri) {
+        // the JSON reader wraps what Jackson said into a plain 400
+        if (e.getCause() instanceof MismatchedInputException m) {
+            return unreadableField(m, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return malformedJson(j, uri);
+        }
         int status = e.getResponse().getStatus();
         return problem(status, Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
                 e.getMessage(), uri, null);

@@ -1,0 +1,64 @@
+package dev.portcullis.backbone.rest;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * A list endpoint's query: optional filters joined with {@code and}, keyset-paged by the entity's
+ * UUID {@code id}, so pages stay stable while rows are added.
+ */
+public final class ListQuery<E> {
+
+    private final Class<E> entity;
+    private final String alias;
+    private final List<String> joins = new ArrayList<>();
+    private final List<String> where = new ArrayList<>();
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
+
+    private ListQuery(Class<E> entity) {
+        this.entity = entity;
+        this.alias = "e";
+    }
+
+    public static <E> ListQuery<E> of(Class<E> entity) {
+        return new ListQuery<>(entity);
+    }
+
+    /** Adds {@code clause} (on alias {@code e}) when {@code value} is present. */
+    public ListQuery<E> filter(String clause, String name, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            where.add(clause);
+            parameters.put(name, value);
+        }
+        return this;
+    }
+
+    /** Adds a join (e.g. {@code join e.sponsors s}) together with its filter, when {@code value} is present. */
+    public ListQuery<E> joinFilter(String join, String clause, String name, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            joins.add(join);
+            filter(clause, name, value);
+        }
+        return this;
+    }
+
+    public <T> Page<T> page(EntityManager em, Integer limit, String cursor, Function<E, UUID> id, Function<E, T> view) {
+        int size = Page.limit(limit);
+        filter("e.id > :after", "after", Page.decode(cursor));
+        StringBuilder jpql = new StringBuilder("select distinct e from ").append(entity.getSimpleName()).append(' ').append(alias);
+        joins.forEach(j -> jpql.append(' ').append(j));
+        if (!where.isEmpty()) {
+            jpql.append(" where ").append(String.join(" and ", where));
+        }
+        jpql.append(" order by e.id");
+        TypedQuery<E> query = em.createQuery(jpql.toString(), entity).setMaxResults(size + 1);
+        parameters.forEach(query::setParameter);
+        return Page.of(query.getResultList(), size, id, view);
+    }
+}

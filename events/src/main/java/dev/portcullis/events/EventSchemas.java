@@ -1,0 +1,54 @@
+package dev.portcullis.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The JSON Schemas of the payloads, checked on both sides of the contract: by the producers' tests
+ * and by every consumer before it applies an event.
+ */
+public final class EventSchemas {
+
+    private static final Map<EventType, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
+    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+
+    private EventSchemas() {
+    }
+
+    /** The schema violations of {@code json}, as readable lines; empty when it conforms. */
+    public static List<String> violations(EventType type, JsonNode json) {
+        return SCHEMAS.computeIfAbsent(type, EventSchemas::load).validate(json).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
+    }
+
+    public static List<String> violations(EventType type, String json) {
+        try {
+            return violations(type, EventJson.mapper().readTree(json));
+        } catch (IOException e) {
+            return List.of("not JSON: " + e.getMessage());
+        }
+    }
+
+    private static JsonSchema load(EventType type) {
+        try (InputStream in = EventSchemas.class.getResourceAsStream(type.schemaResource())) {
+            if (in == null) {
+                throw new IllegalStateException("no schema for " + type + " at " + type.schemaResource());
+            }
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, CONFIG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.portcullis.inventory.domain;
+
+public enum GrantState {
+    ACTIVE, REVOKED
+}

@@ -1,0 +1,99 @@
+package dev.portcullis.inventory.domain;
+
+import dev.portcullis.backbone.rest.ConflictProblem;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** A partner's person let in: identified by their home tenant and subject, vouched for by sponsors. */
+@Entity
+@Table(name = "guest")
+public class Guest extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String email;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    @Column(name = "home_tenant_id", nullable = false)
+    public String homeTenantId;
+
+    @Column(name = "home_subject")
+    public String homeSubject;
+
+    @Column(name = "partner_id", nullable = false)
+    public UUID partnerId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public GuestState state;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "guest_sponsor", joinColumns = @JoinColumn(name = "guest_id"))
+    @Column(name = "email")
+    public Set<String> sponsors = new LinkedHashSet<>();
+
+    @Column(name = "invited_by", nullable = false)
+    public String invitedBy;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "blocked_at")
+    public Instant blockedAt;
+
+    @Column(name = "blocked_reason")
+    public String blockedReason;
+
+    /** Blocks sign-in; returns false if the guest was blocked already. A removed guest cannot be blocked. */
+    public boolean block(String reason, Instant at) {
+        if (state == GuestState.REMOVED) {
+            throw new ConflictProblem("guest " + id + " is removed");
+        }
+        if (state == GuestState.BLOCKED) {
+            return false;
+        }
+        state = GuestState.BLOCKED;
+        blockedAt = at;
+        blockedReason = reason;
+        return true;
+    }
+
+    /** A new grant needs a guest who may sign in. */
+    public void requireGrantable() {
+        if (state == GuestState.BLOCKED || state == GuestState.REMOVED) {
+            throw new ConflictProblem("guest " + id + " is " + state + " and cannot be granted access");
+        }
+    }
+
+    /**
+     * The guests a partner signal names, locked for update so that two signals for one guest apply
+     * one after the other. The subject is the home subject if the partner sent one, else the email.
+     */
+    public static List<Guest> lockByHomeIdentity(String homeTenantId, String homeSubject, String email) {
+        if (homeSubject != null && !homeSubject.isBlank()) {
+            return find("homeTenantId = ?1 and homeSubject = ?2 order by id", homeTenantId, homeSubject)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        }
+        return find("homeTenantId = ?1 and lower(email) = lower(?2) order by id", homeTenantId, email)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+}

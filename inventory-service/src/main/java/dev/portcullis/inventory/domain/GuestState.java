@@ -1,0 +1,5 @@
+package dev.portcullis.inventory.domain;
+
+public enum GuestState {
+    INVITED, ACTIVE, BLOCKED, REMOVED
+}

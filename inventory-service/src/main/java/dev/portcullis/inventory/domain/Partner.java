@@ -1,0 +1,52 @@
+package dev.portcullis.inventory.domain;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+@Entity
+@Table(name = "partner")
+public class Partner extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(name = "tenant_id", nullable = false, unique = true)
+    public String tenantId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public PartnerState state;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "partner_domain", joinColumns = @JoinColumn(name = "partner_id"))
+    @Column(name = "domain")
+    public Set<String> domains = new LinkedHashSet<>();
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    public static Optional<Partner> byTenant(String tenantId) {
+        return find("tenantId", tenantId).firstResultOptional();
+    }
+
+    public static Optional<Partner> byDomain(String domain) {
+        return find("select p from Partner p join p.domains d where lower(d) = lower(?1)", domain).firstResultOptional();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.portcullis.inventory.domain;
+
+public enum ResourceType {
+    APPLICATION, GROUP, SITE, TEAM, ACCESS_PACKAGE
+}

@@ -1,0 +1,44 @@
+package dev.portcullis.inventory.messaging;
+
+import dev.portcullis.backbone.inbox.Inbox;
+import dev.portcullis.backbone.inbox.PoisonMessageException;
+import dev.portcullis.events.EventType;
+import dev.portcullis.events.PartnerAccountDisabled;
+import dev.portcullis.events.Topic;
+import dev.portcullis.inventory.domain.SignalChannel;
+import dev.portcullis.inventory.domain.SignalType;
+import dev.portcullis.inventory.service.PartnerSignalService;
+import dev.portcullis.inventory.service.PartnerSignalService.Signal;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Partner signals from {@code partner.signals}: applied exactly like those posted over REST. */
+@ApplicationScoped
+public class PartnerSignalConsumer {
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    PartnerSignalService signals;
+
+    @Incoming(Topic.Channels.PARTNER_SIGNALS)
+    @Blocking
+    public void consume(ConsumerRecord<String, String> record) {
+        inbox.apply(record, event -> {
+            EventType type = event.type().orElse(null);
+            if (type == EventType.PARTNER_ACCOUNT_DISABLED) {
+                PartnerAccountDisabled signal = event.as(PartnerAccountDisabled.class);
+                String actor = signal.actor() != null ? signal.actor() : "kafka:" + (event.source() == null ? "partner.signals" : event.source());
+                signals.receive(new Signal(SignalType.ACCOUNT_DISABLED, signal.homeTenantId(), signal.homeSubject(), signal.email(),
+                        signal.occurredAt()), SignalChannel.KAFKA, actor);
+            } else if (type == null) {
+                throw new PoisonMessageException("event " + event.id() + " has unknown type " + event.ceType());
+            }
+            // the other signal types are recorded by the inbox only, until inventory acts on them
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package dev.portcullis.inventory.rest;
+
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.ListQuery;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.inventory.domain.AccessGrant;
+import dev.portcullis.inventory.domain.GrantState;
+import dev.portcullis.inventory.rest.Dtos.CreateGrant;
+import dev.portcullis.inventory.rest.Dtos.GrantView;
+import dev.portcullis.inventory.rest.Dtos.RevokeGrant;
+import dev.portcullis.inventory.service.InventoryService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/grants")
+@Tag(name = "grants", description = "A guest's access to a resource")
+public class GrantResource {
+
+    @Inject
+    InventoryService inventory;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Actor actor;
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Grant a guest access to a resource", description = "409 if the guest is BLOCKED or REMOVED. Publishes access-granted.")
+    public Response grant(@Valid @NotNull CreateGrant request) {
+        AccessGrant grant = inventory.grant(request, actor.name());
+        return Response.created(URI.create("/api/v1/grants/" + grant.id)).entity(GrantView.of(grant)).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "List grants", description = "Filters: guestId, resourceId, state (ACTIVE or REVOKED). Keyset-paged.")
+    public Page<GrantView> list(@QueryParam("guestId") UUID guestId, @QueryParam("resourceId") UUID resourceId,
+            @QueryParam("state") GrantState state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return ListQuery.of(AccessGrant.class)
+                .filter("e.guestId = :guestId", "guestId", guestId)
+                .filter("e.resourceId = :resourceId", "resourceId", resourceId)
+                .filter("e.state = :state", "state", state)
+                .page(em, limit, cursor, g -> g.id, GrantView::of);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "Get a grant")
+    public GrantView get(@PathParam("id") UUID id) {
+        return AccessGrant.<AccessGrant>findByIdOptional(id).map(GrantView::of).orElseThrow(() -> new NotFoundProblem("grant", id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Revoke a grant", description = "Reason MANUAL; 409 if revoked already. Publishes access-revoked.")
+    public GrantView revoke(@PathParam("id") UUID id, @Valid RevokeGrant request) {
+        return GrantView.of(inventory.revokeManually(id, request == null ? null : request.reason(), actor.name()));
+    }
+}

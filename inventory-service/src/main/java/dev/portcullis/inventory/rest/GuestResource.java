@@ -1,0 +1,78 @@
+package dev.portcullis.inventory.rest;
+
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.ListQuery;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.inventory.domain.AccessGrant;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.GuestState;
+import dev.portcullis.inventory.rest.Dtos.GrantView;
+import dev.portcullis.inventory.rest.Dtos.GuestView;
+import dev.portcullis.inventory.rest.Dtos.InviteGuest;
+import dev.portcullis.inventory.service.InventoryService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/guests")
+@Tag(name = "guests", description = "External users and what they hold")
+public class GuestResource {
+
+    @Inject
+    InventoryService inventory;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Actor actor;
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Invite a guest", description = "The partner is found by home tenant, else by email domain; an unknown "
+            + "organization becomes a PROPOSED partner. 1 to 5 sponsors. Publishes guest-invited.")
+    public Response invite(@Valid @NotNull InviteGuest request) {
+        Guest guest = inventory.invite(request, actor.name());
+        return Response.created(URI.create("/api/v1/guests/" + guest.id)).entity(GuestView.of(guest, List.of())).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "List guests", description = "Filters: state, partnerId, sponsor (email), resourceId (holds an active grant on it), "
+            + "q (email or display-name prefix). Keyset-paged.")
+    public Page<GuestView> list(@QueryParam("state") GuestState state, @QueryParam("partnerId") UUID partnerId,
+            @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") UUID resourceId, @QueryParam("q") String q,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return ListQuery.of(Guest.class)
+                .filter("e.state = :state", "state", state)
+                .filter("e.partnerId = :partnerId", "partnerId", partnerId)
+                .joinFilter("join e.sponsors s", "lower(s) = lower(:sponsor)", "sponsor", sponsor)
+                .filter("exists (select 1 from AccessGrant g where g.guestId = e.id and g.resourceId = :resourceId and g.state = 'ACTIVE')",
+                        "resourceId", resourceId)
+                .filter("(lower(e.email) like :q or lower(e.displayName) like :q)", "q", q == null ? null : q.toLowerCase() + "%")
+                .page(em, limit, cursor, g -> g.id, g -> GuestView.of(g, null));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "Get a guest with their active grants")
+    public GuestView get(@PathParam("id") UUID id) {
+        Guest guest = Guest.<Guest>findByIdOptional(id).orElseThrow(() -> new NotFoundProblem("guest", id));
+        return GuestView.of(guest, AccessGrant.activeOf(id).stream().map(GrantView::of).toList());
+    }
+}

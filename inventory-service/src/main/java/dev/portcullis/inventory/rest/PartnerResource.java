@@ -1,0 +1,61 @@
+package dev.portcullis.inventory.rest;
+
+import dev.portcullis.backbone.rest.ListQuery;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.inventory.domain.Partner;
+import dev.portcullis.inventory.domain.PartnerState;
+import dev.portcullis.inventory.rest.Dtos.CreatePartner;
+import dev.portcullis.inventory.rest.Dtos.PartnerView;
+import dev.portcullis.inventory.service.InventoryService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/partners")
+@Tag(name = "partners", description = "Partner (connected) organizations")
+public class PartnerResource {
+
+    @Inject
+    InventoryService inventory;
+
+    @Inject
+    EntityManager em;
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Connect a partner organization", description = "tenantId and each domain belong to one partner only (409 otherwise).")
+    public Response create(@Valid @NotNull CreatePartner request) {
+        Partner partner = inventory.createPartner(request);
+        return Response.created(URI.create("/api/v1/partners/" + partner.id)).entity(PartnerView.of(partner)).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "List partners", description = "Filter by state; keyset-paged with limit and cursor.")
+    public Page<PartnerView> list(@QueryParam("state") PartnerState state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return ListQuery.of(Partner.class)
+                .filter("e.state = :state", "state", state)
+                .page(em, limit, cursor, p -> p.id, PartnerView::of);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "Get a partner")
+    public PartnerView get(@PathParam("id") UUID id) {
+        return Partner.<Partner>findByIdOptional(id).map(PartnerView::of).orElseThrow(() -> new NotFoundProblem("partner", id));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.portcullis.inventory.rest;
+
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.inventory.domain.PartnerSignal;
+import dev.portcullis.inventory.domain.SignalChannel;
+import dev.portcullis.inventory.rest.Dtos.PostSignal;
+import dev.portcullis.inventory.rest.Dtos.SignalReceipt;
+import dev.portcullis.inventory.rest.Dtos.SignalView;
+import dev.portcullis.inventory.service.PartnerSignalService;
+import dev.portcullis.inventory.service.PartnerSignalService.Receipt;
+import dev.portcullis.inventory.service.PartnerSignalService.Signal;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/partner-signals")
+@Tag(name = "partner signals", description = "What partners say about their people; ACCOUNT_DISABLED ends all their access here")
+public class PartnerSignalResource {
+
+    @Inject
+    PartnerSignalService signals;
+
+    @Inject
+    Actor actor;
+
+    @POST
+    @RolesAllowed(Roles.SIGNAL)
+    @Operation(summary = "Receive a partner signal", description = "Answers 202 with the signal's id once it is applied: for ACCOUNT_DISABLED "
+            + "the matching guests are BLOCKED and every active grant REVOKED (reason PARTNER_ACCOUNT_DISABLED) in the same transaction; "
+            + "events follow through the outbox. The guest is matched by homeTenantId plus homeSubject, or plus email. The same statement "
+            + "(type, tenant, subject, email, occurredAt) posted again returns the first signal's id and changes nothing.")
+    public Response receive(@Valid @NotNull PostSignal request) {
+        if ((request.homeSubject() == null || request.homeSubject().isBlank()) && (request.email() == null || request.email().isBlank())) {
+            throw new BadRequestProblem("homeSubject", "or email is required to name the guest");
+        }
+        Receipt receipt = signals.receive(new Signal(request.type(), request.homeTenantId(), request.homeSubject(), request.email(),
+                request.occurredAt()), SignalChannel.REST, actor.name());
+        return Response.accepted(new SignalReceipt(receipt.signal().id, receipt.signal().outcome, receipt.duplicate()))
+                .location(URI.create("/api/v1/partner-signals/" + receipt.signal().id))
+                .build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.SIGNAL})
+    @Operation(summary = "What a signal did", description = "Outcome, guests matched and grants revoked.")
+    public SignalView get(@PathParam("id") UUID id) {
+        return PartnerSignal.<PartnerSignal>findByIdOptional(id).map(SignalView::of).orElseThrow(() -> new NotFoundProblem("signal", id));
+    }
+}

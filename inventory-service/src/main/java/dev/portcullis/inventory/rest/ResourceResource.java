@@ -1,0 +1,67 @@
+package dev.portcullis.inventory.rest;
+
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.ListQuery;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.inventory.domain.Resource;
+import dev.portcullis.inventory.domain.Sensitivity;
+import dev.portcullis.inventory.rest.Dtos.CreateResource;
+import dev.portcullis.inventory.rest.Dtos.ResourceView;
+import dev.portcullis.inventory.service.InventoryService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/resources")
+@Tag(name = "resources", description = "Applications, groups, sites, teams and access packages guests can be granted")
+public class ResourceResource {
+
+    @Inject
+    InventoryService inventory;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Actor actor;
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Register a resource with its owners", description = "Publishes resource-upserted on inventory.resources.")
+    public Response create(@Valid @NotNull CreateResource request) {
+        Resource resource = inventory.createResource(request, actor.name());
+        return Response.created(URI.create("/api/v1/resources/" + resource.id)).entity(ResourceView.of(resource)).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "List resources", description = "Filters: sensitivity, owner (email). Keyset-paged.")
+    public Page<ResourceView> list(@QueryParam("sensitivity") Sensitivity sensitivity, @QueryParam("owner") String owner,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return ListQuery.of(Resource.class)
+                .filter("e.sensitivity = :sensitivity", "sensitivity", sensitivity)
+                .joinFilter("join e.owners o", "lower(o) = lower(:owner)", "owner", owner)
+                .page(em, limit, cursor, r -> r.id, ResourceView::of);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "Get a resource")
+    public ResourceView get(@PathParam("id") UUID id) {
+        return Resource.<Resource>findByIdOptional(id).map(ResourceView::of).orElseThrow(() -> new NotFoundProblem("resource", id));
+    }
+}

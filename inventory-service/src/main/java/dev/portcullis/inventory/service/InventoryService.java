@@ -1,0 +1,165 @@
+package dev.portcullis.inventory.service;
+
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.AccessGrant;
+import dev.portcullis.inventory.domain.GrantState;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.GuestState;
+import dev.portcullis.inventory.domain.Partner;
+import dev.portcullis.inventory.domain.PartnerState;
+import dev.portcullis.inventory.domain.Resource;
+import dev.portcullis.inventory.rest.Dtos.CreateGrant;
+import dev.portcullis.inventory.rest.Dtos.CreatePartner;
+import dev.portcullis.inventory.rest.Dtos.CreateResource;
+import dev.portcullis.inventory.rest.Dtos.InviteGuest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Partners, resources, guests and grants: every change here is committed with its event. */
+@ApplicationScoped
+public class InventoryService {
+
+    private static final Logger LOG = Logger.getLogger(InventoryService.class);
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Revocations revocations;
+
+    @Inject
+    Clock clock;
+
+    @Transactional
+    public Partner createPartner(CreatePartner request) {
+        if (Partner.byTenant(request.tenantId()).isPresent()) {
+            throw new ConflictProblem("a partner with tenantId " + request.tenantId() + " exists");
+        }
+        for (String domain : request.domains()) {
+            if (Partner.byDomain(domain).isPresent()) {
+                throw new ConflictProblem("domain " + domain + " belongs to another partner");
+            }
+        }
+        Partner partner = new Partner();
+        partner.id = UUID.randomUUID();
+        partner.name = request.name();
+        partner.tenantId = request.tenantId();
+        partner.state = request.state() == null ? PartnerState.CONNECTED : request.state();
+        request.domains().forEach(d -> partner.domains.add(d.toLowerCase(Locale.ROOT)));
+        partner.createdAt = clock.instant();
+        partner.persist();
+        LOG.infof("partner=%s created tenant=%s", partner.id, partner.tenantId);
+        return partner;
+    }
+
+    @Transactional
+    public Resource createResource(CreateResource request, String actor) {
+        Resource resource = new Resource();
+        resource.id = UUID.randomUUID();
+        resource.name = request.name();
+        resource.type = request.type();
+        resource.sensitivity = request.sensitivity();
+        resource.scenarioId = request.scenarioId();
+        request.owners().forEach(o -> resource.owners.add(o.toLowerCase(Locale.ROOT)));
+        resource.createdAt = clock.instant();
+        resource.persist();
+        outbox.publish(new ResourceUpserted(resource.id.toString(), resource.name, resource.type.name(), resource.sensitivity.name(),
+                resource.scenarioId, List.copyOf(resource.owners), actor, "created"));
+        LOG.infof("resource=%s created sensitivity=%s", resource.id, resource.sensitivity);
+        return resource;
+    }
+
+    /**
+     * Invites a guest. The partner is found by home tenant, else by email domain; a guest from an
+     * organization nobody configured creates a PROPOSED partner (as Entra does), which policies
+     * scoped to connected partners do not match.
+     */
+    @Transactional
+    public Guest invite(InviteGuest request, String actor) {
+        String email = request.email().toLowerCase(Locale.ROOT);
+        if (Guest.count("lower(email)", email) > 0) {
+            throw new ConflictProblem("a guest with email " + email + " exists");
+        }
+        String domain = email.substring(email.indexOf('@') + 1);
+        Partner partner = Partner.byTenant(request.homeTenantId())
+                .or(() -> Partner.byDomain(domain))
+                .orElseGet(() -> proposePartner(request.homeTenantId(), domain));
+        if (partner.state == PartnerState.BLOCKED) {
+            throw new ConflictProblem("partner " + partner.id + " is BLOCKED: its people cannot be invited");
+        }
+        Guest guest = new Guest();
+        guest.id = UUID.randomUUID();
+        guest.email = email;
+        guest.displayName = request.displayName();
+        guest.homeTenantId = request.homeTenantId();
+        guest.homeSubject = request.homeSubject();
+        guest.partnerId = partner.id;
+        guest.state = GuestState.INVITED;
+        guest.sponsors = new LinkedHashSet<>(request.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+        guest.invitedBy = request.invitedBy() == null ? actor : request.invitedBy();
+        guest.createdAt = clock.instant();
+        guest.persist();
+        outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partner.id.toString(), guest.homeTenantId,
+                guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, "invited"));
+        LOG.infof("guest=%s invited partner=%s by=%s", guest.id, partner.id, actor);
+        return guest;
+    }
+
+    private Partner proposePartner(String tenantId, String domain) {
+        Partner partner = new Partner();
+        partner.id = UUID.randomUUID();
+        partner.name = domain;
+        partner.tenantId = tenantId;
+        partner.state = PartnerState.PROPOSED;
+        partner.domains.add(domain);
+        partner.createdAt = clock.instant();
+        partner.persist();
+        LOG.infof("partner=%s proposed tenant=%s domain=%s", partner.id, tenantId, domain);
+        return partner;
+    }
+
+    @Transactional
+    public AccessGrant grant(CreateGrant request, String actor) {
+        Guest guest = Guest.<Guest>findByIdOptional(request.guestId())
+                .orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
+        Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
+                .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
+        guest.requireGrantable();
+        AccessGrant grant = new AccessGrant();
+        grant.id = UUID.randomUUID();
+        grant.guestId = guest.id;
+        grant.resourceId = resource.id;
+        grant.role = request.role();
+        grant.state = GrantState.ACTIVE;
+        grant.justification = request.justification();
+        grant.grantedAt = clock.instant();
+        grant.grantedBy = actor;
+        grant.expiresAt = request.expiresAt();
+        grant.persist();
+        outbox.publish(new AccessGranted(grant.id.toString(), guest.id.toString(), resource.id.toString(), grant.role, grant.grantedAt,
+                grant.expiresAt, actor, grant.justification));
+        LOG.infof("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
+        return grant;
+    }
+
+    @Transactional
+    public AccessGrant revokeManually(UUID grantId, String reason, String actor) {
+        AccessGrant grant = AccessGrant.<AccessGrant>findByIdOptional(grantId).orElseThrow(() -> new NotFoundProblem("grant", grantId));
+        revocations.revoke(grant, RevocationReason.MANUAL, reason, actor);
+        return grant;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.portcullis.inventory.service;
+
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.PartnerSignal;
+import dev.portcullis.inventory.domain.SignalChannel;
+import dev.portcullis.inventory.domain.SignalOutcome;
+import dev.portcullis.inventory.domain.SignalType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies what a partner says about one of its people. An account disabled at home blocks the
+ * guest here and revokes every active grant, in the transaction that records the signal.
+ */
+@ApplicationScoped
+public class PartnerSignalService {
+
+    private static final Logger LOG = Logger.getLogger(PartnerSignalService.class);
+
+    @Inject
+    Revocations revocations;
+
+    @Inject
+    Clock clock;
+
+    /** What a partner said, whichever channel it came by. */
+    public record Signal(SignalType type, String homeTenantId, String homeSubject, String email, Instant occurredAt) {
+    }
+
+    /** The signal as recorded; {@code duplicate} when the same statement had arrived before and nothing was done again. */
+    public record Receipt(PartnerSignal signal, boolean duplicate) {
+    }
+
+    @Transactional
+    public Receipt receive(Signal in, SignalChannel channel, String actor) {
+        String dedupeKey = PartnerSignal.dedupeKey(in.type(), in.homeTenantId(), in.homeSubject(), in.email(), in.occurredAt());
+        Optional<PartnerSignal> earlier = PartnerSignal.byDedupeKey(dedupeKey);
+        if (earlier.isPresent()) {
+            LOG.infof("signal=%s repeated channel=%s: nothing to do", earlier.get().id, channel);
+            return new Receipt(earlier.get(), true);
+        }
+        PartnerSignal signal = new PartnerSignal();
+        signal.id = UUID.randomUUID();
+        signal.type = in.type();
+        signal.homeTenantId = in.homeTenantId();
+        signal.homeSubject = in.homeSubject();
+        signal.email = in.email();
+        signal.occurredAt = in.occurredAt();
+        signal.receivedAt = clock.instant();
+        signal.receivedBy = actor;
+        signal.channel = channel;
+        signal.dedupeKey = dedupeKey;
+
+        List<Guest> guests = Guest.lockByHomeIdentity(in.homeTenantId(), in.homeSubject(), in.email());
+        guests.forEach(g -> signal.matchedGuestIds.add(g.id));
+        if (guests.isEmpty()) {
+            signal.outcome = SignalOutcome.NO_MATCH;
+        } else if (in.type() == SignalType.ACCOUNT_DISABLED) {
+            boolean changed = false;
+            for (Guest guest : guests) {
+                Revocations.Blocked blocked = revocations.blockAndRevokeAll(guest, RevocationReason.PARTNER_ACCOUNT_DISABLED,
+                        signal.id.toString(), actor);
+                signal.revokedGrantIds.addAll(blocked.revokedGrantIds());
+                changed |= blocked.changedAnything();
+            }
+            signal.outcome = changed ? SignalOutcome.APPLIED : SignalOutcome.NO_CHANGE;
+        } else {
+            signal.outcome = SignalOutcome.RECORDED;
+        }
+        signal.persist();
+        LOG.infof("signal=%s type=%s tenant=%s channel=%s outcome=%s guests=%d grantsRevoked=%d", signal.id, signal.type,
+                signal.homeTenantId, channel, signal.outcome, guests.size(), signal.revokedGrantIds.size());
+        return new Receipt(signal, false);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.portcullis.inventory;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.net.URL;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad calls are refused — no token 401, wrong role 403, bad body 400 naming the field — and change nothing. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class InventoryApiGuardTest {
+
+    private static final String ANY_ID = UUID.randomUUID().toString();
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    InventoryApi api;
+
+    @BeforeEach
+    void setUp() {
+        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+    }
+
+    /** Every endpoint, with a role that must not pass. */
+    static Stream<Arguments> endpoints() {
+        return Stream.of(
+                Arguments.of("POST", "/api/v1/partners", TestTokens.AUDITOR),
+                Arguments.of("GET", "/api/v1/partners", TestTokens.SIGNAL),
+                Arguments.of("GET", "/api/v1/partners/" + ANY_ID, TestTokens.OWNER),
+                Arguments.of("POST", "/api/v1/resources", TestTokens.OWNER),
+                Arguments.of("GET", "/api/v1/resources", TestTokens.SIGNAL),
+                Arguments.of("GET", "/api/v1/resources/" + ANY_ID, TestTokens.SIGNAL),
+                Arguments.of("POST", "/api/v1/guests", TestTokens.AUDITOR),
+                Arguments.of("GET", "/api/v1/guests", TestTokens.OWNER),
+                Arguments.of("GET", "/api/v1/guests/" + ANY_ID, TestTokens.SIGNAL),
+                Arguments.of("POST", "/api/v1/grants", TestTokens.SIGNAL),
+                Arguments.of("GET", "/api/v1/grants", TestTokens.OWNER),
+                Arguments.of("GET", "/api/v1/grants/" + ANY_ID, TestTokens.OWNER),
+                Arguments.of("DELETE", "/api/v1/grants/" + ANY_ID, TestTokens.AUDITOR),
+                Arguments.of("POST", "/api/v1/partner-signals", TestTokens.ADMIN),
+                Arguments.of("GET", "/api/v1/partner-signals/" + ANY_ID, TestTokens.OWNER));
+    }
+
+    @ParameterizedTest(name = "{0} {1} without a token is 401")
+    @MethodSource("endpoints")
+    void withoutATokenIsUnauthorized(String method, String path, String wrongRole) {
+        api.as(null).body("{}").request(method, path).then().statusCode(401);
+    }
+
+    @ParameterizedTest(name = "{0} {1} as {2} is 403")
+    @MethodSource("endpoints")
+    void withTheWrongRoleIsForbidden(String method, String path, String wrongRole) {
+        api.as(TestTokens.withRole("someone", wrongRole)).body("{}").request(method, path).then().statusCode(403)
+                .contentType("application/problem+json").body("status", equalTo(403));
+    }
+
+    @Test
+    void aForgedTokenIsUnauthorized() {
+        String token = TestTokens.admin();
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+        api.as(forged).get("/api/v1/partners").then().statusCode(401);
+    }
+
+    @Test
+    void aMalformedGuestIsRefusedNamingEachFieldAndChangesNothing() {
+        int before = guestCount();
+        api.as(TestTokens.admin()).body("{\"email\": \"not-an-email\", \"homeTenantId\": \"\", \"sponsors\": []}")
+                .post("/api/v1/guests").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.field", equalTo(List.of("email", "homeTenantId", "sponsors")));
+        assertEquals(before, guestCount());
+    }
+
+    @Test
+    void aSignalWithAnUnknownTypeNamesTheField() {
+        api.as(TestTokens.signal()).body("{\"type\": \"ACCOUNT_VANISHED\", \"homeTenantId\": \"t\", \"homeSubject\": \"s\", \"occurredAt\": \"2026-11-24T13:00:00Z\"}")
+                .post("/api/v1/partner-signals").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("type"))
+                .body("errors[0].message", startsWith("must be one of"));
+    }
+
+    @Test
+    void aSignalWithoutSubjectOrEmailNamesTheField() {
+        api.as(TestTokens.signal()).body("{\"type\": \"ACCOUNT_DISABLED\", \"homeTenantId\": \"t\", \"occurredAt\": \"2026-11-24T13:00:00Z\"}")
+                .post("/api/v1/partner-signals").then().statusCode(400).body("errors[0].field", equalTo("homeSubject"));
+    }
+
+    @Test
+    void brokenJsonIsA400ProblemDocument() {
+        api.as(TestTokens.admin()).body("{\"name\": ").post("/api/v1/partners").then().statusCode(400)
+                .contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+    }
+
+    @Test
+    void aGrantToAnUnknownResourceNamesTheFieldAndChangesNothing() {
+        String guest = api.guestWithGrants(List.of(), 0, "sponsor@example.com").id();
+        api.as(TestTokens.admin()).body("{\"guestId\": \"" + guest + "\", \"resourceId\": \"" + ANY_ID + "\", \"role\": \"r\", \"justification\": \"j\"}")
+                .post("/api/v1/grants").then().statusCode(400).body("errors.field", hasItem("resourceId"));
+        assertEquals(List.of(), api.grantStates(guest));
+    }
+
+    @Test
+    void anUnknownIdIs404AndABadLimitIs400() {
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + ANY_ID).then().statusCode(404).contentType("application/problem+json");
+        api.as(TestTokens.admin()).queryParam("limit", 501).get("/api/v1/guests").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+    }
+
+    @Test
+    void revokingARevokedGrantIsAConflict() {
+        String resource = api.createResource("Share", "GENERAL", List.of("o@example.com"));
+        String guest = api.guestWithGrants(List.of(resource), 1, "sponsor@example.com").id();
+        String grant = api.as(TestTokens.admin()).queryParam("guestId", guest).get("/api/v1/grants").then().extract().path("items[0].id");
+        api.as(TestTokens.admin()).delete("/api/v1/grants/" + grant).then().statusCode(200).body("revokedReason", equalTo("MANUAL"));
+        api.as(TestTokens.admin()).delete("/api/v1/grants/" + grant).then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void listsArePagedWithACursor() {
+        for (int i = 0; i < 3; i++) {
+            api.createResource("Paged " + i, "PUBLIC", List.of("pager@example.com"));
+        }
+        String cursor = api.as(TestTokens.admin()).queryParam("owner", "pager@example.com").queryParam("limit", 2).get("/api/v1/resources")
+                .then().statusCode(200).body("items.size()", equalTo(2)).extract().path("nextCursor");
+        api.as(TestTokens.admin()).queryParam("owner", "pager@example.com").queryParam("limit", 2).queryParam("cursor", cursor)
+                .get("/api/v1/resources").then().statusCode(200).body("items.size()", equalTo(1)).body("nextCursor", equalTo(null));
+    }
+
+    private int guestCount() {
+        return api.as(TestTokens.admin()).queryParam("limit", 500).get("/api/v1/guests").then().statusCode(200).extract().path("items.size()");
+    }
+}

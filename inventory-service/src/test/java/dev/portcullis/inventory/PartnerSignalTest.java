@@ -1,0 +1,193 @@
+package dev.portcullis.inventory;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventSchemas;
+import dev.portcullis.events.EventType;
+import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.PartnerAccountDisabled;
+import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The flagship inside inventory-service: a partner disables an account, every grant ends, and Kafka says so. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class PartnerSignalTest {
+
+    private static final String SPONSOR = "sponsor@example.com";
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    InventoryApi api;
+    KafkaTestClient kafka;
+    List<String> resources;
+
+    @BeforeEach
+    void setUp() {
+        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+        kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        resources = List.of(
+                api.createResource("CRM", "CONFIDENTIAL", List.of("owner1@example.com")),
+                api.createResource("Wiki", "GENERAL", List.of("owner2@example.com")));
+    }
+
+    @Test
+    void disabledAccountBlocksTheGuestRevokesEveryGrantAndPublishesTheChain() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 5, SPONSOR);
+
+        String signalId = api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now())
+                .then().statusCode(202).body("outcome", equalTo("APPLIED")).extract().path("id");
+
+        assertEquals(List.of("REVOKED", "REVOKED", "REVOKED", "REVOKED", "REVOKED"), api.grantStates(guest.id()));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().statusCode(200)
+                .body("state", equalTo("BLOCKED")).body("activeGrants.size()", equalTo(0));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then()
+                .body("items.revokedReason", hasItem("PARTNER_ACCOUNT_DISABLED")).body("items[0].revocationCause", equalTo(signalId));
+        api.as(TestTokens.auditor()).get("/api/v1/partner-signals/" + signalId).then().statusCode(200)
+                .body("matchedGuestIds", equalTo(List.of(guest.id()))).body("revokedGrantIds.size()", equalTo(5));
+
+        List<ConsumerRecord<String, String>> revoked = await().atMost(Duration.ofSeconds(10))
+                .until(() -> kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.id().equals(r.key())
+                        && EventType.ACCESS_REVOKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() == 5);
+        for (ConsumerRecord<String, String> record : revoked) {
+            assertEquals(List.of(), EventSchemas.violations(EventType.ACCESS_REVOKED, record.value()));
+            AccessRevoked event = EventJson.read(record.value(), AccessRevoked.class);
+            assertEquals(signalId, event.causeId());
+            assertEquals("1.0", KafkaTestClient.header(record, "ce_specversion"));
+            assertEquals("/portcullis/inventory-service", KafkaTestClient.header(record, "ce_source"));
+        }
+        assertEquals(5, revoked.stream().map(r -> KafkaTestClient.header(r, "ce_id")).distinct().count());
+
+        List<ConsumerRecord<String, String>> blocked = await().atMost(Duration.ofSeconds(10))
+                .until(() -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(), r -> guest.id().equals(r.key())
+                        && EventType.GUEST_BLOCKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() == 1);
+        GuestBlocked event = EventJson.read(blocked.get(0).value(), GuestBlocked.class);
+        assertEquals(List.of(SPONSOR), event.sponsors());
+        assertEquals(5, event.revokedGrants().size());
+        assertEquals(Set.of("owner1@example.com", "owner2@example.com"),
+                event.revokedGrants().stream().flatMap(g -> g.owners().stream()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void theSameSignalAgainChangesNothingAndPublishesNothing() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 2, SPONSOR);
+        Instant occurredAt = Instant.now();
+        String first = api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), occurredAt)
+                .then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> guestEvents(guest).size() == 3);
+
+        api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), occurredAt)
+                .then().statusCode(202).body("id", equalTo(first)).body("duplicate", equalTo(true));
+        // a later statement about the same, already blocked, guest is recorded, and still changes nothing
+        api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), occurredAt.plusSeconds(60))
+                .then().statusCode(202).body("outcome", equalTo("NO_CHANGE")).body("duplicate", equalTo(false));
+
+        // a marker event published after the repeats: once it is on Kafka, anything the repeats published would be too
+        String marker = api.grant(api.guestWithGrants(resources, 0, SPONSOR).id(), resources.get(0), "marker");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.readAll(Topic.INVENTORY_ACCESS.topicName(),
+                r -> r.value().contains(marker)).isEmpty());
+        assertEquals(3, guestEvents(guest).size());
+    }
+
+    @Test
+    void aSignalThatMatchesNoGuestIsAcceptedAndRecordedAsMatchingNone() {
+        String id = api.postSignal("ACCOUNT_DISABLED", "tenant-nobody", "sub-nobody", Instant.now())
+                .then().statusCode(202).body("outcome", equalTo("NO_MATCH")).extract().path("id");
+        api.as(TestTokens.admin()).get("/api/v1/partner-signals/" + id).then().statusCode(200)
+                .body("outcome", equalTo("NO_MATCH")).body("matchedGuestIds.size()", equalTo(0)).body("receivedAt", notNullValue());
+    }
+
+    @Test
+    void aSignalOnKafkaRevokesLikeOnePostedOverRest() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 3, SPONSOR);
+
+        kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), "bulk-account", null));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED", "REVOKED", "REVOKED")));
+    }
+
+    @Test
+    void aRedeliveredEventIsAppliedOnce() {
+        InventoryApi.Guest first = api.guestWithGrants(resources, 1, SPONSOR);
+        InventoryApi.Guest second = api.guestWithGrants(resources, 1, SPONSOR);
+        RecordHeaders headers = ceHeaders("redelivered-" + first.id());
+        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), first.id(), EventJson.write(
+                new PartnerAccountDisabled(first.homeTenantId(), first.homeSubject(), null, Instant.now(), null, null)), headers);
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(first.id()).equals(List.of("REVOKED")));
+
+        // same ce_id, other content: the inbox knows the id, so it must not apply
+        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), second.id(), EventJson.write(
+                new PartnerAccountDisabled(second.homeTenantId(), second.homeSubject(), null, Instant.now(), null, null)), headers);
+        // then a real signal for the second guest: once it applied, the redelivery before it was consumed too
+        InventoryApi.Guest third = api.guestWithGrants(resources, 1, SPONSOR);
+        kafka.publish(new PartnerAccountDisabled(third.homeTenantId(), third.homeSubject(), null, Instant.now(), null, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(third.id()).equals(List.of("REVOKED")));
+
+        assertEquals(List.of("ACTIVE"), api.grantStates(second.id()));
+    }
+
+    @Test
+    void aPoisonMessageGoesToTheDeadLetterTopicAndConsumptionGoesOn() {
+        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "poison", "{\"homeTenantId\": 42, \"occurredAt\": \"yesterday\"}",
+                ceHeaders("poison-" + Instant.now().toEpochMilli()));
+        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "no-headers", "{}", new RecordHeaders());
+
+        List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(15))
+                .until(() -> kafka.readAll(Topic.PARTNER_SIGNALS.deadLetterTopicName()), r -> r.size() >= 2);
+        ConsumerRecord<String, String> poison = dead.stream().filter(r -> "poison".equals(r.key())).findFirst().orElseThrow();
+        assertTrue(KafkaTestClient.header(poison, "dead-letter-reason").contains("schema"), KafkaTestClient.header(poison, "dead-letter-reason"));
+        assertEquals(Topic.PARTNER_SIGNALS.topicName(), KafkaTestClient.header(poison, "dead-letter-topic"));
+
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
+        kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED")));
+    }
+
+    private List<ConsumerRecord<String, String>> guestEvents(InventoryApi.Guest guest) {
+        return kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.id().equals(r.key())
+                && EventType.ACCESS_REVOKED.ceType().equals(KafkaTestClient.header(r, "ce_type")))
+                .stream().collect(Collectors.collectingAndThen(Collectors.toList(), list -> {
+                    list.addAll(kafka.readAll(Topic.INVENTORY_GUESTS.topicName(), r -> guest.id().equals(r.key())
+                            && EventType.GUEST_BLOCKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))));
+                    return list;
+                }));
+    }
+
+    private static RecordHeaders ceHeaders(String id) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_type", EventType.PARTNER_ACCOUNT_DISABLED.ceType().getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+}
