@@ -1,0 +1,130 @@
+package dev.portcullis.readmodel;
+
+import dev.portcullis.backbone.inbox.Inbox;
+import dev.portcullis.backbone.inbox.IncomingEvent;
+import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.EventType;
+import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.events.Topic;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps this service's copy of guests, grants and resources, from inventory-service's topics.
+ * Events of types it does not use are recorded by the inbox and otherwise ignored.
+ */
+@ApplicationScoped
+public class AccessReadModel {
+
+    private static final Logger LOG = Logger.getLogger(AccessReadModel.class);
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Event<GrantRevoked> grantRevoked;
+
+    @Inject
+    Clock clock;
+
+    @Incoming(Topic.Channels.INVENTORY_GUESTS)
+    @Blocking
+    public void onGuest(ConsumerRecord<String, String> record) {
+        inbox.apply(record, this::applyGuest);
+    }
+
+    @Incoming(Topic.Channels.INVENTORY_ACCESS)
+    @Blocking
+    public void onAccess(ConsumerRecord<String, String> record) {
+        inbox.apply(record, this::applyAccess);
+    }
+
+    @Incoming(Topic.Channels.INVENTORY_RESOURCES)
+    @Blocking
+    public void onResource(ConsumerRecord<String, String> record) {
+        inbox.apply(record, event -> {
+            if (event.type().orElse(null) == EventType.RESOURCE_UPSERTED) {
+                ResourceUpserted r = event.as(ResourceUpserted.class);
+                KnownResource resource = KnownResource.<KnownResource>findByIdOptional(UUID.fromString(r.resourceId())).orElseGet(KnownResource::new);
+                boolean isNew = resource.resourceId == null;
+                resource.resourceId = UUID.fromString(r.resourceId());
+                resource.name = r.name();
+                resource.sensitivity = r.sensitivity();
+                resource.scenarioId = r.scenarioId();
+                resource.owners = String.join(",", r.owners());
+                resource.updatedAt = clock.instant();
+                if (isNew) {
+                    resource.persist();
+                }
+            }
+        });
+    }
+
+    private void applyGuest(IncomingEvent event) {
+        EventType type = event.type().orElse(null);
+        if (type == EventType.GUEST_INVITED) {
+            GuestInvited g = event.as(GuestInvited.class);
+            KnownGuest guest = KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(g.guestId())).orElseGet(KnownGuest::new);
+            boolean isNew = guest.guestId == null;
+            guest.guestId = UUID.fromString(g.guestId());
+            guest.email = g.email();
+            guest.partnerId = g.partnerId() == null ? null : UUID.fromString(g.partnerId());
+            guest.state = "INVITED";
+            guest.sponsors = String.join(",", g.sponsors());
+            guest.updatedAt = clock.instant();
+            if (isNew) {
+                guest.persist();
+            }
+        } else if (type == EventType.GUEST_BLOCKED) {
+            GuestBlocked g = event.as(GuestBlocked.class);
+            KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(g.guestId())).ifPresent(guest -> {
+                guest.state = "BLOCKED";
+                guest.updatedAt = clock.instant();
+            });
+        }
+    }
+
+    private void applyAccess(IncomingEvent event) {
+        EventType type = event.type().orElse(null);
+        if (type == EventType.ACCESS_GRANTED) {
+            AccessGranted g = event.as(AccessGranted.class);
+            KnownGrant grant = new KnownGrant();
+            grant.grantId = UUID.fromString(g.grantId());
+            grant.guestId = UUID.fromString(g.guestId());
+            grant.resourceId = UUID.fromString(g.resourceId());
+            grant.role = g.role();
+            grant.state = KnownGrant.ACTIVE;
+            grant.expiresAt = g.expiresAt();
+            grant.updatedAt = clock.instant();
+            grant.persist();
+        } else if (type == EventType.ACCESS_REVOKED) {
+            AccessRevoked r = event.as(AccessRevoked.class);
+            UUID grantId = UUID.fromString(r.grantId());
+            KnownGrant grant = KnownGrant.<KnownGrant>findByIdOptional(grantId).orElseGet(() -> {
+                // the grant predates this service's subscription: learn it from the revocation
+                KnownGrant g = new KnownGrant();
+                g.grantId = grantId;
+                g.guestId = UUID.fromString(r.guestId());
+                g.resourceId = UUID.fromString(r.resourceId());
+                g.role = r.role() == null ? "" : r.role();
+                g.persist();
+                return g;
+            });
+            grant.state = KnownGrant.REVOKED;
+            grant.revokedReason = r.reason().name();
+            grant.updatedAt = clock.instant();
+            grantRevoked.fire(new GrantRevoked(grantId, grant.guestId, grant.resourceId, r.reason().name(), r.causeId()));
+            LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, grant.guestId, r.reason());
+        }
+    }
+}

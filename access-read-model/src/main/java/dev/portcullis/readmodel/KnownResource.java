@@ -1,0 +1,35 @@
+package dev.portcullis.readmodel;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A resource as this service last heard of it from inventory.resources. */
+@Entity
+@Table(name = "rm_resource")
+public class KnownResource extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "resource_id")
+    public UUID resourceId;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(nullable = false)
+    public String sensitivity;
+
+    @Column(name = "scenario_id")
+    public String scenarioId;
+
+    /** Comma-separated emails. */
+    @Column(nullable = false, length = 2000)
+    public String owners;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

@@ -1,0 +1,82 @@
+package dev.portcullis.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.readmodel.KnownGrant;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class PolicyServiceTest {
+
+    @Test
+    void theReadModelDropsARevokedGrantFromTheGuestsActiveAccess() {
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        UUID guest = UUID.randomUUID();
+        String kept = UUID.randomUUID().toString();
+        String revoked = UUID.randomUUID().toString();
+        String resource = UUID.randomUUID().toString();
+        kafka.publish(new AccessGranted(kept, guest.toString(), resource, "reader", Instant.now(), null, "admin", null));
+        kafka.publish(new AccessGranted(revoked, guest.toString(), resource, "writer", Instant.now(), null, "admin", null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> activeGrants(guest).size() == 2);
+
+        kafka.publish(new AccessRevoked(revoked, guest.toString(), resource, "CRM", List.of("o@example.com"), "writer",
+                RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal", Instant.now(), "partner"));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> activeGrants(guest).equals(List.of(UUID.fromString(kept))));
+    }
+
+    @Test
+    void scenariosAreCreatedByAdminsAndReadByAuditors() {
+        String id = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"name\": \"Falcon " + UUID.randomUUID() + "\", \"controlModel\": \"DELEGATED\"}")
+                .post("/api/v1/scenarios").then().statusCode(201).body("controlModel", equalTo("DELEGATED")).extract().path("id");
+        given().auth().oauth2(TestTokens.auditor()).get("/api/v1/scenarios/" + id).then().statusCode(200);
+    }
+
+    @Test
+    void badScenarioCallsAreRefusedAndChangeNothing() {
+        int before = scenarioCount();
+        given().contentType(ContentType.JSON).body("{}").post("/api/v1/scenarios").then().statusCode(401);
+        given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON).body("{\"name\": \"x\", \"controlModel\": \"DELEGATED\"}")
+                .post("/api/v1/scenarios").then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body("{\"name\": \"x\", \"controlModel\": \"ANARCHY\"}")
+                .post("/api/v1/scenarios").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("controlModel"));
+        given().get("/api/v1/scenarios").then().statusCode(401);
+        given().auth().oauth2(TestTokens.signal()).get("/api/v1/scenarios").then().statusCode(403);
+        given().auth().oauth2(TestTokens.owner("o@example.com")).get("/api/v1/scenarios/" + UUID.randomUUID()).then().statusCode(403);
+        given().get("/api/v1/scenarios/" + UUID.randomUUID()).then().statusCode(401);
+        assertEquals(before, scenarioCount());
+    }
+
+    private int scenarioCount() {
+        return given().auth().oauth2(TestTokens.admin()).queryParam("limit", 500).get("/api/v1/scenarios").then().statusCode(200)
+                .extract().path("items.size()");
+    }
+
+    private static List<UUID> activeGrants(UUID guest) {
+        return QuarkusTransaction.requiringNew().call(() -> KnownGrant.activeOf(guest).stream().map(g -> g.grantId).toList());
+    }
+}
