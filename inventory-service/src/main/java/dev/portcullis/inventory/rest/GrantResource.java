@@ -4,6 +4,7 @@ import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.GrantState;
 import dev.portcullis.inventory.rest.Dtos.CreateGrant;
@@ -51,12 +52,12 @@ public class GrantResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List grants", description = "Filters: guestId, resourceId, state (ACTIVE or REVOKED). Keyset-paged.")
-    public Page<GrantView> list(@QueryParam("guestId") UUID guestId, @QueryParam("resourceId") UUID resourceId,
-            @QueryParam("state") GrantState state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Page<GrantView> list(@QueryParam("guestId") String guestId, @QueryParam("resourceId") String resourceId,
+            @QueryParam("state") String state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(AccessGrant.class)
-                .filter("e.guestId = :guestId", "guestId", guestId)
-                .filter("e.resourceId = :resourceId", "resourceId", resourceId)
-                .filter("e.state = :state", "state", state)
+                .filter("e.guestId = :guestId", "guestId", QueryParams.uuid("guestId", guestId))
+                .filter("e.resourceId = :resourceId", "resourceId", QueryParams.uuid("resourceId", resourceId))
+                .filter("e.state = :state", "state", QueryParams.enumValue(GrantState.class, "state", state))
                 .page(em, limit, cursor, g -> g.id, GrantView::of);
     }
 

@@ -4,6 +4,7 @@ import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
@@ -54,15 +55,15 @@ public class GuestResource {
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List guests", description = "Filters: state, partnerId, sponsor (email), resourceId (holds an active grant on it), "
             + "q (email or display-name prefix). Keyset-paged.")
-    public Page<GuestView> list(@QueryParam("state") GuestState state, @QueryParam("partnerId") UUID partnerId,
-            @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") UUID resourceId, @QueryParam("q") String q,
+    public Page<GuestView> list(@QueryParam("state") String state, @QueryParam("partnerId") String partnerId,
+            @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") String resourceId, @QueryParam("q") String q,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Guest.class)
-                .filter("e.state = :state", "state", state)
-                .filter("e.partnerId = :partnerId", "partnerId", partnerId)
+                .filter("e.state = :state", "state", QueryParams.enumValue(GuestState.class, "state", state))
+                .filter("e.partnerId = :partnerId", "partnerId", QueryParams.uuid("partnerId", partnerId))
                 .joinFilter("join e.sponsors s", "lower(s) = lower(:sponsor)", "sponsor", sponsor)
                 .filter("exists (select 1 from AccessGrant g where g.guestId = e.id and g.resourceId = :resourceId and g.state = 'ACTIVE')",
-                        "resourceId", resourceId)
+                        "resourceId", QueryParams.uuid("resourceId", resourceId))
                 .filter("(lower(e.email) like :q or lower(e.displayName) like :q)", "q", q == null ? null : q.toLowerCase() + "%")
                 .page(em, limit, cursor, g -> g.id, g -> GuestView.of(g, null));
     }

@@ -3,6 +3,7 @@ package dev.portcullis.inventory.rest;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerState;
 import dev.portcullis.inventory.rest.Dtos.CreatePartner;
@@ -45,9 +46,9 @@ public class PartnerResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List partners", description = "Filter by state; keyset-paged with limit and cursor.")
-    public Page<PartnerView> list(@QueryParam("state") PartnerState state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Page<PartnerView> list(@QueryParam("state") String state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Partner.class)
-                .filter("e.state = :state", "state", state)
+                .filter("e.state = :state", "state", QueryParams.enumValue(PartnerState.class, "state", state))
                 .page(em, limit, cursor, p -> p.id, PartnerView::of);
     }
 

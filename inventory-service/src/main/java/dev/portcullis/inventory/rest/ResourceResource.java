@@ -4,6 +4,7 @@ import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.inventory.domain.Sensitivity;
 import dev.portcullis.inventory.rest.Dtos.CreateResource;
@@ -49,10 +50,10 @@ public class ResourceResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List resources", description = "Filters: sensitivity, owner (email). Keyset-paged.")
-    public Page<ResourceView> list(@QueryParam("sensitivity") Sensitivity sensitivity, @QueryParam("owner") String owner,
+    public Page<ResourceView> list(@QueryParam("sensitivity") String sensitivity, @QueryParam("owner") String owner,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Resource.class)
-                .filter("e.sensitivity = :sensitivity", "sensitivity", sensitivity)
+                .filter("e.sensitivity = :sensitivity", "sensitivity", QueryParams.enumValue(Sensitivity.class, "sensitivity", sensitivity))
                 .joinFilter("join e.owners o", "lower(o) = lower(:owner)", "owner", owner)
                 .page(em, limit, cursor, r -> r.id, ResourceView::of);
     }

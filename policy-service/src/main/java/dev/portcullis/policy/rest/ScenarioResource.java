@@ -5,6 +5,7 @@ import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.policy.domain.Scenario;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -72,9 +73,9 @@ public class ScenarioResource {
     @GET
     @RolesAllowed({"portcullis-admin", "portcullis-auditor"})
     @Operation(summary = "List scenarios", description = "Filter by controlModel. Keyset-paged.")
-    public Page<ScenarioView> list(@QueryParam("controlModel") Scenario.ControlModel controlModel, @QueryParam("limit") Integer limit,
+    public Page<ScenarioView> list(@QueryParam("controlModel") String controlModel, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
-        return ListQuery.of(Scenario.class).filter("e.controlModel = :model", "model", controlModel)
+        return ListQuery.of(Scenario.class).filter("e.controlModel = :model", "model", QueryParams.enumValue(Scenario.ControlModel.class, "controlModel", controlModel))
                 .page(em, limit, cursor, s -> s.id, ScenarioView::of);
     }
 

@@ -1,0 +1,37 @@
+package dev.portcullis.backbone.rest;
+
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Reads typed query parameters. JAX-RS answers 404 when it cannot convert one; a caller who typed
+ * {@code ?state=LOST} deserves a 400 that names the parameter, so list endpoints take strings and
+ * convert them here.
+ */
+public final class QueryParams {
+
+    private QueryParams() {
+    }
+
+    public static <E extends Enum<E>> E enumValue(Class<E> type, String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem(name, "must be one of " + Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    public static UUID uuid(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem(name, "must be a UUID");
+        }
+    }
+}

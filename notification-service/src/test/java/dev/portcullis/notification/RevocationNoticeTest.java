@@ -1,0 +1,119 @@
+package dev.portcullis.notification;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventType;
+import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestBlocked.RevokedGrant;
+import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.GreenMailResource;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+/** One email per sponsor and per owner for one partner signal, over real SMTP, never twice. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(GreenMailResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class RevocationNoticeTest {
+
+    @Test
+    void oneEmailPerRecipientPerSignalAndARedeliveryOrRepeatSendsNothing() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "sponsor-" + run + "@example.com";
+        String owner1 = "owner1-" + run + "@example.com";
+        String owner2 = "owner2-" + run + "@example.com";
+        String guestId = UUID.randomUUID().toString();
+        String signalId = UUID.randomUUID().toString();
+        String crm = UUID.randomUUID().toString();
+        String wiki = UUID.randomUUID().toString();
+        List<RevokedGrant> grants = List.of(
+                grant(crm, "CRM", "reader", owner1), grant(crm, "CRM", "writer", owner1), grant(crm, "CRM", "admin", owner1),
+                grant(wiki, "Wiki", "reader", owner2), grant(wiki, "Wiki", "editor", owner2));
+        GuestBlocked blocked = new GuestBlocked(guestId, "ann@contoso.com", "Ann", List.of(sponsor), "PARTNER_ACCOUNT_DISABLED", signalId,
+                grants, Instant.now(), "partner");
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+
+        RecordHeaders headers = headers(UUID.randomUUID().toString());
+        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(blocked), headers);
+        await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(sponsor, owner1, owner2).size() == 3);
+
+        MimeMessage toOwner1 = mailsTo(owner1).get(0);
+        assertTrue(toOwner1.getSubject().contains("ann@contoso.com"));
+        String body = toOwner1.getContent().toString();
+        assertTrue(body.contains("CRM (writer)") && !body.contains("Wiki"), body);
+        assertTrue(mailsTo(sponsor).get(0).getContent().toString().contains("Wiki (editor)"));
+
+        // the same event redelivered, and the same signal told again in a new event: nothing more is sent
+        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(blocked), headers);
+        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(blocked), headers(UUID.randomUUID().toString()));
+        // a marker on the same key, so it is consumed after them: once its email is in, theirs would be too
+        String marker = "marker-" + run + "@example.com";
+        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(new GuestBlocked(guestId, "ann@contoso.com", "Ann",
+                List.of(marker), "PARTNER_ACCOUNT_DISABLED", UUID.randomUUID().toString(), List.of(), Instant.now(), "partner")),
+                headers(UUID.randomUUID().toString()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(marker).size() == 1);
+
+        assertEquals(3, mailsTo(sponsor, owner1, owner2).size());
+        given().auth().oauth2(TestTokens.auditor()).queryParam("causeId", signalId).get("/api/v1/notifications").then().statusCode(200)
+                .body("items.size()", equalTo(3)).body("items.status", everyItem(equalTo("SENT")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.NOTIFICATION_DELIVERIES.topicName(),
+                r -> r.value().contains(signalId) && EventType.NOTIFICATION_DELIVERED.ceType().equals(KafkaTestClient.header(r, "ce_type"))).size() == 3);
+    }
+
+    @Test
+    void theMessageLogNeedsATokenAndAnAdminOrAuditorRole() {
+        given().get("/api/v1/notifications").then().statusCode(401);
+        given().auth().oauth2(TestTokens.owner("o@example.com")).get("/api/v1/notifications").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.admin()).queryParam("status", "LOST").get("/api/v1/notifications").then().statusCode(400).body("errors[0].field", equalTo("status"))
+                .contentType("application/problem+json");
+    }
+
+    private static RevokedGrant grant(String resourceId, String name, String role, String owner) {
+        return new RevokedGrant(UUID.randomUUID().toString(), resourceId, name, role, List.of(owner));
+    }
+
+    private static RecordHeaders headers(String id) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_type", EventType.GUEST_BLOCKED.ceType().getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    private static List<MimeMessage> mailsTo(String... recipients) throws Exception {
+        List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage message : GreenMailResource.greenMail().getReceivedMessages()) {
+            String to = Arrays.toString(message.getRecipients(Message.RecipientType.TO));
+            if (Arrays.stream(recipients).anyMatch(to::contains)) {
+                found.add(message);
+            }
+        }
+        return found;
+    }
+}
