@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Stops what up.sh started, by the pids it recorded; PostgreSQL only if up.sh was the one that started it.
+#   deploy/local/down.sh               everything
+#   deploy/local/down.sh kafka         only the named parts
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+PARTS=("$@"); [ ${#PARTS[@]} -gt 0 ] || PARTS=("${SERVICES[@]}" keycloak mail kafka postgres)
+
+# TERM to every named process group at once, then wait for all: a service takes seconds to close its consumers
+signal_stop() {
+  local name=$1 pid
+  [ -f "$PIDS/$name.pid" ] || return 0
+  pid=$(cat "$PIDS/$name.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    stopping+=("$name:$pid")
+  else
+    rm -f "$PIDS/$name.pid"
+  fi
+}
+
+await_stopped() {
+  local entry name pid
+  for entry in "${stopping[@]}"; do
+    name=${entry%%:*}; pid=${entry#*:}
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop in 30 s: killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$PIDS/$name.pid"
+  done
+}
+
+stopping=()
+for part in "${PARTS[@]}"; do
+  [ "$part" = postgres ] || signal_stop "$part"
+done
+[ ${#stopping[@]} -eq 0 ] || await_stopped
+for part in "${PARTS[@]}"; do
+  if [ "$part" = postgres ]; then
+    if [ -f "$RUN/postgres.started-by-up" ]; then
+      log "stopping PostgreSQL (up.sh started it)"
+      pg_ctlcluster "$(ls /etc/postgresql | sort -V | tail -1)" main stop || true
+      rm -f "$RUN/postgres.started-by-up"
+    fi
+  fi
+done

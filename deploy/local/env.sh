@@ -1,0 +1,53 @@
+# Sourced by up.sh and down.sh: where the local platform lives and which ports it takes.
+# Every setting can be overridden from the environment; the e2e tests run a second platform
+# beside a developer's by setting PORTCULLIS_RUN_DIR, PORTCULLIS_PORT_OFFSET and PORTCULLIS_DB_PREFIX.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RUN=${PORTCULLIS_RUN_DIR:-$ROOT/deploy/local/.run}
+OFFSET=${PORTCULLIS_PORT_OFFSET:-0}
+DB_PREFIX=${PORTCULLIS_DB_PREFIX:-portcullis}
+
+KEYCLOAK_VERSION=26.5.6
+GREENMAIL_VERSION=2.1.8
+
+KAFKA_PORT=$((9092 + OFFSET))
+KAFKA_CONTROLLER_PORT=$((9093 + OFFSET))
+KEYCLOAK_PORT=$((8180 + OFFSET))
+KEYCLOAK_MANAGEMENT_PORT=$((9180 + OFFSET))
+SMTP_PORT=$((3025 + OFFSET))
+IMAP_PORT=$((3143 + OFFSET))
+MAIL_API_PORT=$((8025 + OFFSET))
+INVENTORY_PORT=$((8081 + OFFSET))
+REVIEW_PORT=$((8082 + OFFSET))
+POLICY_PORT=$((8083 + OFFSET))
+NOTIFICATION_PORT=$((8084 + OFFSET))
+
+SERVICES=(inventory review policy notification)
+service_port() { local v; v="$(echo "$1" | tr a-z A-Z)_PORT"; echo "${!v}"; }
+
+PIDS=$RUN/pids
+LOGS=$RUN/logs
+mkdir -p "$PIDS" "$LOGS"
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# true when the pid file of $1 names a live process
+running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_for NAME SECONDS COMMAND...: polls COMMAND until it succeeds; fails with the log's tail
+wait_for() {
+  local name=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if [ -f "$PIDS/$name.pid" ] && ! running "$name"; then
+      log "$name exited; the end of $LOGS/$name.log:"; tail -30 "$LOGS/$name.log" >&2; return 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      log "$name not ready after ${seconds}s; the end of $LOGS/$name.log:"; tail -30 "$LOGS/$name.log" >&2; return 1
+    fi
+    sleep 0.5
+  done
+}
+
+MVN=("$ROOT/mvnw" -B --no-transfer-progress)

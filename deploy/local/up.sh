@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Starts the Portcullis platform on 127.0.0.1: PostgreSQL, a Kafka broker, an SMTP server,
+# Keycloak and the four services; prints where everything is. Re-runnable: what runs is left alone.
+#   deploy/local/up.sh                 everything
+#   deploy/local/up.sh kafka           only the named parts (postgres kafka mail keycloak inventory review policy notification)
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+PARTS=("$@"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(postgres kafka mail keycloak "${SERVICES[@]}")
+wants() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+LIB=$RUN/lib
+
+start_process() { # NAME COMMAND... : starts detached, records the pid
+  local name=$1; shift
+  if running "$name"; then log "$name already running (pid $(cat "$PIDS/$name.pid"))"; return 0; fi
+  log "starting $name"
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
+  echo $! > "$PIDS/$name.pid"
+}
+
+runtime_jars() {
+  if [ ! -f "$LIB/kafka/.complete" ]; then
+    log "resolving Kafka $(sed -n 's#.*<kafka.version>\(.*\)</kafka.version>.*#\1#p' "$ROOT/deploy/local/runtime-pom.xml") from Maven Central"
+    "${MVN[@]}" -q -f "$ROOT/deploy/local/runtime-pom.xml" dependency:copy-dependencies -DoutputDirectory="$LIB/kafka" >&2
+    touch "$LIB/kafka/.complete"
+  fi
+  if [ ! -f "$LIB/greenmail-standalone-$GREENMAIL_VERSION.jar" ]; then
+    "${MVN[@]}" -q dependency:copy -Dartifact=com.icegreen:greenmail-standalone:$GREENMAIL_VERSION -DoutputDirectory="$LIB" >&2
+  fi
+}
+
+start_postgres() {
+  local was_up=1
+  pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || was_up=0
+  "$ROOT/deploy/local/postgres.sh" start
+  [ $was_up = 1 ] || touch "$RUN/postgres.started-by-up"
+  local s
+  for s in "${SERVICES[@]}"; do
+    if [ "${PORTCULLIS_FRESH_DATABASES:-0}" = 1 ]; then
+      "$ROOT/deploy/local/postgres.sh" recreate-db "${DB_PREFIX}_$s"
+    else
+      "$ROOT/deploy/local/postgres.sh" create-db "${DB_PREFIX}_$s"
+    fi
+  done
+}
+
+start_kafka() {
+  local dir=$RUN/kafka
+  mkdir -p "$dir"
+  cat > "$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+# record timestamps are the broker's append time: what the SOC (and the benchmark) read as the moment an event is on Kafka
+log.message.timestamp.type=LogAppendTime
+PROPS
+  local java=(java -Xmx512m -Dlog4j2.configurationFile="$ROOT/deploy/local/log4j2.properties" -cp "$LIB/kafka/*")
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
+      -c "$dir/server.properties" --standalone >>"$LOGS/kafka.log" 2>&1
+  fi
+  start_process kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+}
+
+start_mail() {
+  start_process mail java -Xmx128m \
+    -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port=$SMTP_PORT \
+    -Dgreenmail.imap.hostname=127.0.0.1 -Dgreenmail.imap.port=$IMAP_PORT \
+    -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port=$MAIL_API_PORT \
+    -Dgreenmail.auth.disabled -Dgreenmail.verbose=false \
+    -jar "$LIB/greenmail-standalone-$GREENMAIL_VERSION.jar"
+}
+
+start_keycloak() {
+  local home=$RUN/keycloak-$KEYCLOAK_VERSION
+  if [ ! -x "$home/bin/kc.sh" ]; then
+    local zip=$HOME/.m2/repository/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip
+    [ -f "$zip" ] || "${MVN[@]}" -q dependency:get -Dtransitive=false -Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip >&2
+    log "unpacking Keycloak $KEYCLOAK_VERSION"
+    rm -rf "$RUN/keycloak-unpack" && mkdir -p "$RUN/keycloak-unpack"
+    (cd "$RUN/keycloak-unpack" && jar xf "$zip") && mv "$RUN/keycloak-unpack/keycloak-$KEYCLOAK_VERSION" "$home" && rm -rf "$RUN/keycloak-unpack"
+    chmod +x "$home"/bin/*.sh
+  fi
+  mkdir -p "$home/data/import"
+  cp "$ROOT/deploy/keycloak/portcullis-realm.json" "$home/data/import/"
+  JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
+    start_process keycloak "$home/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=$KEYCLOAK_PORT \
+      --http-management-port=$KEYCLOAK_MANAGEMENT_PORT --hostname-strict=false --import-realm
+}
+
+ensure_built() {
+  local s missing=0
+  for s in "${SERVICES[@]}"; do [ -f "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar" ] || missing=1; done
+  if [ $missing = 1 ]; then
+    log "building the services (./mvnw install -DskipTests)"
+    (cd "$ROOT" && "${MVN[@]}" -q install -DskipTests) >&2
+  fi
+}
+
+start_service() {
+  local s=$1
+  QUARKUS_HTTP_PORT=$(service_port "$s") \
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/${DB_PREFIX}_$s" \
+  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
+  QUARKUS_OIDC_AUTH_SERVER_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
+  QUARKUS_MAILER_PORT=$SMTP_PORT \
+  PORTCULLIS_REVIEW_URL="http://127.0.0.1:$REVIEW_PORT" \
+    start_process "$s" java -Xmx256m -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
+}
+
+ready_http() { curl -fsS -o /dev/null "$1"; }
+
+wants kafka || wants mail && runtime_jars
+wants postgres && start_postgres
+wants kafka && start_kafka
+wants mail && start_mail
+wants keycloak && start_keycloak
+wants kafka && wait_for kafka 60 port_open "$KAFKA_PORT"
+wants mail && wait_for mail 60 port_open "$SMTP_PORT"
+wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
+
+started_services=()
+for s in "${SERVICES[@]}"; do
+  if wants "$s"; then ensure_built; start_service "$s"; started_services+=("$s"); fi
+done
+for s in "${started_services[@]}"; do
+  wait_for "$s" 120 ready_http "http://127.0.0.1:$(service_port "$s")/q/health/ready"
+done
+
+cat > "$RUN/endpoints.env" <<ENV
+KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT
+KEYCLOAK_REALM=portcullis
+KEYCLOAK_TOKEN_URL=http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
+SIGNAL_CLIENT_ID=portcullis-signal
+SIGNAL_CLIENT_SECRET=portcullis-signal-secret
+SMTP_HOST=127.0.0.1
+SMTP_PORT=$SMTP_PORT
+IMAP_PORT=$IMAP_PORT
+MAIL_API_URL=http://127.0.0.1:$MAIL_API_PORT
+POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/${DB_PREFIX}_<service>
+INVENTORY_URL=http://127.0.0.1:$INVENTORY_PORT
+REVIEW_URL=http://127.0.0.1:$REVIEW_PORT
+POLICY_URL=http://127.0.0.1:$POLICY_PORT
+NOTIFICATION_URL=http://127.0.0.1:$NOTIFICATION_PORT
+LOGS=$LOGS
+ENV
+
+if [ "${PORTCULLIS_QUIET:-0}" != 1 ]; then
+cat <<TXT
+
+Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.env).
+
+  inventory-service     http://127.0.0.1:$INVENTORY_PORT     (Swagger UI: /q/swagger-ui, health: /q/health)
+  review-service        http://127.0.0.1:$REVIEW_PORT
+  policy-service        http://127.0.0.1:$POLICY_PORT
+  notification-service  http://127.0.0.1:$NOTIFICATION_PORT
+  Kafka                 127.0.0.1:$KAFKA_PORT
+  Keycloak              http://127.0.0.1:$KEYCLOAK_PORT   (realm portcullis; console admin/admin)
+  SMTP / IMAP           127.0.0.1:$SMTP_PORT / 127.0.0.1:$IMAP_PORT   (mail over HTTP: http://127.0.0.1:$MAIL_API_PORT/api/user)
+  PostgreSQL            127.0.0.1:5432, databases ${DB_PREFIX}_{inventory,review,policy,notification}, user portcullis/portcullis
+
+Tokens (users admin, owner, auditor; password = user name):
+  TOKEN=\$(curl -s -d grant_type=password -d client_id=portcullis-cli -d username=admin -d password=admin \\
+      http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$INVENTORY_PORT/api/v1/guests
+A partner signal client (client credentials):
+  curl -s -d grant_type=client_credentials -d client_id=portcullis-signal -d client_secret=portcullis-signal-secret \\
+      http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
+
+Logs: $LOGS/<name>.log      Stop: deploy/local/down.sh
+TXT
+fi
