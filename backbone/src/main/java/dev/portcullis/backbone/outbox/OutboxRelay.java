@@ -17,12 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,9 +27,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes outbox rows to Kafka as binary-mode CloudEvents, in id order, keyed by the aggregate
- * (the guest id on guest topics). Only the unbroken run of acknowledged rows is marked published,
- * so a failure in the middle re-sends the rest in order; consumers de-duplicate on {@code ce_id}.
- * While Kafka is down it backs off; requests keep committing rows meanwhile.
+ * (the guest id on guest topics), one Kafka transaction per batch: a batch is visible to
+ * read_committed consumers whole or not at all, so an outage in the middle of a batch neither
+ * reorders nor duplicates what they see. (A crash between the Kafka commit and the database update
+ * re-publishes that batch; consumers de-duplicate on {@code ce_id}.) While Kafka is down the relay
+ * backs off; requests keep committing rows meanwhile.
  * <p>
  * One relay per database is assumed (one instance per service); several instances would need a
  * lock around {@link #publishBatch()} to keep per-key order.
@@ -59,19 +58,6 @@ public class OutboxRelay {
     private BackgroundWorker worker;
 
     void start(@Observes StartupEvent event) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, serviceName + "-outbox");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // fail a pass quickly while Kafka is down; the worker backs off and retries the same rows
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 6_000);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producer = new KafkaProducer<>(config);
         worker = new BackgroundWorker(serviceName + "-outbox-relay", this::publishBatch, pollInterval, Duration.ofSeconds(5));
         worker.start();
     }
@@ -80,9 +66,7 @@ public class OutboxRelay {
         if (worker != null) {
             worker.stop();
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
+        discardProducer();
     }
 
     /** Asks the relay to look for new rows now. */
@@ -92,37 +76,66 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes up to one batch; returns true if a full batch went out (more may wait). */
+    /**
+     * Publishes up to one batch in one Kafka transaction; returns true if a full batch went out (more
+     * may wait). If anything fails, the transaction is aborted — read_committed consumers see none of
+     * the batch — the producer is replaced, and the same rows go again on the next pass.
+     */
     boolean publishBatch() throws Exception {
         List<Pending> rows = unpublished();
         if (rows.isEmpty()) {
             return false;
         }
-        List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
-        Exception failure = null;
-        for (Pending row : rows) {
-            try {
-                sent.add(producer.send(row.toRecord(serviceName)));
-            } catch (Exception e) {
-                failure = e;
-                break;
+        try {
+            KafkaProducer<String, String> kafka = producer();
+            kafka.beginTransaction();
+            for (Pending row : rows) {
+                kafka.send(row.toRecord(serviceName));
             }
+            kafka.commitTransaction();
+        } catch (Exception e) {
+            discardProducer();
+            throw new IllegalStateException(rows.size() + " outbox events not published; Kafka: " + e.getMessage(), e);
         }
-        List<Long> acknowledged = new ArrayList<>();
-        for (int i = 0; i < sent.size() && failure == null; i++) {
-            try {
-                sent.get(i).get(10, TimeUnit.SECONDS);
-                acknowledged.add(rows.get(i).id);
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-        markPublished(acknowledged);
-        if (failure != null) {
-            throw new IllegalStateException(acknowledged.size() + " of " + rows.size() + " outbox events published; Kafka: " + failure.getMessage(), failure);
-        }
-        LOG.debugf("outbox published=%d", acknowledged.size());
+        markPublished(rows.stream().map(Pending::id).toList());
+        LOG.debugf("outbox published=%d", rows.size());
         return rows.size() == BATCH;
+    }
+
+    /** The transactional producer, created (and its transactions initialised, which fences any earlier one) on first use. */
+    private KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties config = new Properties();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            config.put(ProducerConfig.CLIENT_ID_CONFIG, serviceName + "-outbox");
+            // one relay per service: a restarted instance fences the transactions its predecessor left open
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, serviceName + "-outbox-relay");
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            // fail a pass quickly while Kafka is down; the worker backs off and retries the same rows
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 6_000);
+            config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            KafkaProducer<String, String> created = new KafkaProducer<>(config);
+            try {
+                created.initTransactions();
+            } catch (RuntimeException e) {
+                created.close(Duration.ZERO);
+                throw e;
+            }
+            producer = created;
+        }
+        return producer;
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
     }
 
     private List<Pending> unpublished() throws SQLException {

@@ -1,0 +1,125 @@
+package dev.portcullis.e2e;
+
+import static io.restassured.RestAssured.given;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.Processes;
+import dev.portcullis.testsupport.RepositoryRoot;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole platform as separate processes, started once per test run with deploy/local/up.sh on
+ * ports of its own (offset 20000), its own run directory and fresh databases, and stopped with
+ * down.sh when the run ends. Tests reach it only through its public endpoints.
+ */
+public final class Platform implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+
+    static final String PORT_OFFSET = System.getProperty("portcullis.e2e.port-offset", "20000");
+    private static Platform instance;
+
+    private Map<String, String> endpoints;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        synchronized (Platform.class) {
+            if (instance == null) {
+                start();
+                instance = this;
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Platform.class.getName(), this);
+            }
+        }
+    }
+
+    static Platform get() {
+        return instance;
+    }
+
+    private void start() {
+        run("up.sh");
+        try {
+            endpoints = Files.readAllLines(runDir().resolve("endpoints.env")).stream()
+                    .filter(l -> l.contains("="))
+                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        run("down.sh");
+    }
+
+    void stopKafka() {
+        run("down.sh", "kafka");
+    }
+
+    void startKafka() {
+        run("up.sh", "kafka");
+    }
+
+    String endpoint(String key) {
+        String value = endpoints.get(key);
+        if (value == null) {
+            throw new IllegalStateException("endpoints.env has no " + key);
+        }
+        return value;
+    }
+
+    InventoryApi inventory() {
+        return new InventoryApi(endpoint("INVENTORY_URL"), () -> userToken("admin"), this::signalToken);
+    }
+
+    KafkaTestClient kafka() {
+        return new KafkaTestClient(endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+    }
+
+    /** A Keycloak access token for a demo user (password grant on the public CLI client). */
+    String userToken(String user) {
+        return given().formParam("grant_type", "password").formParam("client_id", "portcullis-cli")
+                .formParam("username", user).formParam("password", user)
+                .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
+    }
+
+    /** A Keycloak access token for the partner-signal connector (client credentials). */
+    String signalToken() {
+        return given().formParam("grant_type", "client_credentials").formParam("client_id", endpoint("SIGNAL_CLIENT_ID"))
+                .formParam("client_secret", endpoint("SIGNAL_CLIENT_SECRET"))
+                .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
+    }
+
+    /** Subjects of the mails the SMTP server holds for one address (read over its HTTP API). */
+    List<String> mailSubjects(String address) {
+        String body = given().get(endpoint("MAIL_API_URL") + "/api/user/" + address + "/messages/INBOX").then().extract().asString();
+        if (body == null || !body.trim().startsWith("[")) {
+            return List.of();
+        }
+        return JsonPath.from(body).getList("subject");
+    }
+
+    private static Path runDir() {
+        return RepositoryRoot.get().resolve("e2e/target/platform");
+    }
+
+    private static void run(String script, String... parts) {
+        List<String> command = new ArrayList<>(List.of("env",
+                "PORTCULLIS_RUN_DIR=" + runDir(),
+                "PORTCULLIS_PORT_OFFSET=" + PORT_OFFSET,
+                "PORTCULLIS_DB_PREFIX=e2e",
+                "PORTCULLIS_FRESH_DATABASES=1",
+                "PORTCULLIS_QUIET=1",
+                RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
+        command.addAll(List.of(parts));
+        System.out.println(Processes.run(command, 900));
+    }
+}

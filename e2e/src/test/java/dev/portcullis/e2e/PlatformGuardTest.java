@@ -1,0 +1,44 @@
+package dev.portcullis.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Keycloak's real tokens against the running services: no token 401, wrong role 403, bad body 400. */
+@ExtendWith(Platform.class)
+class PlatformGuardTest {
+
+    @Test
+    void everyServiceRefusesACallWithoutAToken() {
+        Platform platform = Platform.get();
+        given().get(platform.endpoint("INVENTORY_URL") + "/api/v1/guests").then().statusCode(401);
+        given().get(platform.endpoint("REVIEW_URL") + "/api/v1/my/review-items").then().statusCode(401);
+        given().get(platform.endpoint("POLICY_URL") + "/api/v1/scenarios").then().statusCode(401);
+        given().get(platform.endpoint("NOTIFICATION_URL") + "/api/v1/notifications").then().statusCode(401);
+    }
+
+    @Test
+    void onlyTheSignalClientMayPostSignalsAndOwnersMayNotReadTheInventory() {
+        Platform platform = Platform.get();
+        platform.inventory().as(platform.userToken("admin"))
+                .body("{\"type\": \"ACCOUNT_DISABLED\", \"homeTenantId\": \"t\", \"homeSubject\": \"s\", \"occurredAt\": \"" + Instant.now() + "\"}")
+                .post("/api/v1/partner-signals").then().statusCode(403).contentType("application/problem+json");
+        platform.inventory().as(platform.userToken("owner")).get("/api/v1/guests").then().statusCode(403);
+        given().auth().oauth2(platform.userToken("owner")).get(platform.endpoint("NOTIFICATION_URL") + "/api/v1/notifications")
+                .then().statusCode(403);
+        given().auth().oauth2(platform.userToken("owner")).get(platform.endpoint("REVIEW_URL") + "/api/v1/my/review-items")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void aMalformedSignalIsA400NamingTheField() {
+        Platform platform = Platform.get();
+        platform.inventory().as(platform.signalToken())
+                .body("{\"type\": \"ACCOUNT_DISABLED\", \"homeTenantId\": \"t\", \"homeSubject\": \"s\", \"occurredAt\": \"last tuesday\"}")
+                .post("/api/v1/partner-signals").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("occurredAt"));
+    }
+}
