@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ports of its own (offset 20000), its own run directory and fresh databases, and stopped with
  * down.sh when the run ends. Tests reach it only through its public endpoints.
  */
-public final class Platform implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+public final class Platform implements BeforeAllCallback, ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     static final String PORT_OFFSET = System.getProperty("portcullis.e2e.port-offset", "20000");
     private static Platform instance;
