@@ -35,7 +35,8 @@ start_postgres() {
   [ $was_up = 1 ] || touch "$RUN/postgres.started-by-up"
   local s
   for s in "${SERVICES[@]}"; do
-    if [ "${PORTCULLIS_FRESH_DATABASES:-0}" = 1 ]; then
+    # a fresh database only under a service that is not running: never pull one from under a live process
+    if [ "${PORTCULLIS_FRESH_DATABASES:-0}" = 1 ] && ! running "$s"; then
       "$ROOT/deploy/local/postgres.sh" recreate-db "${DB_PREFIX}_$s"
     else
       "$ROOT/deploy/local/postgres.sh" create-db "${DB_PREFIX}_$s"

@@ -3,8 +3,10 @@
 
 -- Events written in the same transaction as the change they describe; the relay publishes them
 -- in id order and stamps published_at.
+-- ids come from a sequence in blocks of 50, so a transaction's events are inserted in one JDBC batch
+create sequence outbox_event_seq increment by 50;
 create table outbox_event (
-    id           bigserial primary key,
+    id           bigint primary key,
     event_id     uuid         not null unique,
     topic        varchar(128) not null,
     record_key   varchar(256) not null,

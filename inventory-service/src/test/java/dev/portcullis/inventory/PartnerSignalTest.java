@@ -24,7 +24,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -139,14 +138,12 @@ class PartnerSignalTest {
     void aRedeliveredEventIsAppliedOnce() {
         InventoryApi.Guest first = api.guestWithGrants(resources, 1, SPONSOR);
         InventoryApi.Guest second = api.guestWithGrants(resources, 1, SPONSOR);
-        RecordHeaders headers = ceHeaders("redelivered-" + first.id());
-        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), first.id(), EventJson.write(
-                new PartnerAccountDisabled(first.homeTenantId(), first.homeSubject(), null, Instant.now(), null, null)), headers);
+        String ceId = "redelivered-" + first.id();
+        kafka.publish(new PartnerAccountDisabled(first.homeTenantId(), first.homeSubject(), null, Instant.now(), null, null), ceId);
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(first.id()).equals(List.of("REVOKED")));
 
         // same ce_id, other content: the inbox knows the id, so it must not apply
-        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), second.id(), EventJson.write(
-                new PartnerAccountDisabled(second.homeTenantId(), second.homeSubject(), null, Instant.now(), null, null)), headers);
+        kafka.publish(new PartnerAccountDisabled(second.homeTenantId(), second.homeSubject(), null, Instant.now(), null, null), ceId);
         // then a real signal for the second guest: once it applied, the redelivery before it was consumed too
         InventoryApi.Guest third = api.guestWithGrants(resources, 1, SPONSOR);
         kafka.publish(new PartnerAccountDisabled(third.homeTenantId(), third.homeSubject(), null, Instant.now(), null, null));
@@ -158,7 +155,7 @@ class PartnerSignalTest {
     @Test
     void aPoisonMessageGoesToTheDeadLetterTopicAndConsumptionGoesOn() {
         kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "poison", "{\"homeTenantId\": 42, \"occurredAt\": \"yesterday\"}",
-                ceHeaders("poison-" + Instant.now().toEpochMilli()));
+                KafkaTestClient.ceHeaders("poison-" + Instant.now().toEpochMilli(), EventType.PARTNER_ACCOUNT_DISABLED));
         kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "no-headers", "{}", new RecordHeaders());
 
         List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(15))
@@ -180,14 +177,5 @@ class PartnerSignalTest {
                             && EventType.GUEST_BLOCKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))));
                     return list;
                 }));
-    }
-
-    private static RecordHeaders ceHeaders(String id) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_type", EventType.PARTNER_ACCOUNT_DISABLED.ceType().getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
-        return headers;
     }
 }

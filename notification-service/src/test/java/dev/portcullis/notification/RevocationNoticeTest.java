@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
@@ -22,14 +21,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 /** One email per sponsor and per owner for one partner signal, over real SMTP, never twice. */
@@ -57,8 +54,8 @@ class RevocationNoticeTest {
                 grants, Instant.now(), "partner");
         KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
 
-        RecordHeaders headers = headers(UUID.randomUUID().toString());
-        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(blocked), headers);
+        String ceId = UUID.randomUUID().toString();
+        kafka.publish(blocked, ceId);
         await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(sponsor, owner1, owner2).size() == 3);
 
         MimeMessage toOwner1 = mailsTo(owner1).get(0);
@@ -68,13 +65,12 @@ class RevocationNoticeTest {
         assertTrue(mailsTo(sponsor).get(0).getContent().toString().contains("Wiki (editor)"));
 
         // the same event redelivered, and the same signal told again in a new event: nothing more is sent
-        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(blocked), headers);
-        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(blocked), headers(UUID.randomUUID().toString()));
+        kafka.publish(blocked, ceId);
+        kafka.publish(blocked);
         // a marker on the same key, so it is consumed after them: once its email is in, theirs would be too
         String marker = "marker-" + run + "@example.com";
-        kafka.publishRaw(Topic.INVENTORY_GUESTS.topicName(), guestId, EventJson.write(new GuestBlocked(guestId, "ann@contoso.com", "Ann",
-                List.of(marker), "PARTNER_ACCOUNT_DISABLED", UUID.randomUUID().toString(), List.of(), Instant.now(), "partner")),
-                headers(UUID.randomUUID().toString()));
+        kafka.publish(new GuestBlocked(guestId, "ann@contoso.com", "Ann", List.of(marker), "PARTNER_ACCOUNT_DISABLED",
+                UUID.randomUUID().toString(), List.of(), Instant.now(), "partner"));
         await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(marker).size() == 1);
 
         assertEquals(3, mailsTo(sponsor, owner1, owner2).size());
@@ -95,15 +91,6 @@ class RevocationNoticeTest {
 
     private static RevokedGrant grant(String resourceId, String name, String role, String owner) {
         return new RevokedGrant(UUID.randomUUID().toString(), resourceId, name, role, List.of(owner));
-    }
-
-    private static RecordHeaders headers(String id) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_type", EventType.GUEST_BLOCKED.ceType().getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
-        return headers;
     }
 
     private static List<MimeMessage> mailsTo(String... recipients) throws Exception {

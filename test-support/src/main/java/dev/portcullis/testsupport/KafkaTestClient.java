@@ -2,6 +2,7 @@ package dev.portcullis.testsupport;
 
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
+import dev.portcullis.events.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,14 +36,24 @@ public final class KafkaTestClient {
     /** Publishes a binary-mode CloudEvent like a producing service would; returns its id. */
     public String publish(EventPayload payload) {
         String id = UUID.randomUUID().toString();
+        publish(payload, id);
+        return id;
+    }
+
+    /** Publishes with a chosen {@code ce_id}: the same id twice is a redelivery. */
+    public void publish(EventPayload payload, String ceId) {
+        publishRaw(payload.eventType().topic().topicName(), payload.key(), EventJson.write(payload), ceHeaders(ceId, payload.eventType()));
+    }
+
+    /** The binary-mode CloudEvents headers a Portcullis producer writes. */
+    public static RecordHeaders ceHeaders(String ceId, EventType type) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_type", payload.eventType().ceType().getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_id", ceId.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_type", type.ceType().getBytes(StandardCharsets.UTF_8));
         headers.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
         headers.add("ce_time", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-        publishRaw(payload.eventType().topic().topicName(), payload.key(), EventJson.write(payload), headers);
-        return id;
+        return headers;
     }
 
     public void publishRaw(String topic, String key, String value, RecordHeaders headers) {
