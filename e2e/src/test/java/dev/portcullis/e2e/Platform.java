@@ -45,7 +45,13 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     }
 
     private void start() {
-        run("up.sh");
+        try {
+            run("up.sh");
+        } catch (RuntimeException e) {
+            // leave nothing behind that half-started
+            run("down.sh");
+            throw e;
+        }
         try {
             endpoints = Files.readAllLines(runDir().resolve("endpoints.env")).stream()
                     .filter(l -> l.contains("="))
