@@ -81,6 +81,25 @@ class RevocationNoticeTest {
     }
 
     @Test
+    void aMessagePlannedWhileTheSmtpServerIsDownIsSentOnceItIsBack() throws Exception {
+        String sponsor = "sponsor-" + UUID.randomUUID() + "@example.com";
+        String signalId = UUID.randomUUID().toString();
+        GreenMailResource.greenMail().stop();
+        try {
+            new KafkaTestClient(KafkaResource.bootstrapServers()).publish(new GuestBlocked(UUID.randomUUID().toString(), "ann@contoso.com",
+                    "Ann", List.of(sponsor), "PARTNER_ACCOUNT_DISABLED", signalId, List.of(), Instant.now(), "partner"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(TestTokens.admin()).queryParam("causeId", signalId)
+                    .get("/api/v1/notifications").then().body("items[0].status", equalTo("PENDING"))
+                    .body("items[0].attempts", org.hamcrest.Matchers.greaterThan(0)));
+        } finally {
+            GreenMailResource.greenMail().start();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo(sponsor).size() == 1);
+        given().auth().oauth2(TestTokens.admin()).queryParam("causeId", signalId).get("/api/v1/notifications").then()
+                .body("items[0].status", equalTo("SENT"));
+    }
+
+    @Test
     void theMessageLogNeedsATokenAndAnAdminOrAuditorRole() {
         given().get("/api/v1/notifications").then().statusCode(401);
         given().auth().oauth2(TestTokens.owner("o@example.com")).get("/api/v1/notifications").then().statusCode(403)

@@ -1,0 +1,41 @@
+package dev.portcullis.backbone.work;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Keeps the outbox and inbox tables from growing forever: published events and old applied ids go. */
+@ApplicationScoped
+public class Retention {
+
+    private static final Logger LOG = Logger.getLogger(Retention.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @ConfigProperty(name = "portcullis.outbox.retention")
+    Duration outboxRetention;
+
+    @ConfigProperty(name = "portcullis.inbox.retention")
+    Duration inboxRetention;
+
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void prune() {
+        int outbox = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "delete from outbox_event where published_at < ?1").setParameter(1, clock.instant().minus(outboxRetention)).executeUpdate());
+        int inbox = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "delete from inbox_event where applied_at < ?1").setParameter(1, clock.instant().minus(inboxRetention)).executeUpdate());
+        if (outbox + inbox > 0) {
+            LOG.infof("retention pruned outbox=%d inbox=%d", outbox, inbox);
+        }
+    }
+}
