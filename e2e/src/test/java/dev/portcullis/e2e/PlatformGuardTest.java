@@ -21,6 +21,17 @@ class PlatformGuardTest {
     }
 
     @Test
+    void everyServiceServesHealthOpenApiAndMetricsWithoutAToken() {
+        Platform platform = Platform.get();
+        for (String service : java.util.List.of("INVENTORY_URL", "REVIEW_URL", "POLICY_URL", "NOTIFICATION_URL")) {
+            String url = platform.endpoint(service);
+            given().get(url + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+            given().get(url + "/q/openapi?format=json").then().statusCode(200).body("openapi", org.hamcrest.Matchers.startsWith("3."));
+            given().get(url + "/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("jvm_memory_used_bytes"));
+        }
+    }
+
+    @Test
     void onlyTheSignalClientMayPostSignalsAndOwnersMayNotReadTheInventory() {
         Platform platform = Platform.get();
         platform.inventory().as(platform.userToken("admin"))
