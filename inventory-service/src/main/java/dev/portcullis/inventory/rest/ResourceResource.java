@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.rest;
 
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;

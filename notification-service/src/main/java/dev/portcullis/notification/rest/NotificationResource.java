@@ -1,5 +1,6 @@
 package dev.portcullis.notification.rest;
 
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
@@ -31,7 +32,7 @@ public class NotificationResource {
     }
 
     @GET
-    @RolesAllowed({"portcullis-admin", "portcullis-auditor"})
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "The message log", description = "Filters: recipient, type, status (PENDING, SENT, FAILED), causeId (e.g. a partner "
             + "signal's id). Keyset-paged.")
     public Page<NotificationView> list(@QueryParam("recipient") String recipient, @QueryParam("type") String type,

@@ -1,5 +1,6 @@
 package dev.portcullis.policy.rest;
 
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.ListQuery;
@@ -53,7 +54,7 @@ public class ScenarioResource {
 
     @POST
     @Transactional
-    @RolesAllowed("portcullis-admin")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Create a scenario", description = "controlModel: IT_GOVERNED, DELEGATED or SELF_SERVICE. Names are unique (409).")
     public Response create(@Valid @NotNull CreateScenario request) {
         if (Scenario.count("name", request.name()) > 0) {
@@ -71,7 +72,7 @@ public class ScenarioResource {
     }
 
     @GET
-    @RolesAllowed({"portcullis-admin", "portcullis-auditor"})
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List scenarios", description = "Filter by controlModel. Keyset-paged.")
     public Page<ScenarioView> list(@QueryParam("controlModel") String controlModel, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
@@ -81,7 +82,7 @@ public class ScenarioResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({"portcullis-admin", "portcullis-auditor"})
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "Get a scenario")
     public ScenarioView get(@PathParam("id") UUID id) {
         return Scenario.<Scenario>findByIdOptional(id).map(ScenarioView::of).orElseThrow(() -> new NotFoundProblem("scenario", id));

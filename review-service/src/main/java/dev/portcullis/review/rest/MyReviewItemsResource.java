@@ -1,5 +1,6 @@
 package dev.portcullis.review.rest;
 
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.review.domain.ReviewItem;
 import dev.portcullis.review.service.ReviewItems;
 import dev.portcullis.backbone.rest.Page;
@@ -30,7 +31,7 @@ public class MyReviewItemsResource {
     }
 
     @GET
-    @RolesAllowed({"portcullis-owner", "portcullis-admin"})
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN})
     @Operation(summary = "The caller's pending review items", description = "Items assigned to the email in the caller's token that are still OPEN. "
             + "An item whose grant was revoked (for instance by a partner signal) closes by itself and leaves this list.")
     public Page<ReviewItemView> mine() {

@@ -1,0 +1,12 @@
+package dev.portcullis.backbone.rest;
+
+/** The roles of ARCHITECTURE.md, as {@code @RolesAllowed} needs them. */
+public final class Roles {
+    public static final String ADMIN = "portcullis-admin";
+    public static final String OWNER = "portcullis-owner";
+    public static final String AUDITOR = "portcullis-auditor";
+    public static final String SIGNAL = "portcullis-signal";
+
+    private Roles() {
+    }
+}
