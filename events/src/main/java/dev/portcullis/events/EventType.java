@@ -85,8 +85,4 @@ public enum EventType {
     public static List<EventType> withPayload() {
         return Arrays.stream(values()).filter(t -> t.payloadType != null).toList();
     }
-
-    public static List<EventType> of(Topic topic) {
-        return Arrays.stream(values()).filter(t -> t.topic == topic).toList();
-    }
 }

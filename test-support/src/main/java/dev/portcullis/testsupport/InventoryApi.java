@@ -64,10 +64,6 @@ public final class InventoryApi {
                 .then().statusCode(200).extract().path("items.state");
     }
 
-    public Map<String, Object> signal(String signalId) {
-        return as(adminToken.get()).get("/api/v1/partner-signals/" + signalId).then().statusCode(200).extract().path("");
-    }
-
     /** A fresh guest on a fresh partner holding {@code grants} grants spread over {@code resources.size()} resources. */
     public Guest guestWithGrants(List<String> resourceIds, int grants, String sponsor) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);

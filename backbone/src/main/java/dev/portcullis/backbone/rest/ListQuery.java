@@ -16,14 +16,12 @@ import java.util.function.Function;
 public final class ListQuery<E> {
 
     private final Class<E> entity;
-    private final String alias;
     private final List<String> joins = new ArrayList<>();
     private final List<String> where = new ArrayList<>();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
 
     private ListQuery(Class<E> entity) {
         this.entity = entity;
-        this.alias = "e";
     }
 
     public static <E> ListQuery<E> of(Class<E> entity) {
@@ -51,7 +49,7 @@ public final class ListQuery<E> {
     public <T> Page<T> page(EntityManager em, Integer limit, String cursor, Function<E, UUID> id, Function<E, T> view) {
         int size = Page.limit(limit);
         filter("e.id > :after", "after", Page.decode(cursor));
-        StringBuilder jpql = new StringBuilder("select distinct e from ").append(entity.getSimpleName()).append(' ').append(alias);
+        StringBuilder jpql = new StringBuilder("select distinct e from ").append(entity.getSimpleName()).append(" e");
         joins.forEach(j -> jpql.append(' ').append(j));
         if (!where.isEmpty()) {
             jpql.append(" where ").append(String.join(" and ", where));

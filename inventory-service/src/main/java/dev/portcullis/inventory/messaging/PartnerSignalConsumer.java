@@ -1,7 +1,6 @@
 package dev.portcullis.inventory.messaging;
 
 import dev.portcullis.backbone.inbox.Inbox;
-import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.PartnerAccountDisabled;
 import dev.portcullis.events.Topic;
@@ -29,16 +28,13 @@ public class PartnerSignalConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         inbox.apply(record, event -> {
-            EventType type = event.type().orElse(null);
-            if (type == EventType.PARTNER_ACCOUNT_DISABLED) {
+            // other types (and types newer than this service's contract) are recorded by the inbox only, as in every consumer
+            if (event.type().orElse(null) == EventType.PARTNER_ACCOUNT_DISABLED) {
                 PartnerAccountDisabled signal = event.as(PartnerAccountDisabled.class);
                 String actor = signal.actor() != null ? signal.actor() : "kafka:" + (event.source() == null ? "partner.signals" : event.source());
                 signals.receive(new Signal(SignalType.ACCOUNT_DISABLED, signal.homeTenantId(), signal.homeSubject(), signal.email(),
                         signal.occurredAt()), SignalChannel.KAFKA, actor);
-            } else if (type == null) {
-                throw new PoisonMessageException("event " + event.id() + " has unknown type " + event.ceType());
             }
-            // the other signal types are recorded by the inbox only, until inventory acts on them
         });
     }
 }

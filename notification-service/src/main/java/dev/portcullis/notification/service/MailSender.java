@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,28 +56,23 @@ public class MailSender {
     }
 
     boolean sendPending() {
-        List<UUID> pending = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>find(
-                "status = ?1 order by createdAt", Notification.Status.PENDING).page(0, BATCH).list().stream().map(n -> n.id).toList());
-        RuntimeException failure = null;
-        for (UUID id : pending) {
-            Notification message = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>findById(id));
+        // read once; each outcome is then written in a transaction of its own, so one bad address costs only itself
+        List<Notification> pending = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>find(
+                "status = ?1 order by createdAt", Notification.Status.PENDING).page(0, BATCH).list());
+        for (Notification message : pending) {
             try {
                 mailer.send(Mail.withText(message.recipient, message.subject, message.body));
             } catch (RuntimeException e) {
-                failure = e;
-                QuarkusTransaction.requiringNew().run(() -> Notification.<Notification>findById(id).failedAttempt(e.toString()));
-                LOG.warnf("notification=%s to=%s not sent: %s", id, message.recipient, e.toString());
-                break;
+                QuarkusTransaction.requiringNew().run(() -> Notification.<Notification>findById(message.id).failedAttempt(e.toString()));
+                LOG.warnf("notification=%s to=%s not sent: %s", message.id, message.recipient, e.toString());
+                throw e;
             }
             QuarkusTransaction.requiringNew().run(() -> {
-                Notification sent = Notification.findById(id);
+                Notification sent = Notification.findById(message.id);
                 sent.sent(clock.instant());
                 outbox.publish(new NotificationDelivered(sent.id.toString(), sent.recipient, sent.type.name(), sent.subject, sent.causeId, sent.sentAt));
             });
-            LOG.infof("notification=%s sent to=%s type=%s cause=%s", id, message.recipient, message.type, message.causeId);
-        }
-        if (failure != null) {
-            throw failure;
+            LOG.infof("notification=%s sent to=%s type=%s cause=%s", message.id, message.recipient, message.type, message.causeId);
         }
         return pending.size() == BATCH;
     }
