@@ -4,6 +4,7 @@
 #   postgres.sh create-db NAME      create database NAME owned by portcullis (no-op if it exists)
 #   postgres.sh recreate-db NAME    drop NAME if present, then create it empty
 #   postgres.sh drop-db NAME
+#   postgres.sh stop                stop the local cluster at once (fast shutdown: sessions are cut), e.g. for outage tests
 # Needs root (it starts the cluster and runs psql as the postgres user).
 set -euo pipefail
 
@@ -52,10 +53,17 @@ drop_db() {
   psql_admin -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
 }
 
+stop() {
+  local v; v=$(cluster_version)
+  [ -n "$v" ] || return 0
+  pg_ctlcluster "$v" main stop -m fast || true
+}
+
 case "${1:-}" in
   start) start ;;
+  stop) stop ;;
   create-db) create_db "$2" ;;
   recreate-db) drop_db "$2"; create_db "$2" ;;
   drop-db) drop_db "$2" ;;
-  *) echo "usage: $0 start | create-db NAME | recreate-db NAME | drop-db NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 start | stop | create-db NAME | recreate-db NAME | drop-db NAME" >&2; exit 2 ;;
 esac

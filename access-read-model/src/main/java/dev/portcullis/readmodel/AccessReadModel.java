@@ -61,7 +61,8 @@ public class AccessReadModel {
                 resource.name = r.name();
                 resource.sensitivity = r.sensitivity();
                 resource.scenarioId = r.scenarioId();
-                resource.owners = String.join(",", r.owners());
+                resource.owners.clear();
+                r.owners().forEach(o -> resource.owners.add(o.toLowerCase(java.util.Locale.ROOT)));
                 resource.updatedAt = clock.instant();
                 if (isNew) {
                     resource.persist();
@@ -80,7 +81,8 @@ public class AccessReadModel {
             guest.email = g.email();
             guest.partnerId = g.partnerId() == null ? null : UUID.fromString(g.partnerId());
             guest.state = "INVITED";
-            guest.sponsors = String.join(",", g.sponsors());
+            guest.sponsors.clear();
+            g.sponsors().forEach(s -> guest.sponsors.add(s.toLowerCase(java.util.Locale.ROOT)));
             guest.updatedAt = clock.instant();
             if (isNew) {
                 guest.persist();
@@ -110,19 +112,21 @@ public class AccessReadModel {
         } else if (type == EventType.ACCESS_REVOKED) {
             AccessRevoked r = event.as(AccessRevoked.class);
             UUID grantId = UUID.fromString(r.grantId());
-            KnownGrant grant = KnownGrant.<KnownGrant>findByIdOptional(grantId).orElseGet(() -> {
-                // the grant predates this service's subscription: learn it from the revocation
-                KnownGrant g = new KnownGrant();
-                g.grantId = grantId;
-                g.guestId = UUID.fromString(r.guestId());
-                g.resourceId = UUID.fromString(r.resourceId());
-                g.role = r.role() == null ? "" : r.role();
-                g.persist();
-                return g;
-            });
+            KnownGrant known = KnownGrant.findById(grantId);
+            // a grant this service never heard of (it predates the subscription, or its event was pruned): learn it from the revocation
+            KnownGrant grant = known != null ? known : new KnownGrant();
+            grant.grantId = grantId;
+            grant.guestId = UUID.fromString(r.guestId());
+            grant.resourceId = UUID.fromString(r.resourceId());
+            if (grant.role == null) {
+                grant.role = r.role() == null ? "" : r.role();
+            }
             grant.state = KnownGrant.REVOKED;
             grant.revokedReason = r.reason().name();
             grant.updatedAt = clock.instant();
+            if (known == null) {
+                grant.persist();
+            }
             grantRevoked.fire(new GrantRevoked(grantId, grant.guestId, grant.resourceId, r.reason().name(), r.causeId()));
             LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, grant.guestId, r.reason());
         }

@@ -1,11 +1,17 @@
 package dev.portcullis.readmodel;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /** A guest as this service last heard of it from inventory.guests. */
@@ -27,9 +33,10 @@ public class KnownGuest extends PanacheEntityBase {
     @Column(nullable = false)
     public String state;
 
-    /** Comma-separated emails. */
-    @Column(nullable = false, length = 2000)
-    public String sponsors;
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "rm_guest_sponsor", joinColumns = @JoinColumn(name = "guest_id"))
+    @Column(name = "email")
+    public Set<String> sponsors = new LinkedHashSet<>();
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;

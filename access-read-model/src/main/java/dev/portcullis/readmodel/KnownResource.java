@@ -1,11 +1,17 @@
 package dev.portcullis.readmodel;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /** A resource as this service last heard of it from inventory.resources. */
@@ -26,9 +32,10 @@ public class KnownResource extends PanacheEntityBase {
     @Column(name = "scenario_id")
     public String scenarioId;
 
-    /** Comma-separated emails. */
-    @Column(nullable = false, length = 2000)
-    public String owners;
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "rm_resource_owner", joinColumns = @JoinColumn(name = "resource_id"))
+    @Column(name = "email")
+    public Set<String> owners = new LinkedHashSet<>();
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;

@@ -21,6 +21,9 @@ public final class EventSchemas {
 
     private static final Map<EventType, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    /** Schemas refer to each other (e.g. email-address.v1.json) by their $id; they are read from the classpath, never fetched. */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix("https://portcullis.dev/schemas/", "classpath:schemas/")));
 
     private EventSchemas() {
     }
@@ -46,7 +49,7 @@ public final class EventSchemas {
             if (in == null) {
                 throw new IllegalStateException("no schema for " + type + " at " + type.schemaResource());
             }
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, CONFIG);
+            return FACTORY.getSchema(in, CONFIG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -87,6 +87,38 @@ class EventContractTest {
         assertEquals("inventory.access.dlq", Topic.INVENTORY_ACCESS.deadLetterTopicName());
     }
 
+    @Test
+    void oneEmailRuleForRestAndEveryEventSchema() throws Exception {
+        JsonNode rule = EventJson.mapper().readTree(EventContractTest.class.getResourceAsStream("/schemas/email-address.v1.json"));
+        assertEquals(EmailAddresses.REGEX, rule.get("pattern").asText());
+        assertEquals(EmailAddresses.MAX_LENGTH, rule.get("maxLength").asInt());
+
+        for (String good : List.of("pat@contoso.example", "ann.o'neil+crm@sub.contoso.co.uk", "x@a-b.io")) {
+            assertTrue(EmailAddresses.isValid(good), good);
+            GuestInvited invited = new GuestInvited(UUID.randomUUID().toString(), good, null, null, "contoso", null, List.of(good), NOW,
+                    "admin", null);
+            assertEquals(Set.of(), validate(EventType.GUEST_INVITED, EventJson.mapper().readTree(EventJson.write(invited))), good);
+        }
+        for (String bad : List.of("ann", "ann@localhost", "ann@contoso.", "a b@contoso.com", "ann@contoso.com\u0000", "@contoso.com",
+                "ann@-contoso.com", "ann@contoso.c0m")) {
+            assertFalse(EmailAddresses.isValid(bad), bad);
+            GuestInvited invited = new GuestInvited(UUID.randomUUID().toString(), bad, null, null, "contoso", null, List.of(), NOW, "admin", null);
+            assertFalse(validate(EventType.GUEST_INVITED, EventJson.mapper().readTree(EventJson.write(invited))).isEmpty(), bad);
+        }
+    }
+
+    @Test
+    void aPartnerSignalMustNameTheGuestBySubjectOrEmail() throws Exception {
+        for (PartnerAccountDisabled nameless : List.of(
+                new PartnerAccountDisabled("contoso", null, null, NOW, null, null),
+                new PartnerAccountDisabled("contoso", "", null, NOW, null, null))) {
+            assertFalse(validate(EventType.PARTNER_ACCOUNT_DISABLED, EventJson.mapper().readTree(EventJson.write(nameless))).isEmpty(),
+                    nameless.toString());
+        }
+        assertEquals(Set.of(), validate(EventType.PARTNER_ACCOUNT_DISABLED, EventJson.mapper().readTree(EventJson.write(
+                new PartnerAccountDisabled("contoso", null, "pat@contoso.example", NOW, null, null)))));
+    }
+
     private static Set<String> validate(EventType type, JsonNode json) {
         return Set.copyOf(EventSchemas.violations(type, json));
     }

@@ -148,6 +148,60 @@ class InventoryApiGuardTest {
                 .get("/api/v1/resources").then().statusCode(200).body("items.size()", equalTo(1)).body("nextCursor", equalTo(null));
     }
 
+    @Test
+    void aTokenForAnotherAudienceIsUnauthorized() {
+        api.as(TestTokens.token("admin", TestTokens.ADMIN, "some-other-api", "portcullis-cli")).get("/api/v1/partners").then().statusCode(401);
+    }
+
+    @ParameterizedTest(name = "{0}{1} is a 400 naming {2}")
+    @MethodSource("controlCharacterQueries")
+    void aControlCharacterInAQueryParameterIsA400NamingIt(String path, String query, String field) {
+        // sent as the bytes a client sends: %00 must not be re-encoded by the client
+        api.as(TestTokens.admin()).urlEncodingEnabled(false).get(path + query).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo(field));
+    }
+
+    static Stream<Arguments> controlCharacterQueries() {
+        return Stream.of(
+                Arguments.of("/api/v1/guests", "?q=%00", "q"),
+                Arguments.of("/api/v1/guests", "?sponsor=ann%00@example.com", "sponsor"),
+                Arguments.of("/api/v1/resources", "?owner=%00", "owner"),
+                Arguments.of("/api/v1/grants", "?guestId=%1b", "guestId"),
+                Arguments.of("/api/v1/partners", "?state=%7f", "state"));
+    }
+
+    @Test
+    void aControlCharacterInABodyIsA400NamingTheFieldAndChangesNothing() {
+        int before = guestCount();
+        api.as(TestTokens.admin()).body("{\"email\": \"nul@example.com\", \"displayName\": \"N\\u0000L\", \"homeTenantId\": \"t\", "
+                + "\"sponsors\": [\"s@example.com\"]}").post("/api/v1/guests").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("displayName"));
+        api.as(TestTokens.admin()).body("{\"email\": \"nul@example.com\", \"homeTenantId\": \"t\", \"sponsors\": [\"s\\u0000@example.com\"]}")
+                .post("/api/v1/guests").then().statusCode(400).body("errors[0].field", equalTo("sponsors[0]"));
+        assertEquals(before, guestCount());
+    }
+
+    @Test
+    void anAddressUnderAReservedTopLevelDomainIsAcceptedAndOneWithoutADomainIsNot() {
+        api.inviteGuest("pat@contoso.example", "contoso-example", "pat-1", List.of("sponsor@fabrikam.example"));
+        api.as(TestTokens.admin()).body("{\"email\": \"pat@localhost\", \"homeTenantId\": \"t\", \"sponsors\": [\"s@example.com\"]}")
+                .post("/api/v1/guests").then().statusCode(400).body("errors[0].field", equalTo("email"));
+    }
+
+    @Test
+    void revokingWithoutABodyWorksAndATooLongReasonIsA400() {
+        String resource = api.createResource("Bodiless", "GENERAL", List.of("o@example.com"));
+        String guest = api.guestWithGrants(List.of(resource), 2, "sponsor@example.com").id();
+        List<String> grants = api.as(TestTokens.admin()).queryParam("guestId", guest).get("/api/v1/grants").then().extract().path("items.id");
+
+        api.as(TestTokens.admin()).body("{\"reason\": \"" + "x".repeat(1001) + "\"}").delete("/api/v1/grants/" + grants.get(0)).then()
+                .statusCode(400).body("errors[0].field", equalTo("reason"));
+        io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin())
+                .delete("/api/v1/grants/" + grants.get(0)).then().statusCode(200).body("state", equalTo("REVOKED"));
+        api.as(TestTokens.admin()).body("{\"reason\": \"" + "y".repeat(1000) + "\"}").delete("/api/v1/grants/" + grants.get(1)).then()
+                .statusCode(200).body("revocationNote", equalTo("y".repeat(1000)));
+    }
+
     private int guestCount() {
         return api.as(TestTokens.admin()).queryParam("limit", 500).get("/api/v1/guests").then().statusCode(200).extract().path("items.size()");
     }

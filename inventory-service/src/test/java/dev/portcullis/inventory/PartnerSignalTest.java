@@ -54,9 +54,10 @@ class PartnerSignalTest {
     void setUp() {
         api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
         kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        String suffix = Long.toHexString(System.nanoTime());
         resources = List.of(
-                api.createResource("CRM", "CONFIDENTIAL", List.of("owner1@example.com")),
-                api.createResource("Wiki", "GENERAL", List.of("owner2@example.com")));
+                api.createResource("CRM " + suffix, "CONFIDENTIAL", List.of("owner1@example.com")),
+                api.createResource("Wiki " + suffix, "GENERAL", List.of("owner2@example.com")));
     }
 
     @Test
@@ -119,7 +120,9 @@ class PartnerSignalTest {
 
     @Test
     void aSignalThatMatchesNoGuestIsAcceptedAndRecordedAsMatchingNone() {
-        String id = api.postSignal("ACCOUNT_DISABLED", "tenant-nobody", "sub-nobody", Instant.now())
+        String tenant = "tenant-" + Long.toHexString(System.nanoTime());
+        api.createPartner(tenant, tenant + ".example");
+        String id = api.postSignal("ACCOUNT_DISABLED", tenant, "sub-nobody", Instant.now())
                 .then().statusCode(202).body("outcome", equalTo("NO_MATCH")).extract().path("id");
         api.as(TestTokens.admin()).get("/api/v1/partner-signals/" + id).then().statusCode(200)
                 .body("outcome", equalTo("NO_MATCH")).body("matchedGuestIds.size()", equalTo(0)).body("receivedAt", notNullValue());
@@ -167,6 +170,59 @@ class PartnerSignalTest {
         InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
         kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED")));
+    }
+
+    @Test
+    void aSignalClientSpeaksOnlyForItsOwnPartnersTenant() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 2, SPONSOR);
+        String intruder = TestTokens.signalFromClient("another-partners-connector");
+
+        api.as(intruder).body(java.util.Map.of("type", "ACCOUNT_DISABLED", "homeTenantId", guest.homeTenantId(), "homeSubject",
+                guest.homeSubject(), "occurredAt", Instant.now().toString())).post("/api/v1/partner-signals").then().statusCode(403)
+                .contentType("application/problem+json");
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+
+        String id = api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202)
+                .extract().path("id");
+        api.as(intruder).get("/api/v1/partner-signals/" + id).then().statusCode(404);
+        api.as(TestTokens.signal()).get("/api/v1/partner-signals/" + id).then().statusCode(200).body("outcome", equalTo("APPLIED"));
+        // a tenant nobody connected has no signal clients at all
+        api.postSignal("ACCOUNT_DISABLED", "tenant-nobody-connected", "sub", Instant.now()).then().statusCode(403);
+    }
+
+    @Test
+    void aSignalMatchesBySubjectThenByEmailWithinTheTenantOnly() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
+        String email = api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().extract().path("email");
+        InventoryApi.Guest elsewhere = api.guestWithGrants(resources, 1, SPONSOR);
+
+        // another tenant's subject names nobody here, even though the subject exists
+        api.as(TestTokens.signal()).body(java.util.Map.of("type", "ACCOUNT_DISABLED", "homeTenantId", elsewhere.homeTenantId(),
+                "homeSubject", guest.homeSubject(), "occurredAt", Instant.now().toString())).post("/api/v1/partner-signals").then()
+                .statusCode(202).body("outcome", equalTo("NO_MATCH"));
+        assertEquals(List.of("ACTIVE"), api.grantStates(guest.id()));
+
+        // an unknown subject but the guest's address in the guest's tenant: matched by email
+        api.as(TestTokens.signal()).body(java.util.Map.of("type", "ACCOUNT_DISABLED", "homeTenantId", guest.homeTenantId(),
+                "homeSubject", "renamed-at-home", "email", email.toUpperCase(), "occurredAt", Instant.now().toString()))
+                .post("/api/v1/partner-signals").then().statusCode(202).body("outcome", equalTo("APPLIED"));
+        assertEquals(List.of("REVOKED"), api.grantStates(guest.id()));
+        assertEquals(List.of("ACTIVE"), api.grantStates(elsewhere.id()));
+    }
+
+    @Test
+    void aKafkaSignalNamingNobodyIsDeadLetteredAndItsActorIsTheTopicNotThePayload() {
+        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "nameless", "{\"homeTenantId\": \"t\", \"homeSubject\": null, \"email\": null, "
+                + "\"occurredAt\": \"2026-11-24T13:00:00Z\"}", KafkaTestClient.ceHeaders("nameless-" + System.nanoTime(),
+                EventType.PARTNER_ACCOUNT_DISABLED));
+        await().atMost(Duration.ofSeconds(15)).until(() -> kafka.readAll(Topic.PARTNER_SIGNALS.deadLetterTopicName(),
+                r -> "nameless".equals(r.key())).size() == 1);
+
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
+        kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, "ceo@victim.example"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED")));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then()
+                .body("items[0].revokedBy", equalTo("kafka:partner.signals"));
     }
 
     private List<ConsumerRecord<String, String>> guestEvents(InventoryApi.Guest guest) {

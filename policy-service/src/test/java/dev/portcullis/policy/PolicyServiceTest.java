@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.RevocationReason;
+import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.events.Topic;
 import dev.portcullis.readmodel.KnownGrant;
+import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
@@ -21,6 +24,7 @@ import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +49,29 @@ class PolicyServiceTest {
                 RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal", Instant.now(), "partner"));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> activeGrants(guest).equals(List.of(UUID.fromString(kept))));
+    }
+
+    @Test
+    void theReadModelLearnsAGrantFromItsRevocationAndKeepsOwnersAsAddresses() {
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        UUID guest = UUID.randomUUID();
+        String unseen = UUID.randomUUID().toString();
+        String resource = UUID.randomUUID().toString();
+        kafka.publish(new ResourceUpserted(resource, "CRM", "APPLICATION", "CONFIDENTIAL", null,
+                List.of("Owner.One@contoso.example", "owner2@contoso.example"), "admin", "created"));
+        kafka.publish(new AccessRevoked(unseen, guest.toString(), resource, "CRM", List.of("owner.one@contoso.example"), "writer",
+                RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal", Instant.now(), "partner"));
+
+        KnownGrant learnt = await().atMost(Duration.ofSeconds(15)).until(
+                () -> QuarkusTransaction.requiringNew().call(() -> KnownGrant.<KnownGrant>findById(UUID.fromString(unseen))), g -> g != null);
+        assertEquals(KnownGrant.REVOKED, learnt.state);
+        assertEquals("writer", learnt.role);
+        assertEquals(guest, learnt.guestId);
+        Set<String> owners = await().atMost(Duration.ofSeconds(15)).until(() -> QuarkusTransaction.requiringNew().call(
+                () -> KnownResource.<KnownResource>findByIdOptional(UUID.fromString(resource)).map(r -> Set.copyOf(r.owners)).orElse(Set.of())),
+                o -> !o.isEmpty());
+        assertEquals(Set.of("owner.one@contoso.example", "owner2@contoso.example"), owners);
+        assertEquals(List.of(), kafka.readAll(Topic.INVENTORY_ACCESS.deadLetterTopicName()));
     }
 
     @Test

@@ -32,8 +32,10 @@ public final class InventoryApi {
         return token == null ? spec : spec.auth().oauth2(token);
     }
 
+    /** A partner whose signals the platform's signal connector ({@link TestTokens#SIGNAL_CLIENT}) may send. */
     public String createPartner(String tenantId, String domain) {
-        return as(adminToken.get()).body(Map.of("name", "Partner " + tenantId, "tenantId", tenantId, "domains", List.of(domain)))
+        return as(adminToken.get()).body(Map.of("name", "Partner " + tenantId, "tenantId", tenantId, "domains", List.of(domain),
+                        "signalClients", List.of(TestTokens.SIGNAL_CLIENT)))
                 .post("/api/v1/partners").then().statusCode(201).extract().path("id");
     }
 

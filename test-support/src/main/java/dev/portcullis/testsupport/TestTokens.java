@@ -1,6 +1,7 @@
 package dev.portcullis.testsupport;
 
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.util.Map;
 import java.util.Set;
 
 /** Signed bearer tokens from the in-process OIDC provider, one per role of ARCHITECTURE.md. */
@@ -14,8 +15,23 @@ public final class TestTokens {
     private TestTokens() {
     }
 
+    /** The audience every Portcullis service demands (quarkus.oidc.token.audience). */
+    public static final String AUDIENCE = "portcullis";
+    /** The OIDC client of the partner-signal connector: the same id as in the Keycloak realm. */
+    public static final String SIGNAL_CLIENT = "portcullis-signal";
+
     public static String withRole(String user, String role) {
-        return OidcWiremockTestResource.getAccessToken(user, Set.of(role));
+        return token(user, role, AUDIENCE, "portcullis-cli");
+    }
+
+    /** A signed token for {@code user} with {@code role}, meant for {@code audience}, issued to the client {@code azp}. */
+    public static String token(String user, String role, String audience, String azp) {
+        return OidcWiremockTestResource.generateJwtToken(user, Set.of(role), user, "Bearer", Set.of(audience), Map.of("azp", azp));
+    }
+
+    /** A signal connector's token from another OIDC client than the partners name. */
+    public static String signalFromClient(String clientId) {
+        return token("service-account-" + clientId, SIGNAL, AUDIENCE, clientId);
     }
 
     public static String admin() {
@@ -31,6 +47,6 @@ public final class TestTokens {
     }
 
     public static String signal() {
-        return withRole("service-account-portcullis-signal", SIGNAL);
+        return signalFromClient(SIGNAL_CLIENT);
     }
 }

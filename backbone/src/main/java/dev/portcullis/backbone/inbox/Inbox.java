@@ -1,9 +1,14 @@
 package dev.portcullis.backbone.inbox;
 
+import dev.portcullis.backbone.work.Failures;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -11,8 +16,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies a consumed event at most once: its id is recorded in the same transaction as its effect,
- * so a redelivery finds the id and changes nothing. An exception from the handler rolls both back
- * and propagates, so that SmallRye sends the message to the channel's dead-letter topic.
+ * so a redelivery finds the id and changes nothing.
+ * <p>
+ * A failure that will pass (PostgreSQL restarting, a deadlock, a lock timeout) is retried here,
+ * with back-off, for as long as it lasts: the consumer thread waits on this record, so nothing
+ * after it on the partition is applied first and no offset is committed past it. Only a record that
+ * can never apply (not a CloudEvent, breaks its schema, refused by the domain) propagates, and
+ * SmallRye sends it to the channel's dead-letter topic with the reason. A failure of unknown kind (a
+ * bug) is retried for {@code portcullis.inbox.unknown-failure-retry}, then dead-lettered, so that a
+ * bug cannot stall a partition forever; the re-drive endpoint brings it back once fixed.
  */
 @ApplicationScoped
 public class Inbox {
@@ -22,12 +34,54 @@ public class Inbox {
     @Inject
     EntityManager em;
 
+    @Inject
+    MeterRegistry metrics;
+
     @ConfigProperty(name = "quarkus.application.name")
     String consumer;
+
+    @ConfigProperty(name = "portcullis.inbox.unknown-failure-retry", defaultValue = "PT1M")
+    Duration unknownFailureRetry;
+
+    @ConfigProperty(name = "portcullis.inbox.max-backoff", defaultValue = "PT5S")
+    Duration maxBackoff;
+
+    private volatile boolean stopping;
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
 
     /** Returns false when the event had been applied before. */
     public boolean apply(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
         IncomingEvent event = IncomingEvent.of(record);
+        long started = System.nanoTime();
+        long backoffMillis = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return applyOnce(event, handler);
+            } catch (RuntimeException e) {
+                Failures.Kind kind = Failures.classify(e);
+                boolean givingUp = kind == Failures.Kind.PERMANENT || stopping
+                        || (kind == Failures.Kind.UNKNOWN && System.nanoTime() - started > unknownFailureRetry.toNanos());
+                if (givingUp) {
+                    throw e;
+                }
+                metrics.counter("portcullis.inbox.retries", "topic", record.topic(), "kind", kind.name().toLowerCase()).increment();
+                LOG.warnf("event=%s type=%s topic=%s partition=%d offset=%d attempt=%d failed (%s), retrying in %d ms: %s", event.id(),
+                        event.ceType(), record.topic(), record.partition(), record.offset(), attempt, kind, backoffMillis, rootMessage(e));
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
+            }
+        }
+    }
+
+    private boolean applyOnce(IncomingEvent event, Consumer<IncomingEvent> handler) {
         return QuarkusTransaction.requiringNew().call(() -> {
             int claimed = em.createNativeQuery(
                     "insert into inbox_event (consumer, event_id, ce_type) values (?1, ?2, ?3) on conflict do nothing")
@@ -42,5 +96,13 @@ public class Inbox {
             handler.accept(event);
             return true;
         });
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 }

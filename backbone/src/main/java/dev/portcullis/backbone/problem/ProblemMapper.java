@@ -18,6 +18,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -48,6 +49,8 @@ public class ProblemMapper {
             message = "must be one of " + Arrays.toString(f.getTargetType().getEnumConstants());
         } else if (e instanceof UnrecognizedPropertyException) {
             message = "is not a known field";
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() == String.class) {
+            message = InputGuard.CONTROL_CHARACTERS;
         } else if (e instanceof InvalidFormatException f) {
             message = "cannot be read as " + f.getTargetType().getSimpleName();
         } else {
@@ -87,7 +90,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = 1)
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return problem(403, "Forbidden", "the caller's roles do not allow this", uri, null);
+        // a message is ours (e.g. a signal client speaking for another tenant); Quarkus' own refusals carry none worth showing
+        String detail = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : "the caller's roles do not allow this";
+        return problem(403, "Forbidden", detail, uri, null);
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -104,16 +109,58 @@ public class ProblemMapper {
                 e.getMessage(), uri, null);
     }
 
+    /**
+     * What the database refused, wherever it surfaced (at a flush, or at commit inside a rollback
+     * exception): a race the service's own checks could not see (two creations of the same thing at
+     * once) is a conflict, bad data a 400, a lock or connection trouble a 503 worth retrying. Anything
+     * else is a bug: 500, logged.
+     */
     @ServerExceptionMapper(priority = 10)
     public Response unexpected(Exception e, UriInfo uri) {
+        SQLException sql = sqlCause(e);
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        if (state.equals("23505")) {
+            return problem(409, "Conflict", "conflicts with an existing record (" + constraintOf(sql) + ")", uri, null);
+        }
+        if (state.equals("23503")) {
+            boolean stillReferenced = String.valueOf(sql.getMessage()).contains("still referenced");
+            return stillReferenced ? problem(409, "Conflict", "other records still refer to it", uri, null)
+                    : problem(400, "Invalid request", "refers to something that does not exist (" + constraintOf(sql) + ")", uri, null);
+        }
+        if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
+            LOG.warnf("database refused the input on %s: %s", uri.getPath(), sql.getMessage());
+            return problem(400, "Invalid request", "a value is too long or not acceptable", uri, null);
+        }
+        if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.startsWith("08") || state.startsWith("57P")) {
+            LOG.warnf("transient database failure on %s: %s", uri.getPath(), sql.getMessage());
+            return Response.fromResponse(problem(503, "Service unavailable", "try again shortly", uri, null)).header("Retry-After", "1").build();
+        }
         LOG.errorf(e, "unexpected error on %s", uri.getPath());
         return problem(500, "Internal error", "the request failed; see the service log", uri, null);
     }
 
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String constraintOf(SQLException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("constraint \"([^\"]+)\"").matcher(String.valueOf(e.getMessage()));
+        return m.find() ? m.group(1) : "a constraint";
+    }
+
     private static Response problem(int status, String title, String detail, UriInfo uri, List<FieldError> errors) {
+        return problem(status, title, detail, uri == null ? null : uri.getPath(), errors);
+    }
+
+    static Response problem(int status, String title, String detail, String instance, List<FieldError> errors) {
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath(), errors))
+                .entity(new Problem("about:blank", title, status, detail, instance, errors))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package dev.portcullis.backbone.rest;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Who is acting in this request, as recorded on changes and events. */
 @RequestScoped
@@ -13,5 +14,15 @@ public class Actor {
 
     public String name() {
         return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+
+    /** The OIDC client the caller's token was issued to ({@code azp}, else {@code client_id}); null without a token. */
+    public String clientId() {
+        if (identity.getPrincipal() instanceof JsonWebToken token) {
+            Object azp = token.getClaim("azp");
+            Object clientId = azp != null ? azp : token.getClaim("client_id");
+            return clientId == null ? null : clientId.toString();
+        }
+        return null;
     }
 }

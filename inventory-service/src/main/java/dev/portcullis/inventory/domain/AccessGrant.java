@@ -60,6 +60,10 @@ public class AccessGrant extends PanacheEntityBase {
     @Column(name = "revocation_cause")
     public String revocationCause;
 
+    /** A hand revocation's free-text reason. */
+    @Column(name = "revocation_note", length = 1000)
+    public String revocationNote;
+
     public void revoke(RevocationReason reason, String by, String cause, Instant at) {
         if (state == GrantState.REVOKED) {
             throw new ConflictProblem("grant " + id + " is already revoked");

@@ -16,6 +16,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -85,13 +86,29 @@ public class Guest extends PanacheEntityBase {
     }
 
     /**
-     * The guests a partner signal names, locked for update so that two signals for one guest apply
-     * one after the other. The subject is the home subject if the partner sent one, else the email.
+     * The guest, locked for update: the guest row is where everything that changes a guest's access
+     * (a grant, a revocation, a block, a signal) waits its turn, so none of them decides on a state
+     * another is about to change.
+     */
+    public static Optional<Guest> lock(UUID id) {
+        return Optional.ofNullable(getEntityManager().find(Guest.class, id, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /**
+     * The guests a partner signal names, locked for update (in id order, so two signals never
+     * deadlock): by home tenant and home subject; if that names nobody, by home tenant and email.
+     * Never by subject or email alone: another tenant's subject or address proves nothing here.
      */
     public static List<Guest> lockByHomeIdentity(String homeTenantId, String homeSubject, String email) {
         if (homeSubject != null && !homeSubject.isBlank()) {
-            return find("homeTenantId = ?1 and homeSubject = ?2 order by id", homeTenantId, homeSubject)
+            List<Guest> bySubject = find("homeTenantId = ?1 and homeSubject = ?2 order by id", homeTenantId, homeSubject)
                     .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+            if (!bySubject.isEmpty()) {
+                return bySubject;
+            }
+        }
+        if (email == null || email.isBlank()) {
+            return List.of();
         }
         return find("homeTenantId = ?1 and lower(email) = lower(?2) order by id", homeTenantId, email)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();

@@ -39,6 +39,12 @@ public class Partner extends PanacheEntityBase {
     @Column(name = "domain")
     public Set<String> domains = new LinkedHashSet<>();
 
+    /** The OIDC clients (their {@code azp}) that may send signals for this partner's tenant. */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "partner_signal_client", joinColumns = @JoinColumn(name = "partner_id"))
+    @Column(name = "client_id")
+    public Set<String> signalClients = new LinkedHashSet<>();
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

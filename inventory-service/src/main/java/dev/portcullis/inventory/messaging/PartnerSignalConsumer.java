@@ -12,6 +12,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Partner signals from {@code partner.signals}: applied exactly like those posted over REST. */
@@ -24,6 +25,10 @@ public class PartnerSignalConsumer {
     @Inject
     PartnerSignalService signals;
 
+    /** The actor recorded for signals read from the topic: its producers are whoever the broker's ACLs let write to it. */
+    @ConfigProperty(name = "portcullis.signals.kafka-source", defaultValue = "kafka:partner.signals")
+    String source;
+
     @Incoming(Topic.Channels.PARTNER_SIGNALS)
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
@@ -31,9 +36,9 @@ public class PartnerSignalConsumer {
             // other types (and types newer than this service's contract) are recorded by the inbox only, as in every consumer
             if (event.type().orElse(null) == EventType.PARTNER_ACCOUNT_DISABLED) {
                 PartnerAccountDisabled signal = event.as(PartnerAccountDisabled.class);
-                String actor = signal.actor() != null ? signal.actor() : "kafka:" + (event.source() == null ? "partner.signals" : event.source());
+                // who acted is what the platform knows (the topic's configured source), never what the payload claims
                 signals.receive(new Signal(SignalType.ACCOUNT_DISABLED, signal.homeTenantId(), signal.homeSubject(), signal.email(),
-                        signal.occurredAt()), SignalChannel.KAFKA, actor);
+                        signal.occurredAt()), SignalChannel.KAFKA, source, null);
             }
         });
     }

@@ -13,7 +13,7 @@ import dev.portcullis.inventory.domain.Sensitivity;
 import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.events.RevocationReason;
-import jakarta.validation.constraints.Email;
+import dev.portcullis.backbone.rest.EmailAddress;
 import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -34,13 +34,15 @@ public final class Dtos {
     public record CreatePartner(
             @NotBlank @Size(max = 255) String name,
             @NotBlank @Size(max = 255) String tenantId,
-            @NotNull @Size(max = 50) List<@NotBlank @Pattern(regexp = "^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", message = "must be a domain name") String> domains,
-            PartnerState state) {
+            @NotNull @Size(max = 50) List<@NotBlank @Size(max = 253) @Pattern(regexp = "^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", message = "must be a domain name") String> domains,
+            PartnerState state,
+            @Size(max = 20) List<@NotBlank @Size(max = 255) String> signalClients) {
     }
 
-    public record PartnerView(UUID id, String name, String tenantId, Set<String> domains, PartnerState state, Instant createdAt) {
+    public record PartnerView(UUID id, String name, String tenantId, Set<String> domains, PartnerState state, Set<String> signalClients,
+            Instant createdAt) {
         static PartnerView of(Partner p) {
-            return new PartnerView(p.id, p.name, p.tenantId, p.domains, p.state, p.createdAt);
+            return new PartnerView(p.id, p.name, p.tenantId, p.domains, p.state, p.signalClients, p.createdAt);
         }
     }
 
@@ -49,7 +51,7 @@ public final class Dtos {
             @NotNull ResourceType type,
             @NotNull Sensitivity sensitivity,
             @Size(max = 255) String scenarioId,
-            @NotEmpty @Size(max = 20) List<@NotBlank @Email String> owners) {
+            @NotEmpty @Size(max = 20) List<@NotBlank @EmailAddress String> owners) {
     }
 
     public record ResourceView(UUID id, String name, ResourceType type, Sensitivity sensitivity, String scenarioId, Set<String> owners, Instant createdAt) {
@@ -59,11 +61,11 @@ public final class Dtos {
     }
 
     public record InviteGuest(
-            @NotBlank @Email @Size(max = 255) String email,
+            @NotBlank @EmailAddress String email,
             @Size(max = 255) String displayName,
             @NotBlank @Size(max = 255) String homeTenantId,
             @Size(max = 255) String homeSubject,
-            @NotEmpty @Size(max = 5, message = "a guest has 1 to 5 sponsors") List<@NotBlank @Email String> sponsors,
+            @NotEmpty @Size(max = 5, message = "a guest has 1 to 5 sponsors") List<@NotBlank @EmailAddress String> sponsors,
             @Size(max = 255) String invitedBy) {
     }
 
@@ -89,10 +91,10 @@ public final class Dtos {
 
     public record GrantView(UUID id, UUID guestId, UUID resourceId, String role, GrantState state, String justification,
             Instant grantedAt, String grantedBy, Instant expiresAt, Instant revokedAt, RevocationReason revokedReason, String revokedBy,
-            String revocationCause) {
+            String revocationCause, String revocationNote) {
         static GrantView of(AccessGrant g) {
             return new GrantView(g.id, g.guestId, g.resourceId, g.role, g.state, g.justification, g.grantedAt, g.grantedBy, g.expiresAt,
-                    g.revokedAt, g.revokedReason, g.revokedBy, g.revocationCause);
+                    g.revokedAt, g.revokedReason, g.revokedBy, g.revocationCause, g.revocationNote);
         }
     }
 
@@ -100,7 +102,7 @@ public final class Dtos {
             @NotNull SignalType type,
             @NotBlank @Size(max = 255) String homeTenantId,
             @Size(max = 255) String homeSubject,
-            @Email @Size(max = 255) String email,
+            @EmailAddress String email,
             @NotNull Instant occurredAt) {
     }
 

@@ -12,6 +12,7 @@ import dev.portcullis.inventory.service.PartnerSignalService;
 import dev.portcullis.inventory.service.PartnerSignalService.Receipt;
 import dev.portcullis.inventory.service.PartnerSignalService.Signal;
 import dev.portcullis.backbone.rest.BadRequestProblem;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -36,18 +37,22 @@ public class PartnerSignalResource {
     @Inject
     Actor actor;
 
+    @Inject
+    SecurityIdentity identity;
+
     @POST
     @RolesAllowed(Roles.SIGNAL)
     @Operation(summary = "Receive a partner signal", description = "Answers 202 with the signal's id once it is applied: for ACCOUNT_DISABLED "
             + "the matching guests are BLOCKED and every active grant REVOKED (reason PARTNER_ACCOUNT_DISABLED) in the same transaction; "
             + "events follow through the outbox. The guest is matched by homeTenantId plus homeSubject, or plus email. The same statement "
-            + "(type, tenant, subject, email, occurredAt) posted again returns the first signal's id and changes nothing.")
+            + "(type, tenant, subject, email, occurredAt) posted again returns the first signal's id and changes nothing. The calling OIDC client "
+            + "(its azp) must be one of the partner's signalClients: any other gets 403 and nothing changes.")
     public Response receive(@Valid @NotNull PostSignal request) {
         if ((request.homeSubject() == null || request.homeSubject().isBlank()) && (request.email() == null || request.email().isBlank())) {
             throw new BadRequestProblem("homeSubject", "or email is required to name the guest");
         }
         Receipt receipt = signals.receive(new Signal(request.type(), request.homeTenantId(), request.homeSubject(), request.email(),
-                request.occurredAt()), SignalChannel.REST, actor.name());
+                request.occurredAt()), SignalChannel.REST, actor.name(), actor.clientId());
         return Response.accepted(new SignalReceipt(receipt.signal().id, receipt.signal().outcome, receipt.duplicate()))
                 .location(URI.create("/api/v1/partner-signals/" + receipt.signal().id))
                 .build();
@@ -58,6 +63,10 @@ public class PartnerSignalResource {
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.SIGNAL})
     @Operation(summary = "What a signal did", description = "Outcome, guests matched and grants revoked.")
     public SignalView get(@PathParam("id") UUID id) {
-        return PartnerSignal.<PartnerSignal>findByIdOptional(id).map(SignalView::of).orElseThrow(() -> new NotFoundProblem("signal", id));
+        // a signal client sees its own tenants' signals only; another tenant's signal does not exist for it
+        return PartnerSignal.<PartnerSignal>findByIdOptional(id)
+                .filter(s -> !identity.hasRole(Roles.SIGNAL) || identity.hasRole(Roles.ADMIN) || identity.hasRole(Roles.AUDITOR)
+                        || PartnerSignalService.mayReceiveFrom(actor.clientId(), s.homeTenantId))
+                .map(SignalView::of).orElseThrow(() -> new NotFoundProblem("signal", id));
     }
 }

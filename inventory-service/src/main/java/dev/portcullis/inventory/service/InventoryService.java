@@ -60,6 +60,9 @@ public class InventoryService {
         partner.tenantId = request.tenantId();
         partner.state = request.state() == null ? PartnerState.CONNECTED : request.state();
         request.domains().forEach(d -> partner.domains.add(d.toLowerCase(Locale.ROOT)));
+        if (request.signalClients() != null) {
+            partner.signalClients.addAll(request.signalClients());
+        }
         partner.createdAt = clock.instant();
         partner.persist();
         LOG.infof("partner=%s created tenant=%s", partner.id, partner.tenantId);
@@ -68,6 +71,9 @@ public class InventoryService {
 
     @Transactional
     public Resource createResource(CreateResource request, String actor) {
+        if (Resource.count("lower(name) = lower(?1)", request.name()) > 0) {
+            throw new ConflictProblem("a resource named " + request.name() + " exists");
+        }
         Resource resource = new Resource();
         resource.id = UUID.randomUUID();
         resource.name = request.name();
@@ -134,8 +140,7 @@ public class InventoryService {
 
     @Transactional
     public AccessGrant grant(CreateGrant request, String actor) {
-        Guest guest = Guest.<Guest>findByIdOptional(request.guestId())
-                .orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
+        Guest guest = Guest.lock(request.guestId()).orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
                 .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
         guest.requireGrantable();
@@ -156,10 +161,15 @@ public class InventoryService {
         return grant;
     }
 
+    /** Revokes one grant by hand; a grant revoked already (by hand or by a signal that got there first) is a 409, its first reason stays. */
     @Transactional
-    public AccessGrant revokeManually(UUID grantId, String reason, String actor) {
+    public AccessGrant revokeManually(UUID grantId, String note, String actor) {
         AccessGrant grant = AccessGrant.<AccessGrant>findByIdOptional(grantId).orElseThrow(() -> new NotFoundProblem("grant", grantId));
-        revocations.revoke(grant, RevocationReason.MANUAL, reason, actor);
+        Guest.lock(grant.guestId);
+        // read again under the guest's lock: a signal may have revoked it while we waited
+        AccessGrant.getEntityManager().refresh(grant);
+        revocations.revoke(grant, RevocationReason.MANUAL, null, actor);
+        grant.revocationNote = note;
         return grant;
     }
 }

@@ -2,10 +2,12 @@ package dev.portcullis.inventory.service;
 
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerSignal;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
+import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -39,9 +41,26 @@ public class PartnerSignalService {
     public record Receipt(PartnerSignal signal, boolean duplicate) {
     }
 
+    /**
+     * Applies a signal. {@code clientId} is the OIDC client that sent it over REST (it must be one of
+     * the partner's signal clients, or nothing happens: 403); null for the Kafka topic, whose
+     * producers the broker's ACLs vouch for.
+     */
+    /** Whether {@code clientId} may speak for {@code tenantId}: it is one of that partner's signal clients. */
+    public static boolean mayReceiveFrom(String clientId, String tenantId) {
+        return clientId != null && Partner.byTenant(tenantId).map(p -> p.signalClients.contains(clientId)).orElse(false);
+    }
+
     @Transactional
-    public Receipt receive(Signal in, SignalChannel channel, String actor) {
+    public Receipt receive(Signal in, SignalChannel channel, String actor, String clientId) {
+        if (channel == SignalChannel.REST && !mayReceiveFrom(clientId, in.homeTenantId())) {
+            LOG.warnf("signal refused: client=%s may not signal for tenant=%s", clientId, in.homeTenantId());
+            throw new ForbiddenException("client " + clientId + " may not send signals for tenant " + in.homeTenantId());
+        }
         String dedupeKey = PartnerSignal.dedupeKey(in.type(), in.homeTenantId(), in.homeSubject(), in.email(), in.occurredAt());
+        // the same statement arriving twice at once: the second waits here until the first committed, then finds it
+        PartnerSignal.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, dedupeKey).getSingleResult();
         Optional<PartnerSignal> earlier = PartnerSignal.byDedupeKey(dedupeKey);
         if (earlier.isPresent()) {
             LOG.infof("signal=%s repeated channel=%s: nothing to do", earlier.get().id, channel);

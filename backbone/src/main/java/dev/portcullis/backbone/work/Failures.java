@@ -1,0 +1,59 @@
+package dev.portcullis.backbone.work;
+
+import dev.portcullis.backbone.inbox.PoisonMessageException;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/**
+ * Tells a failure that will pass (the database restarting, a lock, a deadlock) from one that never
+ * will (a message that breaks the contract, a change the domain refuses). The first is retried, in
+ * order; the second is dead-lettered with its reason. What is neither is a bug, retried a while.
+ */
+public final class Failures {
+
+    public enum Kind { TRANSIENT, PERMANENT, UNKNOWN }
+
+    private Failures() {
+    }
+
+    public static Kind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PoisonMessageException || t instanceof ConflictProblem || t instanceof BadRequestProblem
+                    || t instanceof NotFoundProblem) {
+                return Kind.PERMANENT;
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException || t instanceof SocketException
+                    || t instanceof jakarta.persistence.LockTimeoutException || t instanceof jakarta.persistence.PessimisticLockException
+                    || t instanceof jakarta.persistence.QueryTimeoutException) {
+                return Kind.TRANSIENT;
+            }
+            if (t instanceof SQLException sql && isTransientState(sql.getSQLState(), sql.getMessage())) {
+                return Kind.TRANSIENT;
+            }
+        }
+        return Kind.UNKNOWN;
+    }
+
+    /**
+     * PostgreSQL's SQLSTATEs that pass by themselves: connection (08), serialization failure and
+     * deadlock (40001, 40P01), lock not available (55P03), server shutting down or restarting (57P),
+     * out of resources (53). A pool that cannot hand out a connection says so without a state.
+     */
+    static boolean isTransientState(String state, String message) {
+        if (state == null) {
+            return message != null && message.contains("Acquisition timeout");
+        }
+        return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
+                || state.startsWith("57P") || state.startsWith("53");
+    }
+}
