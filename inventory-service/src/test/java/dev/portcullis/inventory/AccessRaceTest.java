@@ -62,9 +62,7 @@ class AccessRaceTest {
     void setUp() {
         api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
         kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
-        String suffix = Long.toHexString(System.nanoTime());
-        resources = List.of(api.createResource("CRM " + suffix, "CONFIDENTIAL", List.of("owner1@example.com")),
-                api.createResource("Wiki " + suffix, "GENERAL", List.of("owner2@example.com")));
+        resources = api.twoResources();
     }
 
     @Test

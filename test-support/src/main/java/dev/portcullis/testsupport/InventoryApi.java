@@ -66,6 +66,13 @@ public final class InventoryApi {
                 .then().statusCode(200).extract().path("items.state");
     }
 
+    /** Two fresh resources (resource names are unique), owned by owner1@ and owner2@example.com. */
+    public List<String> twoResources() {
+        String suffix = Long.toHexString(System.nanoTime());
+        return List.of(createResource("CRM " + suffix, "CONFIDENTIAL", List.of("owner1@example.com")),
+                createResource("Wiki " + suffix, "GENERAL", List.of("owner2@example.com")));
+    }
+
     /** A fresh guest on a fresh partner holding {@code grants} grants spread over {@code resources.size()} resources. */
     public Guest guestWithGrants(List<String> resourceIds, int grants, String sponsor) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);

@@ -8,22 +8,36 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.hibernate.query.NativeQuery;
 
 /**
  * The only way a service emits an event: the row joins the caller's transaction, so the event
- * exists if and only if the change it describes was committed. The relay wakes on commit.
+ * exists if and only if the change it describes was committed.
+ * <p>
+ * The first event of a key in a transaction takes that key's next sequence number (table
+ * {@code outbox_key}) and so locks the key until commit: the key's next writer, in this instance or
+ * another, waits, and {@code (key_seq, id)} orders the key's events as their transactions
+ * committed. A {@code NOTIFY} at commit wakes the relay, whichever instance holds it.
  */
 @ApplicationScoped
 public class Outbox {
+
+    static final String CHANNEL = "portcullis_outbox";
 
     @Inject
     EntityManager em;
 
     @Inject
     Clock clock;
+
+    @Inject
+    TransactionSynchronizationRegistry registry;
 
     @Inject
     AfterCommit afterCommit;
@@ -46,11 +60,37 @@ public class Outbox {
         row.eventId = UUID.randomUUID();
         row.topic = payload.eventType().topic().topicName();
         row.recordKey = payload.key();
+        row.keySeq = keySequence(row.recordKey);
         row.ceType = payload.eventType().ceType();
         row.occurredAt = clock.instant();
         row.payload = json;
         em.persist(row);
-        afterCommit.runOnce(OutboxRelay.class, relay::wake);
         return row.eventId;
+    }
+
+    /** This transaction's number for {@code key}: taken (and the key locked) on the key's first event in the transaction. */
+    @SuppressWarnings("unchecked")
+    private long keySequence(String key) {
+        Map<String, Long> taken = (Map<String, Long>) registry.getResource(Outbox.class);
+        if (taken == null) {
+            taken = new HashMap<>();
+            registry.putResource(Outbox.class, taken);
+            notifyRelayAtCommit();
+        }
+        return taken.computeIfAbsent(key, k -> ((Number) em.createNativeQuery(
+                        "insert into outbox_key (record_key, last_seq) values (?1, 1)"
+                                + " on conflict (record_key) do update set last_seq = outbox_key.last_seq + 1 returning last_seq")
+                .setParameter(1, k)
+                // touches no entity table: Hibernate need not flush the session (and break its insert batches) first
+                .unwrap(NativeQuery.class).addSynchronizedQuerySpace("outbox_key")
+                .getSingleResult()).longValue());
+    }
+
+    private void notifyRelayAtCommit() {
+        // delivered by PostgreSQL at commit to the relay of whichever instance listens; never if the transaction rolls back
+        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").unwrap(NativeQuery.class)
+                .addSynchronizedQuerySpace("outbox_key").getSingleResult();
+        // this instance's relay, if it holds the lease, need not wait for the notification
+        afterCommit.runOnce(OutboxRelay.class, relay::wake);
     }
 }

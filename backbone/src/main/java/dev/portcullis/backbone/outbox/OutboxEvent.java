@@ -30,6 +30,10 @@ public class OutboxEvent {
     @Column(name = "record_key", nullable = false)
     public String recordKey;
 
+    /** The number of the writing transaction among the key's transactions, in commit order (see {@link Outbox}). */
+    @Column(name = "key_seq", nullable = false)
+    public long keySeq;
+
     @Column(name = "ce_type", nullable = false)
     public String ceType;
 
@@ -41,4 +45,11 @@ public class OutboxEvent {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** Set when Kafka refused the row for good (too large, topic refused); last_error says why. */
+    @Column(name = "parked_at")
+    public Instant parkedAt;
+
+    @Column(name = "last_error", length = 2000)
+    public String lastError;
 }

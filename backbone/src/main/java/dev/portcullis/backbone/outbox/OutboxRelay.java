@@ -2,8 +2,12 @@ package dev.portcullis.backbone.outbox;
 
 import dev.portcullis.backbone.work.BackgroundWorker;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -14,39 +18,67 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes outbox rows to Kafka as binary-mode CloudEvents, in id order, keyed by the aggregate
- * (the guest id on guest topics), one Kafka transaction per batch: a batch is visible to
- * read_committed consumers whole or not at all, so an outage in the middle of a batch neither
- * reorders nor duplicates what they see. (A crash between the Kafka commit and the database update
- * re-publishes that batch; consumers de-duplicate on {@code ce_id}.) While Kafka is down the relay
- * backs off; requests keep committing rows meanwhile.
+ * Publishes outbox rows to Kafka as binary-mode CloudEvents, keyed by the aggregate (the guest id on
+ * guest topics), one Kafka transaction per batch: a batch is visible to read_committed consumers
+ * whole or not at all, so an outage in the middle of a batch neither reorders nor duplicates what
+ * they see. (A crash between the Kafka commit and the database update re-publishes that batch;
+ * consumers de-duplicate on {@code ce_id}.)
  * <p>
- * One relay per database is assumed (one instance per service); several instances would need a
- * lock around {@link #publishBatch()} to keep per-key order.
+ * <b>Order with many writers.</b> Only the instance holding the {@link RelayLease} publishes. A batch
+ * takes whole keys: every pending row of each key it takes, in {@code (key_seq, id)} order, which is
+ * the order the key's transactions committed (see {@link Outbox}); a later row of a key is only
+ * visible once every earlier one is, so a batch never publishes a key's event before an earlier
+ * one. All holders use the same transactional id: a new holder's producer fences the old one's, so
+ * an instance that lost its lease without knowing cannot commit anything after its successor began.
+ * <p>
+ * A row Kafka refuses for good (too large, topic invalid or not authorized) is parked with the
+ * reason, counted, and left for an operator; the batch goes again at once without it, so it holds
+ * back no other key.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 500;
+    private static final String PENDING = "with pending_keys as ("
+            + " select record_key, min(id) as first_id from outbox_event where published_at is null and parked_at is null"
+            + " group by record_key order by first_id limit " + BATCH + ")"
+            + " select o.id, o.event_id, o.topic, o.record_key, o.ce_type, o.occurred_at, o.payload"
+            + " from outbox_event o join pending_keys k on k.record_key = o.record_key"
+            + " where o.published_at is null and o.parked_at is null"
+            + " order by k.first_id, o.key_seq, o.id limit " + BATCH;
 
     @Inject
     AgroalDataSource dataSource;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
-    String bootstrapServers;
+    /** The Kafka client settings every SmallRye channel gets (kafka.* in the configuration): bootstrap, security, SASL, TLS. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    @Inject
+    MeterRegistry metrics;
 
     @ConfigProperty(name = "quarkus.application.name")
     String serviceName;
@@ -54,15 +86,36 @@ public class OutboxRelay {
     @ConfigProperty(name = "portcullis.outbox.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
 
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String dbPassword;
+
     private KafkaProducer<String, String> producer;
     private BackgroundWorker worker;
+    private RelayLease lease;
+    private Counter published;
+    private Counter failures;
+    private Counter parked;
 
     void start(@Observes StartupEvent event) {
+        published = metrics.counter("portcullis.outbox.published");
+        failures = metrics.counter("portcullis.outbox.relay.failures");
+        parked = metrics.counter("portcullis.outbox.parked");
         worker = new BackgroundWorker(serviceName + "-outbox-relay", this::publishBatch, pollInterval, Duration.ofSeconds(5));
+        lease = new RelayLease(jdbcUrl, dbUser, dbPassword, pollInterval, this::wake, () -> LOG.info("outbox relay standing by"));
         worker.start();
+        lease.start(serviceName + "-outbox-lease");
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (lease != null) {
+            lease.stop();
+        }
         if (worker != null) {
             worker.stop();
         }
@@ -76,39 +129,92 @@ public class OutboxRelay {
         }
     }
 
+    /** Whether this instance is the one publishing the outbox now. */
+    public boolean active() {
+        return lease != null && lease.held();
+    }
+
     /**
-     * Publishes up to one batch in one Kafka transaction; returns true if a full batch went out (more
-     * may wait). If anything fails, the transaction is aborted — read_committed consumers see none of
-     * the batch — the producer is replaced, and the same rows go again on the next pass.
+     * Publishes up to one batch in one Kafka transaction; returns true if more may wait. If anything
+     * fails the transaction is aborted — read_committed consumers see none of the batch — the
+     * producer is replaced, and the same rows go again after a back-off.
      */
     boolean publishBatch() throws Exception {
-        List<Pending> rows = unpublished();
+        if (!active()) {
+            discardProducer();
+            return false;
+        }
+        List<Pending> rows = pending();
         if (rows.isEmpty()) {
             return false;
         }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
             KafkaProducer<String, String> kafka = producer();
             kafka.beginTransaction();
             for (Pending row : rows) {
-                kafka.send(row.toRecord(serviceName));
+                sent.add(kafka.send(row.toRecord(serviceName)));
             }
             kafka.commitTransaction();
         } catch (Exception e) {
             discardProducer();
+            List<Refused> refused = refusedForGood(rows, sent, e);
+            if (!refused.isEmpty()) {
+                park(refused);
+                return true;
+            }
+            failures.increment();
             throw new IllegalStateException(rows.size() + " outbox events not published; Kafka: " + e.getMessage(), e);
         }
         markPublished(rows.stream().map(Pending::id).toList());
+        Instant now = Instant.now();
+        for (Pending row : rows) {
+            Timer.builder("portcullis.outbox.publish.delay").description("from the event's commit to its Kafka commit")
+                    .tag("topic", row.topic()).publishPercentileHistogram().register(metrics)
+                    .record(Duration.between(row.occurredAt(), now));
+        }
+        published.increment(rows.size());
         LOG.debugf("outbox published=%d", rows.size());
         return rows.size() == BATCH;
     }
 
-    /** The transactional producer, created (and its transactions initialised, which fences any earlier one) on first use. */
+    /** The rows Kafka will never take, with the reason: a record that failed (or could not be sent) for a reason no retry changes. */
+    private static List<Refused> refusedForGood(List<Pending> rows, List<Future<RecordMetadata>> sent, Exception failure) {
+        List<Refused> refused = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            Future<RecordMetadata> future = sent.get(i);
+            if (future.isDone()) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    if (isPermanent(e.getCause())) {
+                        refused.add(new Refused(rows.get(i).id(), e.getCause().toString()));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    // cancelled: not a verdict on the record
+                }
+            }
+        }
+        if (refused.isEmpty() && sent.size() < rows.size() && isPermanent(failure)) {
+            refused.add(new Refused(rows.get(sent.size()).id(), failure.toString()));
+        }
+        return refused;
+    }
+
+    private static boolean isPermanent(Throwable e) {
+        return e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException || e instanceof InvalidTopicException
+                || e instanceof TopicAuthorizationException;
+    }
+
+    /** The transactional producer, created (and its transactions initialised, which fences any earlier holder's) on first use. */
     private KafkaProducer<String, String> producer() {
         if (producer == null) {
             Properties config = new Properties();
-            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            config.putAll(kafkaConfig);
+            config.remove("group.id");
             config.put(ProducerConfig.CLIENT_ID_CONFIG, serviceName + "-outbox");
-            // one relay per service: a restarted instance fences the transactions its predecessor left open
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, serviceName + "-outbox-relay");
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -138,16 +244,13 @@ public class OutboxRelay {
         }
     }
 
-    private List<Pending> unpublished() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "select id, event_id, topic, record_key, ce_type, occurred_at, payload from outbox_event"
-                                + " where published_at is null order by id limit " + BATCH)) {
+    private List<Pending> pending() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PENDING)) {
             List<Pending> rows = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     rows.add(new Pending(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            r.getTimestamp(6).toInstant().toString(), r.getString(7)));
+                            r.getTimestamp(6).toInstant(), r.getString(7)));
                 }
             }
             return rows;
@@ -155,9 +258,6 @@ public class OutboxRelay {
     }
 
     private void markPublished(List<Long> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("update outbox_event set published_at = now() where id = any(?)")) {
             Array array = c.createArrayOf("bigint", ids.toArray());
@@ -166,7 +266,24 @@ public class OutboxRelay {
         }
     }
 
-    private record Pending(long id, String eventId, String topic, String key, String ceType, String time, String payload) {
+    private void park(List<Refused> refused) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("update outbox_event set parked_at = now(), last_error = ? where id = ?")) {
+            for (Refused row : refused) {
+                s.setString(1, row.reason().length() > 2000 ? row.reason().substring(0, 2000) : row.reason());
+                s.setLong(2, row.id());
+                s.addBatch();
+                LOG.errorf("outbox event row=%d parked: Kafka refuses it for good: %s", row.id(), row.reason());
+            }
+            s.executeBatch();
+        }
+        parked.increment(refused.size());
+    }
+
+    private record Refused(long id, String reason) {
+    }
+
+    private record Pending(long id, String eventId, String topic, String key, String ceType, Instant occurredAt, String payload) {
 
         ProducerRecord<String, String> toRecord(String source) {
             RecordHeaders headers = new RecordHeaders();
@@ -174,7 +291,7 @@ public class OutboxRelay {
             header(headers, "ce_id", eventId);
             header(headers, "ce_source", "/portcullis/" + source);
             header(headers, "ce_type", ceType);
-            header(headers, "ce_time", time);
+            header(headers, "ce_time", occurredAt.toString());
             header(headers, "ce_subject", key);
             header(headers, "ce_partitionkey", key);
             header(headers, "content-type", "application/json");

@@ -1,0 +1,155 @@
+package dev.portcullis.inventory;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.backbone.outbox.OutboxRelay;
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventType;
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay keeps a key's events in the order their transactions committed, not in id order, even
+ * when another instance wrote with ids from an older block; and a row Kafka refuses is parked
+ * without holding back anyone else. The "other instance" is played by this test on its own JDBC
+ * connection, doing what {@code Outbox.publish} does there.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class OutboxOrderTest {
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    OutboxRelay relay;
+
+    InventoryApi api;
+    KafkaTestClient kafka;
+
+    @BeforeEach
+    void setUp() {
+        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+        kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+    }
+
+    @Test
+    void aKeysEventsReachKafkaInCommitOrderWhateverTheirIds() throws Exception {
+        String resource = api.createResource("Ordered " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
+        String guest = api.guestWithGrants(List.of(resource), 0, "sponsor@example.com").id();
+        try (Connection otherInstance = dataSource.getConnection(); Connection leaseThief = dataSource.getConnection()) {
+            // the other instance took its block of ids before this one took its next
+            long olderId = single(otherInstance, "select nextval('outbox_event_seq')");
+            stealTheRelayLease(leaseThief);
+
+            // this instance commits first: access-granted, with ids from a newer block
+            String grant = api.grant(guest, resource, "reader");
+            // then the other instance commits an event for the same guest, with its older, smaller id
+            otherInstance.setAutoCommit(false);
+            long keySeq = single(otherInstance, "insert into outbox_key (record_key, last_seq) values ('" + guest + "', 1)"
+                    + " on conflict (record_key) do update set last_seq = outbox_key.last_seq + 1 returning last_seq");
+            AccessRevoked later = new AccessRevoked(grant, guest, resource, "Ordered", List.of("o@example.com"), "reader",
+                    RevocationReason.MANUAL, null, Instant.now(), "other-instance");
+            insertRow(otherInstance, olderId, guest, keySeq, EventJson.write(later), "access-revoked by the other instance");
+            otherInstance.commit();
+
+            // the relay takes its lease back and finds both rows unpublished
+            single(leaseThief, "select case when pg_advisory_unlock(hashtextextended('portcullis-outbox-relay', 0)) then 1 else 0 end");
+        }
+
+        List<ConsumerRecord<String, String>> events = await().atMost(Duration.ofSeconds(20)).until(
+                () -> kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.equals(r.key())), r -> r.size() == 2);
+        assertEquals(List.of(EventType.ACCESS_GRANTED.ceType(), EventType.ACCESS_REVOKED.ceType()),
+                events.stream().map(r -> KafkaTestClient.header(r, "ce_type")).toList(), "commit order, not id order");
+        assertTrue(events.get(0).offset() < events.get(1).offset());
+    }
+
+    @Test
+    void aRowKafkaRefusesIsParkedAndHoldsBackNoOtherKey() throws Exception {
+        String resource = api.createResource("Parked " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
+        String bigKey = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            long id = single(c, "select nextval('outbox_event_seq')");
+            // 2 MB: over the producer's max.request.size, so Kafka will never take it
+            insertRow(c, id, bigKey, 1, "{\"padding\": \"" + "x".repeat(2_000_000) + "\"}", "too large");
+        }
+        String guest = api.guestWithGrants(List.of(resource), 1, "sponsor@example.com").id();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.equals(r.key())).size() == 1);
+        String parkedReason = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "select last_error from outbox_event where record_key = ? and parked_at is not null and published_at is null")) {
+                s.setString(1, bigKey);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? r.getString(1) : null;
+                }
+            }
+        }, reason -> reason != null);
+        assertTrue(parkedReason.contains("RecordTooLarge"), parkedReason);
+        io.restassured.RestAssured.given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("portcullis_outbox_parked_rows 1.0"));
+    }
+
+    /** Takes the relay's advisory lock from under it: ends the relay's lease session and holds the lock on {@code thief}. */
+    private void stealTheRelayLease(Connection thief) throws SQLException {
+        await().atMost(Duration.ofSeconds(10)).until(relay::active);
+        single(thief, "select count(pg_terminate_backend(l.pid)) from pg_locks l where l.locktype = 'advisory' and l.pid <> pg_backend_pid()"
+                + " and l.database = (select oid from pg_database where datname = current_database())");
+        await().atMost(Duration.ofSeconds(10)).until(() -> single(thief,
+                "select case when pg_try_advisory_lock(hashtextextended('portcullis-outbox-relay', 0)) then 1 else 0 end") == 1);
+        // the relay has noticed: nothing this instance commits now is published until the lease is back
+        await().atMost(Duration.ofSeconds(10)).until(() -> !relay.active());
+    }
+
+    private static void insertRow(Connection c, long id, String key, long keySeq, String payload, String what) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into outbox_event (id, event_id, topic, record_key, key_seq, ce_type, occurred_at, payload)"
+                + " values (?, ?, ?, ?, ?, ?, now(), ?)")) {
+            s.setLong(1, id);
+            s.setObject(2, UUID.randomUUID());
+            s.setString(3, Topic.INVENTORY_ACCESS.topicName());
+            s.setString(4, key);
+            s.setLong(5, keySeq);
+            s.setString(6, EventType.ACCESS_REVOKED.ceType());
+            s.setString(7, payload);
+            assertEquals(1, s.executeUpdate(), what);
+        }
+    }
+
+    private static long single(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+}
