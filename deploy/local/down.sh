@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops what up.sh started, by the pids it recorded; PostgreSQL only if up.sh was the one that started it.
 #   deploy/local/down.sh               everything
-#   deploy/local/down.sh kafka         only the named parts
+#   deploy/local/down.sh kafka         only the named parts (a service name stops all its instances; inventory-2 just that one)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 PARTS=("$@"); [ ${#PARTS[@]} -gt 0 ] || PARTS=("${SERVICES[@]}" keycloak mail kafka postgres)
@@ -35,7 +35,9 @@ await_stopped() {
 
 stopping=()
 for part in "${PARTS[@]}"; do
-  [ "$part" = postgres ] || signal_stop "$part"
+  [ "$part" = postgres ] && continue
+  signal_stop "$part"
+  for f in "$PIDS/$part"-[0-9]*.pid; do [ -e "$f" ] && signal_stop "$(basename "$f" .pid)"; done
 done
 [ ${#stopping[@]} -eq 0 ] || await_stopped
 for part in "${PARTS[@]}"; do

@@ -23,6 +23,11 @@ NOTIFICATION_PORT=$((8084 + OFFSET))
 
 SERVICES=(inventory review policy notification)
 service_port() { local v; v="$(echo "$1" | tr a-z A-Z)_PORT"; echo "${!v}"; }
+# Several instances of each service (up.sh --instances N, or PORTCULLIS_INSTANCES): instance k of a
+# service is named "<service>-k" (the first keeps the plain name) and listens 10 ports above instance k-1.
+INSTANCES=${PORTCULLIS_INSTANCES:-1}
+instance_name() { if [ "$2" = 1 ]; then echo "$1"; else echo "$1-$2"; fi; }
+instance_port() { echo $(( $(service_port "$1") + 10 * ($2 - 1) )); }
 
 PIDS=$RUN/pids
 LOGS=$RUN/logs

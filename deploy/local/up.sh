@@ -3,8 +3,11 @@
 # Keycloak and the four services; prints where everything is. Re-runnable: what runs is left alone.
 #   deploy/local/up.sh                 everything
 #   deploy/local/up.sh kafka           only the named parts (postgres kafka mail keycloak inventory review policy notification)
+#   deploy/local/up.sh --instances 2   two instances of each service (ports 8081-8084 and 8091-8094; max 9)
 set -euo pipefail
+if [ "${1:-}" = "--instances" ]; then export PORTCULLIS_INSTANCES=$2; shift 2; fi
 source "$(dirname "$0")/env.sh"
+[[ "$INSTANCES" =~ ^[1-9]$ ]] || { echo "up.sh: --instances must be 1 to 9" >&2; exit 2; }
 PARTS=("$@"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(postgres kafka mail keycloak "${SERVICES[@]}")
 wants() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 LIB=$RUN/lib
@@ -61,7 +64,8 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
+# the services create their topics with their partition counts (TopicProvisioner); a typo must not create one
+auto.create.topics.enable=false
 # record timestamps are the broker's append time: what the SOC (and the benchmark) read as the moment an event is on Kafka
 log.message.timestamp.type=LogAppendTime
 PROPS
@@ -108,15 +112,15 @@ ensure_built() {
   fi
 }
 
-start_service() {
-  local s=$1
-  QUARKUS_HTTP_PORT=$(service_port "$s") \
+start_service() { # SERVICE INSTANCE
+  local s=$1 k=$2
+  QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/${DB_PREFIX}_$s" \
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
   QUARKUS_OIDC_AUTH_SERVER_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
   QUARKUS_MAILER_PORT=$SMTP_PORT \
   PORTCULLIS_REVIEW_URL="http://127.0.0.1:$REVIEW_PORT" \
-    start_process "$s" java -Xmx256m -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
+    start_process "$(instance_name "$s" "$k")" java -Xmx256m -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
 }
 
 ready_http() { curl -fsS -o /dev/null "$1"; }
@@ -130,14 +134,19 @@ wants kafka && wait_for kafka 60 port_open "$KAFKA_PORT"
 wants mail && wait_for mail 60 port_open "$SMTP_PORT"
 wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
 
-started_services=()
+started=()
 for s in "${SERVICES[@]}"; do
-  if wants "$s"; then ensure_built; start_service "$s"; started_services+=("$s"); fi
+  if wants "$s"; then
+    ensure_built
+    for k in $(seq 1 "$INSTANCES"); do start_service "$s" "$k"; started+=("$s:$k"); done
+  fi
 done
-for s in "${started_services[@]}"; do
-  wait_for "$s" 120 ready_http "http://127.0.0.1:$(service_port "$s")/q/health/ready"
+for entry in "${started[@]}"; do
+  s=${entry%%:*}; k=${entry#*:}
+  wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(instance_port "$s" "$k")/q/health/ready"
 done
 
+urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$(instance_port "$1" "$k")"; done; echo "$out"; }
 cat > "$RUN/endpoints.env" <<ENV
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT
@@ -154,6 +163,12 @@ INVENTORY_URL=http://127.0.0.1:$INVENTORY_PORT
 REVIEW_URL=http://127.0.0.1:$REVIEW_PORT
 POLICY_URL=http://127.0.0.1:$POLICY_PORT
 NOTIFICATION_URL=http://127.0.0.1:$NOTIFICATION_PORT
+INSTANCES=$INSTANCES
+INVENTORY_URLS=$(urls inventory)
+REVIEW_URLS=$(urls review)
+POLICY_URLS=$(urls policy)
+NOTIFICATION_URLS=$(urls notification)
+PIDS=$PIDS
 LOGS=$LOGS
 ENV
 
@@ -166,6 +181,7 @@ Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.
   review-service        http://127.0.0.1:$REVIEW_PORT
   policy-service        http://127.0.0.1:$POLICY_PORT
   notification-service  http://127.0.0.1:$NOTIFICATION_PORT
+  instances per service $INSTANCES   (instance k listens 10 ports above instance k-1; all URLs in endpoints.env)
   Kafka                 127.0.0.1:$KAFKA_PORT
   Keycloak              http://127.0.0.1:$KEYCLOAK_PORT   (realm portcullis; console admin/admin)
   SMTP / IMAP           127.0.0.1:$SMTP_PORT / 127.0.0.1:$IMAP_PORT   (mail over HTTP: http://127.0.0.1:$MAIL_API_PORT/api/user)

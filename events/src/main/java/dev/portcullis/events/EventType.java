@@ -41,7 +41,7 @@ public enum EventType {
     POLICY_VIOLATION_RESOLVED("policy", "policy-violation-resolved", Topic.POLICY_VIOLATIONS, null),
 
     NOTIFICATION_DELIVERED("notification", "notification-delivered", Topic.NOTIFICATION_DELIVERIES, NotificationDelivered.class),
-    NOTIFICATION_FAILED("notification", "notification-failed", Topic.NOTIFICATION_DELIVERIES, null);
+    NOTIFICATION_FAILED("notification", "notification-failed", Topic.NOTIFICATION_DELIVERIES, NotificationFailed.class);
 
     private final String ceType;
     private final String eventName;

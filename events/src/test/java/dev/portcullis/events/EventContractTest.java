@@ -37,6 +37,8 @@ class EventContractTest {
             EventType.ACCESS_REVOKED, new AccessRevoked(GRANT, GUEST, RESOURCE, "CRM", List.of("owner@example.com"), "reader",
                     RevocationReason.PARTNER_ACCOUNT_DISABLED, UUID.randomUUID().toString(), NOW, "partner:contoso"),
             EventType.RESOURCE_UPSERTED, new ResourceUpserted(RESOURCE, "CRM", "APPLICATION", "CONFIDENTIAL", null, List.of("owner@example.com"), "admin", null),
+            EventType.NOTIFICATION_FAILED, new NotificationFailed(UUID.randomUUID().toString(), "gone@example.com", "GUEST_ACCESS_REVOKED",
+                    "Access ended", UUID.randomUUID().toString(), 1, "550 no such user", NOW),
             EventType.NOTIFICATION_DELIVERED, new NotificationDelivered(UUID.randomUUID().toString(), "owner@example.com", "ACCESS_REVOKED",
                     "Access of Ann revoked", UUID.randomUUID().toString(), NOW));
 

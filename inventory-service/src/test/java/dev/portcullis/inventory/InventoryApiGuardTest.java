@@ -59,7 +59,11 @@ class InventoryApiGuardTest {
                 Arguments.of("GET", "/api/v1/grants/" + ANY_ID, TestTokens.OWNER),
                 Arguments.of("DELETE", "/api/v1/grants/" + ANY_ID, TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/partner-signals", TestTokens.ADMIN),
-                Arguments.of("GET", "/api/v1/partner-signals/" + ANY_ID, TestTokens.OWNER));
+                Arguments.of("GET", "/api/v1/partner-signals/" + ANY_ID, TestTokens.OWNER),
+                Arguments.of("GET", "/api/v1/admin/dead-letters", TestTokens.AUDITOR),
+                Arguments.of("POST", "/api/v1/admin/dead-letters/redrive", TestTokens.SIGNAL),
+                Arguments.of("GET", "/api/v1/admin/outbox/parked", TestTokens.AUDITOR),
+                Arguments.of("POST", "/api/v1/admin/outbox/parked/1/retry", TestTokens.OWNER));
     }
 
     @ParameterizedTest(name = "{0} {1} without a token is 401")

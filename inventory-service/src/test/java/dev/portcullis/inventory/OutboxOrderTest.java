@@ -117,8 +117,16 @@ class OutboxOrderTest {
             }
         }, reason -> reason != null);
         assertTrue(parkedReason.contains("RecordTooLarge"), parkedReason);
+        api.as(TestTokens.admin()).get("/api/v1/admin/outbox/parked").then().statusCode(200)
+                .body("find { it.key == '" + bigKey + "' }.error", org.hamcrest.Matchers.containsString("RecordTooLarge"))
+                .body("find { it.key == '" + bigKey + "' }.payloadLength", org.hamcrest.Matchers.greaterThan(2_000_000));
+        api.as(TestTokens.admin()).post("/api/v1/admin/outbox/parked/999999999/retry").then().statusCode(404);
+        long parkedRows;
+        try (Connection c = dataSource.getConnection()) {
+            parkedRows = single(c, "select count(*) from outbox_event where parked_at is not null and published_at is null");
+        }
         io.restassured.RestAssured.given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("portcullis_outbox_parked_rows 1.0"));
+                .body(org.hamcrest.Matchers.containsString("portcullis_outbox_parked_rows " + parkedRows + ".0"));
     }
 
     /** Takes the relay's advisory lock from under it: ends the relay's lease session and holds the lock on {@code thief}. */

@@ -33,6 +33,8 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
                         .setConfigProp("transaction.state.log.min.isr", "1")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("num.partitions", "3")
+                        // as on Portcullis' brokers: the services create their topics (TopicProvisioner), nobody else
+                        .setConfigProp("auto.create.topics.enable", "false")
                         .build();
                 cluster.format();
                 cluster.startup();

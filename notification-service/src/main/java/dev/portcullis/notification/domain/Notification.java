@@ -7,6 +7,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -26,6 +27,9 @@ public class Notification extends PanacheEntityBase {
 
     /** After this many failed attempts a message is FAILED and left for an operator. */
     public static final int MAX_ATTEMPTS = 20;
+    /** Back-off between attempts: 2 s, 4 s, 8 s … up to an hour. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    static final Duration LAST_RETRY = Duration.ofHours(1);
 
     @Id
     public UUID id;
@@ -69,18 +73,40 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "sent_at")
     public Instant sentAt;
 
+    @Column(name = "next_attempt_at", nullable = false)
+    public Instant nextAttemptAt;
+
+    @Column(name = "claimed_by")
+    public String claimedBy;
+
+    @Column(name = "claimed_until")
+    public Instant claimedUntil;
+
     public void sent(Instant at) {
         status = Status.SENT;
         sentAt = at;
         attempts++;
         lastError = null;
+        claimedBy = null;
+        claimedUntil = null;
     }
 
-    public void failedAttempt(String error) {
+    /**
+     * Records a failed attempt; returns true when the message is now FAILED: refused for good
+     * ({@code permanent}, an SMTP 5xx) or out of attempts. Otherwise it waits for its own next attempt.
+     */
+    public boolean failedAttempt(String error, boolean permanent, Instant at) {
         attempts++;
         lastError = error.length() > 2000 ? error.substring(0, 2000) : error;
-        if (attempts >= MAX_ATTEMPTS) {
+        claimedBy = null;
+        claimedUntil = null;
+        if (permanent || attempts >= MAX_ATTEMPTS) {
             status = Status.FAILED;
+            return true;
         }
+        long factor = 1L << Math.min(attempts - 1, 20);
+        Duration wait = FIRST_RETRY.multipliedBy(factor);
+        nextAttemptAt = at.plus(wait.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait);
+        return false;
     }
 }

@@ -3,25 +3,41 @@ package dev.portcullis.notification.service;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.events.NotificationDelivered;
+import dev.portcullis.events.NotificationFailed;
 import dev.portcullis.notification.domain.Notification;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.ext.mail.SMTPException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends PENDING messages over SMTP outside any Kafka consumer (a blocking send inside one stalls
- * it), marks each SENT with its {@code notification-delivered} event, and backs off while the
- * SMTP server is down. Delivery is at least once: a crash between the SMTP answer and the commit
- * would send that one message again.
+ * Sends due messages over SMTP outside any Kafka consumer (a blocking send inside one stalls it).
+ * <p>
+ * Safe with several instances: a pass first <em>claims</em> up to a batch of due messages
+ * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
+ * instances never send the same message; a killed instance's claims lapse after
+ * {@code portcullis.mail.claim} and another instance sends them. Each outcome is written in a
+ * transaction of its own: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx)
+ * FAILED at once with {@code notification-failed}; anything else waits for the message's own next
+ * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
+ * a crash between the SMTP server's answer and the commit sends that one message again when its
+ * claim lapses.
  */
 @ApplicationScoped
 public class MailSender {
@@ -36,12 +52,29 @@ public class MailSender {
     Outbox outbox;
 
     @Inject
+    EntityManager em;
+
+    @Inject
     Clock clock;
 
+    @Inject
+    MeterRegistry metrics;
+
+    @ConfigProperty(name = "portcullis.mail.claim", defaultValue = "PT60S")
+    Duration claim;
+
+    private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private BackgroundWorker worker;
+    private Counter sent;
+    private Counter failed;
+    private Counter failedAttempts;
 
     void start(@Observes StartupEvent event) {
-        worker = new BackgroundWorker("mail-sender", this::sendPending, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        sent = metrics.counter("portcullis.mail.sent");
+        failed = metrics.counter("portcullis.mail.failed");
+        failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
+        Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages waiting to be sent").register(metrics);
+        worker = new BackgroundWorker("mail-sender", this::sendDue, Duration.ofSeconds(1), Duration.ofSeconds(30));
         worker.start();
     }
 
@@ -55,25 +88,95 @@ public class MailSender {
         }
     }
 
-    boolean sendPending() {
-        // read once; each outcome is then written in a transaction of its own, so one bad address costs only itself
-        List<Notification> pending = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>find(
-                "status = ?1 order by createdAt", Notification.Status.PENDING).page(0, BATCH).list());
-        for (Notification message : pending) {
+    /** One pass: claims due messages and sends them; returns true when a full batch went (more may be due). */
+    public boolean sendDue() {
+        List<Notification> claimed = claimDue();
+        for (Notification message : claimed) {
             try {
-                mailer.send(Mail.withText(message.recipient, message.subject, message.body));
+                // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
+                mailer.send(Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message)));
             } catch (RuntimeException e) {
-                QuarkusTransaction.requiringNew().run(() -> Notification.<Notification>findById(message.id).failedAttempt(e.toString()));
-                LOG.warnf("notification=%s to=%s not sent: %s", message.id, message.recipient, e.toString());
-                throw e;
+                recordFailure(message, e);
+                continue;
             }
             QuarkusTransaction.requiringNew().run(() -> {
-                Notification sent = Notification.findById(message.id);
-                sent.sent(clock.instant());
-                outbox.publish(new NotificationDelivered(sent.id.toString(), sent.recipient, sent.type.name(), sent.subject, sent.causeId, sent.sentAt));
+                Notification delivered = Notification.findById(message.id);
+                delivered.sent(clock.instant());
+                outbox.publish(new NotificationDelivered(delivered.id.toString(), delivered.recipient, delivered.type.name(), delivered.subject,
+                        delivered.causeId, delivered.sentAt));
             });
-            LOG.infof("notification=%s sent to=%s type=%s cause=%s", message.id, message.recipient, message.type, message.causeId);
+            sent.increment();
+            LOG.infof("notification=%s sent type=%s cause=%s guest=%s", message.id, message.type, message.causeId, message.guestId);
         }
-        return pending.size() == BATCH;
+        return claimed.size() == BATCH;
+    }
+
+    /** Claims up to a batch of due messages nobody else holds, for this instance, until the claim deadline. */
+    @SuppressWarnings("unchecked")
+    List<Notification> claimDue() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<UUID> ids = em.createNativeQuery("update notification set claimed_by = ?1, claimed_until = now() + make_interval(secs => ?2)"
+                            + " where id in (select id from notification where status = 'PENDING' and next_attempt_at <= now()"
+                            + " and (claimed_until is null or claimed_until < now()) order by next_attempt_at limit ?3 for update skip locked)"
+                            + " returning id")
+                    .setParameter(1, instance).setParameter(2, (double) claim.toSeconds()).setParameter(3, BATCH)
+                    .getResultList();
+            return ids.isEmpty() ? List.<Notification>of() : Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids);
+        });
+    }
+
+    private void recordFailure(Notification message, RuntimeException e) {
+        SMTPException smtp = smtpCause(e);
+        boolean permanent = smtp != null && smtp.isPermanent();
+        String error = smtp == null ? rootMessage(e)
+                : smtp.getReplyMessage().startsWith(String.valueOf(smtp.getReplyCode())) ? smtp.getReplyMessage()
+                : smtp.getReplyCode() + " " + smtp.getReplyMessage();
+        boolean gaveUp = QuarkusTransaction.requiringNew().call(() -> {
+            Notification failedMessage = Notification.findById(message.id);
+            boolean failedForGood = failedMessage.failedAttempt(error, permanent, clock.instant());
+            if (failedForGood) {
+                outbox.publish(new NotificationFailed(failedMessage.id.toString(), failedMessage.recipient, failedMessage.type.name(),
+                        failedMessage.subject, failedMessage.causeId, failedMessage.attempts, failedMessage.lastError, clock.instant()));
+            }
+            return failedForGood;
+        });
+        failedAttempts.increment();
+        if (gaveUp) {
+            failed.increment();
+            LOG.warnf("notification=%s FAILED (%s) after %d attempt(s): %s", message.id, permanent ? "refused for good" : "out of attempts",
+                    message.attempts + 1, error);
+        } else {
+            LOG.warnf("notification=%s not sent, will retry: %s", message.id, error);
+        }
+    }
+
+    /** The Message-ID of a notification's mail: the same on every attempt. */
+    public static String messageId(Notification message) {
+        return "<" + message.id + "@portcullis.notification>";
+    }
+
+    private double pendingOrNaN() {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> (double) Notification.count("status", Notification.Status.PENDING));
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static SMTPException smtpCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SMTPException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 }

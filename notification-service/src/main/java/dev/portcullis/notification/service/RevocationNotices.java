@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns a guest's block into messages: one to each sponsor and one to each owner of a resource the
- * guest lost — one per person per cause, however many grants it ended. Someone who is both sponsor
+ * guest lost — one per person per cause and guest, however many grants it ended. Someone who is both sponsor
  * and owner gets the sponsor's message, which lists everything.
  */
 @ApplicationScoped
@@ -53,7 +53,7 @@ public class RevocationNotices {
 
         int planned = 0;
         for (Notification message : messages.values()) {
-            if (Notification.count("recipient = ?1 and causeId = ?2", message.recipient, cause) == 0) {
+            if (Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3", message.recipient, cause, message.guestId) == 0) {
                 message.persist();
                 planned++;
             }
@@ -78,6 +78,7 @@ public class RevocationNotices {
         n.guestId = UUID.fromString(guestId);
         n.status = Notification.Status.PENDING;
         n.createdAt = clock.instant();
+        n.nextAttemptAt = n.createdAt;
         return n;
     }
 
