@@ -25,6 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Platform implements BeforeAllCallback, ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     static final String PORT_OFFSET = System.getProperty("portcullis.e2e.port-offset", "20000");
+    /** Instances of each service: two, so that the fault tests can kill one and the platform must carry on. */
+    static final String INSTANCES = System.getProperty("portcullis.e2e.instances", "2");
     private static Platform instance;
 
     private Map<String, String> endpoints;
@@ -72,6 +74,25 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
 
     void startKafka() {
         run("up.sh", "kafka");
+    }
+
+    int instances() {
+        return Integer.parseInt(endpoint("INSTANCES"));
+    }
+
+    /** The base URLs of every instance of a service ("inventory", "review", "policy", "notification"). */
+    List<String> urls(String service) {
+        return List.of(endpoint(service.toUpperCase() + "_URLS").split(","));
+    }
+
+    /** Sends a signal to a process that up.sh started ("inventory-2", "mail", …), by the pid it recorded: KILL, STOP or CONT. */
+    void signal(String process, String signal) {
+        try {
+            String pid = Files.readString(Path.of(endpoint("PIDS")).resolve(process + ".pid")).trim();
+            Processes.run(List.of("kill", "-" + signal, pid), 10);
+        } catch (IOException e) {
+            throw new IllegalStateException("no pid recorded for " + process, e);
+        }
     }
 
     String endpoint(String key) {
@@ -124,6 +145,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 "PORTCULLIS_DB_PREFIX=e2e",
                 "PORTCULLIS_FRESH_DATABASES=1",
                 "PORTCULLIS_QUIET=1",
+                "PORTCULLIS_INSTANCES=" + INSTANCES,
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
         command.addAll(List.of(parts));
         System.out.println(Processes.run(command, 900));

@@ -222,6 +222,20 @@ class PartnerSignalTest {
                 .body("items[0].revokedBy", equalTo("kafka:partner.signals"));
     }
 
+    @Test
+    void signalsByOutcomeAndDeadLettersByTopicAreMetrics() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
+        api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202);
+        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "metric-poison", "{}",
+                KafkaTestClient.ceHeaders("metric-poison-" + System.nanoTime(), EventType.PARTNER_ACCOUNT_DISABLED));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !kafka.readAll(Topic.PARTNER_SIGNALS.deadLetterTopicName(),
+                r -> "metric-poison".equals(r.key())).isEmpty());
+
+        String metrics = io.restassured.RestAssured.given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.matches("(?s).*portcullis_signals_total\\{[^}]*outcome=\"APPLIED\"[^}]*} [1-9].*"), "signals by outcome");
+        assertTrue(metrics.matches("(?s).*portcullis_deadletters\\{topic=\"partner.signals.dlq\"} [1-9].*"), metrics.lines().filter(l -> l.startsWith("portcullis_deadletters")).toList().toString());
+    }
+
     private List<ConsumerRecord<String, String>> guestEvents(InventoryApi.Guest guest) {
         return kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.id().equals(r.key())
                 && EventType.ACCESS_REVOKED.ceType().equals(KafkaTestClient.header(r, "ce_type")))

@@ -62,10 +62,13 @@ public class Inbox {
                 return applyOnce(event, handler);
             } catch (RuntimeException e) {
                 Failures.Kind kind = Failures.classify(e);
-                boolean givingUp = kind == Failures.Kind.PERMANENT || stopping
+                boolean givingUp = kind == Failures.Kind.PERMANENT
                         || (kind == Failures.Kind.UNKNOWN && System.nanoTime() - started > unknownFailureRetry.toNanos());
                 if (givingUp) {
                     throw e;
+                }
+                if (stopping) {
+                    holdUntilExit(event, record);
                 }
                 metrics.counter("portcullis.inbox.retries", "topic", record.topic(), "kind", kind.name().toLowerCase()).increment();
                 LOG.warnf("event=%s type=%s topic=%s partition=%d offset=%d attempt=%d failed (%s), retrying in %d ms: %s", event.id(),
@@ -73,10 +76,27 @@ public class Inbox {
                 try {
                     Thread.sleep(backoffMillis);
                 } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
+                    holdUntilExit(event, record);
                 }
                 backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
+            }
+        }
+    }
+
+    /**
+     * The service is stopping while this record still cannot be applied. Neither acknowledging it (it
+     * would be lost) nor failing it (it would be dead-lettered though nothing is wrong with it) is
+     * right: the thread waits here until the process ends, the offset stays uncommitted, and the
+     * record is delivered again to whichever instance takes the partition.
+     */
+    private void holdUntilExit(IncomingEvent event, ConsumerRecord<String, String> record) {
+        LOG.warnf("stopping with event=%s topic=%s partition=%d offset=%d not applied: it will be delivered again", event.id(),
+                record.topic(), record.partition(), record.offset());
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException ignored) {
+                // stopping anyway: only the end of the process ends this wait
             }
         }
     }

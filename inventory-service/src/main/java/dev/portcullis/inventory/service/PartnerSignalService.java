@@ -7,6 +7,7 @@ import dev.portcullis.inventory.domain.PartnerSignal;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +33,9 @@ public class PartnerSignalService {
 
     @Inject
     Clock clock;
+
+    @Inject
+    MeterRegistry metrics;
 
     /** What a partner said, whichever channel it came by. */
     public record Signal(SignalType type, String homeTenantId, String homeSubject, String email, Instant occurredAt) {
@@ -95,6 +99,7 @@ public class PartnerSignalService {
             signal.outcome = SignalOutcome.RECORDED;
         }
         signal.persist();
+        metrics.counter("portcullis.signals", "type", signal.type.name(), "outcome", signal.outcome.name(), "channel", channel.name()).increment();
         LOG.infof("signal=%s type=%s tenant=%s channel=%s outcome=%s guests=%d grantsRevoked=%d", signal.id, signal.type,
                 signal.homeTenantId, channel, signal.outcome, guests.size(), signal.revokedGrantIds.size());
         return new Receipt(signal, false);

@@ -23,6 +23,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -33,7 +38,7 @@ import org.jboss.logging.Logger;
  * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
  * instances never send the same message; a killed instance's claims lapse after
  * {@code portcullis.mail.claim} and another instance sends them. Each outcome is written in a
- * transaction of its own: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx)
+ * transaction of its own, and up to {@code portcullis.mail.concurrency} messages are in flight at once: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx)
  * FAILED at once with {@code notification-failed}; anything else waits for the message's own next
  * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
  * a crash between the SMTP server's answer and the commit sends that one message again when its
@@ -63,6 +68,12 @@ public class MailSender {
     @ConfigProperty(name = "portcullis.mail.claim", defaultValue = "PT60S")
     Duration claim;
 
+    /** SMTP conversations one instance holds at once. */
+    @ConfigProperty(name = "portcullis.mail.concurrency", defaultValue = "4")
+    int concurrency;
+
+    private ExecutorService senders;
+
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private BackgroundWorker worker;
     private Counter sent;
@@ -74,12 +85,18 @@ public class MailSender {
         failed = metrics.counter("portcullis.mail.failed");
         failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
         Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages waiting to be sent").register(metrics);
+        senders = Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "mail-send");
+            thread.setDaemon(true);
+            return thread;
+        });
         worker = new BackgroundWorker("mail-sender", this::sendDue, Duration.ofSeconds(1), Duration.ofSeconds(30));
         worker.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
         worker.stop();
+        senders.shutdownNow();
     }
 
     public void wake() {
@@ -89,26 +106,39 @@ public class MailSender {
     }
 
     /** One pass: claims due messages and sends them; returns true when a full batch went (more may be due). */
-    public boolean sendDue() {
+    public boolean sendDue() throws InterruptedException {
         List<Notification> claimed = claimDue();
-        for (Notification message : claimed) {
+        // several SMTP conversations at once: a round trip to the server, not this service, bounds one message
+        List<Callable<Void>> sends = claimed.stream().<Callable<Void>>map(message -> () -> {
+            send(message);
+            return null;
+        }).toList();
+        for (Future<Void> sent : senders.invokeAll(sends)) {
             try {
-                // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
-                mailer.send(Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message)));
-            } catch (RuntimeException e) {
-                recordFailure(message, e);
-                continue;
+                sent.get();
+            } catch (ExecutionException e) {
+                LOG.warnf("a send failed unexpectedly: %s", e.getCause().toString());
             }
-            QuarkusTransaction.requiringNew().run(() -> {
-                Notification delivered = Notification.findById(message.id);
-                delivered.sent(clock.instant());
-                outbox.publish(new NotificationDelivered(delivered.id.toString(), delivered.recipient, delivered.type.name(), delivered.subject,
-                        delivered.causeId, delivered.sentAt));
-            });
-            sent.increment();
-            LOG.infof("notification=%s sent type=%s cause=%s guest=%s", message.id, message.type, message.causeId, message.guestId);
         }
         return claimed.size() == BATCH;
+    }
+
+    private void send(Notification message) {
+        try {
+            // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
+            mailer.send(Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message)));
+        } catch (RuntimeException e) {
+            recordFailure(message, e);
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            Notification delivered = Notification.findById(message.id);
+            delivered.sent(clock.instant());
+            outbox.publish(new NotificationDelivered(delivered.id.toString(), delivered.recipient, delivered.type.name(), delivered.subject,
+                    delivered.causeId, delivered.sentAt));
+        });
+        sent.increment();
+        LOG.infof("notification=%s sent type=%s cause=%s guest=%s", message.id, message.type, message.causeId, message.guestId);
     }
 
     /** Claims up to a batch of due messages nobody else holds, for this instance, until the claim deadline. */
