@@ -17,6 +17,11 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
         int port = freePort();
         greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
+        return mailerConfig(port);
+    }
+
+    /** The service's mailer pointed at a plain SMTP server on 127.0.0.1:{@code port}. */
+    static Map<String, String> mailerConfig(int port) {
         return Map.of(
                 "quarkus.mailer.mock", "false",
                 "quarkus.mailer.host", "127.0.0.1",

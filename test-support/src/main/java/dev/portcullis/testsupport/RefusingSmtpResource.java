@@ -33,12 +33,7 @@ public class RefusingSmtpResource implements QuarkusTestResourceLifecycleManager
             throw new IllegalStateException("the refusing SMTP server did not start", e);
         }
         server.start();
-        return Map.of(
-                "quarkus.mailer.mock", "false",
-                "quarkus.mailer.host", "127.0.0.1",
-                "quarkus.mailer.port", String.valueOf(port),
-                "quarkus.mailer.tls", "false",
-                "quarkus.mailer.start-tls", "DISABLED");
+        return GreenMailResource.mailerConfig(port);
     }
 
     @Override

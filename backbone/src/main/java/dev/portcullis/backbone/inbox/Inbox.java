@@ -72,7 +72,7 @@ public class Inbox {
                 }
                 metrics.counter("portcullis.inbox.retries", "topic", record.topic(), "kind", kind.name().toLowerCase()).increment();
                 LOG.warnf("event=%s type=%s topic=%s partition=%d offset=%d attempt=%d failed (%s), retrying in %d ms: %s", event.id(),
-                        event.ceType(), record.topic(), record.partition(), record.offset(), attempt, kind, backoffMillis, rootMessage(e));
+                        event.ceType(), record.topic(), record.partition(), record.offset(), attempt, kind, backoffMillis, Failures.rootMessage(e));
                 try {
                     Thread.sleep(backoffMillis);
                 } catch (InterruptedException interrupted) {
@@ -118,11 +118,4 @@ public class Inbox {
         });
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
-    }
 }

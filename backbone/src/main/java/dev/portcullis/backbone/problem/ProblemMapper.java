@@ -9,6 +9,7 @@ import dev.portcullis.backbone.problem.Problem.FieldError;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.work.Failures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -117,7 +118,7 @@ public class ProblemMapper {
      */
     @ServerExceptionMapper(priority = 10)
     public Response unexpected(Exception e, UriInfo uri) {
-        SQLException sql = sqlCause(e);
+        SQLException sql = Failures.causeOf(e, SQLException.class);
         String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
         if (state.equals("23505")) {
             return problem(409, "Conflict", "conflicts with an existing record (" + constraintOf(sql) + ")", uri, null);
@@ -137,15 +138,6 @@ public class ProblemMapper {
         }
         LOG.errorf(e, "unexpected error on %s", uri.getPath());
         return problem(500, "Internal error", "the request failed; see the service log", uri, null);
-    }
-
-    private static SQLException sqlCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException s) {
-                return s;
-            }
-        }
-        return null;
     }
 
     private static String constraintOf(SQLException e) {

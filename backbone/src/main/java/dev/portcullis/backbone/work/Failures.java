@@ -44,6 +44,25 @@ public final class Failures {
         return Kind.UNKNOWN;
     }
 
+    /** The first cause of {@code failure} (itself included) of the given type, or null. */
+    public static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The innermost cause, as text: what actually went wrong, for a log line or a message's last error. */
+    public static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
     /**
      * PostgreSQL's SQLSTATEs that pass by themselves: connection (08), serialization failure and
      * deadlock (40001, 40P01), lock not available (55P03), server shutting down or restarting (57P),

@@ -2,6 +2,7 @@ package dev.portcullis.notification.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.Failures;
 import dev.portcullis.events.NotificationDelivered;
 import dev.portcullis.events.NotificationFailed;
 import dev.portcullis.notification.domain.Notification;
@@ -156,9 +157,9 @@ public class MailSender {
     }
 
     private void recordFailure(Notification message, RuntimeException e) {
-        SMTPException smtp = smtpCause(e);
+        SMTPException smtp = Failures.causeOf(e, SMTPException.class);
         boolean permanent = smtp != null && smtp.isPermanent();
-        String error = smtp == null ? rootMessage(e)
+        String error = smtp == null ? Failures.rootMessage(e)
                 : smtp.getReplyMessage().startsWith(String.valueOf(smtp.getReplyCode())) ? smtp.getReplyMessage()
                 : smtp.getReplyCode() + " " + smtp.getReplyMessage();
         boolean gaveUp = QuarkusTransaction.requiringNew().call(() -> {
@@ -193,20 +194,4 @@ public class MailSender {
         }
     }
 
-    private static SMTPException smtpCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SMTPException s) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
-    }
 }
