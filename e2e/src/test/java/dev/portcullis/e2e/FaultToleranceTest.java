@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,8 +57,8 @@ class FaultToleranceTest {
     void theChainHoldsThroughKilledInstancesABrokerRestartAndAnSmtpOutage() throws Exception {
         Platform platform = Platform.get();
         assertTrue(platform.instances() >= 2, "the fault test needs two instances of each service");
-        Supplier<String> admin = fresh(() -> platform.userToken("admin"));
-        Supplier<String> signal = fresh(platform::signalToken);
+        Supplier<String> admin = platform.freshUserToken("admin");
+        Supplier<String> signal = platform.freshSignalToken();
         List<String> inventoryUrls = platform.urls("inventory");
         InventoryApi inventory = new InventoryApi(inventoryUrls.get(0), admin, signal);
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -270,20 +269,5 @@ class FaultToleranceTest {
         if (wait > 0) {
             Thread.sleep(wait);
         }
-    }
-
-    /** A token fetched again after 60 s: the test outlives Keycloak's access-token lifespan. */
-    private static Supplier<String> fresh(Supplier<String> fetch) {
-        Map<String, Object> cache = new ConcurrentHashMap<>();
-        return () -> {
-            Instant fetched = (Instant) cache.get("at");
-            if (fetched == null || fetched.plusSeconds(60).isBefore(Instant.now())) {
-                synchronized (cache) {
-                    cache.put("token", fetch.get());
-                    cache.put("at", Instant.now());
-                }
-            }
-            return (String) cache.get("token");
-        };
     }
 }

@@ -10,9 +10,12 @@ import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -123,6 +126,22 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return given().formParam("grant_type", "client_credentials").formParam("client_id", endpoint("SIGNAL_CLIENT_ID"))
                 .formParam("client_secret", endpoint("SIGNAL_CLIENT_SECRET"))
                 .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
+    }
+
+    /** A demo user's token, fetched again after 60 s: long tests outlive Keycloak's access-token lifespan. */
+    Supplier<String> freshUserToken(String user) {
+        return refreshed(() -> userToken(user));
+    }
+
+    /** The signal connector's token, fetched again after 60 s. */
+    Supplier<String> freshSignalToken() {
+        return refreshed(this::signalToken);
+    }
+
+    private static Supplier<String> refreshed(Supplier<String> fetch) {
+        AtomicReference<Map.Entry<Instant, String>> cached = new AtomicReference<>();
+        return () -> cached.updateAndGet(c -> c != null && c.getKey().plusSeconds(60).isAfter(Instant.now()) ? c
+                : Map.entry(Instant.now(), fetch.get())).getValue();
     }
 
     /** Subjects of the mails the SMTP server holds for one address (read over its HTTP API). */

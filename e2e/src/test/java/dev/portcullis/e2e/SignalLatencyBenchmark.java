@@ -13,13 +13,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,26 +38,36 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Not a test (its name keeps it out of {@code mvn verify}): prints the flagship's latency, from a
- * partner signal to the last {@code access-revoked} on Kafka (the broker's append time), for
- * guests holding 20 grants each, and each service's start-up time and resident memory.
- * Run: see docs/benchmarks.md. Settings: -Dbenchmark.signals (200), -Dbenchmark.grants (20).
+ * partner signal to the last {@code access-revoked} visible to a read_committed consumer on Kafka
+ * (when that consumer gets it), for guests holding 20 grants each, and each service's start-up time
+ * and resident memory. Run: see docs/benchmarks.md.
+ * <ul>
+ * <li>Sequential (the default): one signal at a time. -Dbenchmark.signals (200), -Dbenchmark.grants (20).</li>
+ * <li>Open loop, when -Dbenchmark.rate is given: signals sent every 1/rate s for -Dbenchmark.seconds
+ * (30), round-robin over every inventory instance, whether or not earlier ones are done.</li>
+ * </ul>
  */
 @ExtendWith(Platform.class)
 class SignalLatencyBenchmark {
 
     private static final int SIGNALS = Integer.getInteger("benchmark.signals", 200);
+    private static final Integer RATE = Integer.getInteger("benchmark.rate");
+    private static final int SECONDS = Integer.getInteger("benchmark.seconds", 30);
     private static final int GRANTS = Integer.getInteger("benchmark.grants", 20);
     private static final int WARM_UP = 20;
 
-    /** Broker append times of the access-revoked events seen, by guest; the listener notifies on it. */
+    /** When the listener saw each access-revoked event, by guest; the listener notifies on it. */
     private final Map<String, List<Long>> revokedAt = new ConcurrentHashMap<>();
     private final CountDownLatch listening = new CountDownLatch(1);
 
     @Test
+    @DisabledIfSystemProperty(named = "benchmark.rate", matches = ".+")
     void signalToLastAccessRevokedOnKafka() throws Exception {
         Platform platform = Platform.get();
         String adminToken = platform.userToken("admin");
@@ -90,13 +109,102 @@ class SignalLatencyBenchmark {
 
         System.out.println();
         System.out.printf("Flagship latency, %d signals (after %d warm-up), %d grants per guest, sequential:%n", SIGNALS, WARM_UP, GRANTS);
-        print("202 received -> last access-revoked appended on Kafka", fromAccepted);
-        print("signal sent  -> last access-revoked appended on Kafka", fromSent);
+        print("202 received -> last access-revoked visible on Kafka", fromAccepted);
+        print("signal sent  -> last access-revoked visible on Kafka", fromSent);
         print("POST /partner-signals round trip (revocation committed)", restMillis);
         System.out.println();
         System.out.println("Services (start-up from each log's 'started in', resident memory now from /proc):");
         for (String service : List.of("inventory", "review", "policy", "notification")) {
             System.out.printf("  %-13s start-up %-8s RSS %s%n", service, startup(service), rss(service));
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "benchmark.rate", matches = "[0-9]+")
+    void openLoopSignalsToLastAccessRevoked() throws Exception {
+        Platform platform = Platform.get();
+        Supplier<String> admin = platform.freshUserToken("admin");
+        Supplier<String> signal = platform.freshSignalToken();
+        List<InventoryApi> instances = platform.urls("inventory").stream().map(url -> new InventoryApi(url, admin, signal)).toList();
+        List<String> resources = instances.get(0).twoResources();
+        int count = RATE * SECONDS;
+        System.out.printf("setting up %d guests with %d grants each over %d inventory instances...%n", count, GRANTS, instances.size());
+        long setUpStarted = System.nanoTime();
+        List<InventoryApi.Guest> guests = inParallel(16, count, i -> instances.get(i % instances.size())
+                .guestWithGrants(resources, GRANTS, "bench-sponsor@example.com"));
+        System.out.printf("set up in %d s%n", Duration.ofNanos(System.nanoTime() - setUpStarted).toSeconds());
+        settle(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread listener = new Thread(() -> listen(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"), running), "bench-listener");
+        listener.start();
+        listening.await();
+
+        // open loop: the n-th signal leaves at n/RATE s, on its own thread, whatever became of the earlier ones
+        long[] sentAt = new long[count];
+        long[] answeredAt = new long[count];
+        int[] status = new int[count];
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService senders = Executors.newFixedThreadPool(Math.max(32, RATE * 2));
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch answered = new CountDownLatch(count);
+        long started = System.currentTimeMillis();
+        clock.scheduleAtFixedRate(() -> {
+            int n = next.getAndIncrement();
+            if (n >= count) {
+                return;
+            }
+            senders.execute(() -> {
+                InventoryApi.Guest guest = guests.get(n);
+                sentAt[n] = System.currentTimeMillis();
+                status[n] = instances.get(n % instances.size()).postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(),
+                        Instant.now()).statusCode();
+                answeredAt[n] = System.currentTimeMillis();
+                answered.countDown();
+            });
+        }, 0, 1_000_000 / RATE, TimeUnit.MICROSECONDS);
+        answered.await();
+        long lastSent = Arrays.stream(sentAt).max().orElseThrow();
+        clock.shutdown();
+        senders.shutdown();
+
+        List<Long> fromSent = new ArrayList<>();
+        List<Long> restMillis = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            if (status[n] != 202) {
+                throw new IllegalStateException("signal " + n + " answered " + status[n]);
+            }
+            fromSent.add(awaitRevocations(guests.get(n).id()) - sentAt[n]);
+            restMillis.add(answeredAt[n] - sentAt[n]);
+        }
+        running.set(false);
+        listener.join();
+
+        System.out.println();
+        System.out.printf("Open loop: %d signals at %d/s offered (sent over %.1f s), %d grants per guest, %d inventory instances:%n", count, RATE,
+                (lastSent - started) / 1000.0, GRANTS, instances.size());
+        print("signal sent  -> last access-revoked visible (read_committed)", fromSent);
+        print("POST /partner-signals round trip", restMillis);
+        List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
+        print("the same, after the first 5 s", steady);
+    }
+
+    /** Runs {@code make(i)} for i in [0, count) on {@code threads} threads; the results in order of i. */
+    private static <T> List<T> inParallel(int threads, int count, IntFunction<T> make) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> make.apply(n)));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(30, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -127,7 +235,7 @@ class SignalLatencyBenchmark {
     }
 
     private long awaitRevocations(String guestId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 300_000;
         synchronized (revokedAt) {
             while (System.currentTimeMillis() < deadline) {
                 List<Long> times = revokedAt.get(guestId);
@@ -137,7 +245,7 @@ class SignalLatencyBenchmark {
                 revokedAt.wait(Math.max(1, deadline - System.currentTimeMillis()));
             }
         }
-        throw new IllegalStateException("no " + GRANTS + " access-revoked for guest " + guestId + " within 30 s");
+        throw new IllegalStateException("no " + GRANTS + " access-revoked for guest " + guestId + " within 5 min");
     }
 
     private void listen(String bootstrap, AtomicBoolean running) {
@@ -158,10 +266,12 @@ class SignalLatencyBenchmark {
                 if (records.isEmpty()) {
                     continue;
                 }
+                // visible: the moment this read_committed consumer got it (the transaction committed), not the append time
+                long seenAt = System.currentTimeMillis();
                 synchronized (revokedAt) {
                     for (ConsumerRecord<String, String> record : records) {
                         if (EventType.ACCESS_REVOKED.ceType().equals(KafkaTestClient.header(record, "ce_type"))) {
-                            revokedAt.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.timestamp());
+                            revokedAt.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(seenAt);
                         }
                     }
                     revokedAt.notifyAll();

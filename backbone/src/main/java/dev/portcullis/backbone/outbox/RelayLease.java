@@ -15,7 +15,8 @@ import org.postgresql.PGNotification;
  * Who relays this database's outbox: the one instance holding a PostgreSQL session-level advisory
  * lock, on a connection of its own (outside the pool, which would hand it to someone else). When
  * that instance dies, even by {@code kill -9}, the kernel closes its socket, PostgreSQL ends the
- * session and frees the lock, and a standby takes it within {@code retry}. The holder also LISTENs
+ * session and frees the lock, and a standby (which keeps its own session open and asks again every
+ * {@code retry}) takes it within {@code retry}. The holder also LISTENs
  * on {@link Outbox#CHANNEL}, so a commit on any instance wakes the relay at once.
  */
 final class RelayLease implements Runnable {
@@ -69,7 +70,11 @@ final class RelayLease implements Runnable {
     public void run() {
         while (running) {
             try (Connection connection = connect()) {
-                if (acquire(connection)) {
+                // a standby keeps its session and asks again every `retry`: no new PostgreSQL backend per attempt
+                while (running && !acquire(connection)) {
+                    Thread.sleep(retry.toMillis());
+                }
+                if (running) {
                     try (Statement listen = connection.createStatement()) {
                         listen.execute("listen " + Outbox.CHANNEL);
                     }
@@ -88,6 +93,8 @@ final class RelayLease implements Runnable {
                         }
                     }
                 }
+            } catch (InterruptedException e) {
+                return;
             } catch (SQLException e) {
                 if (held) {
                     LOG.warnf("outbox relay lease lost: %s", e.getMessage());

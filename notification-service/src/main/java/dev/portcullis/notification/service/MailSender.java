@@ -70,7 +70,7 @@ public class MailSender {
     Duration claim;
 
     /** SMTP conversations one instance holds at once. */
-    @ConfigProperty(name = "portcullis.mail.concurrency", defaultValue = "4")
+    @ConfigProperty(name = "portcullis.mail.concurrency", defaultValue = "16")
     int concurrency;
 
     private ExecutorService senders;
