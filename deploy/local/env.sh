@@ -21,6 +21,12 @@ REVIEW_PORT=$((8082 + OFFSET))
 POLICY_PORT=$((8083 + OFFSET))
 NOTIFICATION_PORT=$((8084 + OFFSET))
 
+# PostgreSQL: the local cluster of postgres.sh, or any server the PG* variables name
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PORTCULLIS_DB_USER=${PORTCULLIS_DB_USER:-${PGUSER:-portcullis}}
+PORTCULLIS_DB_PASSWORD=${PORTCULLIS_DB_PASSWORD:-${PGPASSWORD:-portcullis}}
+
 SERVICES=(inventory review policy notification)
 service_port() { local v; v="$(echo "$1" | tr a-z A-Z)_PORT"; echo "${!v}"; }
 # Several instances of each service (up.sh --instances N, or PORTCULLIS_INSTANCES): instance k of a
@@ -28,6 +34,8 @@ service_port() { local v; v="$(echo "$1" | tr a-z A-Z)_PORT"; echo "${!v}"; }
 INSTANCES=${PORTCULLIS_INSTANCES:-1}
 instance_name() { if [ "$2" = 1 ]; then echo "$1"; else echo "$1-$2"; fi; }
 instance_port() { echo $(( $(service_port "$1") + 10 * ($2 - 1) )); }
+# health and metrics (the management interface) listen 100 ports above the instance's API
+management_port() { echo $(( $(instance_port "$1" "$2") + 100 )); }
 
 PIDS=$RUN/pids
 LOGS=$RUN/logs

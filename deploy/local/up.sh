@@ -114,12 +114,15 @@ ensure_built() {
 
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
-  QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") \
-  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/${DB_PREFIX}_$s" \
-  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
-  QUARKUS_OIDC_AUTH_SERVER_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
-  QUARKUS_MAILER_PORT=$SMTP_PORT \
-  PORTCULLIS_REVIEW_URL="http://127.0.0.1:$REVIEW_PORT" \
+  # the production profile, given this machine's addresses and the local demo credentials
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") \
+  QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$(management_port "$s" "$k") \
+  PORTCULLIS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/${DB_PREFIX}_$s" \
+  PORTCULLIS_DB_USER=$PORTCULLIS_DB_USER PORTCULLIS_DB_PASSWORD=$PORTCULLIS_DB_PASSWORD \
+  PORTCULLIS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
+  PORTCULLIS_OIDC_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
+  PORTCULLIS_SMTP_HOST=127.0.0.1 PORTCULLIS_SMTP_PORT=$SMTP_PORT PORTCULLIS_SMTP_STARTTLS=DISABLED \
+  PORTCULLIS_MAIL_FROM="Portcullis <portcullis@localhost>" \
     start_process "$(instance_name "$s" "$k")" java -Xmx256m -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
 }
 
@@ -143,10 +146,10 @@ for s in "${SERVICES[@]}"; do
 done
 for entry in "${started[@]}"; do
   s=${entry%%:*}; k=${entry#*:}
-  wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(instance_port "$s" "$k")/q/health/ready"
+  wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(management_port "$s" "$k")/q/health/ready"
 done
 
-urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$(instance_port "$1" "$k")"; done; echo "$out"; }
+urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$($2 "$1" "$k")"; done; echo "$out"; }
 cat > "$RUN/endpoints.env" <<ENV
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT
@@ -158,16 +161,20 @@ SMTP_HOST=127.0.0.1
 SMTP_PORT=$SMTP_PORT
 IMAP_PORT=$IMAP_PORT
 MAIL_API_URL=http://127.0.0.1:$MAIL_API_PORT
-POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/${DB_PREFIX}_<service>
+POSTGRES_URL=jdbc:postgresql://$PGHOST:$PGPORT/${DB_PREFIX}_<service>
 INVENTORY_URL=http://127.0.0.1:$INVENTORY_PORT
 REVIEW_URL=http://127.0.0.1:$REVIEW_PORT
 POLICY_URL=http://127.0.0.1:$POLICY_PORT
 NOTIFICATION_URL=http://127.0.0.1:$NOTIFICATION_PORT
 INSTANCES=$INSTANCES
-INVENTORY_URLS=$(urls inventory)
-REVIEW_URLS=$(urls review)
-POLICY_URLS=$(urls policy)
-NOTIFICATION_URLS=$(urls notification)
+INVENTORY_URLS=$(urls inventory instance_port)
+INVENTORY_MANAGEMENT_URLS=$(urls inventory management_port)
+REVIEW_URLS=$(urls review instance_port)
+REVIEW_MANAGEMENT_URLS=$(urls review management_port)
+POLICY_URLS=$(urls policy instance_port)
+POLICY_MANAGEMENT_URLS=$(urls policy management_port)
+NOTIFICATION_URLS=$(urls notification instance_port)
+NOTIFICATION_MANAGEMENT_URLS=$(urls notification management_port)
 PIDS=$PIDS
 LOGS=$LOGS
 ENV
@@ -177,15 +184,15 @@ cat <<TXT
 
 Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.env).
 
-  inventory-service     http://127.0.0.1:$INVENTORY_PORT     (Swagger UI: /q/swagger-ui, health: /q/health)
+  inventory-service     http://127.0.0.1:$INVENTORY_PORT     (Swagger UI: /q/swagger-ui; health and metrics: http://127.0.0.1:$(management_port inventory 1)/q/health, /q/metrics)
   review-service        http://127.0.0.1:$REVIEW_PORT
   policy-service        http://127.0.0.1:$POLICY_PORT
   notification-service  http://127.0.0.1:$NOTIFICATION_PORT
-  instances per service $INSTANCES   (instance k listens 10 ports above instance k-1; all URLs in endpoints.env)
+  instances per service $INSTANCES   (instance k listens 10 ports above instance k-1, its health and metrics 100 above its API; all URLs in endpoints.env)
   Kafka                 127.0.0.1:$KAFKA_PORT
   Keycloak              http://127.0.0.1:$KEYCLOAK_PORT   (realm portcullis; console admin/admin)
   SMTP / IMAP           127.0.0.1:$SMTP_PORT / 127.0.0.1:$IMAP_PORT   (mail over HTTP: http://127.0.0.1:$MAIL_API_PORT/api/user)
-  PostgreSQL            127.0.0.1:5432, databases ${DB_PREFIX}_{inventory,review,policy,notification}, user portcullis/portcullis
+  PostgreSQL            $PGHOST:$PGPORT, databases ${DB_PREFIX}_{inventory,review,policy,notification}, user $PORTCULLIS_DB_USER
 
 Tokens (users admin, owner, auditor; password = user name):
   TOKEN=\$(curl -s -d grant_type=password -d client_id=portcullis-cli -d username=admin -d password=admin \\

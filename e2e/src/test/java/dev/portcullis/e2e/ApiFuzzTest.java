@@ -70,7 +70,7 @@ class ApiFuzzTest {
                     }
                 }
             }
-            given().baseUri(base).get("/q/health/ready").then().statusCode(200);
+            given().baseUri(platform.managementUrls(service).get(0)).get("/q/health/ready").then().statusCode(200);
         }
         System.out.printf("fuzz: %d requests, %d answered 5xx%n", sent, failures.size());
         assertEquals(List.of(), failures);

@@ -88,6 +88,11 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return List.of(endpoint(service.toUpperCase() + "_URLS").split(","));
     }
 
+    /** The health and metrics (management interface) base URLs of every instance of a service, in the order of {@link #urls}. */
+    List<String> managementUrls(String service) {
+        return List.of(endpoint(service.toUpperCase() + "_MANAGEMENT_URLS").split(","));
+    }
+
     /** Sends a signal to a process that up.sh started ("inventory-2", "mail", …), by the pid it recorded: KILL, STOP or CONT. */
     void signal(String process, String signal) {
         try {

@@ -23,11 +23,14 @@ class PlatformGuardTest {
     @Test
     void everyServiceServesHealthOpenApiAndMetricsWithoutAToken() {
         Platform platform = Platform.get();
-        for (String service : java.util.List.of("INVENTORY_URL", "REVIEW_URL", "POLICY_URL", "NOTIFICATION_URL")) {
-            String url = platform.endpoint(service);
-            given().get(url + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        for (String service : java.util.List.of("inventory", "review", "policy", "notification")) {
+            String url = platform.urls(service).get(0);
+            String management = platform.managementUrls(service).get(0);
+            given().get(management + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
             given().get(url + "/q/openapi?format=json").then().statusCode(200).body("openapi", org.hamcrest.Matchers.startsWith("3."));
-            given().get(url + "/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("jvm_memory_used_bytes"));
+            given().get(management + "/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("jvm_memory_used_bytes"));
+            // health and metrics are on the management port only, off the API's ingress
+            given().get(url + "/q/metrics").then().statusCode(404);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.outbox;
 
+import dev.portcullis.backbone.config.PlatformSettings;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -86,14 +87,8 @@ public class OutboxRelay {
     @ConfigProperty(name = "portcullis.outbox.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String dbUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String dbPassword;
+    @Inject
+    PlatformSettings platform;
 
     private KafkaProducer<String, String> producer;
     private BackgroundWorker worker;
@@ -107,7 +102,7 @@ public class OutboxRelay {
         failures = metrics.counter("portcullis.outbox.relay.failures");
         parked = metrics.counter("portcullis.outbox.parked");
         worker = new BackgroundWorker(serviceName + "-outbox-relay", this::publishBatch, pollInterval, Duration.ofSeconds(5));
-        lease = new RelayLease(jdbcUrl, dbUser, dbPassword, pollInterval, this::wake, () -> LOG.info("outbox relay standing by"));
+        lease = new RelayLease(platform.database().url(), platform.database().user(), platform.database().password(), pollInterval, this::wake, () -> LOG.info("outbox relay standing by"));
         worker.start();
         lease.start(serviceName + "-outbox-lease");
     }

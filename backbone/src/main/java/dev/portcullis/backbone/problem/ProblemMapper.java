@@ -113,8 +113,8 @@ public class ProblemMapper {
     /**
      * What the database refused, wherever it surfaced (at a flush, or at commit inside a rollback
      * exception): a race the service's own checks could not see (two creations of the same thing at
-     * once) is a conflict, bad data a 400, a lock or connection trouble a 503 worth retrying. Anything
-     * else is a bug: 500, logged.
+     * once) is a conflict, bad data a 400, a lock, connection trouble or an exhausted pool a 503 worth
+     * retrying (with Retry-After). Anything else is a bug: 500, logged.
      */
     @ServerExceptionMapper(priority = 10)
     public Response unexpected(Exception e, UriInfo uri) {
@@ -132,8 +132,9 @@ public class ProblemMapper {
             LOG.warnf("database refused the input on %s: %s", uri.getPath(), sql.getMessage());
             return problem(400, "Invalid request", "a value is too long or not acceptable", uri, null);
         }
-        if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.startsWith("08") || state.startsWith("57P")) {
-            LOG.warnf("transient database failure on %s: %s", uri.getPath(), sql.getMessage());
+        // the same judgement as the consumers': a lock, a restart, or no pooled connection free in time (overload)
+        if (Failures.classify(e) == Failures.Kind.TRANSIENT) {
+            LOG.warnf("transient failure on %s: %s", uri.getPath(), Failures.rootMessage(e));
             return Response.fromResponse(problem(503, "Service unavailable", "try again shortly", uri, null)).header("Retry-After", "1").build();
         }
         LOG.errorf(e, "unexpected error on %s", uri.getPath());
