@@ -1,0 +1,263 @@
+package dev.portcullis.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.RepositoryRoot;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/kubernetes, read as the cluster would: every manifest the kustomization names parses into
+ * its typed model (fabric8's for Kubernetes, Strimzi's for Kafka) with no field the model does not
+ * know, the topics are exactly the events catalogue's, and the services are deployed as a platform
+ * team would demand.
+ */
+class KubernetesManifestTest {
+
+    private static final Path DIR = RepositoryRoot.get().resolve("deploy/kubernetes");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Map<String, Class<?>> TYPED = Map.of(
+            "v1/Namespace", Namespace.class,
+            "v1/ConfigMap", ConfigMap.class,
+            "v1/Service", Service.class,
+            "apps/v1/Deployment", Deployment.class,
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "kafka.strimzi.io/v1beta2/Kafka", Kafka.class,
+            "kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class,
+            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class);
+    /** Operators' resources without a model on Maven Central: checked field by field below. */
+    private static final Set<String> UNTYPED = Set.of("postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Database",
+            "k8s.keycloak.org/v2beta1/Keycloak", "k8s.keycloak.org/v2beta1/KeycloakRealmImport");
+    private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
+
+    private static JsonNode kustomization;
+    private static final List<JsonNode> documents = new ArrayList<>();
+    private static final List<Object> typed = new ArrayList<>();
+
+    @BeforeAll
+    static void read() throws Exception {
+        kustomization = YAML.readTree(DIR.resolve("kustomization.yaml").toFile());
+        for (JsonNode resource : kustomization.path("resources")) {
+            try (var parser = YAML.getFactory().createParser(DIR.resolve(resource.asText()).toFile())) {
+                for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
+                    if (doc != null && !doc.isEmpty()) {
+                        documents.add(doc);
+                    }
+                }
+            }
+        }
+        for (JsonNode doc : documents) {
+            Class<?> model = TYPED.get(kindOf(doc));
+            if (model != null) {
+                typed.add(YAML.treeToValue(doc, model));
+            }
+        }
+    }
+
+    @Test
+    void everyManifestIsOfAKnownKindAndItsModelKnowsEveryField() {
+        for (JsonNode doc : documents) {
+            String kind = kindOf(doc);
+            assertTrue(TYPED.containsKey(kind) || UNTYPED.contains(kind), "unexpected kind " + kind);
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Object model : typed) {
+            unknownFields(model, model.getClass().getSimpleName() + " " + nameOf(model) + ":", unknown, Collections.newSetFromMap(new IdentityHashMap<>()));
+        }
+        assertEquals(List.of(), unknown, "fields the models do not know");
+    }
+
+    @Test
+    void theTopicsAreExactlyTheCatalogues() {
+        Set<String> expected = new HashSet<>();
+        for (Topic topic : Topic.values()) {
+            expected.add(topic.topicName());
+            expected.add(topic.deadLetterTopicName());
+        }
+        List<String> declared = of(KafkaTopic.class).stream().map(t -> t.getSpec().getTopicName()).toList();
+        assertEquals(expected, Set.copyOf(declared));
+        assertEquals(declared.size(), Set.copyOf(declared).size(), "a topic declared twice");
+        for (KafkaTopic topic : of(KafkaTopic.class)) {
+            assertEquals("portcullis", topic.getMetadata().getLabels().get("strimzi.io/cluster"), topic.getSpec().getTopicName());
+            assertTrue(topic.getSpec().getPartitions() >= 6 && topic.getSpec().getReplicas() >= 3, topic.getSpec().getTopicName());
+        }
+    }
+
+    @Test
+    void theKafkaClusterReplicatesTransactionsAndCreatesNoTopicByItself() {
+        Kafka kafka = of(Kafka.class).get(0);
+        Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
+        assertEquals(3, ((Number) config.get("transaction.state.log.replication.factor")).intValue());
+        assertEquals(false, config.get("auto.create.topics.enable"));
+        assertTrue(of(KafkaNodePool.class).get(0).getSpec().getReplicas() >= 3);
+    }
+
+    @Test
+    void everyServiceRunsTwiceWithProbesResourcesABudgetAndSecretsFromSecrets() {
+        Set<String> secrets = new HashSet<>();
+        kustomization.path("secretGenerator").forEach(s -> secrets.add(s.path("name").asText()));
+        Set<String> configMaps = of(ConfigMap.class).stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
+        for (String service : SERVICES) {
+            Deployment deployment = of(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(service + "-service")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Deployment for " + service));
+            assertTrue(deployment.getSpec().getReplicas() >= 2, service + " replicas");
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertNotNull(container.getReadinessProbe(), service + " readiness");
+            assertNotNull(container.getLivenessProbe(), service + " liveness");
+            assertEquals("management", container.getReadinessProbe().getHttpGet().getPort().getStrVal(), "probes on the management port");
+            assertFalse(container.getResources().getRequests().isEmpty(), service + " requests");
+            assertNotNull(container.getResources().getLimits().get("memory"), service + " memory limit");
+            Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+            for (String secret : List.of("PORTCULLIS_DB_USER", "PORTCULLIS_DB_PASSWORD")) {
+                EnvVar var = env.get(secret);
+                assertNotNull(var, service + " " + secret);
+                assertTrue(secrets.contains(var.getValueFrom().getSecretKeyRef().getName()), service + " " + secret + " from a generated Secret");
+            }
+            container.getEnvFrom().forEach(from -> assertTrue(configMaps.contains(from.getConfigMapRef().getName()), "ConfigMap of " + service));
+            Map<String, String> labels = deployment.getSpec().getSelector().getMatchLabels();
+            assertTrue(of(PodDisruptionBudget.class).stream().anyMatch(p -> p.getSpec().getSelector().getMatchLabels().equals(labels)
+                    && p.getSpec().getMinAvailable().getIntVal() >= 1), service + " has a PodDisruptionBudget");
+            assertTrue(of(Service.class).stream().anyMatch(s -> s.getSpec().getSelector().equals(labels)), service + " has a Service");
+        }
+    }
+
+    @Test
+    void everyServiceAndKeycloakHaveADatabaseAndARoleWhosePasswordIsAGeneratedSecret() {
+        Set<String> secrets = new HashSet<>();
+        kustomization.path("secretGenerator").forEach(s -> secrets.add(s.path("name").asText()));
+        JsonNode cluster = untyped("Cluster").get(0);
+        Map<String, String> owners = new java.util.HashMap<>();
+        JsonNode initdb = cluster.path("spec").path("bootstrap").path("initdb");
+        owners.put(initdb.path("database").asText(), initdb.path("owner").asText());
+        assertTrue(secrets.contains(initdb.path("secret").path("name").asText()));
+        untyped("Database").forEach(db -> owners.put(db.path("spec").path("name").asText(), db.path("spec").path("owner").asText()));
+        Set<String> roles = new HashSet<>(Set.of(initdb.path("owner").asText()));
+        for (JsonNode role : cluster.path("spec").path("managed").path("roles")) {
+            roles.add(role.path("name").asText());
+            assertTrue(secrets.contains(role.path("passwordSecret").path("name").asText()), "password of role " + role.path("name"));
+        }
+        for (String service : SERVICES) {
+            assertEquals(service, owners.get("portcullis_" + service), "database of " + service);
+        }
+        assertEquals("keycloak", owners.get("keycloak"));
+        assertTrue(roles.containsAll(owners.values()), "every database owner is a role: " + owners.values() + " " + roles);
+    }
+
+    @Test
+    void theImportedRealmIsTheLocalOneWithoutDemoUsersOrClientSecrets() throws Exception {
+        ObjectNode local = (ObjectNode) new ObjectMapper().readTree(RepositoryRoot.get().resolve("deploy/keycloak/portcullis-realm.json").toFile());
+        ArrayNode users = (ArrayNode) local.get("users");
+        for (int i = users.size() - 1; i >= 0; i--) {
+            if (!users.get(i).path("username").asText().startsWith("service-account-")) {
+                users.remove(i);
+            }
+        }
+        local.get("clients").forEach(c -> ((ObjectNode) c).remove("secret"));
+        ObjectNode imported = ((ObjectNode) untyped("KeycloakRealmImport").get(0).path("spec").path("realm")).deepCopy();
+        assertEquals("external", imported.path("sslRequired").asText(), "TLS from outside the cluster");
+        for (String differs : List.of("sslRequired", "displayName")) {
+            local.remove(differs);
+            imported.remove(differs);
+        }
+        assertEquals(local, imported);
+        assertEquals("portcullis-sso", untyped("KeycloakRealmImport").get(0).path("spec").path("keycloakCRName").asText());
+        assertEquals(untyped("Keycloak").get(0).path("metadata").path("name").asText(), "portcullis-sso");
+    }
+
+    private static <T> List<T> of(Class<T> type) {
+        return typed.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static List<JsonNode> untyped(String kind) {
+        return documents.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+    }
+
+    private static String kindOf(JsonNode doc) {
+        return doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+    }
+
+    private static String nameOf(Object model) {
+        try {
+            Object metadata = model.getClass().getMethod("getMetadata").invoke(model);
+            return (String) metadata.getClass().getMethod("getName").invoke(metadata);
+        } catch (ReflectiveOperationException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * The models keep a field they do not know in "additionalProperties" instead of refusing it:
+     * walks the object graph and reports every such field, with its path.
+     */
+    private static void unknownFields(Object node, String path, List<String> unknown, Set<Object> seen) {
+        if (node == null || !seen.add(node)) {
+            return;
+        }
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                unknownFields(item, path + "[" + i++ + "]", unknown, seen);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> unknownFields(v, path + "." + k, unknown, seen));
+            return;
+        }
+        String pkg = node.getClass().getPackageName();
+        if (!pkg.startsWith("io.fabric8") && !pkg.startsWith("io.strimzi")) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers()) || !getter.getName().startsWith("get")
+                    || getter.getName().equals("getClass")) {
+                continue;
+            }
+            try {
+                Object value = getter.invoke(node);
+                if (getter.getName().equals("getAdditionalProperties")) {
+                    if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                        unknown.add(path + " " + extra.keySet());
+                    }
+                } else {
+                    unknownFields(value, path + "." + getter.getName().substring(3, 4).toLowerCase() + getter.getName().substring(4), unknown, seen);
+                }
+            } catch (ReflectiveOperationException | RuntimeException ignored) {
+                // a computed getter that needs state the manifest does not give: not a field
+            }
+        }
+    }
+}
