@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops what up.sh started, by the pids it recorded; PostgreSQL only if up.sh was the one that started it.
+# Stops what up.sh started, by the pids it recorded (each still checked to be the process up.sh
+# started), the services before Kafka; PostgreSQL only if up.sh was the one that started it.
 #   deploy/local/down.sh               everything
 #   deploy/local/down.sh kafka         only the named parts (a service name stops all its instances; inventory-2 just that one)
 set -euo pipefail
@@ -11,7 +12,7 @@ signal_stop() {
   local name=$1 pid
   [ -f "$PIDS/$name.pid" ] || return 0
   pid=$(cat "$PIDS/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
+  if running "$name"; then
     log "stopping $name (pid $pid)"
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     stopping+=("$name:$pid")
@@ -33,13 +34,20 @@ await_stopped() {
   done
 }
 
-stopping=()
-for part in "${PARTS[@]}"; do
-  [ "$part" = postgres ] && continue
-  signal_stop "$part"
-  for f in "$PIDS/$part"-[0-9]*.pid; do [ -e "$f" ] && signal_stop "$(basename "$f" .pid)"; done
+is_service() { local s; for s in "${SERVICES[@]}"; do [ "${1%-[0-9]*}" = "$s" ] && return 0; done; return 1; }
+
+# the services first, then what they use: a service stopping still commits offsets and closes its
+# producer, which needs Kafka and PostgreSQL up
+for phase in services infrastructure; do
+  stopping=()
+  for part in "${PARTS[@]}"; do
+    [ "$part" = postgres ] && continue
+    if is_service "$part"; then [ $phase = services ] || continue; else [ $phase = infrastructure ] || continue; fi
+    signal_stop "$part"
+    for f in "$PIDS/$part"-[0-9]*.pid; do [ -e "$f" ] && signal_stop "$(basename "$f" .pid)"; done
+  done
+  [ ${#stopping[@]} -eq 0 ] || await_stopped
 done
-[ ${#stopping[@]} -eq 0 ] || await_stopped
 for part in "${PARTS[@]}"; do
   if [ "$part" = postgres ]; then
     if [ -f "$RUN/postgres.started-by-up" ]; then

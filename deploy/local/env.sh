@@ -43,8 +43,16 @@ mkdir -p "$PIDS" "$LOGS"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# true when the pid file of $1 names a live process
-running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+# The mark of a process up.sh started: a string its command line carries and no other process's
+# does (a -Dportcullis.process=... for the JVMs, Keycloak's own kc.sh path under the run directory).
+process_mark() { if [ "$1" = keycloak ]; then echo "$RUN/keycloak-$KEYCLOAK_VERSION/bin/kc.sh"; else echo "-Dportcullis.process=$RUN/$1"; fi; }
+# true when the pid file of $1 names a live process that is still the one up.sh started: pids are
+# reused, so a recorded pid is trusted only while the process behind it carries the mark
+running() {
+  local pid
+  [ -f "$PIDS/$1.pid" ] && pid=$(cat "$PIDS/$1.pid") && kill -0 "$pid" 2>/dev/null \
+    && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(process_mark "$1")"
+}
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

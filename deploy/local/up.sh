@@ -9,12 +9,20 @@ if [ "${1:-}" = "--instances" ]; then export PORTCULLIS_INSTANCES=$2; shift 2; f
 source "$(dirname "$0")/env.sh"
 [[ "$INSTANCES" =~ ^[1-9]$ ]] || { echo "up.sh: --instances must be 1 to 9" >&2; exit 2; }
 PARTS=("$@"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(postgres kafka mail keycloak "${SERVICES[@]}")
+for tool in java curl; do
+  command -v "$tool" >/dev/null || { echo "up.sh: '$tool' is needed and not on the PATH (Java 17 and curl; PostgreSQL comes with deploy/local/postgres.sh)" >&2; exit 2; }
+done
 wants() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 LIB=$RUN/lib
 
-start_process() { # NAME COMMAND... : starts detached, records the pid
-  local name=$1; shift
+start_process() { # NAME PORT COMMAND... : starts detached (the command carries process_mark NAME), records the pid
+  local name=$1 port=$2; shift 2
   if running "$name"; then log "$name already running (pid $(cat "$PIDS/$name.pid"))"; return 0; fi
+  # a health check answered by someone else's process must not pass for ours
+  if port_open "$port"; then
+    log "port $port, which $name needs, is taken by another process: stop it, or move the platform with PORTCULLIS_PORT_OFFSET"
+    exit 1
+  fi
   log "starting $name"
   setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
   echo $! > "$PIDS/$name.pid"
@@ -74,11 +82,11 @@ PROPS
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
       -c "$dir/server.properties" --standalone >>"$LOGS/kafka.log" 2>&1
   fi
-  start_process kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+  start_process kafka "$KAFKA_PORT" "${java[@]}" "$(process_mark kafka)" kafka.Kafka "$dir/server.properties"
 }
 
 start_mail() {
-  start_process mail java -Xmx128m \
+  start_process mail "$SMTP_PORT" java -Xmx128m "$(process_mark mail)" \
     -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port=$SMTP_PORT \
     -Dgreenmail.imap.hostname=127.0.0.1 -Dgreenmail.imap.port=$IMAP_PORT \
     -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port=$MAIL_API_PORT \
@@ -99,15 +107,20 @@ start_keycloak() {
   mkdir -p "$home/data/import"
   cp "$ROOT/deploy/keycloak/portcullis-realm.json" "$home/data/import/"
   JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
-    start_process keycloak "$home/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=$KEYCLOAK_PORT \
+    start_process keycloak "$KEYCLOAK_PORT" "$home/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=$KEYCLOAK_PORT \
       --http-management-port=$KEYCLOAK_MANAGEMENT_PORT --hostname-strict=false --import-realm
 }
 
-ensure_built() {
-  local s missing=0
-  for s in "${SERVICES[@]}"; do [ -f "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar" ] || missing=1; done
-  if [ $missing = 1 ]; then
-    log "building the services (./mvnw install -DskipTests)"
+ensure_built() { # builds when a service is missing, or a source or pom is newer than its build
+  local s stale=""
+  for s in "${SERVICES[@]}"; do
+    local jar="$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
+    if [ ! -f "$jar" ] || [ -n "$(find "$ROOT" -path "$ROOT/deploy" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+      stale="$stale $s"
+    fi
+  done
+  if [ -n "$stale" ]; then
+    log "building the services (./mvnw install -DskipTests): not built, or older than their sources:$stale"
     (cd "$ROOT" && "${MVN[@]}" -q install -DskipTests) >&2
   fi
 }
@@ -123,7 +136,7 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_OIDC_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
   PORTCULLIS_SMTP_HOST=127.0.0.1 PORTCULLIS_SMTP_PORT=$SMTP_PORT PORTCULLIS_SMTP_STARTTLS=DISABLED \
   PORTCULLIS_MAIL_FROM="Portcullis <portcullis@localhost>" \
-    start_process "$(instance_name "$s" "$k")" java -Xmx256m -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
+    start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java -Xmx256m "$(process_mark "$(instance_name "$s" "$k")")" -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
 }
 
 ready_http() { curl -fsS -o /dev/null "$1"; }
