@@ -128,7 +128,7 @@ ensure_built() { # builds when a service is missing, or a source or pom is newer
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
   # the production profile, given this machine's addresses and the local demo credentials
-  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") \
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$(management_port "$s" "$k") \
   PORTCULLIS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/${DB_PREFIX}_$s" \
   PORTCULLIS_DB_USER=$PORTCULLIS_DB_USER PORTCULLIS_DB_PASSWORD=$PORTCULLIS_DB_PASSWORD \
