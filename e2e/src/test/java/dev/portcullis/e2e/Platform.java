@@ -79,6 +79,14 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         run("up.sh", "kafka");
     }
 
+    /** Stops every instance of a service and starts them again, the rest of the platform running; returns the milliseconds until all are ready. */
+    long restart(String service) {
+        run("down.sh", service);
+        long started = System.nanoTime();
+        run("up.sh", service);
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
     int instances() {
         return Integer.parseInt(endpoint("INSTANCES"));
     }

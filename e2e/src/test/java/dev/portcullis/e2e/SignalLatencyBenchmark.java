@@ -113,9 +113,22 @@ class SignalLatencyBenchmark {
         print("signal sent  -> last access-revoked visible on Kafka", fromSent);
         print("POST /partner-signals round trip (revocation committed)", restMillis);
         System.out.println();
-        System.out.println("Services (start-up from each log's 'started in', resident memory now from /proc):");
+        printServices(platform);
+    }
+
+    /**
+     * Each service's resident memory after the run, then the same service restarted with the rest of
+     * the platform up (its instances at once): Quarkus' own "started in", the time until up.sh saw
+     * every instance ready, and the resident memory just after.
+     */
+    private static void printServices(Platform platform) throws Exception {
+        System.out.println();
+        System.out.println("Services after the run (resident memory from /proc), then restarted with the platform up:");
         for (String service : List.of("inventory", "review", "policy", "notification")) {
-            System.out.printf("  %-13s start-up %-8s RSS %s%n", service, startup(service), rss(service));
+            String rssAfterRun = rss(service);
+            long readyMillis = platform.restart(service);
+            System.out.printf("  %-13s RSS after the run %-10s | restarted: started in %-7s ready after %5d ms (%d instances at once), RSS %s%n",
+                    service, rssAfterRun, startup(service), readyMillis, platform.instances(), rss(service));
         }
     }
 
@@ -201,6 +214,7 @@ class SignalLatencyBenchmark {
         print("POST /partner-signals round trip (first try to 202)", restMillis);
         List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
         print("the same, after the first 5 s", steady);
+        printServices(platform);
     }
 
     /** Runs {@code make(i)} for i in [0, count) on {@code threads} threads; the results in order of i. */
