@@ -1,7 +1,7 @@
 # Sourced by up.sh and down.sh: where the local platform lives and which ports it takes.
 # Every setting can be overridden from the environment; the e2e tests run a second platform
 # beside a developer's by setting PORTCULLIS_RUN_DIR, PORTCULLIS_PORT_OFFSET and PORTCULLIS_DB_PREFIX.
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 RUN=${PORTCULLIS_RUN_DIR:-$ROOT/deploy/local/.run}
 OFFSET=${PORTCULLIS_PORT_OFFSET:-0}
 DB_PREFIX=${PORTCULLIS_DB_PREFIX:-portcullis}
@@ -44,8 +44,9 @@ mkdir -p "$PIDS" "$LOGS"
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # The mark of a process up.sh started: a string its command line carries and no other process's
-# does (a -Dportcullis.process=... for the JVMs, Keycloak's own kc.sh path under the run directory).
-process_mark() { if [ "$1" = keycloak ]; then echo "$RUN/keycloak-$KEYCLOAK_VERSION/bin/kc.sh"; else echo "-Dportcullis.process=$RUN/$1"; fi; }
+# does (a -Dportcullis.process=... for the JVMs, Keycloak's own bin/ path under the run directory).
+# Keycloak's kc.sh may re-exec itself as java after its first build: its bin/ path is on both command lines.
+process_mark() { if [ "$1" = keycloak ]; then echo "$RUN/keycloak-$KEYCLOAK_VERSION/bin/"; else echo "-Dportcullis.process=$RUN/$1"; fi; }
 # true when the pid file of $1 names a live process that is still the one up.sh started: pids are
 # reused, so a recorded pid is trusted only while the process behind it carries the mark
 running() {
