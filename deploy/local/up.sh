@@ -4,6 +4,7 @@
 #   deploy/local/up.sh                 everything
 #   deploy/local/up.sh kafka           only the named parts (postgres kafka mail keycloak inventory review policy notification)
 #   deploy/local/up.sh --instances 2   two instances of each service (ports 8081-8084 and 8091-8094; max 9)
+#   PORTCULLIS_OTLP_ENDPOINT=http://127.0.0.1:4318 deploy/local/up.sh   services send traces to that OTLP/HTTP collector
 set -euo pipefail
 if [ "${1:-}" = "--instances" ]; then export PORTCULLIS_INSTANCES=$2; shift 2; fi
 source "$(dirname "$0")/env.sh"
@@ -127,6 +128,11 @@ ensure_built() { # builds when a service is missing, or a source or pom is newer
 
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
+  # traces go to an OTLP/HTTP collector when PORTCULLIS_OTLP_ENDPOINT names one (e.g. http://127.0.0.1:4318); off otherwise
+  local tracing=()
+  if [ -n "${PORTCULLIS_OTLP_ENDPOINT:-}" ]; then
+    tracing=(-Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.exporter.otlp.traces.endpoint="$PORTCULLIS_OTLP_ENDPOINT" -Dquarkus.otel.bsp.schedule.delay=1s)
+  fi
   # the production profile, given this machine's addresses and the local demo credentials
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$(management_port "$s" "$k") \
@@ -136,7 +142,7 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_OIDC_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
   PORTCULLIS_SMTP_HOST=127.0.0.1 PORTCULLIS_SMTP_PORT=$SMTP_PORT PORTCULLIS_SMTP_STARTTLS=DISABLED \
   PORTCULLIS_MAIL_FROM="Portcullis <portcullis@localhost>" \
-    start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java -Xmx256m "$(process_mark "$(instance_name "$s" "$k")")" -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
+    start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java -Xmx256m "$(process_mark "$(instance_name "$s" "$k")")" ${tracing[@]+"${tracing[@]}"} -jar "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
 }
 
 ready_http() { curl -fsS -o /dev/null "$1"; }

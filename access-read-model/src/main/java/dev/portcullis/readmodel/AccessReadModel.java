@@ -15,13 +15,14 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps this service's copy of guests, grants and resources, from inventory-service's topics.
- * Events of types it does not use are recorded by the inbox and otherwise ignored.
+ * Events of types it does not use are recorded by the inbox and otherwise ignored. Each channel takes
+ * a poll's records at once ({@code batch=true}) and applies them in one transaction.
  */
 @ApplicationScoped
 public class AccessReadModel {
@@ -39,20 +40,20 @@ public class AccessReadModel {
 
     @Incoming(Topic.Channels.INVENTORY_GUESTS)
     @Blocking
-    public void onGuest(ConsumerRecord<String, String> record) {
-        inbox.apply(record, this::applyGuest);
+    public void onGuest(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, this::applyGuest);
     }
 
     @Incoming(Topic.Channels.INVENTORY_ACCESS)
     @Blocking
-    public void onAccess(ConsumerRecord<String, String> record) {
-        inbox.apply(record, this::applyAccess);
+    public void onAccess(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, this::applyAccess);
     }
 
     @Incoming(Topic.Channels.INVENTORY_RESOURCES)
     @Blocking
-    public void onResource(ConsumerRecord<String, String> record) {
-        inbox.apply(record, event -> {
+    public void onResource(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, event -> {
             if (event.type().orElse(null) == EventType.RESOURCE_UPSERTED) {
                 ResourceUpserted r = event.as(ResourceUpserted.class);
                 KnownResource resource = KnownResource.<KnownResource>findByIdOptional(UUID.fromString(r.resourceId())).orElseGet(KnownResource::new);

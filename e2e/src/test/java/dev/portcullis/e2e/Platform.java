@@ -30,9 +30,17 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     static final String PORT_OFFSET = System.getProperty("portcullis.e2e.port-offset", "20000");
     /** Instances of each service: two, so that the fault tests can kill one and the platform must carry on. */
     static final String INSTANCES = System.getProperty("portcullis.e2e.instances", "2");
+
+    /**
+     * Where the services send their traces (OTLP over HTTP): a collector of the tests' own, on 4318 + the
+     * offset. {@code -Dportcullis.e2e.tracing=false} leaves tracing off, as a service runs by default (benchmarks).
+     */
+    static final int OTLP_PORT = 4318 + Integer.parseInt(PORT_OFFSET);
+    static final boolean TRACING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.tracing", "true"));
     private static Platform instance;
 
     private Map<String, String> endpoints;
+    private OtlpCollector collector;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -50,11 +58,13 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     }
 
     private void start() {
+        collector = new OtlpCollector(OTLP_PORT);
         try {
             run("up.sh");
         } catch (RuntimeException e) {
             // leave nothing behind that half-started
             run("down.sh");
+            collector.close();
             throw e;
         }
         try {
@@ -69,6 +79,12 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     @Override
     public void close() {
         run("down.sh");
+        collector.close();
+    }
+
+    /** The spans the services have exported so far. */
+    OtlpCollector traces() {
+        return collector;
     }
 
     void stopKafka() {
@@ -183,6 +199,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 "PORTCULLIS_FRESH_DATABASES=1",
                 "PORTCULLIS_QUIET=1",
                 "PORTCULLIS_INSTANCES=" + INSTANCES,
+                "PORTCULLIS_OTLP_ENDPOINT=" + (TRACING ? "http://127.0.0.1:" + OTLP_PORT : ""),
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
         command.addAll(List.of(parts));
         System.out.println(Processes.run(command, 900));

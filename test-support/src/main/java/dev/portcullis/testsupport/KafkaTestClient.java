@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,7 +43,7 @@ public final class KafkaTestClient {
 
     /** Publishes with a chosen {@code ce_id}: the same id twice is a redelivery. */
     public void publish(EventPayload payload, String ceId) {
-        publishRaw(payload.eventType().topic().topicName(), payload.key(), EventJson.write(payload), ceHeaders(ceId, payload.eventType()));
+        publishTogether(List.of(record(payload, ceId)));
     }
 
     /** The binary-mode CloudEvents headers a Portcullis producer writes. */
@@ -57,14 +58,29 @@ public final class KafkaTestClient {
     }
 
     public void publishRaw(String topic, String key, String value, RecordHeaders headers) {
+        publishTogether(List.of(new ProducerRecord<>(topic, null, key, value, headers)));
+    }
+
+    /** The record {@link #publish(EventPayload, String)} would send, for {@link #publishTogether}. */
+    public static ProducerRecord<String, String> record(EventPayload payload, String ceId) {
+        return new ProducerRecord<>(payload.eventType().topic().topicName(), null, payload.key(), EventJson.write(payload),
+                ceHeaders(ceId, payload.eventType()));
+    }
+
+    /** Sends the records in order through one producer and waits for all: a consumer polling after that gets them together. */
+    public void publishTogether(List<ProducerRecord<String, String>> records) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get();
+            List<Future<?>> sent = new ArrayList<>();
+            records.forEach(r -> sent.add(producer.send(r)));
+            for (Future<?> f : sent) {
+                f.get();
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
+            throw new IllegalStateException("cannot publish " + records.size() + " records", e);
         }
     }
 

@@ -3,12 +3,11 @@ package dev.portcullis.backbone.admin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
+import dev.portcullis.backbone.kafka.KafkaClients;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -25,8 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 public class DeadLetterGauges {
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     @Inject
     MeterRegistry metrics;
@@ -39,12 +37,7 @@ public class DeadLetterGauges {
     }
 
     private double count(String topic) {
-        Properties config = new Properties();
-        kafkaConfig.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                config.put(k, v);
-            }
-        });
+        Properties config = kafka.config(AdminClientConfig.configNames());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
         try (Admin admin = Admin.create(config)) {

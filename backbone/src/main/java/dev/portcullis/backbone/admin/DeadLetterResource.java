@@ -3,7 +3,7 @@ package dev.portcullis.backbone.admin;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
-import io.smallrye.common.annotation.Identifier;
+import dev.portcullis.backbone.kafka.KafkaClients;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -59,8 +59,7 @@ public class DeadLetterResource {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     public record DeadLetter(String topic, int partition, long offset, String originalTopic, String key, String ceId, String ceType,
             String reason, String cause, Instant deadLetteredAt, String payload) {
@@ -193,7 +192,7 @@ public class DeadLetterResource {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        Properties config = clientConfig(ConsumerConfig.configNames());
+        Properties config = kafka.config(ConsumerConfig.configNames());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -203,21 +202,11 @@ public class DeadLetterResource {
     }
 
     private KafkaProducer<String, String> producer() {
-        Properties config = clientConfig(ProducerConfig.configNames());
+        Properties config = kafka.config(ProducerConfig.configNames());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(config);
-    }
-
-    private Properties clientConfig(java.util.Set<String> known) {
-        Properties config = new Properties();
-        kafkaConfig.forEach((k, v) -> {
-            if (known.contains(k)) {
-                config.put(k, v);
-            }
-        });
-        return config;
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

@@ -1,7 +1,11 @@
 package dev.portcullis.backbone.inbox;
 
+import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +13,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -19,10 +27,11 @@ import org.jboss.logging.Logger;
  * so a redelivery finds the id and changes nothing.
  * <p>
  * A failure that will pass (PostgreSQL restarting, a deadlock, a lock timeout) is retried here,
- * with back-off, for as long as it lasts: the consumer thread waits on this record, so nothing
- * after it on the partition is applied first and no offset is committed past it. Only a record that
- * can never apply (not a CloudEvent, breaks its schema, refused by the domain) propagates, and
- * SmallRye sends it to the channel's dead-letter topic with the reason. A failure of unknown kind (a
+ * with back-off, for as long as it lasts: the consumer thread waits on this record (or batch), so
+ * nothing after it on the partition is applied first and no offset is committed past it. Only a
+ * record that can never apply (not a CloudEvent, breaks its schema, refused by the domain) goes to
+ * the channel's dead-letter topic with the reason: written by SmallRye's failure strategy for
+ * {@link #apply}, by {@link DeadLetterWriter} for {@link #applyAll}. A failure of unknown kind (a
  * bug) is retried for {@code portcullis.inbox.unknown-failure-retry}, then dead-lettered, so that a
  * bug cannot stall a partition forever; the re-drive endpoint brings it back once fixed.
  */
@@ -36,6 +45,12 @@ public class Inbox {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    DeadLetterWriter deadLetters;
+
+    @Inject
+    Traces traces;
 
     @ConfigProperty(name = "quarkus.application.name")
     String consumer;
@@ -52,35 +67,105 @@ public class Inbox {
         stopping = true;
     }
 
-    /** Returns false when the event had been applied before. */
+    /**
+     * Applies one record in a transaction of its own. A record that can never apply propagates, and
+     * SmallRye's failure strategy dead-letters it. Returns false when the event had been applied before.
+     */
     public boolean apply(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
         IncomingEvent event = IncomingEvent.of(record);
+        return retrying(record, "event=" + event.id() + " type=" + event.ceType(), unknownFailureRetry, () -> applyOnce(event, handler));
+    }
+
+    /**
+     * Applies the records of one poll, in order, in a single transaction: one inbox insert per event
+     * and one commit for all of them, instead of a transaction, a pooled connection and a WAL flush
+     * per event (the read models receive about twenty events per partner signal). A transient failure
+     * retries the whole batch, in order. If one record can never apply, the batch is rolled back and
+     * applied record by record, each in its own transaction, and only the records that still fail are
+     * written to the dead-letter topic here; the others are applied. Nothing propagates, so the batch
+     * is acknowledged only when every record in it is applied or dead-lettered.
+     */
+    public void applyAll(ConsumerRecords<String, String> records, Consumer<IncomingEvent> handler) {
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            ConsumerRecord<String, String> first = batch.get(0);
+            // unknown failures are not waited out here: the record-by-record pass below finds the record and waits on it alone
+            retrying(first, "batch of " + batch.size() + " from offset " + first.offset(), Duration.ZERO, () -> applyBatchOnce(batch, handler));
+        } catch (RuntimeException refused) {
+            LOG.warnf("a batch of %d records from %s could not be applied together (%s): applying them one by one", batch.size(),
+                    batch.get(0).topic(), Failures.rootMessage(refused));
+            for (ConsumerRecord<String, String> record : batch) {
+                applyOrDeadLetter(record, handler);
+            }
+        }
+    }
+
+    private void applyOrDeadLetter(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
+        RuntimeException refused;
+        try {
+            apply(record, handler);
+            return;
+        } catch (RuntimeException e) {
+            refused = e;
+        }
+        LOG.errorf("record %s/%d/%d can never be applied, dead-lettering it: %s", record.topic(), record.partition(), record.offset(),
+                Failures.rootMessage(refused));
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                deadLetters.send(record, refused);
+                return;
+            } catch (RuntimeException kafkaDown) {
+                if (stopping) {
+                    holdUntilExit(record);
+                }
+                LOG.warnf("dead letter of %s/%d/%d not written (%s), retrying in %d ms", record.topic(), record.partition(), record.offset(),
+                        Failures.rootMessage(kafkaDown), backoffMillis);
+                backoffMillis = pause(backoffMillis, record);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action}, retrying a transient failure with back-off for as long as it lasts and a
+     * failure of unknown kind for {@code unknownFor}; a permanent failure, or an unknown one past that,
+     * propagates.
+     */
+    private <T> T retrying(ConsumerRecord<String, String> record, String what, Duration unknownFor, Supplier<T> action) {
         long started = System.nanoTime();
         long backoffMillis = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                return applyOnce(event, handler);
+                return action.get();
             } catch (RuntimeException e) {
                 Failures.Kind kind = Failures.classify(e);
                 boolean givingUp = kind == Failures.Kind.PERMANENT
-                        || (kind == Failures.Kind.UNKNOWN && System.nanoTime() - started > unknownFailureRetry.toNanos());
+                        || (kind == Failures.Kind.UNKNOWN && System.nanoTime() - started >= unknownFor.toNanos());
                 if (givingUp) {
                     throw e;
                 }
                 if (stopping) {
-                    holdUntilExit(event, record);
+                    holdUntilExit(record);
                 }
                 metrics.counter("portcullis.inbox.retries", "topic", record.topic(), "kind", kind.name().toLowerCase()).increment();
-                LOG.warnf("event=%s type=%s topic=%s partition=%d offset=%d attempt=%d failed (%s), retrying in %d ms: %s", event.id(),
-                        event.ceType(), record.topic(), record.partition(), record.offset(), attempt, kind, backoffMillis, Failures.rootMessage(e));
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    holdUntilExit(event, record);
-                }
-                backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
+                LOG.warnf("%s topic=%s partition=%d offset=%d attempt=%d failed (%s), retrying in %d ms: %s", what, record.topic(),
+                        record.partition(), record.offset(), attempt, kind, backoffMillis, Failures.rootMessage(e));
+                backoffMillis = pause(backoffMillis, record);
             }
         }
+    }
+
+    private long pause(long backoffMillis, ConsumerRecord<String, String> record) {
+        try {
+            Thread.sleep(backoffMillis);
+        } catch (InterruptedException interrupted) {
+            holdUntilExit(record);
+        }
+        return Math.min(backoffMillis * 2, maxBackoff.toMillis());
     }
 
     /**
@@ -89,9 +174,9 @@ public class Inbox {
      * right: the thread waits here until the process ends, the offset stays uncommitted, and the
      * record is delivered again to whichever instance takes the partition.
      */
-    private void holdUntilExit(IncomingEvent event, ConsumerRecord<String, String> record) {
-        LOG.warnf("stopping with event=%s topic=%s partition=%d offset=%d not applied: it will be delivered again", event.id(),
-                record.topic(), record.partition(), record.offset());
+    private void holdUntilExit(ConsumerRecord<String, String> record) {
+        LOG.warnf("stopping with topic=%s partition=%d offset=%d not applied: it will be delivered again", record.topic(),
+                record.partition(), record.offset());
         while (true) {
             try {
                 Thread.sleep(60_000);
@@ -102,20 +187,41 @@ public class Inbox {
     }
 
     private boolean applyOnce(IncomingEvent event, Consumer<IncomingEvent> handler) {
+        return QuarkusTransaction.requiringNew().call(() -> claimAndHandle(event, handler));
+    }
+
+    private boolean applyBatchOnce(List<ConsumerRecord<String, String>> batch, Consumer<IncomingEvent> handler) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            int claimed = em.createNativeQuery(
-                    "insert into inbox_event (consumer, event_id, ce_type) values (?1, ?2, ?3) on conflict do nothing")
-                    .setParameter(1, consumer)
-                    .setParameter(2, event.id())
-                    .setParameter(3, event.ceType())
-                    .executeUpdate();
-            if (claimed == 0) {
-                LOG.debugf("inbox duplicate event=%s type=%s skipped", event.id(), event.ceType());
-                return false;
+            for (ConsumerRecord<String, String> record : batch) {
+                claimAndHandle(IncomingEvent.of(record), handler);
             }
-            handler.accept(event);
             return true;
         });
     }
 
+    private boolean claimAndHandle(IncomingEvent event, Consumer<IncomingEvent> handler) {
+        int claimed = em.createNativeQuery("insert into inbox_event (consumer, event_id, ce_type) values (?1, ?2, ?3) on conflict do nothing")
+                .setParameter(1, consumer)
+                .setParameter(2, event.id())
+                .setParameter(3, event.ceType())
+                .executeUpdate();
+        if (claimed == 0) {
+            LOG.debugf("inbox duplicate event=%s type=%s skipped", event.id(), event.ceType());
+            return false;
+        }
+        // the event's trace goes on here: what the handler writes to the outbox (and logs) belongs to it
+        Span span = traces.start("consume " + event.ceType(), SpanKind.CONSUMER, event.traceparent());
+        span.setAttribute("messaging.system", "kafka");
+        span.setAttribute("messaging.message.id", event.id());
+        span.setAttribute("messaging.consumer.group.name", consumer);
+        try (Scope current = span.makeCurrent()) {
+            handler.accept(event);
+            return true;
+        } catch (RuntimeException e) {
+            Traces.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
 }

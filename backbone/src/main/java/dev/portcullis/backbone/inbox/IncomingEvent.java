@@ -10,8 +10,11 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-/** A CloudEvent read from Kafka in binary mode: the {@code ce_*} headers and the JSON data. */
-public record IncomingEvent(String id, String ceType, String source, String key, String data) {
+/**
+ * A CloudEvent read from Kafka in binary mode: the {@code ce_*} headers and the JSON data, and the
+ * trace it belongs to (the distributed-tracing extension, {@code ce_traceparent}), if any.
+ */
+public record IncomingEvent(String id, String ceType, String source, String key, String data, String traceparent) {
 
     /** Reads the envelope; a record without {@code ce_id} or {@code ce_type} is poison. */
     public static IncomingEvent of(ConsumerRecord<String, String> record) {
@@ -23,7 +26,7 @@ public record IncomingEvent(String id, String ceType, String source, String key,
         if (record.value() == null) {
             throw new PoisonMessageException("event " + id + " has no data");
         }
-        return new IncomingEvent(id, type, header(record, "ce_source"), record.key(), record.value());
+        return new IncomingEvent(id, type, header(record, "ce_source"), record.key(), record.value(), header(record, "ce_traceparent"));
     }
 
     /** The catalogue entry of this event, if this service's version of the contract knows it. */

@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.outbox;
 
+import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
@@ -64,6 +65,7 @@ public class Outbox {
         row.ceType = payload.eventType().ceType();
         row.occurredAt = clock.instant();
         row.payload = json;
+        row.traceparent = Traces.current();
         em.persist(row);
         return row.eventId;
     }

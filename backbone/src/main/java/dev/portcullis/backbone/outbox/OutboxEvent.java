@@ -43,6 +43,10 @@ public class OutboxEvent {
     @Column(nullable = false, columnDefinition = "text")
     public String payload;
 
+    /** The W3C traceparent of the span that wrote the event; null when tracing is off. */
+    @Column(length = 55)
+    public String traceparent;
+
     @Column(name = "published_at")
     public Instant publishedAt;
 

@@ -1,11 +1,14 @@
 package dev.portcullis.backbone.outbox;
 
 import dev.portcullis.backbone.config.PlatformSettings;
+import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -65,7 +68,7 @@ public class OutboxRelay {
     private static final String PENDING = "with pending_keys as ("
             + " select record_key, min(id) as first_id from outbox_event where published_at is null and parked_at is null"
             + " group by record_key order by first_id limit " + BATCH + ")"
-            + " select o.id, o.event_id, o.topic, o.record_key, o.ce_type, o.occurred_at, o.payload"
+            + " select o.id, o.event_id, o.topic, o.record_key, o.ce_type, o.occurred_at, o.payload, o.traceparent"
             + " from outbox_event o join pending_keys k on k.record_key = o.record_key"
             + " where o.published_at is null and o.parked_at is null"
             + " order by k.first_id, o.key_seq, o.id limit " + BATCH;
@@ -89,6 +92,9 @@ public class OutboxRelay {
 
     @Inject
     PlatformSettings platform;
+
+    @Inject
+    Traces traces;
 
     private KafkaProducer<String, String> producer;
     private BackgroundWorker worker;
@@ -144,14 +150,27 @@ public class OutboxRelay {
             return false;
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
+        // one span per event, continuing the trace of the request or consumer that wrote it (a no-op when tracing is off)
+        List<Span> spans = new ArrayList<>(rows.size());
         try {
             KafkaProducer<String, String> kafka = producer();
             kafka.beginTransaction();
             for (Pending row : rows) {
-                sent.add(kafka.send(row.toRecord(serviceName)));
+                Span span = traces.start("publish " + row.topic(), SpanKind.PRODUCER, row.traceparent());
+                span.setAttribute("messaging.system", "kafka");
+                span.setAttribute("messaging.destination.name", row.topic());
+                span.setAttribute("messaging.message.id", row.eventId());
+                spans.add(span);
+                String traceparent = Traces.traceparent(span);
+                sent.add(kafka.send(row.toRecord(serviceName, traceparent != null ? traceparent : row.traceparent())));
             }
             kafka.commitTransaction();
+            spans.forEach(Span::end);
         } catch (Exception e) {
+            spans.forEach(span -> {
+                Traces.failed(span, e);
+                span.end();
+            });
             discardProducer();
             List<Refused> refused = refusedForGood(rows, sent, e);
             if (!refused.isEmpty()) {
@@ -245,7 +264,7 @@ public class OutboxRelay {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     rows.add(new Pending(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            r.getTimestamp(6).toInstant(), r.getString(7)));
+                            r.getTimestamp(6).toInstant(), r.getString(7), r.getString(8)));
                 }
             }
             return rows;
@@ -278,9 +297,10 @@ public class OutboxRelay {
     private record Refused(long id, String reason) {
     }
 
-    private record Pending(long id, String eventId, String topic, String key, String ceType, Instant occurredAt, String payload) {
+    private record Pending(long id, String eventId, String topic, String key, String ceType, Instant occurredAt, String payload,
+            String traceparent) {
 
-        ProducerRecord<String, String> toRecord(String source) {
+        ProducerRecord<String, String> toRecord(String source, String traceparent) {
             RecordHeaders headers = new RecordHeaders();
             header(headers, "ce_specversion", "1.0");
             header(headers, "ce_id", eventId);
@@ -290,6 +310,11 @@ public class OutboxRelay {
             header(headers, "ce_subject", key);
             header(headers, "ce_partitionkey", key);
             header(headers, "content-type", "application/json");
+            if (traceparent != null) {
+                // the CloudEvents distributed-tracing extension, and the W3C header that Kafka instrumentations read
+                header(headers, "ce_traceparent", traceparent);
+                header(headers, "traceparent", traceparent);
+            }
             return new ProducerRecord<>(topic, null, key, payload, headers);
         }
 

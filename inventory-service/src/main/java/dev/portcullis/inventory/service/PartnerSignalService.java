@@ -8,6 +8,7 @@ import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -99,6 +100,9 @@ public class PartnerSignalService {
             signal.outcome = SignalOutcome.RECORDED;
         }
         signal.persist();
+        // an operator finds the signal's trace by its id (a no-op when tracing is off)
+        Span.current().setAttribute("portcullis.signal.id", signal.id.toString());
+        Span.current().setAttribute("portcullis.signal.outcome", signal.outcome.name());
         metrics.counter("portcullis.signals", "type", signal.type.name(), "outcome", signal.outcome.name(), "channel", channel.name()).increment();
         LOG.infof("signal=%s type=%s tenant=%s channel=%s outcome=%s guests=%d grantsRevoked=%d", signal.id, signal.type,
                 signal.homeTenantId, channel, signal.outcome, guests.size(), signal.revokedGrantIds.size());

@@ -76,6 +76,10 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "next_attempt_at", nullable = false)
     public Instant nextAttemptAt;
 
+    /** The W3C traceparent of the consumer span that planned the message; the send continues that trace. */
+    @Column(length = 55)
+    public String traceparent;
+
     @Column(name = "claimed_by")
     public String claimedBy;
 

@@ -8,7 +8,7 @@ import dev.portcullis.notification.service.RevocationNotices;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -26,8 +26,8 @@ public class GuestEventConsumer {
 
     @Incoming(Topic.Channels.INVENTORY_GUESTS)
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
-        inbox.apply(record, event -> {
+    public void consume(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, event -> {
             if (event.type().orElse(null) == EventType.GUEST_BLOCKED) {
                 notices.plan(event.as(GuestBlocked.class), event.id());
             }

@@ -1,6 +1,7 @@
 package dev.portcullis.notification.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.Failures;
 import dev.portcullis.events.NotificationDelivered;
@@ -9,6 +10,9 @@ import dev.portcullis.notification.domain.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -62,6 +66,9 @@ public class MailSender {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Traces traces;
 
     @Inject
     MeterRegistry metrics;
@@ -125,10 +132,26 @@ public class MailSender {
     }
 
     private void send(Notification message) {
+        // the send belongs to the trace of the signal that planned it: so does the notification-delivered it publishes
+        Span span = traces.start("send mail " + message.type, SpanKind.CLIENT, message.traceparent);
+        span.setAttribute("portcullis.notification.id", message.id.toString());
+        span.setAttribute("portcullis.notification.attempt", message.attempts + 1L);
+        try (Scope current = span.makeCurrent()) {
+            sendInSpan(message);
+        } catch (RuntimeException e) {
+            Traces.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void sendInSpan(Notification message) {
         try {
             // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
             mailer.send(Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message)));
         } catch (RuntimeException e) {
+            Traces.failed(Span.current(), e);
             recordFailure(message, e);
             return;
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.notification.service;
 
+import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
@@ -79,6 +80,7 @@ public class RevocationNotices {
         n.status = Notification.Status.PENDING;
         n.createdAt = clock.instant();
         n.nextAttemptAt = n.createdAt;
+        n.traceparent = Traces.current();
         return n;
     }
 
