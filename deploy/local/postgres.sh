@@ -5,17 +5,43 @@
 #   postgres.sh recreate-db NAME    drop NAME if present, then create it empty
 #   postgres.sh drop-db NAME
 #   postgres.sh stop                stop the local cluster at once (fast shutdown: sessions are cut), e.g. for outage tests
-# Needs root (it starts the cluster and runs psql as the postgres user).
+# As root it installs, starts and stops the local cluster and works as its postgres user. As any other
+# user it works against whatever server PGHOST and PGPORT name (127.0.0.1:5432 by default), as the
+# Portcullis role (PORTCULLIS_DB_USER or PGUSER, PORTCULLIS_DB_PASSWORD or PGPASSWORD), which must
+# exist and may create databases; only `stop` (outage tests) needs root then.
 set -euo pipefail
 
-ROLE=portcullis
-PASSWORD=${PORTCULLIS_DB_PASSWORD:-portcullis}
+HOST=${PGHOST:-127.0.0.1}
+PORT=${PGPORT:-5432}
+ROLE=${PORTCULLIS_DB_USER:-${PGUSER:-portcullis}}
+PASSWORD=${PORTCULLIS_DB_PASSWORD:-${PGPASSWORD:-portcullis}}
 
-psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"; }
+is_root() { [ "$(id -u)" = 0 ]; }
+# the local cluster is ours to install and run only as root and only where it is this machine's
+local_cluster() { is_root && { [ "$HOST" = 127.0.0.1 ] || [ "$HOST" = localhost ]; } && [ "$PORT" = 5432 ]; }
+
+psql_admin() {
+  if local_cluster; then
+    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
+  else
+    PGPASSWORD=$PASSWORD psql -h "$HOST" -p "$PORT" -U "$ROLE" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+  fi
+}
 
 cluster_version() { ls /etc/postgresql 2>/dev/null | sort -V | tail -1; }
 
 start() {
+  if ! local_cluster; then
+    pg_isready -q -h "$HOST" -p "$PORT" || {
+      echo "postgres.sh: no PostgreSQL answers at $HOST:$PORT. Start one (PGHOST/PGPORT name it), or run this as root to install and start the local cluster." >&2
+      exit 1
+    }
+    psql_admin -c 'select 1' >/dev/null || {
+      echo "postgres.sh: cannot log in to $HOST:$PORT as role $ROLE (PORTCULLIS_DB_USER/PGUSER, PORTCULLIS_DB_PASSWORD/PGPASSWORD); it must exist with CREATEDB." >&2
+      exit 1
+    }
+    return 0
+  fi
   if [ -z "$(cluster_version)" ]; then
     echo "postgres.sh: installing PostgreSQL from Debian's packages" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
@@ -54,6 +80,7 @@ drop_db() {
 }
 
 stop() {
+  local_cluster || { echo "postgres.sh: stopping PostgreSQL needs root and the local cluster" >&2; exit 2; }
   local v; v=$(cluster_version)
   [ -n "$v" ] || return 0
   pg_ctlcluster "$v" main stop -m fast || true

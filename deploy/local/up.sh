@@ -43,7 +43,7 @@ runtime_jars() {
 
 start_postgres() {
   local was_up=1
-  pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || was_up=0
+  pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null || was_up=0
   "$ROOT/deploy/local/postgres.sh" start
   [ $was_up = 1 ] || touch "$RUN/postgres.started-by-up"
   local s

@@ -49,9 +49,33 @@ class ReviewItemClosingTest {
 
         AccessRevoked revoked = new AccessRevoked(grant, guest, resource, "CRM", List.of(OWNER), "reader",
                 RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal-1", Instant.now(), "partner");
-        kafka.publish(revoked);
+        // what an operator searching the logs for this guest finds: the consumer's lines name it in their MDC
+        List<String> guestsOfClosingLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record instanceof org.jboss.logmanager.ExtLogRecord ext && ext.getFormattedMessage().contains("grant=" + grant)) {
+                    guestsOfClosingLines.add(String.valueOf(ext.getMdc("guestId")));
+                }
+            }
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> myItems().body("items.size()", equalTo(0)));
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ReviewItems.class.getName());
+        logger.addHandler(capture);
+        try {
+            kafka.publish(revoked);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> myItems().body("items.size()", equalTo(0)));
+        } finally {
+            logger.removeHandler(capture);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(guest), guestsOfClosingLines, "the closing line carries guestId in its MDC");
         String state = QuarkusTransaction.requiringNew().call(() -> KnownGrant.<KnownGrant>findById(UUID.fromString(grant)).state);
         org.junit.jupiter.api.Assertions.assertEquals(KnownGrant.REVOKED, state);
     }

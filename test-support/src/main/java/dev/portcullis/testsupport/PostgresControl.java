@@ -8,6 +8,11 @@ public final class PostgresControl {
     private PostgresControl() {
     }
 
+    /** Whether this run may stop and start PostgreSQL: only root, on the local cluster of postgres.sh (CI is both). */
+    public static boolean available() {
+        return "root".equals(System.getProperty("user.name")) && System.getenv("PGHOST") == null && System.getenv("PGPORT") == null;
+    }
+
     public static void stop() {
         Processes.run(List.of(script(), "stop"), 120);
     }

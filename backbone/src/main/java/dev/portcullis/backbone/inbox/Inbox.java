@@ -214,7 +214,7 @@ public class Inbox {
         span.setAttribute("messaging.system", "kafka");
         span.setAttribute("messaging.message.id", event.id());
         span.setAttribute("messaging.consumer.group.name", consumer);
-        try (Scope current = span.makeCurrent()) {
+        try (Scope current = span.makeCurrent(); Traces.LogContext log = Traces.logContext(event.guestId(), span)) {
             handler.accept(event);
             return true;
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
 import dev.portcullis.events.EventSchemas;
 import dev.portcullis.events.EventType;
+import dev.portcullis.events.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,14 @@ public record IncomingEvent(String id, String ceType, String source, String key,
             throw new PoisonMessageException("event " + id + " has no data");
         }
         return new IncomingEvent(id, type, header(record, "ce_source"), record.key(), record.value(), header(record, "ce_traceparent"));
+    }
+
+    /**
+     * The guest this event is about: its record key on Portcullis' own topics keyed by guest, or null
+     * (a partner's signal is keyed by whatever the partner chose, not by our guest id).
+     */
+    public String guestId() {
+        return type().filter(t -> t.topic().key() == Topic.RecordKey.GUEST_ID && t.topic() != Topic.PARTNER_SIGNALS).map(t -> key).orElse(null);
     }
 
     /** The catalogue entry of this event, if this service's version of the contract knows it. */

@@ -11,6 +11,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import org.jboss.logging.MDC;
 
 /**
  * One trace per partner signal, across processes: the W3C {@code traceparent} of the span that
@@ -53,6 +54,35 @@ public class Traces {
         Context parent = traceparent == null ? Context.root()
                 : W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, TRACEPARENT);
         return tracer.spanBuilder(name).setSpanKind(kind).setParent(parent).startSpan();
+    }
+
+    /**
+     * Names the guest and the trace in the log context (MDC, a field of every JSON log line) until
+     * closed, so that each line written while applying an event or sending a mail says which guest and
+     * which trace it belongs to. Either may be null (not about a guest; tracing off).
+     */
+    public static LogContext logContext(String guestId, Span span) {
+        String traceId = span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+        if (guestId != null) {
+            MDC.put("guestId", guestId);
+        }
+        if (traceId != null) {
+            MDC.put("traceId", traceId);
+        }
+        return new LogContext(guestId != null, traceId != null);
+    }
+
+    /** What {@link #logContext} put in the MDC, removed on close. */
+    public record LogContext(boolean guest, boolean trace) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (guest) {
+                MDC.remove("guestId");
+            }
+            if (trace) {
+                MDC.remove("traceId");
+            }
+        }
     }
 
     /** Marks the span failed, with the failure. */

@@ -136,7 +136,8 @@ public class MailSender {
         Span span = traces.start("send mail " + message.type, SpanKind.CLIENT, message.traceparent);
         span.setAttribute("portcullis.notification.id", message.id.toString());
         span.setAttribute("portcullis.notification.attempt", message.attempts + 1L);
-        try (Scope current = span.makeCurrent()) {
+        try (Scope current = span.makeCurrent();
+                Traces.LogContext log = Traces.logContext(message.guestId == null ? null : message.guestId.toString(), span)) {
             sendInSpan(message);
         } catch (RuntimeException e) {
             Traces.failed(span, e);
