@@ -130,6 +130,13 @@ class InventoryApiGuardTest {
     void anUnknownIdIs404AndABadLimitIs400() {
         api.as(TestTokens.admin()).get("/api/v1/guests/" + ANY_ID).then().statusCode(404).contentType("application/problem+json");
         api.as(TestTokens.admin()).queryParam("limit", 501).get("/api/v1/guests").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        // not a number, or past the int range: still a 400 naming the parameter (JAX-RS alone answers 404)
+        for (String limit : List.of("abc", "99999999999", "2.5")) {
+            for (String path : List.of("/api/v1/guests", "/api/v1/grants", "/api/v1/partners", "/api/v1/resources", "/api/v1/admin/dead-letters")) {
+                api.as(TestTokens.admin()).queryParam("limit", limit).get(path).then().statusCode(400)
+                        .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+            }
+        }
     }
 
     @Test

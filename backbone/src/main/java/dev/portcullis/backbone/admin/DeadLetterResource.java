@@ -2,12 +2,12 @@ package dev.portcullis.backbone.admin;
 
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.kafka.KafkaClients;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -41,6 +41,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -81,9 +84,14 @@ public class DeadLetterResource {
     @Operation(summary = "List the dead letters of this service's consumers", description = "Oldest first, from every dead-letter topic this "
             + "service writes to, or from ?topic= (one of them). Each names the topic it came from, the reason and cause of the refusal "
             + "(dead-letter-reason, dead-letter-cause) and its CloudEvents id and type.")
-    public DeadLetters list(@QueryParam("topic") String topic, @QueryParam("limit") @Min(1) @Max(500) Integer limit) {
+    public DeadLetters list(@QueryParam("topic") String topic, @QueryParam("limit") @Parameter(description = "how many at most",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "100")) String limit) {
         List<String> topics = chosen(topic);
-        int max = limit == null ? 100 : limit;
+        Integer requested = QueryParams.integer("limit", limit);
+        if (requested != null && (requested < 1 || requested > 500)) {
+            throw new BadRequestProblem("limit", "must be between 1 and 500");
+        }
+        int max = requested == null ? 100 : requested;
         List<DeadLetter> items = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             for (String deadLetterTopic : topics) {

@@ -46,7 +46,7 @@ public final class ListQuery<E> {
         return this;
     }
 
-    public <T> Page<T> page(EntityManager em, Integer limit, String cursor, Function<E, UUID> id, Function<E, T> view) {
+    public <T> Page<T> page(EntityManager em, String limit, String cursor, Function<E, UUID> id, Function<E, T> view) {
         int size = Page.limit(limit);
         filter("e.id > :after", "after", Page.decode(cursor));
         StringBuilder jpql = new StringBuilder("select distinct e from ").append(entity.getSimpleName()).append(" e");

@@ -40,8 +40,9 @@ public record Page<T>(List<T> items, String nextCursor) {
         }
     }
 
-    /** Checks {@code ?limit=}: 1 to 500, 50 when absent. */
-    public static int limit(Integer limit) {
+    /** Checks {@code ?limit=} as the caller wrote it: a whole number from 1 to 500, 50 when absent. */
+    public static int limit(String value) {
+        Integer limit = QueryParams.integer("limit", value);
         if (limit == null) {
             return DEFAULT_LIMIT;
         }

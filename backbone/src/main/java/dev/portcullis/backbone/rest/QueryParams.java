@@ -24,6 +24,18 @@ public final class QueryParams {
         }
     }
 
+    /** A whole number, or null when absent; {@code ?limit=abc} or one past the int range is a 400 naming it. */
+    public static Integer integer(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRequestProblem(name, "must be a whole number");
+        }
+    }
+
     public static UUID uuid(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;

@@ -1,5 +1,8 @@
 package dev.portcullis.inventory.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
@@ -54,7 +57,7 @@ public class GrantResource {
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List grants", description = "Filters: guestId, resourceId, state (ACTIVE or REVOKED). Keyset-paged.")
     public Page<GrantView> list(@QueryParam("guestId") String guestId, @QueryParam("resourceId") String resourceId,
-            @QueryParam("state") String state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("state") String state, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(AccessGrant.class)
                 .filter("e.guestId = :guestId", "guestId", QueryParams.uuid("guestId", guestId))
                 .filter("e.resourceId = :resourceId", "resourceId", QueryParams.uuid("resourceId", resourceId))

@@ -1,5 +1,8 @@
 package dev.portcullis.inventory.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
@@ -58,7 +61,7 @@ public class GuestResource {
             + "q (email or display-name prefix). Keyset-paged.")
     public Page<GuestView> list(@QueryParam("state") String state, @QueryParam("partnerId") String partnerId,
             @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") String resourceId, @QueryParam("q") String q,
-            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Guest.class)
                 .filter("e.state = :state", "state", QueryParams.enumValue(GuestState.class, "state", state))
                 .filter("e.partnerId = :partnerId", "partnerId", QueryParams.uuid("partnerId", partnerId))

@@ -1,5 +1,8 @@
 package dev.portcullis.inventory.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
@@ -47,7 +50,7 @@ public class PartnerResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List partners", description = "Filter by state; keyset-paged with limit and cursor.")
-    public Page<PartnerView> list(@QueryParam("state") String state, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    public Page<PartnerView> list(@QueryParam("state") String state, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Partner.class)
                 .filter("e.state = :state", "state", QueryParams.enumValue(PartnerState.class, "state", state))
                 .page(em, limit, cursor, p -> p.id, PartnerView::of);

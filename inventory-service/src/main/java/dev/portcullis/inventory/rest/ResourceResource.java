@@ -1,5 +1,8 @@
 package dev.portcullis.inventory.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
@@ -52,7 +55,7 @@ public class ResourceResource {
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List resources", description = "Filters: sensitivity, owner (email). Keyset-paged.")
     public Page<ResourceView> list(@QueryParam("sensitivity") String sensitivity, @QueryParam("owner") String owner,
-            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Resource.class)
                 .filter("e.sensitivity = :sensitivity", "sensitivity", QueryParams.enumValue(Sensitivity.class, "sensitivity", sensitivity))
                 .joinFilter("join e.owners o", "lower(o) = lower(:owner)", "owner", owner)

@@ -1,5 +1,8 @@
 package dev.portcullis.notification.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.Page;
@@ -36,7 +39,7 @@ public class NotificationResource {
     @Operation(summary = "The message log", description = "Filters: recipient, type, status (PENDING, SENT, FAILED), causeId (e.g. a partner "
             + "signal's id). Keyset-paged.")
     public Page<NotificationView> list(@QueryParam("recipient") String recipient, @QueryParam("type") String type,
-            @QueryParam("status") String status, @QueryParam("causeId") String causeId, @QueryParam("limit") Integer limit,
+            @QueryParam("status") String status, @QueryParam("causeId") String causeId, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit,
             @QueryParam("cursor") String cursor) {
         return ListQuery.of(Notification.class)
                 .filter("lower(e.recipient) = lower(:recipient)", "recipient", recipient)

@@ -1,5 +1,8 @@
 package dev.portcullis.policy.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ConflictProblem;
@@ -74,7 +77,7 @@ public class ScenarioResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
     @Operation(summary = "List scenarios", description = "Filter by controlModel. Keyset-paged.")
-    public Page<ScenarioView> list(@QueryParam("controlModel") String controlModel, @QueryParam("limit") Integer limit,
+    public Page<ScenarioView> list(@QueryParam("controlModel") String controlModel, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit,
             @QueryParam("cursor") String cursor) {
         return ListQuery.of(Scenario.class).filter("e.controlModel = :model", "model", QueryParams.enumValue(Scenario.ControlModel.class, "controlModel", controlModel))
                 .page(em, limit, cursor, s -> s.id, ScenarioView::of);
