@@ -141,9 +141,18 @@ class FaultToleranceTest {
             return events;
         }, events -> events.values().stream().mapToInt(List::size).sum() >= targets.size() * GRANTS * 2);
         Map<String, Integer> revocationsPerGrant = new HashMap<>();
+        // The relay is at least once: killed between Kafka's commit and marking its rows, its successor
+        // publishes those rows again — the same events, same ce_id, which every consumer's inbox skips.
+        // So: exactly one distinct access-revoked per grant, in commit order; a repeat must be the same event.
+        AtomicInteger redelivered = new AtomicInteger();
         for (Map.Entry<String, List<ConsumerRecord<String, String>>> guest : byGuest.entrySet()) {
             List<String> order = new ArrayList<>();
+            Set<String> seen = new java.util.HashSet<>();
             guest.getValue().stream().sorted((a, b) -> Long.compare(a.offset(), b.offset())).forEach(r -> {
+                if (!seen.add(KafkaTestClient.header(r, "ce_id"))) {
+                    redelivered.incrementAndGet();
+                    return;
+                }
                 String type = KafkaTestClient.header(r, "ce_type");
                 if (EventType.ACCESS_REVOKED.ceType().equals(type)) {
                     revocationsPerGrant.merge(EventJson.read(r.value(), AccessRevoked.class).grantId(), 1, Integer::sum);
@@ -163,7 +172,8 @@ class FaultToleranceTest {
             assertEquals(expected, order, "events of guest " + guest.getKey() + " in commit order");
         }
         assertEquals(targets.size() * GRANTS, revocationsPerGrant.size(), "grants with an access-revoked");
-        assertEquals(Set.of(1), Set.copyOf(revocationsPerGrant.values()), "access-revoked events per grant");
+        assertEquals(Set.of(1), Set.copyOf(revocationsPerGrant.values()), "distinct access-revoked events per grant");
+        System.out.printf("events published again by a relay that took over (same ce_id, skipped by consumers): %d%n", redelivered.get());
 
         // mail: one message per recipient, guest and signal; a copy sent again after a crash carries the same Message-ID
         Map<String, Integer> expectedPerRecipient = new HashMap<>();
