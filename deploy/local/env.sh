@@ -44,9 +44,10 @@ mkdir -p "$PIDS" "$LOGS"
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # The mark of a process up.sh started: a string its command line carries and no other process's
-# does (a -Dportcullis.process=... for the JVMs, Keycloak's own bin/ path under the run directory).
+# does (a -Dportcullis-process=... for the JVMs, Keycloak's own bin/ path under the run directory).
+# Not portcullis.process: every portcullis.* property must be one PortcullisSettings knows, or the service stops.
 # Keycloak's kc.sh may re-exec itself as java after its first build: its bin/ path is on both command lines.
-process_mark() { if [ "$1" = keycloak ]; then echo "$RUN/keycloak-$KEYCLOAK_VERSION/bin/"; else echo "-Dportcullis.process=$RUN/$1"; fi; }
+process_mark() { if [ "$1" = keycloak ]; then echo "$RUN/keycloak-$KEYCLOAK_VERSION/bin/"; else echo "-Dportcullis-process=$RUN/$1"; fi; }
 # true when the pid file of $1 names a live process that is still the one up.sh started: pids are
 # reused, so a recorded pid is trusted only while the process behind it carries the mark
 running() {

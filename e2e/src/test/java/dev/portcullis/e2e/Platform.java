@@ -123,7 +123,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
             String pid = Files.readString(Path.of(endpoint("PIDS")).resolve(process + ".pid")).trim();
             // pids are reused: signal it only while it is still the process up.sh started (env.sh's process_mark)
             String commandLine = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
-            if (!commandLine.contains("-Dportcullis.process=" + runDir() + "/" + process)) {
+            if (!commandLine.contains("-Dportcullis-process=" + runDir() + "/" + process)) {
                 throw new IllegalStateException("pid " + pid + " recorded for " + process + " is now another process: " + commandLine);
             }
             Processes.run(List.of("kill", "-" + signal, pid), 10);

@@ -37,17 +37,38 @@ class ProductionConfigTest {
     void aServiceMissingASettingRefusesToStartAndNamesIt(String service, String missing) {
         Map<String, String> environment = new HashMap<>(COMPLETE);
         environment.remove(missing);
+
+        Processes.Result result = start(service, environment);
+
+        assertNotEquals(0, result.exitCode(), "started without " + missing + ":\n" + result.output());
+        assertTrue(result.output().contains(missing), "the failure names " + missing + ":\n" + result.output());
+    }
+
+    /** The typed settings (PortcullisSettings, a service's own mapping) check every value before anything connects. */
+    @ParameterizedTest
+    @CsvSource({
+            "review, PORTCULLIS_OUTBOX_POLL_INTERVAL, soon, portcullis.outbox.poll-interval",
+            "inventory, PORTCULLIS_KAFKA_TOPIC_PARTITIONS, six, portcullis.kafka.topic-partitions",
+            "notification, PORTCULLIS_NOTIFICATION_MAIL_CONCURRENCY, many, portcullis.notification.mail.concurrency"})
+    void aServiceWithAMalformedSettingRefusesToStartAndNamesIt(String service, String variable, String value, String property) {
+        Map<String, String> environment = new HashMap<>(COMPLETE);
+        environment.put(variable, value);
+
+        Processes.Result result = start(service, environment);
+
+        assertNotEquals(0, result.exitCode(), "started with " + variable + "=" + value + ":\n" + result.output());
+        assertTrue(result.output().contains(property), "the failure names " + property + ":\n" + result.output());
+    }
+
+    private static Processes.Result start(String service, Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>(settings);
         environment.put("PATH", System.getenv("PATH"));
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         environment.put("QUARKUS_HTTP_PORT", "0");
         environment.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         environment.put("QUARKUS_MANAGEMENT_PORT", "0");
         String jar = RepositoryRoot.get().resolve(service + "-service/target/quarkus-app/quarkus-run.jar").toString();
-
-        Processes.Result result = Processes.run(List.of(javaCommand(), "-jar", jar), environment, 120);
-
-        assertNotEquals(0, result.exitCode(), "started without " + missing + ":\n" + result.output());
-        assertTrue(result.output().contains(missing), "the failure names " + missing + ":\n" + result.output());
+        return Processes.run(List.of(javaCommand(), "-jar", jar), environment, 120);
     }
 
     private static String javaCommand() {

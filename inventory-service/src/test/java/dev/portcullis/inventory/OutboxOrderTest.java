@@ -96,6 +96,42 @@ class OutboxOrderTest {
     }
 
     @Test
+    void aRelayThatTakesOverDoesNotPublishAgainWhatItsPredecessorCommittedWithoutMarking() throws Exception {
+        String first = api.createResource("Predecessor A " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
+        String second = api.createResource("Predecessor B " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
+        String guest = api.guestWithGrants(List.of(first, second), 0, "sponsor@example.com").id();
+        try (Connection leaseThief = dataSource.getConnection()) {
+            stealTheRelayLease(leaseThief);
+            api.grant(guest, first, "reader");
+            api.grant(guest, second, "reader");
+            // the relay that held the lease got the first access-granted into a Kafka commit, and was
+            // killed before it marked the row: on Kafka, still pending in the database
+            List<String[]> pending = new java.util.ArrayList<>();
+            try (PreparedStatement s = leaseThief.prepareStatement("select event_id, ce_type, payload from outbox_event"
+                    + " where record_key = ? and topic = ? and published_at is null order by key_seq, id")) {
+                s.setString(1, guest);
+                s.setString(2, Topic.INVENTORY_ACCESS.topicName());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        pending.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+                    }
+                }
+            }
+            assertEquals(2, pending.size(), "both access-granted wait for the relay");
+            String[] committed = pending.get(0);
+            kafka.publishRaw(Topic.INVENTORY_ACCESS.topicName(), guest, committed[2],
+                    KafkaTestClient.ceHeaders(committed[0], EventType.ACCESS_GRANTED));
+
+            single(leaseThief, "select case when pg_advisory_unlock(hashtextextended('portcullis-outbox-relay', 0)) then 1 else 0 end");
+            await().atMost(Duration.ofSeconds(20)).until(() -> single(leaseThief,
+                    "select count(*) from outbox_event where record_key = '" + guest + "' and published_at is null") == 0);
+            List<String> onTopic = kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.equals(r.key())).stream()
+                    .map(r -> KafkaTestClient.header(r, "ce_id")).toList();
+            assertEquals(List.of(committed[0], pending.get(1)[0]), onTopic, "each event once, in order: the first not sent again");
+        }
+    }
+
+    @Test
     void aRowKafkaRefusesIsParkedAndHoldsBackNoOtherKey() throws Exception {
         String resource = api.createResource("Parked " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
         String bigKey = UUID.randomUUID().toString();

@@ -47,10 +47,13 @@ class MailRefusalTest {
         kafka.publish(new GuestBlocked(UUID.randomUUID().toString(), "ann@contoso.example", "Ann", List.of(refused, fine),
                 "PARTNER_ACCOUNT_DISABLED", signalId, List.of(), Instant.now(), "partner"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> RefusingSmtpResource.acceptedRecipients().contains(fine));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", refused)
+        // 60 s, not less: on a loaded CI machine one SMTP conversation has stalled until its socket timed
+        // out (20 s) and then went again; the point is that a 550 ends the message at once instead of
+        // after its twenty attempts (hours of back-off), not how fast one SMTP conversation is
+        await().atMost(Duration.ofSeconds(60)).until(() -> RefusingSmtpResource.acceptedRecipients().contains(fine));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", refused)
                 .get("/api/v1/notifications").then().statusCode(200).body("items[0].status", equalTo("FAILED"))
-                .body("items[0].attempts", equalTo(1)).body("items[0].lastError", startsWith("550")));
+                .body("items[0].lastError", startsWith("550")));
         List<ConsumerRecord<String, String>> failed = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(
                 Topic.NOTIFICATION_DELIVERIES.topicName(), r -> EventType.NOTIFICATION_FAILED.ceType().equals(KafkaTestClient.header(r, "ce_type"))
                         && refused.equals(r.key())), r -> r.size() == 1);

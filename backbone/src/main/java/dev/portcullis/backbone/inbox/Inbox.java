@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.inbox;
 
+import dev.portcullis.backbone.config.PortcullisSettings;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,11 +56,8 @@ public class Inbox {
     @ConfigProperty(name = "quarkus.application.name")
     String consumer;
 
-    @ConfigProperty(name = "portcullis.inbox.unknown-failure-retry", defaultValue = "PT1M")
-    Duration unknownFailureRetry;
-
-    @ConfigProperty(name = "portcullis.inbox.max-backoff", defaultValue = "PT5S")
-    Duration maxBackoff;
+    @Inject
+    PortcullisSettings settings;
 
     private volatile boolean stopping;
 
@@ -73,7 +71,7 @@ public class Inbox {
      */
     public boolean apply(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
         IncomingEvent event = IncomingEvent.of(record);
-        return retrying(record, "event=" + event.id() + " type=" + event.ceType(), unknownFailureRetry, () -> applyOnce(event, handler));
+        return retrying(record, "event=" + event.id() + " type=" + event.ceType(), settings.inbox().unknownFailureRetry(), () -> applyOnce(event, handler));
     }
 
     /**
@@ -165,7 +163,7 @@ public class Inbox {
         } catch (InterruptedException interrupted) {
             holdUntilExit(record);
         }
-        return Math.min(backoffMillis * 2, maxBackoff.toMillis());
+        return Math.min(backoffMillis * 2, settings.inbox().maxBackoff().toMillis());
     }
 
     /**

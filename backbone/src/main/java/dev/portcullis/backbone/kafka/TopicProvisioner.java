@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.kafka;
 
+import dev.portcullis.backbone.config.PortcullisSettings;
 import dev.portcullis.events.Topic;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,18 +38,12 @@ public class TopicProvisioner {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
-    @ConfigProperty(name = "portcullis.kafka.topic-partitions", defaultValue = "6")
-    int partitions;
-
-    @ConfigProperty(name = "portcullis.kafka.replication-factor", defaultValue = "1")
-    short replicationFactor;
-
-    @ConfigProperty(name = "portcullis.kafka.provision-topics", defaultValue = "true")
-    boolean enabled;
+    @Inject
+    PortcullisSettings settings;
 
     /** Runs before the messaging channels connect, so consumers find their topics at once. */
     void provision(@Observes @Priority(1) StartupEvent event) {
-        if (!enabled) {
+        if (!settings.kafka().provisionTopics()) {
             return;
         }
         if (!tryProvision(Duration.ofSeconds(10))) {
@@ -88,7 +82,7 @@ public class TopicProvisioner {
         try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = topicNames().stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, replicationFactor)).toList();
+                    .map(t -> new NewTopic(t, settings.kafka().topicPartitions(), settings.kafka().replicationFactor())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).values().forEach((name, created) -> {
                     try {
@@ -102,7 +96,7 @@ public class TopicProvisioner {
                     }
                 });
                 LOG.infof("created topics %s with %d partitions, replication factor %d", missing.stream().map(NewTopic::name).toList(),
-                        partitions, replicationFactor);
+                        settings.kafka().topicPartitions(), settings.kafka().replicationFactor());
             }
             return true;
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.outbox;
 
+import dev.portcullis.backbone.config.PortcullisSettings;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,8 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -35,8 +34,8 @@ public class OutboxMonitor implements HealthCheck {
     @Inject
     OutboxRelay relay;
 
-    @ConfigProperty(name = "portcullis.outbox.max-age", defaultValue = "PT10M")
-    Duration maxAge;
+    @Inject
+    PortcullisSettings settings;
 
     record Stats(long backlog, double oldestAgeSeconds, long parked) {
     }
@@ -74,7 +73,7 @@ public class OutboxMonitor implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             Stats stats = stats();
-            boolean fresh = stats.oldestAgeSeconds() <= maxAge.toSeconds();
+            boolean fresh = stats.oldestAgeSeconds() <= settings.outbox().maxAge().toSeconds();
             return HealthCheckResponse.named("outbox").status(fresh).withData("backlog", stats.backlog())
                     .withData("oldestAgeSeconds", (long) stats.oldestAgeSeconds()).withData("parked", stats.parked())
                     .withData("relayActiveHere", relay.active()).build();

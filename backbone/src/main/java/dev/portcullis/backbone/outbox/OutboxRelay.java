@@ -1,6 +1,7 @@
 package dev.portcullis.backbone.outbox;
 
-import dev.portcullis.backbone.config.PlatformSettings;
+import dev.portcullis.backbone.config.PortcullisSettings;
+import dev.portcullis.backbone.kafka.KafkaClients;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import io.agroal.api.AgroalDataSource;
@@ -24,11 +25,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,8 +51,14 @@ import org.jboss.logging.Logger;
  * Publishes outbox rows to Kafka as binary-mode CloudEvents, keyed by the aggregate (the guest id on
  * guest topics), one Kafka transaction per batch: a batch is visible to read_committed consumers
  * whole or not at all, so an outage in the middle of a batch neither reorders nor duplicates what
- * they see. (A crash between the Kafka commit and the database update re-publishes that batch;
- * consumers de-duplicate on {@code ce_id}.)
+ * they see.
+ * <p>
+ * <b>Once on the topic.</b> A relay killed between Kafka's commit and marking its rows leaves events
+ * on Kafka that the database still calls pending. So before a new producer publishes anything (on
+ * start, on taking the lease over, after any failure), and once its {@code initTransactions} has
+ * settled its predecessor's open transaction, the relay reads the topics of the pending rows from the
+ * oldest one's time ({@link AlreadyPublished}) and marks the rows it finds there as published instead
+ * of sending them again. Consumers still de-duplicate on {@code ce_id}, for what no relay controls.
  * <p>
  * <b>Order with many writers.</b> Only the instance holding the {@link RelayLease} publishes. A batch
  * takes whole keys: every pending row of each key it takes, in {@code (key_seq, id)} order, which is
@@ -87,16 +98,18 @@ public class OutboxRelay {
     @ConfigProperty(name = "quarkus.application.name")
     String serviceName;
 
-    @ConfigProperty(name = "portcullis.outbox.poll-interval", defaultValue = "PT1S")
-    Duration pollInterval;
-
     @Inject
-    PlatformSettings platform;
+    PortcullisSettings settings;
 
     @Inject
     Traces traces;
 
+    @Inject
+    KafkaClients kafkaClients;
+
     private KafkaProducer<String, String> producer;
+    /** Whether the rows the current producer's predecessors committed to Kafka are marked: false for each new producer. */
+    private boolean predecessorsSettled;
     private BackgroundWorker worker;
     private RelayLease lease;
     private Counter published;
@@ -107,8 +120,10 @@ public class OutboxRelay {
         published = metrics.counter("portcullis.outbox.published");
         failures = metrics.counter("portcullis.outbox.relay.failures");
         parked = metrics.counter("portcullis.outbox.parked");
+        Duration pollInterval = settings.outbox().pollInterval();
+        PortcullisSettings.Database database = settings.platform().database();
         worker = new BackgroundWorker(serviceName + "-outbox-relay", this::publishBatch, pollInterval, Duration.ofSeconds(5));
-        lease = new RelayLease(platform.database().url(), platform.database().user(), platform.database().password(), pollInterval, this::wake, () -> LOG.info("outbox relay standing by"));
+        lease = new RelayLease(database.url(), database.user(), database.password(), pollInterval, this::wake, () -> LOG.info("outbox relay standing by"));
         worker.start();
         lease.start(serviceName + "-outbox-lease");
     }
@@ -149,6 +164,15 @@ public class OutboxRelay {
         if (rows.isEmpty()) {
             return false;
         }
+        if (!predecessorsSettled) {
+            producerOrFail();
+            markAlreadyPublished();
+            predecessorsSettled = true;
+            rows = pending();
+            if (rows.isEmpty()) {
+                return true;
+            }
+        }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         // one span per event, continuing the trace of the request or consumer that wrote it (a no-op when tracing is off)
         List<Span> spans = new ArrayList<>(rows.size());
@@ -180,7 +204,14 @@ public class OutboxRelay {
             failures.increment();
             throw new IllegalStateException(rows.size() + " outbox events not published; Kafka: " + e.getMessage(), e);
         }
-        markPublished(rows.stream().map(Pending::id).toList());
+        try {
+            markPublished(rows.stream().map(Pending::id).toList());
+        } catch (SQLException | RuntimeException e) {
+            // on Kafka but not marked: the next producer finds them there before it publishes again
+            discardProducer();
+            failures.increment();
+            throw e;
+        }
         Instant now = Instant.now();
         for (Pending row : rows) {
             Timer.builder("portcullis.outbox.publish.delay").description("from the event's commit to its Kafka commit")
@@ -222,6 +253,51 @@ public class OutboxRelay {
                 || e instanceof TopicAuthorizationException;
     }
 
+    private void producerOrFail() {
+        try {
+            producer();
+        } catch (RuntimeException e) {
+            discardProducer();
+            failures.increment();
+            throw new IllegalStateException("no transactional producer; Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks the pending rows whose events are already on their topic (see the class comment); returns how many. */
+    private int markAlreadyPublished() throws SQLException {
+        Map<String, Instant> oldestPending = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("select topic, min(created_at)"
+                + " from outbox_event where published_at is null and parked_at is null group by topic"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                oldestPending.put(r.getString(1), r.getTimestamp(2).toInstant());
+            }
+        }
+        Properties config = kafkaClients.config(ConsumerConfig.configNames());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, serviceName + "-outbox-check");
+        UUID[] onKafka = AlreadyPublished.eventIds(config, oldestPending, Duration.ofSeconds(30)).stream()
+                .map(OutboxRelay::uuidOrNull).filter(Objects::nonNull).toArray(UUID[]::new);
+        if (onKafka.length == 0) {
+            return 0;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("update outbox_event set published_at = now()"
+                + " where published_at is null and parked_at is null and event_id = any(?)")) {
+            s.setArray(1, c.createArrayOf("uuid", onKafka));
+            int marked = s.executeUpdate();
+            if (marked > 0) {
+                LOG.warnf("outbox: %d event(s) an earlier relay committed to Kafka without marking them are marked published, not sent again", marked);
+            }
+            return marked;
+        }
+    }
+
+    private static UUID uuidOrNull(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The transactional producer, created (and its transactions initialised, which fences any earlier holder's) on first use. */
     private KafkaProducer<String, String> producer() {
         if (producer == null) {
@@ -252,6 +328,7 @@ public class OutboxRelay {
     }
 
     private void discardProducer() {
+        predecessorsSettled = false;
         if (producer != null) {
             producer.close(Duration.ZERO);
             producer = null;

@@ -1,13 +1,12 @@
 package dev.portcullis.backbone.work;
 
+import dev.portcullis.backbone.config.PortcullisSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
-import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Keeps the outbox and inbox tables from growing forever: published events and old applied ids go. */
@@ -22,18 +21,15 @@ public class Retention {
     @Inject
     Clock clock;
 
-    @ConfigProperty(name = "portcullis.outbox.retention")
-    Duration outboxRetention;
-
-    @ConfigProperty(name = "portcullis.inbox.retention")
-    Duration inboxRetention;
+    @Inject
+    PortcullisSettings settings;
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
         int outbox = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "delete from outbox_event where published_at < ?1").setParameter(1, clock.instant().minus(outboxRetention)).executeUpdate());
+                "delete from outbox_event where published_at < ?1").setParameter(1, clock.instant().minus(settings.outbox().retention())).executeUpdate());
         int inbox = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "delete from inbox_event where applied_at < ?1").setParameter(1, clock.instant().minus(inboxRetention)).executeUpdate());
+                "delete from inbox_event where applied_at < ?1").setParameter(1, clock.instant().minus(settings.inbox().retention())).executeUpdate());
         if (outbox + inbox > 0) {
             LOG.infof("retention pruned outbox=%d inbox=%d", outbox, inbox);
         }

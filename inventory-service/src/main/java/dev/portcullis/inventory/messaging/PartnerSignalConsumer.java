@@ -4,6 +4,7 @@ import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.PartnerAccountDisabled;
 import dev.portcullis.events.Topic;
+import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.inventory.service.PartnerSignalService;
@@ -12,7 +13,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Partner signals from {@code partner.signals}: applied exactly like those posted over REST. */
@@ -25,9 +25,8 @@ public class PartnerSignalConsumer {
     @Inject
     PartnerSignalService signals;
 
-    /** The actor recorded for signals read from the topic: its producers are whoever the broker's ACLs let write to it. */
-    @ConfigProperty(name = "portcullis.signals.kafka-source", defaultValue = "kafka:partner.signals")
-    String source;
+    @Inject
+    InventorySettings settings;
 
     @Incoming(Topic.Channels.PARTNER_SIGNALS)
     @Blocking
@@ -38,7 +37,7 @@ public class PartnerSignalConsumer {
                 PartnerAccountDisabled signal = event.as(PartnerAccountDisabled.class);
                 // who acted is what the platform knows (the topic's configured source), never what the payload claims
                 signals.receive(new Signal(SignalType.ACCOUNT_DISABLED, signal.homeTenantId(), signal.homeSubject(), signal.email(),
-                        signal.occurredAt()), SignalChannel.KAFKA, source, null);
+                        signal.occurredAt()), SignalChannel.KAFKA, settings.signals().kafkaSource(), null);
             }
         });
     }

@@ -6,6 +6,7 @@ import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.Failures;
 import dev.portcullis.events.NotificationDelivered;
 import dev.portcullis.events.NotificationFailed;
+import dev.portcullis.notification.config.NotificationSettings;
 import dev.portcullis.notification.domain.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +34,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,8 +42,8 @@ import org.jboss.logging.Logger;
  * Safe with several instances: a pass first <em>claims</em> up to a batch of due messages
  * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
  * instances never send the same message; a killed instance's claims lapse after
- * {@code portcullis.mail.claim} and another instance sends them. Each outcome is written in a
- * transaction of its own, and up to {@code portcullis.mail.concurrency} messages are in flight at once: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx)
+ * {@code portcullis.notification.mail.claim} and another instance sends them. Each outcome is written in a
+ * transaction of its own, and up to {@code portcullis.notification.mail.concurrency} messages are in flight at once: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx)
  * FAILED at once with {@code notification-failed}; anything else waits for the message's own next
  * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
  * a crash between the SMTP server's answer and the commit sends that one message again when its
@@ -73,12 +73,8 @@ public class MailSender {
     @Inject
     MeterRegistry metrics;
 
-    @ConfigProperty(name = "portcullis.mail.claim", defaultValue = "PT60S")
-    Duration claim;
-
-    /** SMTP conversations one instance holds at once. */
-    @ConfigProperty(name = "portcullis.mail.concurrency", defaultValue = "16")
-    int concurrency;
+    @Inject
+    NotificationSettings settings;
 
     private ExecutorService senders;
 
@@ -93,7 +89,7 @@ public class MailSender {
         failed = metrics.counter("portcullis.mail.failed");
         failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
         Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages waiting to be sent").register(metrics);
-        senders = Executors.newFixedThreadPool(concurrency, runnable -> {
+        senders = Executors.newFixedThreadPool(settings.mail().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "mail-send");
             thread.setDaemon(true);
             return thread;
@@ -174,7 +170,7 @@ public class MailSender {
                             + " where id in (select id from notification where status = 'PENDING' and next_attempt_at <= now()"
                             + " and (claimed_until is null or claimed_until < now()) order by next_attempt_at limit ?3 for update skip locked)"
                             + " returning id")
-                    .setParameter(1, instance).setParameter(2, (double) claim.toSeconds()).setParameter(3, BATCH)
+                    .setParameter(1, instance).setParameter(2, (double) settings.mail().claim().toSeconds()).setParameter(3, BATCH)
                     .getResultList();
             return ids.isEmpty() ? List.<Notification>of() : Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids);
         });

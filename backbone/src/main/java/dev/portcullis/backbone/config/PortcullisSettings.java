@@ -1,0 +1,90 @@
+package dev.portcullis.backbone.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * Everything the backbone of a service is configured with ({@code portcullis.*}), in one typed place
+ * that SmallRye checks as a whole when the service starts: a missing value, or one that is not a
+ * duration or a number, stops start-up naming the property. A service's own settings have a mapping
+ * of their own beside this one (inventory's {@code InventorySettings}, notification's
+ * {@code NotificationSettings}); review- and policy-service have none yet.
+ * <p>
+ * In the prod profile {@link #platform()} comes from the environment ({@code PORTCULLIS_DB_URL},
+ * {@code PORTCULLIS_DB_USER}, {@code PORTCULLIS_DB_PASSWORD}, {@code PORTCULLIS_OIDC_URL},
+ * {@code PORTCULLIS_KAFKA_BOOTSTRAP_SERVERS}); a missing one stops start-up with
+ * {@code SRCFG00011: Could not expand value PORTCULLIS_… in property …}, every missing one listed,
+ * before any connection is tried. Quarkus' own settings read from here (META-INF/microprofile-config.properties).
+ */
+@ConfigMapping(prefix = "portcullis")
+public interface PortcullisSettings {
+
+    Platform platform();
+
+    Outbox outbox();
+
+    Inbox inbox();
+
+    Kafka kafka();
+
+    /** Where the platform's infrastructure is, and with which credentials. */
+    interface Platform {
+
+        Database database();
+
+        /** The realm that issues the tokens the REST APIs accept. */
+        String oidcUrl();
+
+        String kafkaBootstrapServers();
+    }
+
+    interface Database {
+        /** A JDBC URL: {@code jdbc:postgresql://host:5432/database}. */
+        String url();
+
+        String user();
+
+        String password();
+    }
+
+    interface Outbox {
+        /** How often the relay looks for rows no notification announced, and a standby asks for the lease. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** Pending events this old mean the relay is stuck, not that Kafka blinked: the health check goes down. */
+        @WithDefault("PT10M")
+        Duration maxAge();
+
+        /** How long published rows are kept, for audit and replay. */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    interface Inbox {
+        /** How long applied-event ids are kept: longer than any redelivery. */
+        @WithDefault("P30D")
+        Duration retention();
+
+        /** How long a record failing for a reason nobody classified is retried before it is dead-lettered. */
+        @WithDefault("PT1M")
+        Duration unknownFailureRetry();
+
+        /** The longest pause between two attempts at a record that failed for a transient reason. */
+        @WithDefault("PT5S")
+        Duration maxBackoff();
+    }
+
+    interface Kafka {
+        /** Whether the service creates the topics it uses (and their dead-letter topics) when they are missing. */
+        @WithDefault("true")
+        boolean provisionTopics();
+
+        @WithDefault("6")
+        int topicPartitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.portcullis.notification.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** notification-service's own settings, beside the backbone's {@code PortcullisSettings}. */
+@ConfigMapping(prefix = "portcullis.notification")
+public interface NotificationSettings {
+
+    Mail mail();
+
+    interface Mail {
+        /** How long a sender holds the messages it claimed; a killed instance's claims lapse after this and another sends them. */
+        @WithDefault("PT60S")
+        Duration claim();
+
+        /** SMTP conversations one instance holds at once (the mailer's pool keeps one connection per sender). */
+        @WithDefault("16")
+        int concurrency();
+    }
+}
