@@ -6,6 +6,8 @@ public final class Roles {
     public static final String OWNER = "portcullis-owner";
     public static final String AUDITOR = "portcullis-auditor";
     public static final String SIGNAL = "portcullis-signal";
+    /** Policy enforcement points (inventory-service, resource servers) asking policy-service for decisions. */
+    public static final String PDP = "portcullis-pdp";
 
     private Roles() {
     }

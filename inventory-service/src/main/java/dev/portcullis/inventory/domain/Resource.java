@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.domain;
 
+import dev.portcullis.events.Sensitivity;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;

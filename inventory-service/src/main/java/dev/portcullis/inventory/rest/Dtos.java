@@ -9,7 +9,7 @@ import dev.portcullis.inventory.domain.PartnerSignal;
 import dev.portcullis.inventory.domain.PartnerState;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.inventory.domain.ResourceType;
-import dev.portcullis.inventory.domain.Sensitivity;
+import dev.portcullis.events.Sensitivity;
 import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.events.RevocationReason;

@@ -10,7 +10,7 @@ import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.Resource;
-import dev.portcullis.inventory.domain.Sensitivity;
+import dev.portcullis.events.Sensitivity;
 import dev.portcullis.inventory.rest.Dtos.CreateResource;
 import dev.portcullis.inventory.rest.Dtos.ResourceView;
 import dev.portcullis.inventory.service.InventoryService;

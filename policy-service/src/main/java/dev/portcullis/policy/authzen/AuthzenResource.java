@@ -1,0 +1,126 @@
+package dev.portcullis.policy.authzen;
+
+import dev.portcullis.backbone.rest.Roles;
+import dev.portcullis.policy.authzen.AuthzenModel.EvaluationItem;
+import dev.portcullis.policy.authzen.AuthzenModel.EvaluationRequest;
+import dev.portcullis.policy.authzen.AuthzenModel.EvaluationResponse;
+import dev.portcullis.policy.authzen.AuthzenModel.EvaluationsRequest;
+import dev.portcullis.policy.authzen.AuthzenModel.EvaluationsResponse;
+import dev.portcullis.policy.authzen.AuthzenModel.Semantic;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.policy.engine.Decision;
+import dev.portcullis.policy.service.PolicyStore;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The decision point, as the OpenID AuthZEN Authorization API 1.0 defines it. Actions Portcullis
+ * decides: {@code invite} (resource of type {@code directory}, or any type other than
+ * {@code resource}), {@code grant} and {@code access} (resource of type {@code resource}, its id a
+ * Portcullis resource id). The response context carries the reasons (policy id, version, message),
+ * the obligations, the report-only findings and the policy versions that took part.
+ */
+@Path("/")
+@Tag(name = "authzen", description = "OpenID AuthZEN Authorization API 1.0: the policy decision point")
+public class AuthzenResource {
+
+    @Inject
+    FactsResolver facts;
+
+    @Inject
+    PolicyStore policies;
+
+    @POST
+    @Path("/access/v1/evaluation")
+    @RolesAllowed({Roles.PDP, Roles.ADMIN})
+    @Operation(summary = "Decide one request", description = "AuthZEN Access Evaluation: {subject, action, resource, context} -> {decision, context}.")
+    public EvaluationResponse evaluation(@Valid @NotNull EvaluationRequest request) {
+        return decide(request.subject(), request.action(), request.resource(), request.context());
+    }
+
+    @POST
+    @Path("/access/v1/evaluations")
+    @RolesAllowed({Roles.PDP, Roles.ADMIN})
+    @Operation(summary = "Decide several requests", description = "AuthZEN Access Evaluations: the request's subject, action, resource and context"
+            + " are defaults each item may replace; options.evaluations_semantic is execute_all (the default), deny_on_first_deny or"
+            + " permit_on_first_permit, which stop after the first such decision (the response then has fewer items than the request).")
+    public Object evaluations(@Valid @NotNull EvaluationsRequest request) {
+        if (request.evaluations() == null || request.evaluations().isEmpty()) {
+            // the specification: without evaluations, the request is one evaluation, answered as such
+            if (request.subject() == null || request.action() == null || request.resource() == null) {
+                throw new BadRequestProblem("evaluations", "is required unless subject, action and resource are given");
+            }
+            return decide(request.subject(), request.action(), request.resource(), request.context());
+        }
+        Semantic semantic = request.options() == null || request.options().evaluationsSemantic() == null ? Semantic.EXECUTE_ALL
+                : request.options().evaluationsSemantic();
+        List<EvaluationResponse> results = new ArrayList<>();
+        for (int i = 0; i < request.evaluations().size(); i++) {
+            EvaluationItem item = request.evaluations().get(i);
+            AuthzenModel.Entity subject = item.subject() != null ? item.subject() : request.subject();
+            AuthzenModel.Action action = item.action() != null ? item.action() : request.action();
+            AuthzenModel.Entity resource = item.resource() != null ? item.resource() : request.resource();
+            String field = "evaluations[" + i + "]";
+            if (subject == null) {
+                throw new BadRequestProblem(field + ".subject", "is required: neither the item nor the request has one");
+            }
+            if (action == null) {
+                throw new BadRequestProblem(field + ".action", "is required: neither the item nor the request has one");
+            }
+            if (resource == null) {
+                throw new BadRequestProblem(field + ".resource", "is required: neither the item nor the request has one");
+            }
+            Map<String, Object> context = merged(request.context(), item.context());
+            EvaluationResponse result = decide(subject, action, resource, context);
+            results.add(result);
+            if ((semantic == Semantic.DENY_ON_FIRST_DENY && !result.decision()) || (semantic == Semantic.PERMIT_ON_FIRST_PERMIT && result.decision())) {
+                break;
+            }
+        }
+        return new EvaluationsResponse(results);
+    }
+
+    @GET
+    @Path("/.well-known/authzen-configuration")
+    @PermitAll
+    @Operation(summary = "AuthZEN metadata", description = "Where this decision point's endpoints are.")
+    public Map<String, String> configuration(@Context UriInfo uri) {
+        String base = uri.getBaseUri().toString().replaceAll("/$", "");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("policy_decision_point", base);
+        metadata.put("access_evaluation_endpoint", base + "/access/v1/evaluation");
+        metadata.put("access_evaluations_endpoint", base + "/access/v1/evaluations");
+        return metadata;
+    }
+
+    private EvaluationResponse decide(AuthzenModel.Entity subject, AuthzenModel.Action action, AuthzenModel.Entity resource, Map<String, Object> context) {
+        Decision decision = policies.engine().decide(facts.resolve(subject, action, resource, context));
+        return new EvaluationResponse(decision.decision(), decision.context());
+    }
+
+    private static Map<String, Object> merged(Map<String, Object> defaults, Map<String, Object> item) {
+        if (item == null) {
+            return defaults;
+        }
+        if (defaults == null) {
+            return item;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(defaults);
+        merged.putAll(item);
+        return merged;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.portcullis.policy.authzen;
+
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.events.Sensitivity;
+import dev.portcullis.policy.authzen.AuthzenModel.Entity;
+import dev.portcullis.policy.domain.PolicyRule.PartnerState;
+import dev.portcullis.policy.domain.Scenario;
+import dev.portcullis.policy.domain.Scenario.ControlModel;
+import dev.portcullis.policy.engine.Facts;
+import dev.portcullis.readmodel.KnownGuest;
+import dev.portcullis.readmodel.KnownResource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns an AuthZEN request into {@link Facts}: what the request's properties say, and for what they
+ * leave out, what the read model knows of the guest (subject id a guest id) and the resource
+ * (resource type {@code resource}, id a resource id), and the resource's scenario's control model.
+ * A property with the wrong shape is a 400 naming it.
+ */
+@ApplicationScoped
+public class FactsResolver {
+
+    /** The AuthZEN resource type of a Portcullis resource; any other type is not one (an invite's {@code directory}). */
+    public static final String RESOURCE_TYPE = "resource";
+
+    @Inject
+    Clock clock;
+
+    public Facts resolve(Entity subject, AuthzenModel.Action action, Entity resource, Map<String, Object> context) {
+        return new Facts(action.name(), guest(subject), resource(resource), requester(context), clock.instant());
+    }
+
+    private Facts.Guest guest(Entity subject) {
+        Map<String, Object> p = subject.props();
+        KnownGuest known = uuid(subject.id()) == null ? null : KnownGuest.findById(uuid(subject.id()));
+        String email = string(p, "email", "subject.properties.email");
+        if (email == null && known != null) {
+            email = known.email;
+        }
+        if (email == null && subject.id().contains("@")) {
+            email = subject.id();
+        }
+        UUID partnerId = uuidProperty(p, "partnerId", "subject.properties.partnerId");
+        if (partnerId == null && known != null) {
+            partnerId = known.partnerId;
+        }
+        String state = string(p, "partnerState", "subject.properties.partnerState");
+        PartnerState partnerState = state == null ? null : enumValue(PartnerState.class, state, "subject.properties.partnerState");
+        List<String> sponsors = strings(p, "sponsors", "subject.properties.sponsors");
+        if (sponsors == null && known != null) {
+            sponsors = List.copyOf(known.sponsors);
+        }
+        Integer inactiveDays = integer(p, "inactiveDays", "subject.properties.inactiveDays");
+        return new Facts.Guest(subject.id(), email == null ? null : email.toLowerCase(Locale.ROOT), partnerId, partnerState, sponsors, inactiveDays);
+    }
+
+    private Facts.Resource resource(Entity resource) {
+        Map<String, Object> p = resource.props();
+        boolean portcullisResource = RESOURCE_TYPE.equals(resource.type());
+        if (!portcullisResource && p.isEmpty()) {
+            return null;
+        }
+        KnownResource known = portcullisResource && uuid(resource.id()) != null ? KnownResource.findById(uuid(resource.id())) : null;
+        String sensitivityName = string(p, "sensitivity", "resource.properties.sensitivity");
+        Sensitivity sensitivity = sensitivityName != null ? enumValue(Sensitivity.class, sensitivityName, "resource.properties.sensitivity")
+                : known != null ? sensitivityOf(known.sensitivity) : null;
+        UUID scenarioId = uuidProperty(p, "scenarioId", "resource.properties.scenarioId");
+        if (scenarioId == null && known != null) {
+            scenarioId = uuid(known.scenarioId);
+        }
+        List<String> owners = strings(p, "owners", "resource.properties.owners");
+        if (owners == null && known != null) {
+            owners = List.copyOf(known.owners);
+        }
+        Scenario scenario = scenarioId == null ? null : Scenario.findById(scenarioId);
+        ControlModel model = scenario == null ? null : scenario.controlModel;
+        return new Facts.Resource(resource.id(), sensitivity, scenarioId, model,
+                owners == null ? List.of() : owners.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());
+    }
+
+    private static Facts.Requester requester(Map<String, Object> context) {
+        if (context == null || !(context.get("requester") instanceof Map<?, ?> requester)) {
+            if (context != null && context.get("requester") != null) {
+                throw new BadRequestProblem("context.requester", "must be an object {id, roles}");
+            }
+            return Facts.Requester.UNKNOWN;
+        }
+        Object id = requester.get("id");
+        if (id != null && !(id instanceof String)) {
+            throw new BadRequestProblem("context.requester.id", "must be a string");
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        Object given = requester.get("roles");
+        if (given != null) {
+            if (!(given instanceof Collection<?> list) || list.stream().anyMatch(r -> !(r instanceof String))) {
+                throw new BadRequestProblem("context.requester.roles", "must be a list of role names");
+            }
+            list.forEach(r -> roles.add((String) r));
+        }
+        return new Facts.Requester((String) id, Set.copyOf(roles));
+    }
+
+    private static Sensitivity sensitivityOf(String name) {
+        try {
+            return name == null ? null : Sensitivity.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String string(Map<String, Object> p, String key, String field) {
+        Object value = p.get(key);
+        if (value != null && !(value instanceof String)) {
+            throw new BadRequestProblem(field, "must be a string");
+        }
+        return (String) value;
+    }
+
+    private static Integer integer(Map<String, Object> p, String key, String field) {
+        Object value = p.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Integer i) || i < 0) {
+            throw new BadRequestProblem(field, "must be a whole number, 0 or more");
+        }
+        return i;
+    }
+
+    private static List<String> strings(Map<String, Object> p, String key, String field) {
+        Object value = p.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Collection<?> list) || list.stream().anyMatch(v -> !(v instanceof String))) {
+            throw new BadRequestProblem(field, "must be a list of strings");
+        }
+        List<String> strings = new ArrayList<>();
+        list.forEach(v -> strings.add((String) v));
+        return strings;
+    }
+
+    private static UUID uuidProperty(Map<String, Object> p, String key, String field) {
+        String value = string(p, key, field);
+        if (value == null) {
+            return null;
+        }
+        UUID id = uuid(value);
+        if (id == null) {
+            throw new BadRequestProblem(field, "must be a UUID");
+        }
+        return id;
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem(field, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null || value.length() != 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.portcullis.policy.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A decision and why: the enforced policies that denied, the obligations of those that allow on
+ * conditions, what report-only policies would have said (never a denial), and every enforced
+ * policy version that took part, so that each decision names the versions that made it.
+ */
+public record Decision(boolean decision, Context context) {
+
+    public record Context(List<Reason> reasons, List<Map<String, Object>> obligations, List<Reason> findings, List<PolicyRef> policies) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Reason(UUID policyId, int version, String policy, String rule, String message) {
+    }
+
+    public record PolicyRef(UUID policyId, int version) {
+    }
+}

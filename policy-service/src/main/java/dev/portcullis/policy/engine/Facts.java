@@ -1,0 +1,38 @@
+package dev.portcullis.policy.engine;
+
+import dev.portcullis.events.Sensitivity;
+import dev.portcullis.policy.domain.PolicyRule.PartnerState;
+import dev.portcullis.policy.domain.Scenario.ControlModel;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What one decision is about, resolved from the AuthZEN request and the read model: who (the guest),
+ * what they would do, on which resource (none for an invite), asked by whom, and when. A fact nobody
+ * knows is null, and each rule says what an unknown fact means for it (a rule that needs it denies).
+ */
+public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now) {
+
+    /** Actions a PEP asks about: inviting a guest, granting a resource, and using it. */
+    public static final String INVITE = "invite";
+    public static final String GRANT = "grant";
+    public static final String ACCESS = "access";
+
+    public record Guest(String id, String email, UUID partnerId, PartnerState partnerState, List<String> sponsors, Integer inactiveDays) {
+    }
+
+    public record Resource(String id, Sensitivity sensitivity, UUID scenarioId, ControlModel controlModel, List<String> owners) {
+    }
+
+    /** Who asks for the change: their address and roles, as the PEP authenticated them. */
+    public record Requester(String id, Set<String> roles) {
+
+        public static final Requester UNKNOWN = new Requester(null, Set.of());
+    }
+
+    public boolean changesAccess() {
+        return INVITE.equals(action) || GRANT.equals(action);
+    }
+}

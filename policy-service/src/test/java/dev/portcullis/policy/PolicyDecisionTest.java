@@ -1,0 +1,326 @@
+package dev.portcullis.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Policies decide through the AuthZEN evaluation API: for each rule type an allow and a deny, with
+ * the policy's reasons (id, version, message) and obligations. Policies are global, so each test
+ * scopes its own to a partner of its own and asks about a guest of that partner.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class PolicyDecisionTest {
+
+    private static final String PDP = TestTokens.withRole("inventory-service", "portcullis-pdp");
+
+    @Test
+    void partnerDomainsBlockAListedDomainAndItsSubdomainsOrAllowOnlyListedOnes() {
+        String partner = UUID.randomUUID().toString();
+        String blocking = policy(partner, "ENFORCE", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));
+
+        evaluate(guest(partner, "eve@rival.example"), "invite", directory()).body("decision", equalTo(false))
+                .body("context.reasons[0].policyId", equalTo(blocking)).body("context.reasons[0].version", equalTo(1))
+                .body("context.reasons[0].rule", equalTo("PARTNER_DOMAINS"))
+                .body("context.reasons[0].message", equalTo("email domain rival.example is blocked"));
+        evaluate(guest(partner, "eve@mail.rival.example"), "invite", directory()).body("decision", equalTo(false));
+        evaluate(guest(partner, "ann@contoso.example"), "invite", directory()).body("decision", equalTo(true))
+                .body("context.reasons", empty()).body("context.policies.policyId", contains(blocking));
+
+        String other = UUID.randomUUID().toString();
+        policy(other, "ENFORCE", Map.of("type", "PARTNER_DOMAINS", "allowDomains", List.of("contoso.example")));
+        evaluate(guest(other, "ann@contoso.example"), "invite", directory()).body("decision", equalTo(true));
+        evaluate(guest(other, "ann@fabrikam.example"), "invite", directory()).body("decision", equalTo(false))
+                .body("context.reasons[0].message", equalTo("email domain fabrikam.example is not on the allow list"));
+    }
+
+    @Test
+    void partnerStateAllowsOnlyTheListedStatesAndAnUnknownPartnerIsDenied() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "PARTNER_STATE", "allowedStates", List.of("CONNECTED")));
+        evaluate(guest(partner, "a@contoso.example", Map.of("partnerState", "CONNECTED")), "invite", directory()).body("decision", equalTo(true));
+        evaluate(guest(partner, "a@contoso.example", Map.of("partnerState", "PROPOSED")), "invite", directory()).body("decision", equalTo(false))
+                .body("context.reasons[0].message", containsString("PROPOSED"));
+        evaluate(guest(partner, "a@contoso.example"), "invite", directory()).body("decision", equalTo(false))
+                .body("context.reasons[0].message", equalTo("the guest's organization is not a known partner"));
+    }
+
+    @Test
+    void aSensitivityCeilingDeniesMoreSensitiveResourcesAndLeavesInvitesAlone() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL"));
+        evaluate(guest(partner, "a@contoso.example"), "grant", resource(Map.of("sensitivity", "CONFIDENTIAL"))).body("decision", equalTo(false))
+                .body("context.reasons[0].message", equalTo("the resource is CONFIDENTIAL, above the ceiling of GENERAL"));
+        evaluate(guest(partner, "a@contoso.example"), "grant", resource(Map.of("sensitivity", "GENERAL"))).body("decision", equalTo(true));
+        evaluate(guest(partner, "a@contoso.example"), "invite", directory()).body("decision", equalTo(true)).body("context.policies", empty());
+    }
+
+    @Test
+    void aResourcesSensitivityComesFromTheReadModelWhenTheRequestDoesNotSayIt() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL"));
+        String resourceId = UUID.randomUUID().toString();
+        new KafkaTestClient(KafkaResource.bootstrapServers()).publish(new ResourceUpserted(resourceId, "Payroll", "APPLICATION",
+                "HIGHLY_CONFIDENTIAL", null, List.of("owner@contoso.example"), "admin", "created"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> evaluate(guest(partner, "a@contoso.example"), "access",
+                Map.of("type", "resource", "id", resourceId)).body("decision", equalTo(false))
+                .body("context.reasons[0].message", containsString("HIGHLY_CONFIDENTIAL")));
+    }
+
+    @Test
+    void aMaximumGrantDurationObligesAnExpiryNoLaterThanNowPlusThePeriod() {
+        String partner = UUID.randomUUID().toString();
+        String capping = policy(partner, "ENFORCE", Map.of("type", "MAX_GRANT_DURATION", "maxDuration", "P30D"));
+        Instant before = Instant.now();
+        String notAfter = evaluate(guest(partner, "a@contoso.example"), "grant", resource(Map.of("sensitivity", "GENERAL")))
+                .body("decision", equalTo(true)).body("context.obligations[0].type", equalTo("expiresAt"))
+                .body("context.obligations[0].policyId", equalTo(capping)).body("context.obligations[0].version", equalTo(1))
+                .extract().path("context.obligations[0].notAfter");
+        Instant limit = Instant.parse(notAfter);
+        assertTrue(!limit.isBefore(before.plus(30, ChronoUnit.DAYS)) && limit.isBefore(Instant.now().plus(30, ChronoUnit.DAYS).plusSeconds(1)), notAfter);
+        evaluate(guest(partner, "a@contoso.example"), "invite", directory()).body("context.obligations", empty());
+    }
+
+    @Test
+    void sponsorsRequiredDeniesAGuestWithTooFew() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "SPONSORS_REQUIRED", "minSponsors", 2));
+        evaluate(guest(partner, "a@contoso.example", Map.of("sponsors", List.of("s1@corp.example"))), "invite", directory())
+                .body("decision", equalTo(false)).body("context.reasons[0].message", equalTo("1 sponsor(s); at least 2 required"));
+        evaluate(guest(partner, "a@contoso.example", Map.of("sponsors", List.of("s1@corp.example", "s2@corp.example"))), "invite", directory())
+                .body("decision", equalTo(true));
+    }
+
+    @Test
+    void invitersFollowTheScenariosControlModel() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "INVITERS"));
+        Map<String, Object> delegated = resource(Map.of("sensitivity", "GENERAL", "scenarioId", scenario("DELEGATED"), "owners", List.of("Olga@corp.example")));
+        Map<String, Object> selfService = resource(Map.of("sensitivity", "GENERAL", "scenarioId", scenario("SELF_SERVICE"), "owners", List.of("olga@corp.example")));
+        Map<String, Object> itGoverned = resource(Map.of("sensitivity", "GENERAL", "scenarioId", scenario("IT_GOVERNED"), "owners", List.of("olga@corp.example")));
+        Map<String, Object> guest = guest(partner, "a@contoso.example");
+
+        evaluate(guest, "grant", delegated, requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(true));
+        evaluate(guest, "grant", delegated, requester("admin@corp.example", "portcullis-admin")).body("decision", equalTo(true));
+        evaluate(guest, "grant", delegated, requester("sam@corp.example", "portcullis-owner")).body("decision", equalTo(false))
+                .body("context.reasons[0].message", containsString("delegated"));
+        evaluate(guest, "grant", itGoverned, requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(false))
+                .body("context.reasons[0].message", containsString("IT-governed"));
+        evaluate(guest, "grant", selfService, requester("sam@corp.example")).body("decision", equalTo(true))
+                .body("context.obligations[0].type", equalTo("ownerApproval")).body("context.obligations[0].approvers", contains("olga@corp.example"));
+        evaluate(guest, "grant", selfService, requester("olga@corp.example")).body("decision", equalTo(true)).body("context.obligations", empty());
+    }
+
+    @Test
+    void maxInactivityDeniesUseAfterTooLongWithoutASignIn() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "MAX_INACTIVITY_DAYS", "maxInactiveDays", 90));
+        evaluate(guest(partner, "a@contoso.example", Map.of("inactiveDays", 120)), "access", resource(Map.of("sensitivity", "GENERAL")))
+                .body("decision", equalTo(false)).body("context.reasons[0].message", equalTo("no sign-in for 120 days; at most 90 allowed"));
+        evaluate(guest(partner, "a@contoso.example", Map.of("inactiveDays", 10)), "access", resource(Map.of("sensitivity", "GENERAL")))
+                .body("decision", equalTo(true));
+    }
+
+    @Test
+    void directoryVisibilityIsAnObligationForTheResourceServer() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "DIRECTORY_VISIBILITY", "visibility", "SAME_PARTNER"));
+        evaluate(guest(partner, "a@contoso.example"), "access", resource(Map.of("sensitivity", "GENERAL"))).body("decision", equalTo(true))
+                .body("context.obligations[0].type", equalTo("directoryVisibility")).body("context.obligations[0].visibility", equalTo("SAME_PARTNER"));
+    }
+
+    @Test
+    void reportOnlyNeverDeniesButSaysWhatItWouldHaveDone() {
+        String partner = UUID.randomUUID().toString();
+        String reporting = policy(partner, "REPORT_ONLY", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));
+        evaluate(guest(partner, "eve@rival.example"), "invite", directory()).body("decision", equalTo(true)).body("context.reasons", empty())
+                .body("context.findings[0].policyId", equalTo(reporting))
+                .body("context.findings[0].message", equalTo("would deny: email domain rival.example is blocked"));
+    }
+
+    @Test
+    void everyChangeIsANewVersionTheDecisionsNameAndOldVersionsStayReadable() {
+        String partner = UUID.randomUUID().toString();
+        String id = policy(partner, "ENFORCE", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "No rivals, nor foes", "mode", "ENFORCE", "scope", Map.of("partnerIds", List.of(partner)),
+                        "rule", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example", "foe.example"))))
+                .put("/api/v1/policies/" + id).then().statusCode(200).body("version", equalTo(2));
+        evaluate(guest(partner, "x@foe.example"), "invite", directory()).body("decision", equalTo(false))
+                .body("context.reasons[0].version", equalTo(2));
+
+        given().auth().oauth2(TestTokens.auditor()).queryParam("version", 1).get("/api/v1/policies/" + id).then().statusCode(200)
+                .body("version", equalTo(1)).body("rule.blockDomains", contains("rival.example"));
+        given().auth().oauth2(TestTokens.auditor()).get("/api/v1/policies/" + id + "/versions").then().statusCode(200)
+                .body("version", contains(1, 2));
+
+        given().auth().oauth2(TestTokens.admin()).delete("/api/v1/policies/" + id).then().statusCode(200).body("version", equalTo(3))
+                .body("deleted", equalTo(true));
+        evaluate(guest(partner, "x@foe.example"), "invite", directory()).body("decision", equalTo(true));
+        given().auth().oauth2(TestTokens.auditor()).get("/api/v1/policies/" + id).then().statusCode(404);
+        given().auth().oauth2(TestTokens.auditor()).queryParam("version", 2).get("/api/v1/policies/" + id).then().statusCode(200);
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "mode", "ENFORCE", "rule", Map.of("type", "INVITERS"))).put("/api/v1/policies/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void aBatchAppliesTheRequestsDefaultsAndEachOfTheThreeSemantics() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL"));
+        Map<String, Object> batch = new HashMap<>(Map.of("subject", guest(partner, "a@contoso.example"), "action", Map.of("name", "grant"),
+                "evaluations", List.of(Map.of("resource", resource(Map.of("sensitivity", "PUBLIC"))),
+                        Map.of("resource", resource(Map.of("sensitivity", "CONFIDENTIAL"))),
+                        Map.of("resource", resource(Map.of("sensitivity", "GENERAL"))))));
+        batch(batch).body("evaluations.decision", contains(true, false, true));
+        batch.put("options", Map.of("evaluations_semantic", "deny_on_first_deny"));
+        batch(batch).body("evaluations.decision", contains(true, false));
+        batch.put("options", Map.of("evaluations_semantic", "permit_on_first_permit"));
+        batch(batch).body("evaluations.decision", contains(true));
+        batch.put("options", Map.of("evaluations_semantic", "whenever"));
+        batch(batch).statusCode(400).body("errors[0].field", containsString("evaluations_semantic"));
+    }
+
+    @Test
+    void badRequestsAreRefusedNamingTheFieldAndChangeNothing() {
+        int before = policyCount();
+        String partner = UUID.randomUUID().toString();
+        createPolicy(partner, "ENFORCE", Map.of("type", "PARTNER_DOMAINS", "allowDomains", List.of("a.example"), "blockDomains", List.of("b.example")))
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("rule.blockDomains"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "SPONSORS_REQUIRED", "minSponsors", 9)).statusCode(400)
+                .body("errors[0].field", equalTo("rule.minSponsors"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "SPONSORS_REQUIRED", "minSponsors", 2, "maxSensitivity", "GENERAL")).statusCode(400)
+                .body("errors[0].field", equalTo("rule.maxSensitivity"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "MAX_GRANT_DURATION", "maxDuration", "90 days")).statusCode(400)
+                .body("errors[0].field", equalTo("rule.maxDuration"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "MIND_READING")).statusCode(400).body("errors[0].field", equalTo("rule.type"));
+        createPolicy(partner, "ALWAYS", Map.of("type", "INVITERS")).statusCode(400).body("errors[0].field", equalTo("mode"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "x", "mode", "ENFORCE",
+                "scope", Map.of("scenarioIds", List.of(UUID.randomUUID().toString())), "rule", Map.of("type", "INVITERS")))
+                .post("/api/v1/policies").then().statusCode(400).body("errors[0].field", equalTo("scope.scenarioIds"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "mode", "ENFORCE", "rule", Map.of("type", "INVITERS")))
+                .post("/api/v1/policies").then().statusCode(401);
+        given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON).body(Map.of("name", "x", "mode", "ENFORCE", "rule", Map.of("type", "INVITERS")))
+                .post("/api/v1/policies").then().statusCode(403);
+        given().auth().oauth2(PDP).contentType(ContentType.JSON).body(Map.of("name", "x", "mode", "ENFORCE", "rule", Map.of("type", "INVITERS")))
+                .put("/api/v1/policies/" + UUID.randomUUID()).then().statusCode(403);
+        given().auth().oauth2(PDP).delete("/api/v1/policies/" + UUID.randomUUID()).then().statusCode(403);
+        given().delete("/api/v1/policies/" + UUID.randomUUID()).then().statusCode(401);
+        given().get("/api/v1/policies").then().statusCode(401);
+        given().auth().oauth2(TestTokens.signal()).get("/api/v1/policies").then().statusCode(403);
+        given().auth().oauth2(TestTokens.signal()).get("/api/v1/policies/" + UUID.randomUUID() + "/versions").then().statusCode(403);
+        assertEquals(before, policyCount());
+
+        given().contentType(ContentType.JSON).body(Map.of()).post("/access/v1/evaluation").then().statusCode(401);
+        given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON).body(request(guest(partner, "a@b.example"), "invite", directory(), null))
+                .post("/access/v1/evaluation").then().statusCode(403);
+        given().auth().oauth2(TestTokens.owner("o@example.com")).contentType(ContentType.JSON).body(Map.of()).post("/access/v1/evaluations").then().statusCode(403);
+        given().contentType(ContentType.JSON).body(Map.of()).post("/access/v1/evaluations").then().statusCode(401);
+        given().auth().oauth2(PDP).contentType(ContentType.JSON).body(Map.of("action", Map.of("name", "invite"), "resource", directory()))
+                .post("/access/v1/evaluation").then().statusCode(400).body("errors[0].field", containsString("subject"));
+        given().auth().oauth2(PDP).contentType(ContentType.JSON)
+                .body(request(guest(partner, "a@b.example", Map.of("inactiveDays", "many")), "access", directory(), null))
+                .post("/access/v1/evaluation").then().statusCode(400).body("errors[0].field", equalTo("subject.properties.inactiveDays"));
+    }
+
+    @Test
+    void theWellKnownConfigurationNamesTheEndpoints() {
+        given().get("/.well-known/authzen-configuration").then().statusCode(200)
+                .body("access_evaluation_endpoint", containsString("/access/v1/evaluation"))
+                .body("access_evaluations_endpoint", containsString("/access/v1/evaluations"));
+    }
+
+    // --- helpers
+
+    private static String policy(String partner, String mode, Map<String, Object> rule) {
+        return createPolicy(partner, mode, rule).statusCode(201).body("version", equalTo(1)).extract().path("id");
+    }
+
+    private static ValidatableResponse createPolicy(String partner, String mode, Map<String, Object> rule) {
+        return given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Policy " + UUID.randomUUID(), "mode", mode, "scope", Map.of("partnerIds", List.of(partner)), "rule", rule))
+                .post("/api/v1/policies").then();
+    }
+
+    private static String scenario(String model) {
+        return given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Scenario " + UUID.randomUUID(), "controlModel", model)).post("/api/v1/scenarios").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    private static Map<String, Object> guest(String partner, String email) {
+        return guest(partner, email, Map.of());
+    }
+
+    private static Map<String, Object> guest(String partner, String email, Map<String, Object> more) {
+        Map<String, Object> properties = new HashMap<>(more);
+        properties.put("email", email);
+        properties.put("partnerId", partner);
+        return Map.of("type", "guest", "id", UUID.randomUUID().toString(), "properties", properties);
+    }
+
+    private static Map<String, Object> directory() {
+        return Map.of("type", "directory", "id", "guests");
+    }
+
+    private static Map<String, Object> resource(Map<String, Object> properties) {
+        return Map.of("type", "resource", "id", UUID.randomUUID().toString(), "properties", properties);
+    }
+
+    private static Map<String, Object> requester(String id, String... roles) {
+        return Map.of("requester", Map.of("id", id, "roles", List.of(roles)));
+    }
+
+    private static Map<String, Object> request(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
+        Map<String, Object> request = new HashMap<>(Map.of("subject", subject, "action", Map.of("name", action), "resource", resource));
+        if (context != null) {
+            request.put("context", context);
+        }
+        return request;
+    }
+
+    private static ValidatableResponse evaluate(Map<String, Object> subject, String action, Map<String, Object> resource) {
+        return evaluate(subject, action, resource, null);
+    }
+
+    private static ValidatableResponse evaluate(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
+        return given().auth().oauth2(PDP).contentType(ContentType.JSON).body(request(subject, action, resource, context))
+                .post("/access/v1/evaluation").then().statusCode(200);
+    }
+
+    private static ValidatableResponse batch(Map<String, Object> body) {
+        return given().auth().oauth2(PDP).contentType(ContentType.JSON).body(body).post("/access/v1/evaluations").then();
+    }
+
+    private static int policyCount() {
+        return given().auth().oauth2(TestTokens.admin()).queryParam("limit", 500).get("/api/v1/policies").then().statusCode(200)
+                .extract().path("items.size()");
+    }
+}
