@@ -106,6 +106,13 @@ start_keycloak() {
     (cd "$RUN/keycloak-unpack" && jar xf "$zip") && mv "$RUN/keycloak-unpack/keycloak-$KEYCLOAK_VERSION" "$home" && rm -rf "$RUN/keycloak-unpack"
     chmod +x "$home"/bin/*.sh
   fi
+  # --import-realm skips a realm that exists: when the realm file changed since Keycloak last imported
+  # it (a new client, a new role), start from an empty database so the new one is imported. The
+  # local realm holds nothing but what the file says (demo users included).
+  if [ -f "$home/data/import/portcullis-realm.json" ] && ! cmp -s "$ROOT/deploy/keycloak/portcullis-realm.json" "$home/data/import/portcullis-realm.json"; then
+    log "the realm file changed: Keycloak imports it again"
+    rm -rf "$home/data/h2"
+  fi
   mkdir -p "$home/data/import"
   cp "$ROOT/deploy/keycloak/portcullis-realm.json" "$home/data/import/"
   JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
@@ -133,6 +140,9 @@ ensure_built() { # builds when a service is missing, or a source or pom is newer
 # replaces these options.
 read -r -a SERVICE_JVM <<< "${PORTCULLIS_SERVICE_JVM:--Xmx256m}"
 
+# SERVICE PORT_FUNCTION: the comma-separated URLs of every instance of a service
+urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$($2 "$1" "$k")"; done; echo "$out"; }
+
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
   # traces go to an OTLP/HTTP collector when PORTCULLIS_OTLP_ENDPOINT names one (e.g. http://127.0.0.1:4318); off otherwise
@@ -149,6 +159,7 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_OIDC_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
   PORTCULLIS_SMTP_HOST=127.0.0.1 PORTCULLIS_SMTP_PORT=$SMTP_PORT PORTCULLIS_SMTP_STARTTLS=DISABLED \
   PORTCULLIS_MAIL_FROM="Portcullis <portcullis@localhost>" \
+  PORTCULLIS_POLICY_URLS="$(urls policy instance_port)" PORTCULLIS_PDP_CLIENT_SECRET=portcullis-pdp-secret \
   MALLOC_ARENA_MAX=2 START_DIR="$ROOT/$s-service/target/quarkus-app" \
     start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java "${SERVICE_JVM[@]}" -XX:SharedArchiveFile=app-cds.jsa \
       "$(process_mark "$(instance_name "$s" "$k")")" ${tracing[@]+"${tracing[@]}"} -jar quarkus-run.jar
@@ -177,7 +188,6 @@ for entry in "${started[@]}"; do
   wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(management_port "$s" "$k")/q/health/ready"
 done
 
-urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$($2 "$1" "$k")"; done; echo "$out"; }
 cat > "$RUN/endpoints.env" <<ENV
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT

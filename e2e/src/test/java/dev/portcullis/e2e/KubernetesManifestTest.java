@@ -187,6 +187,20 @@ class KubernetesManifestTest {
         }
         local.get("clients").forEach(c -> ((ObjectNode) c).remove("secret"));
         ObjectNode imported = ((ObjectNode) untyped("KeycloakRealmImport").get(0).path("spec").path("realm")).deepCopy();
+        // one secret is imported: the portcullis-pdp client's, from the Secret both sides read
+        JsonNode pdp = null;
+        for (JsonNode client : imported.get("clients")) {
+            if (client.path("clientId").asText().equals("portcullis-pdp")) {
+                pdp = client;
+            }
+        }
+        assertNotNull(pdp, "the portcullis-pdp client");
+        assertEquals("${PDP_CLIENT_SECRET}", pdp.path("secret").asText());
+        JsonNode placeholder = untyped("KeycloakRealmImport").get(0).path("spec").path("placeholders").path("PDP_CLIENT_SECRET").path("secret");
+        Set<String> generated = new HashSet<>();
+        kustomization.path("secretGenerator").forEach(s -> generated.add(s.path("name").asText()));
+        assertTrue(generated.contains(placeholder.path("name").asText()), "the placeholder's Secret is generated: " + placeholder);
+        imported.get("clients").forEach(c -> ((ObjectNode) c).remove("secret"));
         assertEquals("external", imported.path("sslRequired").asText(), "TLS from outside the cluster");
         for (String differs : List.of("sslRequired", "displayName")) {
             local.remove(differs);

@@ -95,6 +95,16 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         run("up.sh", "kafka");
     }
 
+    /** Stops every instance of a service ("policy"), the rest of the platform running; {@link #start} brings them back. */
+    void stop(String service) {
+        run("down.sh", service);
+    }
+
+    /** Starts every instance of a service stopped by {@link #stop}, and waits until all are ready. */
+    void start(String service) {
+        run("up.sh", service);
+    }
+
     /** Stops every instance of a service and starts them again, the rest of the platform running; returns the milliseconds until all are ready. */
     long restart(String service) {
         run("down.sh", service);

@@ -25,11 +25,14 @@ class ProductionConfigTest {
             "PORTCULLIS_OIDC_URL", "http://127.0.0.1:1/realms/none",
             "PORTCULLIS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",
             "PORTCULLIS_SMTP_HOST", "127.0.0.1",
-            "PORTCULLIS_MAIL_FROM", "Portcullis <portcullis@example.com>");
+            "PORTCULLIS_MAIL_FROM", "Portcullis <portcullis@example.com>",
+            "PORTCULLIS_POLICY_URLS", "http://127.0.0.1:1",
+            "PORTCULLIS_PDP_CLIENT_SECRET", "secret");
 
     @ParameterizedTest
     @CsvSource({
             "inventory, PORTCULLIS_DB_PASSWORD",
+            "inventory, PORTCULLIS_PDP_CLIENT_SECRET",
             "review, PORTCULLIS_DB_URL",
             "policy, PORTCULLIS_OIDC_URL",
             "notification, PORTCULLIS_SMTP_HOST",

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +159,27 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void aCelConditionDeniesWithItsMessageWhenFalseAndWhenItCannotBeEvaluated() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "CONDITION", "message", "partners' people may not hold the crown jewels",
+                "expression", "resource.sensitivity != 'HIGHLY_CONFIDENTIAL' || 'portcullis-admin' in context.requester.roles"));
+        evaluate(guest(partner, "a@contoso.example"), "grant", resource(Map.of("sensitivity", "HIGHLY_CONFIDENTIAL")), requester("olga@corp.example"))
+                .body("decision", equalTo(false)).body("context.reasons[0].rule", equalTo("CONDITION"))
+                .body("context.reasons[0].message", equalTo("partners' people may not hold the crown jewels"));
+        evaluate(guest(partner, "a@contoso.example"), "grant", resource(Map.of("sensitivity", "HIGHLY_CONFIDENTIAL")),
+                requester("admin@corp.example", "portcullis-admin")).body("decision", equalTo(true));
+        evaluate(guest(partner, "a@contoso.example"), "grant", resource(Map.of("sensitivity", "GENERAL")), requester("olga@corp.example"))
+                .body("decision", equalTo(true));
+
+        String other = UUID.randomUUID().toString();
+        policy(other, "ENFORCE", Map.of("type", "CONDITION", "expression", "subject.partnerState == 'CONNECTED'"));
+        evaluate(guest(other, "a@contoso.example", Map.of("partnerState", "CONNECTED")), "invite", directory()).body("decision", equalTo(true));
+        // nobody knows the partner's state: the expression fails, and the decision is a denial (fail closed)
+        evaluate(guest(other, "a@contoso.example"), "invite", directory()).body("decision", equalTo(false))
+                .body("context.reasons[0].message", containsString("could not be evaluated"));
+    }
+
+    @Test
     void reportOnlyNeverDeniesButSaysWhatItWouldHaveDone() {
         String partner = UUID.randomUUID().toString();
         String reporting = policy(partner, "REPORT_ONLY", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));
@@ -222,6 +244,12 @@ class PolicyDecisionTest {
                 .body("errors[0].field", equalTo("rule.maxDuration"));
         createPolicy(partner, "ENFORCE", Map.of("type", "MIND_READING")).statusCode(400).body("errors[0].field", equalTo("rule.type"));
         createPolicy(partner, "ALWAYS", Map.of("type", "INVITERS")).statusCode(400).body("errors[0].field", equalTo("mode"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "CONDITION", "expression", "subject.email.endsWith('.example') &&")).statusCode(400)
+                .body("errors[0].field", equalTo("rule.expression")).body("errors[0].message", containsString("^"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "CONDITION", "expression", "size(subject.email) + 1")).statusCode(400)
+                .body("errors[0].field", equalTo("rule.expression"));
+        createPolicy(partner, "ENFORCE", Map.of("type", "CONDITION", "expression", "user.admin == true")).statusCode(400)
+                .body("errors[0].field", equalTo("rule.expression")).body("errors[0].message", containsString("user"));
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "x", "mode", "ENFORCE",
                 "scope", Map.of("scenarioIds", List.of(UUID.randomUUID().toString())), "rule", Map.of("type", "INVITERS")))
                 .post("/api/v1/policies").then().statusCode(400).body("errors[0].field", equalTo("scope.scenarioIds"));
@@ -248,6 +276,27 @@ class PolicyDecisionTest {
         given().auth().oauth2(PDP).contentType(ContentType.JSON)
                 .body(request(guest(partner, "a@b.example", Map.of("inactiveDays", "many")), "access", directory(), null))
                 .post("/access/v1/evaluation").then().statusCode(400).body("errors[0].field", equalTo("subject.properties.inactiveDays"));
+    }
+
+    @Test
+    void everyDecisionReachesTheDecisionLogWithItsReasonsAndVersions() {
+        String partner = UUID.randomUUID().toString();
+        String blocking = policy(partner, "ENFORCE", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));
+        Map<String, Object> eve = guest(partner, "eve@rival.example");
+        String subjectId = (String) eve.get("id");
+        evaluate(eve, "invite", directory()).body("decision", equalTo(false));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("subjectId", subjectId)
+                .get("/api/v1/decisions").then().statusCode(200).body("items", hasSize(1)).body("items[0].decision", equalTo(false))
+                .body("items[0].action", equalTo("invite")).body("items[0].resourceType", equalTo("directory"))
+                .body("items[0].reasons[0].policyId", equalTo(blocking)).body("items[0].reasons[0].version", equalTo(1))
+                .body("items[0].policies[0].policyId", equalTo(blocking)));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("policyId", blocking).queryParam("decision", "false").get("/api/v1/decisions")
+                .then().statusCode(200).body("items.subjectId", contains(subjectId));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("decision", "maybe").get("/api/v1/decisions").then().statusCode(400)
+                .body("errors[0].field", equalTo("decision"));
+        given().get("/api/v1/decisions").then().statusCode(401);
+        given().auth().oauth2(PDP).get("/api/v1/decisions").then().statusCode(403);
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.portcullis.backbone.problem.Problem.FieldError;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.backbone.rest.UnavailableProblem;
 import dev.portcullis.backbone.work.Failures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -72,6 +74,17 @@ public class ProblemMapper {
     @ServerExceptionMapper(priority = 1)
     public Response badRequest(BadRequestProblem e, UriInfo uri) {
         return problem(400, "Invalid request", e.field() + " " + e.getMessage(), uri, List.of(new FieldError(e.field(), e.getMessage())));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response refusedByPolicy(RefusedByPolicyProblem e, UriInfo uri) {
+        return Response.status(422).type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", "Refused by policy", 422, e.getMessage(), uri.getPath(), null, e.reasons())).build();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unavailable(UnavailableProblem e, UriInfo uri) {
+        return Response.fromResponse(problem(503, "Service unavailable", e.getMessage(), uri, null)).header("Retry-After", "2").build();
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -153,7 +166,7 @@ public class ProblemMapper {
     static Response problem(int status, String title, String detail, String instance, List<FieldError> errors) {
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, instance, errors))
+                .entity(new Problem("about:blank", title, status, detail, instance, errors, null))
                 .build();
     }
 

@@ -16,6 +16,11 @@ public class Actor {
         return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
     }
 
+    /** The caller's roles, as the token grants them (for a policy that asks who invites or grants). */
+    public java.util.Set<String> roles() {
+        return identity.isAnonymous() ? java.util.Set.of() : java.util.Set.copyOf(identity.getRoles());
+    }
+
     /** The OIDC client the caller's token was issued to ({@code azp}, else {@code client_id}); null without a token. */
     public String clientId() {
         if (identity.getPrincipal() instanceof JsonWebToken token) {

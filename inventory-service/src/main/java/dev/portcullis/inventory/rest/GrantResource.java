@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.inventory.policy.AccessPolicy;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
@@ -45,11 +46,17 @@ public class GrantResource {
     @Inject
     Actor actor;
 
+    @Inject
+    AccessPolicy policy;
+
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Grant a guest access to a resource", description = "409 if the guest is BLOCKED or REMOVED. Publishes access-granted.")
+    @Operation(summary = "Grant a guest access to a resource", description = "Asks policy-service first: 422 with the policies' reasons if they"
+            + " refuse, 503 if it gives no decision in time (nothing is created); a policy's maximum duration caps expiresAt. 409 if the guest"
+            + " is BLOCKED or REMOVED. Publishes access-granted.")
     public Response grant(@Valid @NotNull CreateGrant request) {
-        AccessGrant grant = inventory.grant(request, actor.name());
+        java.time.Instant expiresAt = policy.checkGrant(request, actor.name(), actor.roles());
+        AccessGrant grant = inventory.grant(request, expiresAt, actor.name());
         return Response.created(URI.create("/api/v1/grants/" + grant.id)).entity(GrantView.of(grant)).build();
     }
 

@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.inventory.policy.AccessPolicy;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
@@ -46,11 +47,16 @@ public class GuestResource {
     @Inject
     Actor actor;
 
+    @Inject
+    AccessPolicy policy;
+
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Invite a guest", description = "The partner is found by home tenant, else by email domain; an unknown "
-            + "organization becomes a PROPOSED partner. 1 to 5 sponsors. Publishes guest-invited.")
+            + "organization becomes a PROPOSED partner. 1 to 5 sponsors. Asks policy-service first: 422 with the policies' reasons if they refuse,"
+            + " 503 if it gives no decision in time (nothing is created). Publishes guest-invited.")
     public Response invite(@Valid @NotNull InviteGuest request) {
+        policy.checkInvite(request, actor.name(), actor.roles());
         Guest guest = inventory.invite(request, actor.name());
         return Response.created(URI.create("/api/v1/guests/" + guest.id)).entity(GuestView.of(guest, List.of())).build();
     }

@@ -138,8 +138,9 @@ public class InventoryService {
         return partner;
     }
 
+    /** Grants, with the expiry the policies allow ({@code AccessPolicy.checkGrant} decided it, before this transaction). */
     @Transactional
-    public AccessGrant grant(CreateGrant request, String actor) {
+    public AccessGrant grant(CreateGrant request, java.time.Instant expiresAt, String actor) {
         Guest guest = Guest.lock(request.guestId()).orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
                 .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
@@ -153,7 +154,7 @@ public class InventoryService {
         grant.justification = request.justification();
         grant.grantedAt = clock.instant();
         grant.grantedBy = actor;
-        grant.expiresAt = request.expiresAt();
+        grant.expiresAt = expiresAt;
         grant.persist();
         outbox.publish(new AccessGranted(grant.id.toString(), guest.id.toString(), resource.id.toString(), grant.role, grant.grantedAt,
                 grant.expiresAt, actor, grant.justification));

@@ -9,7 +9,9 @@ import dev.portcullis.policy.authzen.AuthzenModel.EvaluationsResponse;
 import dev.portcullis.policy.authzen.AuthzenModel.Semantic;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.policy.engine.Decision;
+import dev.portcullis.policy.service.DecisionLog;
 import dev.portcullis.policy.service.PolicyStore;
+import dev.portcullis.backbone.rest.Actor;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -43,6 +45,12 @@ public class AuthzenResource {
 
     @Inject
     PolicyStore policies;
+
+    @Inject
+    DecisionLog log;
+
+    @Inject
+    Actor actor;
 
     @POST
     @Path("/access/v1/evaluation")
@@ -109,6 +117,8 @@ public class AuthzenResource {
 
     private EvaluationResponse decide(AuthzenModel.Entity subject, AuthzenModel.Action action, AuthzenModel.Entity resource, Map<String, Object> context) {
         Decision decision = policies.engine().decide(facts.resolve(subject, action, resource, context));
+        String caller = actor.clientId() != null ? actor.clientId() : actor.name();
+        log.record(caller, subject.type(), subject.id(), action.name(), resource.type(), resource.id(), decision);
         return new EvaluationResponse(decision.decision(), decision.context());
     }
 

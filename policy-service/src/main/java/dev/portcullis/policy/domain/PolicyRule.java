@@ -28,11 +28,15 @@ public record PolicyRule(
         /** MAX_INACTIVITY_DAYS: days without a sign-in after which access is refused. */
         Integer maxInactiveDays,
         /** DIRECTORY_VISIBILITY: what a guest in scope may see of other users. */
-        Visibility visibility) {
+        Visibility visibility,
+        /** CONDITION: a CEL expression over subject, resource, action and context that must be true. */
+        String expression,
+        /** CONDITION: what a denial says. */
+        String message) {
 
     public enum Type {
         PARTNER_DOMAINS, PARTNER_STATE, SENSITIVITY_CEILING, MAX_GRANT_DURATION, SPONSORS_REQUIRED, INVITERS, MAX_INACTIVITY_DAYS,
-        DIRECTORY_VISIBILITY
+        DIRECTORY_VISIBILITY, CONDITION
     }
 
     public enum PartnerState { CONNECTED, PROPOSED, BLOCKED }

@@ -7,12 +7,14 @@ import dev.portcullis.policy.domain.PolicyScope;
 import java.time.Period;
 import java.util.UUID;
 
-/** One current policy version, ready to decide: its rule checked and its period parsed once, when it was loaded. */
-public record CompiledPolicy(UUID id, int version, String name, Mode mode, PolicyScope scope, PolicyRule rule, Period maxDuration) {
+/** One current policy version, ready to decide: its rule checked, its period parsed and its condition compiled once, when it was loaded. */
+public record CompiledPolicy(UUID id, int version, String name, Mode mode, PolicyScope scope, PolicyRule rule, Period maxDuration,
+        Condition condition) {
 
     public static CompiledPolicy of(UUID id, int version, String name, Mode mode, PolicyScope scope, PolicyRule rule) {
         return new CompiledPolicy(id, version, name, mode, scope, rule,
-                rule.type() == PolicyRule.Type.MAX_GRANT_DURATION ? PolicyRules.period(rule.maxDuration()) : null);
+                rule.type() == PolicyRule.Type.MAX_GRANT_DURATION ? PolicyRules.period(rule.maxDuration()) : null,
+                rule.type() == PolicyRule.Type.CONDITION ? Condition.compile(rule.expression(), rule.message()) : null);
     }
 
     /** Whether this policy takes part in a decision about {@code facts}. */
@@ -33,6 +35,6 @@ public record CompiledPolicy(UUID id, int version, String name, Mode mode, Polic
     }
 
     public RuleOutcome evaluate(Facts facts) {
-        return inScope(facts) ? PolicyRules.evaluate(rule, maxDuration, facts) : RuleOutcome.NOT_APPLICABLE;
+        return inScope(facts) ? PolicyRules.evaluate(rule, maxDuration, condition, facts) : RuleOutcome.NOT_APPLICABLE;
     }
 }

@@ -30,6 +30,8 @@ public final class PolicyRules {
         given.put("minSponsors", rule.minSponsors());
         given.put("maxInactiveDays", rule.maxInactiveDays());
         given.put("visibility", rule.visibility());
+        given.put("expression", rule.expression());
+        given.put("message", rule.message());
         List<String> takes = switch (rule.type()) {
             case PARTNER_DOMAINS -> List.of("allowDomains", "blockDomains");
             case PARTNER_STATE -> List.of("allowedStates");
@@ -39,6 +41,7 @@ public final class PolicyRules {
             case INVITERS -> List.of();
             case MAX_INACTIVITY_DAYS -> List.of("maxInactiveDays");
             case DIRECTORY_VISIBILITY -> List.of("visibility");
+            case CONDITION -> List.of("expression", "message");
         };
         given.forEach((field, value) -> {
             if (value != null && !takes.contains(field)) {
@@ -82,6 +85,12 @@ public final class PolicyRules {
                 }
             }
             case DIRECTORY_VISIBILITY -> require(rule.visibility(), "rule.visibility");
+            case CONDITION -> {
+                Condition.compile(rule.expression(), rule.message());
+                if (rule.message() != null && rule.message().length() > 1000) {
+                    throw new BadRequestProblem("rule.message", "at most 1000 characters");
+                }
+            }
             case INVITERS -> {
             }
         }
@@ -110,7 +119,7 @@ public final class PolicyRules {
     }
 
     /** What {@code rule} says about {@code facts}. Rules are written to fail closed: a fact they need and nobody knows denies. */
-    public static RuleOutcome evaluate(PolicyRule rule, Period maxDuration, Facts facts) {
+    public static RuleOutcome evaluate(PolicyRule rule, Period maxDuration, Condition condition, Facts facts) {
         Facts.Guest guest = facts.guest();
         Facts.Resource resource = facts.resource();
         return switch (rule.type()) {
@@ -170,6 +179,7 @@ public final class PolicyRules {
                         ? RuleOutcome.deny("no sign-in for " + guest.inactiveDays() + " days; at most " + rule.maxInactiveDays() + " allowed")
                         : RuleOutcome.ALLOW;
             }
+            case CONDITION -> condition.evaluate(facts);
             case DIRECTORY_VISIBILITY -> {
                 Map<String, Object> obligation = new LinkedHashMap<>();
                 obligation.put("type", "directoryVisibility");

@@ -1,0 +1,9 @@
+package dev.portcullis.backbone.rest;
+
+/** Something this request depends on did not answer: a 503 with Retry-After, and nothing changed. */
+public class UnavailableProblem extends RuntimeException {
+
+    public UnavailableProblem(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.portcullis.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * inventory-service asks policy-service before it invites or grants, with the real services, Keycloak
+ * tokens (the portcullis-pdp client) and databases: a refusal is a 422 with the policy's reasons, an
+ * obligation caps the grant's expiry, and no decision (policy-service stopped) is a 503; in neither
+ * refusal is anything created.
+ */
+@ExtendWith(Platform.class)
+class PolicyGateTest {
+
+    @Test
+    void anInviteTheGuardRailsRefuseIs422WithTheReasonsAndAGrantsExpiryIsCappedByThem() {
+        Platform platform = Platform.get();
+        String admin = platform.userToken("admin");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String blocked = "rival-" + run + ".example";
+        String policyId = policies(platform, admin).body(Map.of("name", "No rivals " + run, "mode", "ENFORCE",
+                "rule", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of(blocked)))).post("/api/v1/policies").then().statusCode(201)
+                .extract().path("id");
+
+        inventory(platform, admin).body(invite("eve@" + blocked, run)).post("/api/v1/guests").then().statusCode(422)
+                .contentType("application/problem+json").body("title", equalTo("Refused by policy"))
+                .body("reasons[0].policyId", equalTo(policyId)).body("reasons[0].version", equalTo(1))
+                .body("reasons[0].message", equalTo("email domain " + blocked + " is blocked"));
+        inventory(platform, admin).queryParam("q", "eve@" + blocked).get("/api/v1/guests").then().statusCode(200).body("items", empty());
+
+        String partnerDomain = "partner-" + run + ".example";
+        String guestId = inventory(platform, admin).body(invite("ann@" + partnerDomain, run)).post("/api/v1/guests").then().statusCode(201)
+                .extract().path("id");
+        String partnerId = inventory(platform, admin).get("/api/v1/guests/" + guestId).then().statusCode(200).extract().path("partnerId");
+        policies(platform, admin).body(Map.of("name", "A week at most " + run, "mode", "ENFORCE", "scope", Map.of("partnerIds", List.of(partnerId)),
+                "rule", Map.of("type", "MAX_GRANT_DURATION", "maxDuration", "P7D"))).post("/api/v1/policies").then().statusCode(201);
+        String resourceId = inventory(platform, admin).body(Map.of("name", "Wiki " + run, "type", "APPLICATION", "sensitivity", "GENERAL",
+                "owners", List.of("owner-" + run + "@corp.example"))).post("/api/v1/resources").then().statusCode(201).extract().path("id");
+
+        String expiresAt = inventory(platform, admin).body(Map.of("guestId", guestId, "resourceId", resourceId, "role", "reader",
+                "justification", "project", "expiresAt", Instant.now().plus(Duration.ofDays(90)).toString())).post("/api/v1/grants").then()
+                .statusCode(201).extract().path("expiresAt");
+        Instant capped = Instant.parse(expiresAt);
+        assertTrue(capped.isBefore(Instant.now().plus(Duration.ofDays(7)).plusSeconds(60)), "expiry capped at a week: " + expiresAt);
+    }
+
+    @Test
+    void whilePolicyServiceIsStoppedAnInviteIs503AndCreatesNothing() {
+        Platform platform = Platform.get();
+        String admin = platform.userToken("admin");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String email = "tom@waiting-" + run + ".example";
+        platform.stop("policy");
+        try {
+            inventory(platform, admin).body(invite(email, run)).post("/api/v1/guests").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", equalTo("2"))
+                    .body("detail", containsString("fail closed"));
+            inventory(platform, admin).queryParam("q", email).get("/api/v1/guests").then().statusCode(200).body("items", empty());
+        } finally {
+            platform.start("policy");
+        }
+        inventory(platform, admin).body(invite(email, run)).post("/api/v1/guests").then().statusCode(201);
+    }
+
+    private static Map<String, Object> invite(String email, String run) {
+        return Map.of("email", email, "displayName", "Guest " + run, "homeTenantId", "tenant-" + email.substring(email.indexOf('@') + 1),
+                "homeSubject", "subject-" + run, "sponsors", List.of("sponsor-" + run + "@corp.example"));
+    }
+
+    private static RequestSpecification inventory(Platform platform, String token) {
+        return given().baseUri(platform.endpoint("INVENTORY_URL")).auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    private static RequestSpecification policies(Platform platform, String token) {
+        return given().baseUri(platform.endpoint("POLICY_URL")).auth().oauth2(token).contentType(ContentType.JSON);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.portcullis.inventory.policy;
+
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.Partner;
+import dev.portcullis.inventory.domain.PartnerState;
+import dev.portcullis.inventory.domain.Resource;
+import dev.portcullis.inventory.rest.Dtos.CreateGrant;
+import dev.portcullis.inventory.rest.Dtos.InviteGuest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Asks policy-service before an invite or a grant, outside the transaction that makes it (no lock is
+ * held across the network). A denial is a 422 with the policies' reasons; no answer a 503; both
+ * before anything is written. Of the obligations, an expiry caps the grant's {@code expiresAt}; one
+ * this service cannot fulfil (the owners' approval of a self-service grant) refuses, since a grant
+ * made without it would break the policy; a directory-visibility one is for resource servers.
+ */
+@ApplicationScoped
+public class AccessPolicy {
+
+    @Inject
+    PolicyDecisionPoint pdp;
+
+    /** Refuses an invite the policies deny. */
+    public void checkInvite(InviteGuest request, String actor, Set<String> roles) {
+        if (!pdp.enabled()) {
+            return;
+        }
+        String email = request.email().toLowerCase(Locale.ROOT);
+        String domain = email.substring(email.indexOf('@') + 1);
+        Optional<Partner> partner = Partner.byTenant(request.homeTenantId()).or(() -> Partner.byDomain(domain));
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("email", email);
+        partner.ifPresent(p -> subject.put("partnerId", p.id.toString()));
+        // an organization nobody configured becomes a PROPOSED partner with the invite
+        subject.put("partnerState", partner.map(p -> p.state).orElse(PartnerState.PROPOSED).name());
+        subject.put("sponsors", request.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+        PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", email, "properties", subject), "invite",
+                Map.of("type", "directory", "id", "guests"), actor, roles, null));
+        refuseUnlessAllowed(answer, "invite " + email);
+        unfulfillable(answer.obligations()).ifPresent(o -> refuse("invite " + email, o));
+    }
+
+    /** Refuses a grant the policies deny; returns the expiry to give it (the one asked for, capped by any policy's). */
+    public Instant checkGrant(CreateGrant request, String actor, Set<String> roles) {
+        if (!pdp.enabled()) {
+            return request.expiresAt();
+        }
+        Guest guest = Guest.<Guest>findByIdOptional(request.guestId()).orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
+        Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
+                .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
+        Partner partner = guest.partnerId == null ? null : Partner.findById(guest.partnerId);
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("email", guest.email);
+        if (partner != null) {
+            subject.put("partnerId", partner.id.toString());
+            subject.put("partnerState", partner.state.name());
+        }
+        subject.put("sponsors", List.copyOf(guest.sponsors));
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("sensitivity", resource.sensitivity.name());
+        if (isUuid(resource.scenarioId)) {
+            target.put("scenarioId", resource.scenarioId);
+        }
+        target.put("owners", List.copyOf(resource.owners));
+        PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", guest.id.toString(), "properties", subject), "grant",
+                Map.of("type", "resource", "id", resource.id.toString(), "properties", target), actor, roles, request.expiresAt()));
+        String what = "grant " + resource.name + " to " + guest.email;
+        refuseUnlessAllowed(answer, what);
+        Instant expiresAt = request.expiresAt();
+        for (Map<String, Object> obligation : answer.obligations()) {
+            if ("expiresAt".equals(obligation.get("type")) && obligation.get("notAfter") instanceof String notAfter) {
+                Instant limit = Instant.parse(notAfter);
+                expiresAt = expiresAt == null || expiresAt.isAfter(limit) ? limit : expiresAt;
+            }
+        }
+        unfulfillable(answer.obligations()).ifPresent(o -> refuse(what, o));
+        return expiresAt;
+    }
+
+    private static Map<String, Object> request(Map<String, Object> subject, String action, Map<String, Object> resource, String actor,
+            Set<String> roles, Instant expiresAt) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("requester", Map.of("id", actor, "roles", List.copyOf(roles)));
+        if (expiresAt != null) {
+            context.put("expiresAt", expiresAt.toString());
+        }
+        return Map.of("subject", subject, "action", Map.of("name", action), "resource", resource, "context", context);
+    }
+
+    private static void refuseUnlessAllowed(PolicyDecisionPoint.Answer answer, String what) {
+        if (!answer.allowed()) {
+            throw new RefusedByPolicyProblem("the policies refuse to " + what, answer.reasons());
+        }
+    }
+
+    /** The first obligation this service cannot carry out: anything but an expiry or a directory visibility (for resource servers). */
+    private static Optional<Map<String, Object>> unfulfillable(List<Map<String, Object>> obligations) {
+        return obligations.stream().filter(o -> !Set.of("expiresAt", "directoryVisibility").contains(String.valueOf(o.get("type")))).findFirst();
+    }
+
+    private static void refuse(String what, Map<String, Object> obligation) {
+        String message = "ownerApproval".equals(obligation.get("type"))
+                ? "the policies allow this only with the resource owners' approval, which a direct grant does not have: ask for it as an access request"
+                : "the policies attach an obligation inventory-service cannot carry out: " + obligation.get("type");
+        Map<String, Object> reason = new LinkedHashMap<>(obligation);
+        reason.put("message", message);
+        throw new RefusedByPolicyProblem("the policies refuse to " + what + ": " + message, List.of(reason));
+    }
+
+    private static boolean isUuid(String value) {
+        try {
+            return value != null && UUID.fromString(value).toString().equalsIgnoreCase(value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

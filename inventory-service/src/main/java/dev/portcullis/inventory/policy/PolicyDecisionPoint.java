@@ -1,0 +1,135 @@
+package dev.portcullis.inventory.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.config.PortcullisSettings;
+import dev.portcullis.backbone.rest.UnavailableProblem;
+import dev.portcullis.inventory.config.InventorySettings;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks policy-service's AuthZEN evaluation endpoint, as the {@code portcullis-pdp} client (client
+ * credentials, the token kept until shortly before it expires). Each configured URL is tried in turn
+ * within one deadline; if none answers, the caller gets a 503 and nothing is created: fail closed.
+ */
+@ApplicationScoped
+public class PolicyDecisionPoint {
+
+    private static final Logger LOG = Logger.getLogger(PolicyDecisionPoint.class);
+
+    @Inject
+    InventorySettings settings;
+
+    @Inject
+    PortcullisSettings platform;
+
+    @Inject
+    ObjectMapper json;
+
+    private HttpClient http;
+    private volatile String token;
+    private volatile Instant tokenExpires = Instant.EPOCH;
+    private volatile URI tokenEndpoint;
+
+    /** What policy-service said: allowed or not, and why, and what the caller must do. */
+    public record Answer(boolean allowed, List<Map<String, Object>> reasons, List<Map<String, Object>> obligations) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        http = HttpClient.newBuilder().connectTimeout(settings.policy().timeout()).build();
+        if (!settings.policy().enabled()) {
+            LOG.warn("policy checks are OFF (portcullis.inventory.policy.enabled=false): invites and grants are not evaluated");
+        }
+    }
+
+    public boolean enabled() {
+        return settings.policy().enabled();
+    }
+
+    /** The decision on an AuthZEN evaluation request; a 503 {@link UnavailableProblem} if policy-service cannot give one in time. */
+    public Answer decide(Map<String, Object> request) {
+        Instant deadline = Instant.now().plus(settings.policy().timeout());
+        List<String> urls = settings.policy().urls();
+        List<String> failures = new ArrayList<>();
+        for (String url : urls) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                break;
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/$", "") + "/access/v1/evaluation"))
+                        .timeout(left).header("Content-Type", "application/json").header("Authorization", "Bearer " + token(left))
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return answer(json.readTree(response.body()));
+                }
+                if (response.statusCode() == 401) {
+                    token = null;
+                }
+                failures.add(url + " answered " + response.statusCode());
+            } catch (IOException | RuntimeException e) {
+                failures.add(url + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(url + ": interrupted");
+                break;
+            }
+        }
+        LOG.warnf("no policy decision within %s: %s", settings.policy().timeout(), failures);
+        throw new UnavailableProblem("policy-service gave no decision within " + settings.policy().timeout()
+                + "; nothing was created (fail closed). Try again shortly.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Answer answer(JsonNode body) {
+        JsonNode context = body.path("context");
+        List<Map<String, Object>> reasons = new ArrayList<>();
+        context.path("reasons").forEach(r -> reasons.add(json.convertValue(r, Map.class)));
+        List<Map<String, Object>> obligations = new ArrayList<>();
+        context.path("obligations").forEach(o -> obligations.add(json.convertValue(o, Map.class)));
+        // anything but an explicit true is a denial
+        return new Answer(body.path("decision").isBoolean() && body.path("decision").booleanValue(), reasons, obligations);
+    }
+
+    /** A client-credentials access token for policy-service, fetched again shortly before it expires. */
+    private String token(Duration timeout) throws IOException, InterruptedException {
+        String current = token;
+        if (current != null && Instant.now().isBefore(tokenExpires)) {
+            return current;
+        }
+        if (tokenEndpoint == null) {
+            String issuer = platform.platform().oidcUrl().replaceAll("/$", "");
+            HttpResponse<String> discovery = http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                    .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            tokenEndpoint = URI.create(json.readTree(discovery.body()).path("token_endpoint").asText());
+        }
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(settings.policy().clientId(), StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(settings.policy().clientSecret(), StandardCharsets.UTF_8);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tokenEndpoint).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = json.readTree(response.body());
+        if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
+            throw new IOException("the token endpoint answered " + response.statusCode() + " for client " + settings.policy().clientId());
+        }
+        token = body.get("access_token").asText();
+        tokenExpires = Instant.now().plusSeconds(Math.max(0, body.path("expires_in").asLong(60) - 30));
+        return token;
+    }
+}
