@@ -35,7 +35,7 @@ public enum EventType {
     CAMPAIGN_COMPLETED("review", "campaign-completed", Topic.REVIEW_CAMPAIGNS, null),
     REVIEW_DECISION_RECORDED("review", "review-decision-recorded", Topic.REVIEW_DECISIONS, null),
 
-    ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, null),
+    ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, AccessRevocationRequested.class),
 
     POLICY_VIOLATION_DETECTED("policy", "policy-violation-detected", Topic.POLICY_VIOLATIONS, null),
     POLICY_VIOLATION_RESOLVED("policy", "policy-violation-resolved", Topic.POLICY_VIOLATIONS, null),

@@ -36,6 +36,8 @@ class EventContractTest {
             EventType.ACCESS_GRANTED, new AccessGranted(GRANT, GUEST, RESOURCE, "reader", NOW, NOW.plusSeconds(86_400), "admin", "project Falcon"),
             EventType.ACCESS_REVOKED, new AccessRevoked(GRANT, GUEST, RESOURCE, "CRM", List.of("owner@example.com"), "reader",
                     RevocationReason.PARTNER_ACCOUNT_DISABLED, UUID.randomUUID().toString(), NOW, "partner:contoso"),
+            EventType.ACCESS_REVOCATION_REQUESTED, new AccessRevocationRequested(GRANT, GUEST, RevocationReason.POLICY_VIOLATION,
+                    UUID.randomUUID().toString(), "email domain rival.example is blocked", NOW, "policy-service"),
             EventType.RESOURCE_UPSERTED, new ResourceUpserted(RESOURCE, "CRM", "APPLICATION", "CONFIDENTIAL", null, List.of("owner@example.com"), "admin", null),
             EventType.NOTIFICATION_FAILED, new NotificationFailed(UUID.randomUUID().toString(), "gone@example.com", "GUEST_ACCESS_REVOKED",
                     "Access ended", UUID.randomUUID().toString(), 1, "550 no such user", NOW),

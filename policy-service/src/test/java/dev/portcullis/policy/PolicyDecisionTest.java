@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -297,6 +299,39 @@ class PolicyDecisionTest {
                 .body("errors[0].field", equalTo("decision"));
         given().get("/api/v1/decisions").then().statusCode(401);
         given().auth().oauth2(PDP).get("/api/v1/decisions").then().statusCode(403);
+    }
+
+    @Test
+    void aSimulationFlagsTheExistingGrantsADraftWouldDenyAndChangesNothing() {
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        String partner = UUID.randomUUID().toString();
+        String guestId = UUID.randomUUID().toString();
+        String secret = UUID.randomUUID().toString();
+        String open = UUID.randomUUID().toString();
+        String secretGrant = UUID.randomUUID().toString();
+        kafka.publish(new ResourceUpserted(secret, "Vault " + secret, "APPLICATION", "CONFIDENTIAL", null, List.of("o@corp.example"), "admin", "created"));
+        kafka.publish(new ResourceUpserted(open, "Wiki " + open, "APPLICATION", "GENERAL", null, List.of("o@corp.example"), "admin", "created"));
+        kafka.publish(new GuestInvited(guestId, "sim@contoso.example", "Sim", partner, "contoso", "sim-1", List.of("s@corp.example"),
+                Instant.now(), "admin", "simulation"));
+        kafka.publish(new AccessGranted(secretGrant, guestId, secret, "reader", Instant.now(), null, "admin", "x"));
+        kafka.publish(new AccessGranted(UUID.randomUUID().toString(), guestId, open, "reader", Instant.now(), null, "admin", "x"));
+        int policiesBefore = policyCount();
+        Map<String, Object> draft = Map.of("name", "Ceiling draft", "mode", "REPORT_ONLY", "scope", Map.of("partnerIds", List.of(partner)),
+                "rule", Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON)
+                .body(draft).post("/api/v1/policies/simulate").then().statusCode(200).body("flagged", equalTo(1))
+                .body("grants[0].grantId", equalTo(secretGrant)).body("grants[0].guestId", equalTo(guestId))
+                .body("grants[0].message", equalTo("the resource is CONFIDENTIAL, above the ceiling of GENERAL")));
+        assertEquals(policiesBefore, policyCount(), "a simulation saves nothing");
+        // and decides nothing: a decision for the same guest is still allowed
+        evaluate(guest(partner, "sim@contoso.example"), "access", Map.of("type", "resource", "id", secret)).body("decision", equalTo(true));
+
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "x", "mode", "ENFORCE",
+                "rule", Map.of("type", "SPONSORS_REQUIRED", "minSponsors", 0))).post("/api/v1/policies/simulate").then().statusCode(400)
+                .body("errors[0].field", equalTo("rule.minSponsors"));
+        given().contentType(ContentType.JSON).body(draft).post("/api/v1/policies/simulate").then().statusCode(401);
+        given().auth().oauth2(PDP).contentType(ContentType.JSON).body(draft).post("/api/v1/policies/simulate").then().statusCode(403);
     }
 
     @Test

@@ -4,7 +4,9 @@ import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.RevocationReason;
@@ -160,6 +162,31 @@ public class InventoryService {
                 grant.expiresAt, actor, grant.justification));
         LOG.infof("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
         return grant;
+    }
+
+    /**
+     * Revokes the grant another service asks to revoke, with its reason and cause; a grant revoked
+     * already (by a signal, by hand, by an earlier request) keeps its first reason, and nothing is
+     * published. A request naming no grant, or a grant of another guest, is refused for good (the
+     * inbox dead-letters it): the asking service has it wrong, and no retry changes that.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void revokeOnRequest(AccessRevocationRequested request) {
+        UUID grantId = UUID.fromString(request.grantId());
+        AccessGrant grant = AccessGrant.findById(grantId);
+        if (grant == null || !grant.guestId.toString().equals(request.guestId())) {
+            throw new PoisonMessageException("access-revocation-requested names grant " + request.grantId() + " of guest " + request.guestId()
+                    + ", which inventory does not know");
+        }
+        Guest.lock(grant.guestId);
+        // read again under the guest's lock: a signal may have revoked it while we waited
+        AccessGrant.getEntityManager().refresh(grant);
+        if (grant.state == GrantState.REVOKED) {
+            LOG.infof("grant=%s already revoked (%s); request cause=%s changes nothing", grant.id, grant.revokedReason, request.causeId());
+            return;
+        }
+        revocations.revoke(grant, request.reason(), request.causeId(), request.requestedBy());
+        LOG.infof("grant=%s revoked on request reason=%s cause=%s by=%s", grant.id, request.reason(), request.causeId(), request.requestedBy());
     }
 
     /** Revokes one grant by hand; a grant revoked already (by hand or by a signal that got there first) is a 409, its first reason stays. */

@@ -88,6 +88,20 @@ public class FactsResolver {
                 owners == null ? List.of() : owners.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());
     }
 
+    /**
+     * The facts of an existing grant, from the read model alone (continuous evaluation, simulation):
+     * the guest holding the resource, action {@code access}, nobody asking. What the read model does
+     * not know (the partner's state, inactivity) is unknown, and rules that need it deny.
+     */
+    public Facts forGrant(KnownGuest guest, KnownResource resource, Map<UUID, ControlModel> controlModels) {
+        Facts.Guest subject = new Facts.Guest(guest.guestId.toString(), guest.email == null ? null : guest.email.toLowerCase(Locale.ROOT),
+                guest.partnerId, null, List.copyOf(guest.sponsors), null);
+        UUID scenarioId = uuid(resource.scenarioId);
+        Facts.Resource target = new Facts.Resource(resource.resourceId.toString(), sensitivityOf(resource.sensitivity), scenarioId,
+                scenarioId == null ? null : controlModels.get(scenarioId), List.copyOf(resource.owners));
+        return new Facts(Facts.ACCESS, subject, target, Facts.Requester.UNKNOWN, clock.instant());
+    }
+
     private static Facts.Requester requester(Map<String, Object> context) {
         if (context == null || !(context.get("requester") instanceof Map<?, ?> requester)) {
             if (context != null && context.get("requester") != null) {
