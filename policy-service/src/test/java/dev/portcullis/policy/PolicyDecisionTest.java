@@ -175,6 +175,15 @@ class PolicyDecisionTest {
 
         String other = UUID.randomUUID().toString();
         policy(other, "ENFORCE", Map.of("type", "CONDITION", "expression", "subject.partnerState == 'CONNECTED'"));
+        String third = UUID.randomUUID().toString();
+        // the standard macros: has() tests for a fact nobody may know, exists() over a list
+        policy(third, "ENFORCE", Map.of("type", "CONDITION", "expression",
+                "!has(subject.inactiveDays) || subject.inactiveDays < 30 || subject.sponsors.exists(s, s.endsWith('@corp.example'))"));
+        evaluate(guest(third, "a@contoso.example"), "access", directory()).body("decision", equalTo(true));
+        evaluate(guest(third, "a@contoso.example", Map.of("inactiveDays", 45, "sponsors", List.of("x@elsewhere.example"))), "access", directory())
+                .body("decision", equalTo(false));
+        evaluate(guest(third, "a@contoso.example", Map.of("inactiveDays", 45, "sponsors", List.of("s@corp.example"))), "access", directory())
+                .body("decision", equalTo(true));
         evaluate(guest(other, "a@contoso.example", Map.of("partnerState", "CONNECTED")), "invite", directory()).body("decision", equalTo(true));
         // nobody knows the partner's state: the expression fails, and the decision is a denial (fail closed)
         evaluate(guest(other, "a@contoso.example"), "invite", directory()).body("decision", equalTo(false))

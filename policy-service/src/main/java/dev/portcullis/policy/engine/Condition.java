@@ -7,6 +7,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -26,7 +27,8 @@ import java.util.Map;
 public final class Condition {
 
     private static final MapType MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
-    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+    // the standard macros (has, all, exists, exists_one, map, filter) are not on unless asked for
+    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("subject", MAP).addVar("resource", MAP).addVar("action", MAP).addVar("context", MAP)
             .setResultType(SimpleType.BOOL).build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
@@ -61,7 +63,7 @@ public final class Condition {
 
     public RuleOutcome evaluate(Facts facts) {
         try {
-            Object result = program.eval(variables(facts));
+            Object result = program.eval(facts.cel().of(facts));
             return Boolean.TRUE.equals(result) ? RuleOutcome.ALLOW : RuleOutcome.deny(message);
         } catch (CelEvaluationException e) {
             return RuleOutcome.deny(message + " (the condition could not be evaluated: " + e.getMessage() + ")");

@@ -13,7 +13,23 @@ import java.util.UUID;
  * what they would do, on which resource (none for an invite), asked by whom, and when. A fact nobody
  * knows is null, and each rule says what an unknown fact means for it (a rule that needs it denies).
  */
-public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now) {
+public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, CelView cel) {
+
+    public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now) {
+        this(action, guest, resource, requester, now, new CelView());
+    }
+
+    /** The facts as CEL variables, built once per decision however many CONDITION policies read them. */
+    public static final class CelView {
+        private java.util.Map<String, Object> variables;
+
+        java.util.Map<String, Object> of(Facts facts) {
+            if (variables == null) {
+                variables = Condition.variables(facts);
+            }
+            return variables;
+        }
+    }
 
     /** Actions a PEP asks about: inviting a guest, granting a resource, and using it. */
     public static final String INVITE = "invite";
