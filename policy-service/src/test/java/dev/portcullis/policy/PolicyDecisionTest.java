@@ -191,6 +191,20 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void attributesBesideTypeAndIdAreProperties() {
+        // the AuthZEN interop drafts send ownerID beside type and id, not in properties
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "CONDITION", "expression",
+                "action.name != 'can_update_todo' || (has(resource.ownerID) && resource.ownerID == subject.id)"));
+        Map<String, Object> morty = Map.of("type", "user", "id", "morty@the-citadel.com", "properties", Map.of("partnerId", partner));
+        evaluate(morty, "can_update_todo", Map.of("type", "todo", "id", "t1", "ownerID", "morty@the-citadel.com")).body("decision", equalTo(true));
+        evaluate(morty, "can_update_todo", Map.of("type", "todo", "id", "t2", "ownerID", "rick@the-citadel.com")).body("decision", equalTo(false));
+        // properties win over the same attribute beside them
+        evaluate(morty, "can_update_todo", Map.of("type", "todo", "id", "t3", "ownerID", "rick@the-citadel.com",
+                "properties", Map.of("ownerID", "morty@the-citadel.com"))).body("decision", equalTo(true));
+    }
+
+    @Test
     void reportOnlyNeverDeniesButSaysWhatItWouldHaveDone() {
         String partner = UUID.randomUUID().toString();
         String reporting = policy(partner, "REPORT_ONLY", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));

@@ -1,11 +1,15 @@
 package dev.portcullis.policy.authzen;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +19,62 @@ public final class AuthzenModel {
     private AuthzenModel() {
     }
 
-    /** A subject or a resource: {@code {type, id, properties}}. */
-    public record Entity(@NotBlank @Size(max = 255) String type, @NotBlank @Size(max = 1024) String id, Map<String, Object> properties) {
+    /**
+     * A subject or a resource: {@code {type, id, properties}}. Attributes some clients send beside
+     * {@code type} and {@code id} instead of inside {@code properties} (the interop drafts'
+     * {@code ownerID}, {@code identity}) are kept as properties too; {@code properties} wins a clash.
+     */
+    public static final class Entity {
 
+        @NotBlank
+        @Size(max = 255)
+        private final String type;
+
+        @NotBlank
+        @Size(max = 1024)
+        private final String id;
+
+        private final Map<String, Object> properties;
+        @JsonIgnore
+        private final Map<String, Object> beside = new LinkedHashMap<>();
+
+        @JsonCreator
+        public Entity(@JsonProperty("type") String type, @JsonProperty("id") String id, @JsonProperty("properties") Map<String, Object> properties) {
+            this.type = type;
+            this.id = id;
+            this.properties = properties;
+        }
+
+        @JsonAnySetter
+        void beside(String name, Object value) {
+            if (beside.size() < 100) {
+                beside.put(name, value);
+            }
+        }
+
+        public String type() {
+            return type;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** As the client sent it (null when it sent none). */
+        public Map<String, Object> properties() {
+            return properties;
+        }
+
+        /** Every attribute: those beside type and id, then {@code properties} over them. */
         public Map<String, Object> props() {
-            return properties == null ? Map.of() : properties;
+            if (beside.isEmpty()) {
+                return properties == null ? Map.of() : properties;
+            }
+            Map<String, Object> all = new LinkedHashMap<>(beside);
+            if (properties != null) {
+                all.putAll(properties);
+            }
+            return all;
         }
     }
 

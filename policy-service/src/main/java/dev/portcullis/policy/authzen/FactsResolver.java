@@ -61,7 +61,7 @@ public class FactsResolver {
             sponsors = List.copyOf(known.sponsors);
         }
         Integer inactiveDays = integer(p, "inactiveDays", "subject.properties.inactiveDays");
-        return new Facts.Guest(subject.id(), email == null ? null : email.toLowerCase(Locale.ROOT), partnerId, partnerState, sponsors, inactiveDays);
+        return new Facts.Guest(subject.id(), email == null ? null : email.toLowerCase(Locale.ROOT), partnerId, partnerState, sponsors, inactiveDays, p);
     }
 
     private Facts.Resource resource(Entity resource) {
@@ -85,7 +85,7 @@ public class FactsResolver {
         Scenario scenario = scenarioId == null ? null : Scenario.findById(scenarioId);
         ControlModel model = scenario == null ? null : scenario.controlModel;
         return new Facts.Resource(resource.id(), sensitivity, scenarioId, model,
-                owners == null ? List.of() : owners.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());
+                owners == null ? List.of() : owners.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList(), p);
     }
 
     /**
@@ -95,10 +95,10 @@ public class FactsResolver {
      */
     public Facts forGrant(KnownGuest guest, KnownResource resource, Map<UUID, ControlModel> controlModels) {
         Facts.Guest subject = new Facts.Guest(guest.guestId.toString(), guest.email == null ? null : guest.email.toLowerCase(Locale.ROOT),
-                guest.partnerId, null, List.copyOf(guest.sponsors), null);
+                guest.partnerId, null, List.copyOf(guest.sponsors), null, Map.of());
         UUID scenarioId = uuid(resource.scenarioId);
         Facts.Resource target = new Facts.Resource(resource.resourceId.toString(), sensitivityOf(resource.sensitivity), scenarioId,
-                scenarioId == null ? null : controlModels.get(scenarioId), List.copyOf(resource.owners));
+                scenarioId == null ? null : controlModels.get(scenarioId), List.copyOf(resource.owners), Map.of());
         return new Facts(Facts.ACCESS, subject, target, Facts.Requester.UNKNOWN, clock.instant());
     }
 

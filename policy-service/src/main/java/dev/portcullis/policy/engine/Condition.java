@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * A CONDITION rule: a CEL expression over {@code subject}, {@code resource}, {@code action} and
- * {@code context} (maps; a fact nobody knows is an absent key, test it with {@code has(subject.x)})
+ * {@code context} (maps: every property the request gave, then the facts Portcullis resolved over
+ * them; a fact nobody knows is an absent key, test it with {@code has(subject.x)})
  * that must be true, else the decision is denied with the rule's message (a map value is dynamic, so
  * {@code subject.email} compiles; anything but {@code true} denies). Compiled once, when the
  * policy is saved (a bad expression is a 400 that points at it) and again when it is loaded; an
@@ -72,7 +73,7 @@ public final class Condition {
 
     static Map<String, Object> variables(Facts facts) {
         Facts.Guest guest = facts.guest();
-        Map<String, Object> subject = new LinkedHashMap<>();
+        Map<String, Object> subject = new LinkedHashMap<>(guest.properties() == null ? Map.of() : guest.properties());
         put(subject, "id", guest.id());
         put(subject, "email", guest.email());
         put(subject, "domain", PolicyRules.domainOf(guest.email()));
@@ -80,8 +81,8 @@ public final class Condition {
         put(subject, "partnerState", guest.partnerState() == null ? null : guest.partnerState().name());
         put(subject, "sponsors", guest.sponsors() == null ? null : List.copyOf(guest.sponsors()));
         put(subject, "inactiveDays", guest.inactiveDays() == null ? null : guest.inactiveDays().longValue());
-        Map<String, Object> resource = new LinkedHashMap<>();
         Facts.Resource r = facts.resource();
+        Map<String, Object> resource = new LinkedHashMap<>(r == null || r.properties() == null ? Map.of() : r.properties());
         if (r != null) {
             put(resource, "id", r.id());
             put(resource, "sensitivity", r.sensitivity() == null ? null : r.sensitivity().name());

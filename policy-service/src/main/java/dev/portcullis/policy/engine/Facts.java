@@ -36,10 +36,13 @@ public record Facts(String action, Guest guest, Resource resource, Requester req
     public static final String GRANT = "grant";
     public static final String ACCESS = "access";
 
-    public record Guest(String id, String email, UUID partnerId, PartnerState partnerState, List<String> sponsors, Integer inactiveDays) {
+    /** {@code properties}: what the request said of the subject, as it said it (CEL sees it; the named facts win a clash). */
+    public record Guest(String id, String email, UUID partnerId, PartnerState partnerState, List<String> sponsors, Integer inactiveDays,
+            java.util.Map<String, Object> properties) {
     }
 
-    public record Resource(String id, Sensitivity sensitivity, UUID scenarioId, ControlModel controlModel, List<String> owners) {
+    public record Resource(String id, Sensitivity sensitivity, UUID scenarioId, ControlModel controlModel, List<String> owners,
+            java.util.Map<String, Object> properties) {
     }
 
     /** Who asks for the change: their address and roles, as the PEP authenticated them. */

@@ -73,7 +73,7 @@ public class DecisionBenchmark {
             String id = new UUID(random.nextLong(), random.nextLong()).toString();
             guestIds[i] = id;
             guests.put(id, new Facts.Guest(id, "guest" + i + "@partner" + (i % PARTNERS) + ".example", partners.get(i % PARTNERS),
-                    i % 7 == 0 ? PartnerState.PROPOSED : PartnerState.CONNECTED, List.of("sponsor" + (i % 300) + "@corp.example"), i % 400));
+                    i % 7 == 0 ? PartnerState.PROPOSED : PartnerState.CONNECTED, List.of("sponsor" + (i % 300) + "@corp.example"), i % 400, Map.of()));
         }
         resourceIds = new String[RESOURCES];
         Sensitivity[] levels = Sensitivity.values();
@@ -82,7 +82,7 @@ public class DecisionBenchmark {
             String id = new UUID(random.nextLong(), random.nextLong()).toString();
             resourceIds[i] = id;
             resources.put(id, new Facts.Resource(id, levels[i % levels.length], scenarios.get(i % SCENARIOS), models[i % models.length],
-                    List.of("owner" + (i % 50) + "@corp.example")));
+                    List.of("owner" + (i % 50) + "@corp.example"), Map.of()));
         }
         List<CompiledPolicy> policies = new ArrayList<>();
         for (int i = 0; i < 180; i++) {
