@@ -58,6 +58,29 @@ class PolicyGateTest {
     }
 
     @Test
+    void aPolicySavedThroughOneInstanceDecidesOnTheOtherWithinSeconds() {
+        Platform platform = Platform.get();
+        List<String> instances = platform.urls("policy");
+        org.junit.jupiter.api.Assumptions.assumeTrue(instances.size() > 1, "one policy-service instance in this run");
+        String admin = platform.userToken("admin");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String blocked = "foe-" + run + ".example";
+        Map<String, Object> question = Map.of("subject", Map.of("type", "guest", "id", "x@" + blocked, "properties", Map.of("email", "x@" + blocked)),
+                "action", Map.of("name", "invite"), "resource", Map.of("type", "directory", "id", "guests"));
+        given().baseUri(instances.get(1)).auth().oauth2(admin).contentType(ContentType.JSON).body(question).post("/access/v1/evaluation").then()
+                .statusCode(200).body("decision", equalTo(true));
+
+        long saved = System.nanoTime();
+        given().baseUri(instances.get(0)).auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "No foes " + run, "mode", "ENFORCE",
+                "rule", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of(blocked)))).post("/api/v1/policies").then().statusCode(201);
+        // the other instance reloads when it sees the change (it looks every second); 5 s is the bound, the figure is printed
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> given().baseUri(instances.get(1))
+                .auth().oauth2(admin).contentType(ContentType.JSON).body(question).post("/access/v1/evaluation").then().statusCode(200)
+                .extract().<Boolean>path("decision"), decision -> !decision);
+        System.out.printf("policy change seen by the other instance after %d ms%n", (System.nanoTime() - saved) / 1_000_000);
+    }
+
+    @Test
     void whilePolicyServiceIsStoppedAnInviteIs503AndCreatesNothing() {
         Platform platform = Platform.get();
         String admin = platform.userToken("admin");

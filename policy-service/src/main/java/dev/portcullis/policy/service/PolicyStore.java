@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The current policies of every instance, in memory, for the decision point. A change committed here
- * reloads them at once; a change committed by another instance is seen within a second: each
+ * reloads them at once; a change committed by another instance is seen within about a second: each
  * instance compares the sum of the policies' {@code change_seq} with the one it loaded (the sum, not
  * the highest: two changes may commit out of sequence order, and any commit raises the sum).
  */
