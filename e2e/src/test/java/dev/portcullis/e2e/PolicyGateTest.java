@@ -60,6 +60,8 @@ class PolicyGateTest {
     @Test
     void aPolicySavedThroughOneInstanceDecidesOnTheOtherWithinSeconds() {
         Platform platform = Platform.get();
+        // an earlier test (the fault test) may have killed one instance: up.sh starts what is not running and waits for both
+        platform.start("policy");
         List<String> instances = platform.urls("policy");
         org.junit.jupiter.api.Assumptions.assumeTrue(instances.size() > 1, "one policy-service instance in this run");
         String admin = platform.userToken("admin");
