@@ -36,6 +36,9 @@ public class AccessReadModel {
     Event<GrantRevoked> grantRevoked;
 
     @Inject
+    Event<ReadModelChanged> changed;
+
+    @Inject
     Clock clock;
 
     @Incoming(Topic.Channels.INVENTORY_GUESTS)
@@ -68,6 +71,7 @@ public class AccessReadModel {
                 if (isNew) {
                     resource.persist();
                 }
+                changed.fire(new ReadModelChanged(ReadModelChanged.Kind.RESOURCE, resource.resourceId));
             }
         });
     }
@@ -88,11 +92,13 @@ public class AccessReadModel {
             if (isNew) {
                 guest.persist();
             }
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
         } else if (type == EventType.GUEST_BLOCKED) {
             GuestBlocked g = event.as(GuestBlocked.class);
             KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(g.guestId())).ifPresent(guest -> {
                 guest.state = "BLOCKED";
                 guest.updatedAt = clock.instant();
+                changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
             });
         }
     }
@@ -110,6 +116,7 @@ public class AccessReadModel {
             grant.expiresAt = g.expiresAt();
             grant.updatedAt = clock.instant();
             grant.persist();
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, grant.guestId));
         } else if (type == EventType.ACCESS_REVOKED) {
             AccessRevoked r = event.as(AccessRevoked.class);
             UUID grantId = UUID.fromString(r.grantId());
@@ -129,6 +136,7 @@ public class AccessReadModel {
                 grant.persist();
             }
             grantRevoked.fire(new GrantRevoked(grantId, grant.guestId, grant.resourceId, r.reason().name(), r.causeId()));
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, grant.guestId));
             LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, grant.guestId, r.reason());
         }
     }

@@ -201,6 +201,12 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return RepositoryRoot.get().resolve("e2e/target/platform");
     }
 
+    /** Runs a script of the repository ("deploy/demo/authzen-todo/load.sh") against this platform; returns what it printed. */
+    String runScript(String script) {
+        return Processes.run(List.of("env", "PORTCULLIS_RUN_DIR=" + runDir(), "PORTCULLIS_PORT_OFFSET=" + PORT_OFFSET,
+                RepositoryRoot.get().resolve(script).toString()), 300);
+    }
+
     private static void run(String script, String... parts) {
         List<String> command = new ArrayList<>(List.of("env",
                 "PORTCULLIS_RUN_DIR=" + runDir(),

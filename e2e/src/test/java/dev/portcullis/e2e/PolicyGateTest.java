@@ -58,6 +58,46 @@ class PolicyGateTest {
     }
 
     @Test
+    void aDomainBlockedLaterTurnsTheGuestsExistingGrantsIntoViolationsThatInventoryRevokes() {
+        Platform platform = Platform.get();
+        String admin = platform.userToken("admin");
+        String auditor = platform.userToken("auditor");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String domain = "soon-blocked-" + run + ".example";
+        String guestId = inventory(platform, admin).body(invite("eve@" + domain, run)).post("/api/v1/guests").then().statusCode(201)
+                .extract().path("id");
+        String partnerId = inventory(platform, admin).get("/api/v1/guests/" + guestId).then().statusCode(200).extract().path("partnerId");
+        List<String> grants = new java.util.ArrayList<>();
+        for (String sensitivity : List.of("GENERAL", "CONFIDENTIAL")) {
+            String resourceId = inventory(platform, admin).body(Map.of("name", "App " + sensitivity + " " + run, "type", "APPLICATION",
+                    "sensitivity", sensitivity, "owners", List.of("owner-" + run + "@corp.example"))).post("/api/v1/resources").then().statusCode(201)
+                    .extract().path("id");
+            grants.add(inventory(platform, admin).body(Map.of("guestId", guestId, "resourceId", resourceId, "role", "reader", "justification", "project"))
+                    .post("/api/v1/grants").then().statusCode(201).extract().path("id"));
+        }
+        // policy-service has heard of both grants before the policy arrives
+        Map<String, Object> everyGrant = Map.of("name", "probe " + run, "mode", "REPORT_ONLY", "scope", Map.of("partnerIds", List.of(partnerId)),
+                "rule", Map.of("type", "CONDITION", "expression", "false", "message", "probe"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> policies(platform, auditor).body(everyGrant)
+                .post("/api/v1/policies/simulate").then().statusCode(200).extract().<Integer>path("flagged"), flagged -> flagged == 2);
+
+        String policyId = policies(platform, admin).body(Map.of("name", "Block " + domain, "mode", "ENFORCE", "scope", Map.of("partnerIds", List.of(partnerId)),
+                "rule", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of(domain)))).post("/api/v1/policies").then().statusCode(201)
+                .extract().path("id");
+        long saved = System.nanoTime();
+        // policy-service finds the violations and asks; inventory-service revokes; policy-service hears it and resolves them
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> inventory(platform, auditor)
+                .queryParam("guestId", guestId).queryParam("state", "REVOKED").get("/api/v1/grants").then().statusCode(200)
+                .extract().<List<String>>path("items.revokedReason"), reasons -> reasons.size() == 2 && reasons.stream().allMatch("POLICY_VIOLATION"::equals));
+        System.out.printf("policy saved to both grants revoked by inventory-service: %d ms%n", (System.nanoTime() - saved) / 1_000_000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().baseUri(platform.endpoint("POLICY_URL"))
+                .auth().oauth2(auditor).queryParam("policyId", policyId).get("/api/v1/violations").then().statusCode(200)
+                .body("items.size()", equalTo(2)).body("items.state", org.hamcrest.Matchers.everyItem(equalTo("RESOLVED")))
+                .body("items.resolution", org.hamcrest.Matchers.everyItem(equalTo("GRANT_REVOKED")))
+                .body("items.grantId", org.hamcrest.Matchers.containsInAnyOrder(grants.toArray())));
+    }
+
+    @Test
     void aPolicySavedThroughOneInstanceDecidesOnTheOtherWithinSeconds() {
         Platform platform = Platform.get();
         // an earlier test (the fault test) may have killed one instance: up.sh starts what is not running and waits for both
@@ -80,6 +120,51 @@ class PolicyGateTest {
                 .auth().oauth2(admin).contentType(ContentType.JSON).body(question).post("/access/v1/evaluation").then().statusCode(200)
                 .extract().<Boolean>path("decision"), decision -> !decision);
         System.out.printf("policy change seen by the other instance after %d ms%n", (System.nanoTime() - saved) / 1_000_000);
+    }
+
+    @Test
+    void aRevokedGrantChangesTheNextDecisionOfEveryPolicyServiceInstanceWithinASecondOfEachOther() {
+        Platform platform = Platform.get();
+        platform.start("policy");
+        List<String> instances = platform.urls("policy");
+        org.junit.jupiter.api.Assumptions.assumeTrue(instances.size() > 1, "one policy-service instance in this run");
+        String admin = platform.userToken("admin");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String guestId = inventory(platform, admin).body(invite("kim@fresh-" + run + ".example", run)).post("/api/v1/guests").then().statusCode(201)
+                .extract().path("id");
+        String resourceId = inventory(platform, admin).body(Map.of("name", "Board " + run, "type", "APPLICATION", "sensitivity", "GENERAL",
+                "owners", List.of("owner-" + run + "@corp.example"))).post("/api/v1/resources").then().statusCode(201).extract().path("id");
+        String grantId = inventory(platform, admin).body(Map.of("guestId", guestId, "resourceId", resourceId, "role", "reader", "justification", "board"))
+                .post("/api/v1/grants").then().statusCode(201).extract().path("id");
+        Map<String, Object> question = Map.of("subject", Map.of("type", "guest", "id", guestId), "action", Map.of("name", "access"),
+                "resource", Map.of("type", "resource", "id", resourceId));
+        for (String instance : instances) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> decides(instance, admin, question));
+        }
+
+        inventory(platform, admin).body(Map.of("reason", "board left")).delete("/api/v1/grants/" + grantId).then().statusCode(200);
+        long revoked = System.nanoTime();
+        long[] seen = new long[instances.size()];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (int i = 0; i < instances.size(); i++) {
+                if (seen[i] == 0 && !decides(instances.get(i), admin, question)) {
+                    seen[i] = System.nanoTime();
+                }
+            }
+            return java.util.Arrays.stream(seen).allMatch(t -> t != 0);
+        });
+        long first = java.util.Arrays.stream(seen).min().orElseThrow();
+        long last = java.util.Arrays.stream(seen).max().orElseThrow();
+        System.out.printf("revoked grant denied by the first policy-service instance after %d ms, by the last after %d ms%n",
+                (first - revoked) / 1_000_000, (last - revoked) / 1_000_000);
+        assertTrue(last - first < 1_000_000_000L, "every instance follows every partition: the others decide within a second of the first");
+        given().baseUri(instances.get(instances.size() - 1)).auth().oauth2(admin).contentType(ContentType.JSON).body(question)
+                .post("/access/v1/evaluation").then().statusCode(200).body("context.reasons[0].rule", equalTo("GRANT"));
+    }
+
+    private static boolean decides(String instance, String token, Map<String, Object> question) {
+        return given().baseUri(instance).auth().oauth2(token).contentType(ContentType.JSON).body(question).post("/access/v1/evaluation").then()
+                .statusCode(200).extract().path("decision");
     }
 
     @Test

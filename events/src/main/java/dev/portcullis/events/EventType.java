@@ -37,8 +37,9 @@ public enum EventType {
 
     ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, AccessRevocationRequested.class),
 
-    POLICY_VIOLATION_DETECTED("policy", "policy-violation-detected", Topic.POLICY_VIOLATIONS, null),
-    POLICY_VIOLATION_RESOLVED("policy", "policy-violation-resolved", Topic.POLICY_VIOLATIONS, null),
+    POLICY_VIOLATION_DETECTED("policy", "policy-violation-detected", Topic.POLICY_VIOLATIONS, PolicyViolationDetected.class),
+    POLICY_VIOLATION_RESOLVED("policy", "policy-violation-resolved", Topic.POLICY_VIOLATIONS, PolicyViolationResolved.class),
+    POLICY_ENFORCEMENT_HELD("policy", "policy-enforcement-held", Topic.POLICY_VIOLATIONS, PolicyEnforcementHeld.class),
 
     NOTIFICATION_DELIVERED("notification", "notification-delivered", Topic.NOTIFICATION_DELIVERIES, NotificationDelivered.class),
     NOTIFICATION_FAILED("notification", "notification-failed", Topic.NOTIFICATION_DELIVERIES, NotificationFailed.class);

@@ -26,23 +26,30 @@ class EventContractTest {
     private static final Instant NOW = Instant.parse("2026-11-24T13:00:00Z");
 
     /** One realistic sample per payload record; a new record without a sample fails {@link #everyPayloadHasASample()}. */
-    static final Map<EventType, EventPayload> SAMPLES = Map.of(
-            EventType.PARTNER_ACCOUNT_DISABLED, new PartnerAccountDisabled("contoso-tenant", "sub-42", "ann@contoso.com", NOW, "bulk-account", "partner:contoso"),
-            EventType.GUEST_INVITED, new GuestInvited(GUEST, "ann@contoso.com", "Ann", UUID.randomUUID().toString(), "contoso-tenant", "sub-42",
-                    List.of("sponsor@example.com"), NOW, "admin", "project Falcon"),
-            EventType.GUEST_BLOCKED, new GuestBlocked(GUEST, "ann@contoso.com", "Ann", List.of("sponsor@example.com"), "PARTNER_ACCOUNT_DISABLED",
+    static final Map<EventType, EventPayload> SAMPLES = Map.ofEntries(
+            Map.entry(EventType.PARTNER_ACCOUNT_DISABLED, new PartnerAccountDisabled("contoso-tenant", "sub-42", "ann@contoso.com", NOW, "bulk-account", "partner:contoso")),
+            Map.entry(EventType.GUEST_INVITED, new GuestInvited(GUEST, "ann@contoso.com", "Ann", UUID.randomUUID().toString(), "contoso-tenant", "sub-42",
+                    List.of("sponsor@example.com"), NOW, "admin", "project Falcon")),
+            Map.entry(EventType.GUEST_BLOCKED, new GuestBlocked(GUEST, "ann@contoso.com", "Ann", List.of("sponsor@example.com"), "PARTNER_ACCOUNT_DISABLED",
                     UUID.randomUUID().toString(), List.of(new GuestBlocked.RevokedGrant(GRANT, RESOURCE, "CRM", "reader", List.of("owner@example.com"))),
-                    NOW, "partner:contoso"),
-            EventType.ACCESS_GRANTED, new AccessGranted(GRANT, GUEST, RESOURCE, "reader", NOW, NOW.plusSeconds(86_400), "admin", "project Falcon"),
-            EventType.ACCESS_REVOKED, new AccessRevoked(GRANT, GUEST, RESOURCE, "CRM", List.of("owner@example.com"), "reader",
-                    RevocationReason.PARTNER_ACCOUNT_DISABLED, UUID.randomUUID().toString(), NOW, "partner:contoso"),
-            EventType.ACCESS_REVOCATION_REQUESTED, new AccessRevocationRequested(GRANT, GUEST, RevocationReason.POLICY_VIOLATION,
-                    UUID.randomUUID().toString(), "email domain rival.example is blocked", NOW, "policy-service"),
-            EventType.RESOURCE_UPSERTED, new ResourceUpserted(RESOURCE, "CRM", "APPLICATION", "CONFIDENTIAL", null, List.of("owner@example.com"), "admin", null),
-            EventType.NOTIFICATION_FAILED, new NotificationFailed(UUID.randomUUID().toString(), "gone@example.com", "GUEST_ACCESS_REVOKED",
-                    "Access ended", UUID.randomUUID().toString(), 1, "550 no such user", NOW),
-            EventType.NOTIFICATION_DELIVERED, new NotificationDelivered(UUID.randomUUID().toString(), "owner@example.com", "ACCESS_REVOKED",
-                    "Access of Ann revoked", UUID.randomUUID().toString(), NOW));
+                    NOW, "partner:contoso")),
+            Map.entry(EventType.ACCESS_GRANTED, new AccessGranted(GRANT, GUEST, RESOURCE, "reader", NOW, NOW.plusSeconds(86_400), "admin", "project Falcon")),
+            Map.entry(EventType.ACCESS_REVOKED, new AccessRevoked(GRANT, GUEST, RESOURCE, "CRM", List.of("owner@example.com"), "reader",
+                    RevocationReason.PARTNER_ACCOUNT_DISABLED, UUID.randomUUID().toString(), NOW, "partner:contoso")),
+            Map.entry(EventType.ACCESS_REVOCATION_REQUESTED, new AccessRevocationRequested(GRANT, GUEST, RevocationReason.POLICY_VIOLATION,
+                    UUID.randomUUID().toString(), "email domain rival.example is blocked", NOW, "policy-service")),
+            Map.entry(EventType.RESOURCE_UPSERTED, new ResourceUpserted(RESOURCE, "CRM", "APPLICATION", "CONFIDENTIAL", null, List.of("owner@example.com"), "admin", null)),
+            Map.entry(EventType.NOTIFICATION_FAILED, new NotificationFailed(UUID.randomUUID().toString(), "gone@example.com", "GUEST_ACCESS_REVOKED",
+                    "Access ended", UUID.randomUUID().toString(), 1, "550 no such user", NOW)),
+            Map.entry(EventType.NOTIFICATION_DELIVERED, new NotificationDelivered(UUID.randomUUID().toString(), "owner@example.com", "ACCESS_REVOKED",
+                    "Access of Ann revoked", UUID.randomUUID().toString(), NOW)),
+            Map.entry(EventType.POLICY_VIOLATION_DETECTED, new PolicyViolationDetected(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 3,
+                    "No rival partners", "PARTNER_DOMAINS", "ENFORCE", GUEST, GRANT, RESOURCE, "email domain rival.example is blocked",
+                    "REVOCATION_REQUESTED", null, NOW)),
+            Map.entry(EventType.POLICY_VIOLATION_RESOLVED, new PolicyViolationResolved(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 3,
+                    GUEST, GRANT, "GRANT_REVOKED", NOW)),
+            Map.entry(EventType.POLICY_ENFORCEMENT_HELD, new PolicyEnforcementHeld(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 1,
+                    "No rival partners", 40, 12, NOW)));
 
     static List<EventType> typesWithPayload() {
         return EventType.withPayload();

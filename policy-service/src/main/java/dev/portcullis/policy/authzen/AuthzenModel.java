@@ -108,4 +108,34 @@ public final class AuthzenModel {
 
     public record EvaluationsResponse(List<EvaluationResponse> evaluations) {
     }
+
+    /** What a search names: a type, and for the side that is not searched for, an id. */
+    public record Searched(@NotBlank @Size(max = 255) String type, @Size(max = 1024) String id, Map<String, Object> properties) {
+
+        Entity entity() {
+            return new Entity(type, id, properties);
+        }
+    }
+
+    /** Paging of a search: the token a previous page returned, and how many results at most (default 50, at most 500). */
+    public record PageRequest(@Size(max = 255) String token, Integer limit) {
+    }
+
+    /** The three search APIs' request: subject search names no subject id, resource search no resource id, action search no action. */
+    public record SearchRequest(@NotNull @Valid Searched subject, @Valid Action action, @NotNull @Valid Searched resource,
+            Map<String, Object> context, @Valid PageRequest page) {
+    }
+
+    /** {@code next_token} is empty when there is nothing more. */
+    public record PageResponse(@JsonProperty("next_token") String nextToken) {
+    }
+
+    public record SearchResponse(List<?> results, PageResponse page) {
+    }
+
+    public record Found(String type, String id) {
+    }
+
+    public record FoundAction(String name) {
+    }
 }

@@ -102,6 +102,38 @@ public class AuthzenResource {
         return new EvaluationsResponse(results);
     }
 
+    @Inject
+    AuthzenSearch search;
+
+    @POST
+    @Path("/access/v1/search/subject")
+    @RolesAllowed({Roles.PDP, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "Which guests may do this to this resource", description = "AuthZEN Subject Search: {subject: {type: guest}, action,"
+            + " resource: {type: resource, id}, context, page: {token, limit}} -> {results: [{type, id}], page: {next_token}}. A guest may access a"
+            + " resource when they hold an active grant on it and the policies in force allow it. next_token is empty on the last page; a page may"
+            + " hold fewer results than the limit when the policies deny some of its candidates.")
+    public AuthzenModel.SearchResponse searchSubjects(@Valid @NotNull AuthzenModel.SearchRequest request) {
+        return search.subjects(request);
+    }
+
+    @POST
+    @Path("/access/v1/search/resource")
+    @RolesAllowed({Roles.PDP, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "Which resources this guest may act on", description = "AuthZEN Resource Search: {subject: {type: guest, id}, action,"
+            + " resource: {type: resource}, context, page} -> {results, page}: the resources the guest holds an active grant on that the policies allow.")
+    public AuthzenModel.SearchResponse searchResources(@Valid @NotNull AuthzenModel.SearchRequest request) {
+        return search.resources(request);
+    }
+
+    @POST
+    @Path("/access/v1/search/action")
+    @RolesAllowed({Roles.PDP, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "What this guest may do on this resource", description = "AuthZEN Action Search: {subject, resource, context} ->"
+            + " {results: [{name}]}: access (an active grant the policies allow) and grant (the policies allow it, asked by context.requester).")
+    public AuthzenModel.SearchResponse searchActions(@Valid @NotNull AuthzenModel.SearchRequest request) {
+        return search.actions(request);
+    }
+
     @GET
     @Path("/.well-known/authzen-configuration")
     @PermitAll
@@ -112,6 +144,9 @@ public class AuthzenResource {
         metadata.put("policy_decision_point", base);
         metadata.put("access_evaluation_endpoint", base + "/access/v1/evaluation");
         metadata.put("access_evaluations_endpoint", base + "/access/v1/evaluations");
+        metadata.put("search_subject_endpoint", base + "/access/v1/search/subject");
+        metadata.put("search_resource_endpoint", base + "/access/v1/search/resource");
+        metadata.put("search_action_endpoint", base + "/access/v1/search/action");
         return metadata;
     }
 

@@ -7,6 +7,8 @@ import dev.portcullis.policy.domain.PolicyRule.PartnerState;
 import dev.portcullis.policy.domain.Scenario;
 import dev.portcullis.policy.domain.Scenario.ControlModel;
 import dev.portcullis.policy.engine.Facts;
+import dev.portcullis.policy.service.AccessView;
+import dev.portcullis.readmodel.KnownGrant;
 import dev.portcullis.readmodel.KnownGuest;
 import dev.portcullis.readmodel.KnownResource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +22,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns an AuthZEN request into {@link Facts}: what the request's properties say, and for what they
- * leave out, what the read model knows of the guest (subject id a guest id) and the resource
- * (resource type {@code resource}, id a resource id), and the resource's scenario's control model.
+ * leave out, what policy-service knows of the guest (subject id a guest id) and the resource
+ * (resource type {@code resource}, id a resource id), whether the guest holds an active grant on it,
+ * and the resource's scenario's control model. Known from memory ({@link AccessView}): no query on a
+ * decision's path once the view has caught up.
  * A property with the wrong shape is a 400 naming it.
  */
 @ApplicationScoped
@@ -36,54 +41,106 @@ public class FactsResolver {
     @Inject
     Clock clock;
 
+    @Inject
+    AccessView view;
+
+    /** Scenarios are created, never changed: their control models are kept once read. */
+    private final Map<UUID, ControlModel> controlModels = new ConcurrentHashMap<>();
+
     public Facts resolve(Entity subject, AuthzenModel.Action action, Entity resource, Map<String, Object> context) {
-        return new Facts(action.name(), guest(subject), resource(resource), requester(context), clock.instant());
+        UUID guestId = uuid(subject.id());
+        AccessView.Guest known = knownGuest(guestId);
+        UUID resourceId = RESOURCE_TYPE.equals(resource.type()) ? uuid(resource.id()) : null;
+        AccessView.Resource knownResource = knownResource(resourceId);
+        Boolean holdsGrant = known != null && knownResource != null ? holds(guestId, resourceId) : null;
+        return new Facts(action.name(), guest(subject, known), resource(resource, knownResource), requester(context), clock.instant(), holdsGrant);
     }
 
-    private Facts.Guest guest(Entity subject) {
+    /** From memory once the view has caught up; from the read model before. */
+    private AccessView.Guest knownGuest(UUID id) {
+        if (id == null) {
+            return null;
+        }
+        if (view.ready()) {
+            return view.guest(id);
+        }
+        KnownGuest g = KnownGuest.findById(id);
+        return g == null ? null : new AccessView.Guest(g.guestId, g.email, g.partnerId, List.copyOf(g.sponsors), g.state);
+    }
+
+    private AccessView.Resource knownResource(UUID id) {
+        if (id == null) {
+            return null;
+        }
+        if (view.ready()) {
+            return view.resource(id);
+        }
+        KnownResource r = KnownResource.findById(id);
+        return r == null ? null : new AccessView.Resource(r.resourceId, r.sensitivity, r.scenarioId, List.copyOf(r.owners));
+    }
+
+    private boolean holds(UUID guestId, UUID resourceId) {
+        if (view.ready()) {
+            return view.holds(guestId, resourceId);
+        }
+        return KnownGrant.count("guestId = ?1 and resourceId = ?2 and state = ?3", guestId, resourceId, KnownGrant.ACTIVE) > 0;
+    }
+
+    private ControlModel controlModel(UUID scenarioId) {
+        if (scenarioId == null) {
+            return null;
+        }
+        ControlModel model = controlModels.get(scenarioId);
+        if (model == null) {
+            Scenario scenario = Scenario.findById(scenarioId);
+            if (scenario != null) {
+                model = scenario.controlModel;
+                controlModels.put(scenarioId, model);
+            }
+        }
+        return model;
+    }
+
+    private Facts.Guest guest(Entity subject, AccessView.Guest known) {
         Map<String, Object> p = subject.props();
-        KnownGuest known = uuid(subject.id()) == null ? null : KnownGuest.findById(uuid(subject.id()));
         String email = string(p, "email", "subject.properties.email");
         if (email == null && known != null) {
-            email = known.email;
+            email = known.email();
         }
         if (email == null && subject.id().contains("@")) {
             email = subject.id();
         }
         UUID partnerId = uuidProperty(p, "partnerId", "subject.properties.partnerId");
         if (partnerId == null && known != null) {
-            partnerId = known.partnerId;
+            partnerId = known.partnerId();
         }
         String state = string(p, "partnerState", "subject.properties.partnerState");
         PartnerState partnerState = state == null ? null : enumValue(PartnerState.class, state, "subject.properties.partnerState");
         List<String> sponsors = strings(p, "sponsors", "subject.properties.sponsors");
         if (sponsors == null && known != null) {
-            sponsors = List.copyOf(known.sponsors);
+            sponsors = known.sponsors();
         }
         Integer inactiveDays = integer(p, "inactiveDays", "subject.properties.inactiveDays");
         return new Facts.Guest(subject.id(), email == null ? null : email.toLowerCase(Locale.ROOT), partnerId, partnerState, sponsors, inactiveDays, p);
     }
 
-    private Facts.Resource resource(Entity resource) {
+    private Facts.Resource resource(Entity resource, AccessView.Resource known) {
         Map<String, Object> p = resource.props();
-        boolean portcullisResource = RESOURCE_TYPE.equals(resource.type());
-        if (!portcullisResource && p.isEmpty()) {
+        if (!RESOURCE_TYPE.equals(resource.type()) && p.isEmpty()) {
             return null;
         }
-        KnownResource known = portcullisResource && uuid(resource.id()) != null ? KnownResource.findById(uuid(resource.id())) : null;
         String sensitivityName = string(p, "sensitivity", "resource.properties.sensitivity");
         Sensitivity sensitivity = sensitivityName != null ? enumValue(Sensitivity.class, sensitivityName, "resource.properties.sensitivity")
-                : known != null ? sensitivityOf(known.sensitivity) : null;
+                : known != null ? sensitivityOf(known.sensitivity()) : null;
         UUID scenarioId = uuidProperty(p, "scenarioId", "resource.properties.scenarioId");
         if (scenarioId == null && known != null) {
-            scenarioId = uuid(known.scenarioId);
+            scenarioId = uuid(known.scenarioId());
         }
         List<String> owners = strings(p, "owners", "resource.properties.owners");
         if (owners == null && known != null) {
-            owners = List.copyOf(known.owners);
+            owners = known.owners();
         }
-        Scenario scenario = scenarioId == null ? null : Scenario.findById(scenarioId);
-        ControlModel model = scenario == null ? null : scenario.controlModel;
+        ControlModel model = controlModel(scenarioId);
         return new Facts.Resource(resource.id(), sensitivity, scenarioId, model,
                 owners == null ? List.of() : owners.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList(), p);
     }

@@ -15,8 +15,11 @@ public record Decision(boolean decision, Context context) {
     public record Context(List<Reason> reasons, List<Map<String, Object>> obligations, List<Reason> findings, List<PolicyRef> policies) {
     }
 
+    /** Why a decision denies: a policy (id, version, name, rule type), or, without them, the access itself ({@code rule} GRANT). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Reason(UUID policyId, int version, String policy, String rule, String message) {
+    public record Reason(UUID policyId, Integer version, String policy, String rule, String message) {
+
+        public static final Reason NO_GRANT = new Reason(null, null, null, "GRANT", "the guest holds no active grant on this resource");
     }
 
     public record PolicyRef(UUID policyId, int version) {

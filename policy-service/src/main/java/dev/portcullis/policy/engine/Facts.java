@@ -13,10 +13,15 @@ import java.util.UUID;
  * what they would do, on which resource (none for an invite), asked by whom, and when. A fact nobody
  * knows is null, and each rule says what an unknown fact means for it (a rule that needs it denies).
  */
-public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, CelView cel) {
+public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant, CelView cel) {
 
     public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now) {
-        this(action, guest, resource, requester, now, new CelView());
+        this(action, guest, resource, requester, now, null, new CelView());
+    }
+
+    /** {@code holdsGrant}: whether the guest holds an active grant on the resource; null when either is not one Portcullis knows. */
+    public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant) {
+        this(action, guest, resource, requester, now, holdsGrant, new CelView());
     }
 
     /** The facts as CEL variables, built once per decision however many CONDITION policies read them. */

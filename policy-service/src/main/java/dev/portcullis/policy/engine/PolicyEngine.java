@@ -18,6 +18,11 @@ public final class PolicyEngine {
         this.policies = policies.stream().filter(p -> p.mode() != Mode.DISABLED).toList();
     }
 
+    /** The policies in force or reporting, in a stable order. */
+    public List<CompiledPolicy> policies() {
+        return policies;
+    }
+
     public int size() {
         return policies.size();
     }
@@ -27,6 +32,10 @@ public final class PolicyEngine {
         List<Map<String, Object>> obligations = new ArrayList<>();
         List<Decision.Reason> findings = new ArrayList<>();
         List<Decision.PolicyRef> took = new ArrayList<>();
+        if (Facts.ACCESS.equals(facts.action()) && Boolean.FALSE.equals(facts.holdsGrant())) {
+            // access to a Portcullis resource is what a grant gives: without one, no policy can allow it
+            reasons.add(Decision.Reason.NO_GRANT);
+        }
         for (CompiledPolicy policy : policies) {
             RuleOutcome outcome = policy.evaluate(facts);
             if (!outcome.applies()) {

@@ -29,6 +29,9 @@ public class PolicyService {
     @Inject
     Clock clock;
 
+    @Inject
+    ContinuousEvaluation evaluation;
+
     /** What a policy says, as a caller writes it. */
     public record Draft(String name, Policy.Mode mode, PolicyScope scope, PolicyRule rule) {
     }
@@ -92,7 +95,9 @@ public class PolicyService {
         return policy;
     }
 
+    /** Writes the policy's next version, and queues its evaluation against the grants that exist, in the same transaction. */
     private PolicyVersion writeVersion(Policy policy, Draft draft, boolean deleted, String actor) {
+        evaluation.policyChanged(policy.id);
         PolicyVersion version = new PolicyVersion();
         version.key = new PolicyVersion.Key(policy.id, policy.currentVersion);
         version.name = draft.name();

@@ -1,0 +1,36 @@
+package dev.portcullis.events;
+
+import java.time.Instant;
+
+/**
+ * A grant that exists violates a policy in force or reporting: one per policy and grant while it lasts.
+ * {@code enforcement} says what follows: {@code REVOCATION_REQUESTED} (an enforced policy; an
+ * {@code access-revocation-requested} with this violation as its cause is in the same commit),
+ * {@code HELD} (an enforced policy whose change would revoke too much at once: an admin must confirm)
+ * or {@code REPORTED} (a report-only policy: nothing is revoked).
+ */
+public record PolicyViolationDetected(
+        String violationId,
+        String policyId,
+        int policyVersion,
+        String policyName,
+        String rule,
+        String mode,
+        String guestId,
+        String grantId,
+        String resourceId,
+        String message,
+        String enforcement,
+        String holdId,
+        Instant detectedAt) implements EventPayload {
+
+    @Override
+    public EventType eventType() {
+        return EventType.POLICY_VIOLATION_DETECTED;
+    }
+
+    @Override
+    public String key() {
+        return guestId;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.portcullis.policy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** policy-service's own settings, beside the backbone's {@code PortcullisSettings}. */
+@ConfigMapping(prefix = "portcullis.policy")
+public interface PolicySettings {
+
+    Enforcement enforcement();
+
+    interface Enforcement {
+        /**
+         * The share of the grants in an enforced policy's scope that one change of the policy may
+         * revoke without an admin's confirmation; above it (and at least {@link #holdMinGrants()})
+         * the revocations are held.
+         */
+        @WithDefault("0.2")
+        double holdShare();
+
+        /** Fewer revocations than this are never held, whatever their share. */
+        @WithDefault("10")
+        int holdMinGrants();
+
+        /** How often each instance looks for evaluation work a wake-up missed. */
+        @WithDefault("PT1S")
+        Duration poll();
+    }
+}
