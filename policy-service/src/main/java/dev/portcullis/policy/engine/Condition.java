@@ -64,7 +64,7 @@ public final class Condition {
 
     public RuleOutcome evaluate(Facts facts) {
         try {
-            Object result = program.eval(facts.cel().of(facts));
+            Object result = program.eval(facts.memo().celVariables(facts));
             return Boolean.TRUE.equals(result) ? RuleOutcome.ALLOW : RuleOutcome.deny(message);
         } catch (CelEvaluationException e) {
             return RuleOutcome.deny(message + " (the condition could not be evaluated: " + e.getMessage() + ")");

@@ -13,26 +13,52 @@ import java.util.UUID;
  * what they would do, on which resource (none for an invite), asked by whom, and when. A fact nobody
  * knows is null, and each rule says what an unknown fact means for it (a rule that needs it denies).
  */
-public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant, CelView cel) {
+public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant, Memo memo) {
 
     public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now) {
-        this(action, guest, resource, requester, now, null, new CelView());
+        this(action, guest, resource, requester, now, null, new Memo());
     }
 
     /** {@code holdsGrant}: whether the guest holds an active grant on the resource; null when either is not one Portcullis knows. */
     public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant) {
-        this(action, guest, resource, requester, now, holdsGrant, new CelView());
+        this(action, guest, resource, requester, now, holdsGrant, new Memo());
     }
 
-    /** The facts as CEL variables, built once per decision however many CONDITION policies read them. */
-    public static final class CelView {
-        private java.util.Map<String, Object> variables;
+    /**
+     * What several policies of one decision derive from the same facts, derived once per decision: the
+     * CEL variables (however many CONDITION policies read them), the guest's email domain, the
+     * latest expiry of each maximum duration. One decision, one thread: not shared.
+     */
+    public static final class Memo {
+        private dev.cel.runtime.CelVariableResolver variables;
+        private String domain;
+        private boolean domainKnown;
+        private java.time.Period period;
+        private String notAfter;
 
-        java.util.Map<String, Object> of(Facts facts) {
+        /** A resolver, not a map: a map handed to a CEL program is copied into an activation on every evaluation. */
+        dev.cel.runtime.CelVariableResolver celVariables(Facts facts) {
             if (variables == null) {
-                variables = Condition.variables(facts);
+                java.util.Map<String, Object> values = Condition.variables(facts);
+                variables = name -> java.util.Optional.ofNullable(values.get(name));
             }
             return variables;
+        }
+
+        String domain(Facts facts) {
+            if (!domainKnown) {
+                domain = PolicyRules.domainOf(facts.guest().email());
+                domainKnown = true;
+            }
+            return domain;
+        }
+
+        String notAfter(Facts facts, java.time.Period maxDuration) {
+            if (!maxDuration.equals(period)) {
+                notAfter = facts.now().atOffset(java.time.ZoneOffset.UTC).plus(maxDuration).toInstant().toString();
+                period = maxDuration;
+            }
+            return notAfter;
         }
     }
 

@@ -1,21 +1,59 @@
 package dev.portcullis.policy.engine;
 
 import dev.portcullis.policy.domain.Policy.Mode;
+import dev.portcullis.policy.domain.PolicyScope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Decides from a set of current policies, in memory: no I/O. Enforced policies deny (any one is
  * enough) and add obligations; report-only ones only add findings; disabled ones are not loaded.
+ * <p>
+ * Policies scoped to partners are indexed by partner, those scoped to scenarios (and not partners)
+ * by scenario: a decision tests only the unscoped ones and those of its guest's partner and its
+ * resource's scenario, in the policies' order, so the outcome is the same as testing all of them.
  */
 public final class PolicyEngine {
 
+    private static final int[] NONE = new int[0];
+
     private final List<CompiledPolicy> policies;
+    private final int[] unindexed;
+    private final Map<UUID, int[]> byPartner;
+    private final Map<UUID, int[]> byScenario;
 
     public PolicyEngine(List<CompiledPolicy> policies) {
         this.policies = policies.stream().filter(p -> p.mode() != Mode.DISABLED).toList();
+        List<Integer> rest = new ArrayList<>();
+        Map<UUID, List<Integer>> partners = new HashMap<>();
+        Map<UUID, List<Integer>> scenarios = new HashMap<>();
+        for (int i = 0; i < this.policies.size(); i++) {
+            PolicyScope scope = this.policies.get(i).scope();
+            if (!scope.partnerIds().isEmpty()) {
+                for (UUID partner : scope.partnerIds()) {
+                    partners.computeIfAbsent(partner, k -> new ArrayList<>()).add(i);
+                }
+            } else if (!scope.scenarioIds().isEmpty()) {
+                for (UUID scenario : scope.scenarioIds()) {
+                    scenarios.computeIfAbsent(scenario, k -> new ArrayList<>()).add(i);
+                }
+            } else {
+                rest.add(i);
+            }
+        }
+        this.unindexed = ints(rest);
+        this.byPartner = new HashMap<>();
+        partners.forEach((k, v) -> byPartner.put(k, ints(v)));
+        this.byScenario = new HashMap<>();
+        scenarios.forEach((k, v) -> byScenario.put(k, ints(v)));
+    }
+
+    private static int[] ints(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).distinct().toArray();
     }
 
     /** The policies in force or reporting, in a stable order. */
@@ -36,7 +74,26 @@ public final class PolicyEngine {
             // access to a Portcullis resource is what a grant gives: without one, no policy can allow it
             reasons.add(Decision.Reason.NO_GRANT);
         }
-        for (CompiledPolicy policy : policies) {
+        int[] partner = facts.guest().partnerId() == null ? NONE : byPartner.getOrDefault(facts.guest().partnerId(), NONE);
+        int[] scenario = facts.resource() == null || facts.resource().scenarioId() == null ? NONE
+                : byScenario.getOrDefault(facts.resource().scenarioId(), NONE);
+        int a = 0;
+        int b = 0;
+        int c = 0;
+        while (a < unindexed.length || b < partner.length || c < scenario.length) {
+            // the next policy in the policies' order among the three sorted lists
+            int next = Math.min(a < unindexed.length ? unindexed[a] : Integer.MAX_VALUE,
+                    Math.min(b < partner.length ? partner[b] : Integer.MAX_VALUE, c < scenario.length ? scenario[c] : Integer.MAX_VALUE));
+            if (a < unindexed.length && unindexed[a] == next) {
+                a++;
+            }
+            if (b < partner.length && partner[b] == next) {
+                b++;
+            }
+            if (c < scenario.length && scenario[c] == next) {
+                c++;
+            }
+            CompiledPolicy policy = policies.get(next);
             RuleOutcome outcome = policy.evaluate(facts);
             if (!outcome.applies()) {
                 continue;

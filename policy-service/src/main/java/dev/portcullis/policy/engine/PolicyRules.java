@@ -5,7 +5,6 @@ import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.policy.domain.PolicyRule;
 import dev.portcullis.policy.domain.Scenario.ControlModel;
 import java.time.Period;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,7 +123,7 @@ public final class PolicyRules {
         Facts.Resource resource = facts.resource();
         return switch (rule.type()) {
             case PARTNER_DOMAINS -> {
-                String domain = domainOf(guest.email());
+                String domain = facts.memo().domain(facts);
                 if (domain == null) {
                     yield RuleOutcome.deny("the guest's email address is unknown, so its domain cannot be checked");
                 }
@@ -158,7 +157,7 @@ public final class PolicyRules {
                 }
                 Map<String, Object> obligation = new LinkedHashMap<>();
                 obligation.put("type", "expiresAt");
-                obligation.put("notAfter", facts.now().atOffset(ZoneOffset.UTC).plus(maxDuration).toInstant().toString());
+                obligation.put("notAfter", facts.memo().notAfter(facts, maxDuration));
                 obligation.put("maxDuration", rule.maxDuration());
                 yield RuleOutcome.oblige(obligation);
             }
@@ -228,11 +227,12 @@ public final class PolicyRules {
         return at < 0 || at == email.length() - 1 ? null : email.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** A domain on the list, or a subdomain of one. */
+    /** A domain on the list, or a subdomain of one; {@code domain} is lower case, the list as saved (any case). Allocates nothing. */
     static boolean matchesAny(String domain, List<String> list) {
         for (String entry : list) {
-            String d = entry.toLowerCase(Locale.ROOT);
-            if (domain.equals(d) || domain.endsWith("." + d)) {
+            int suffix = domain.length() - entry.length();
+            if (suffix == 0 ? domain.equalsIgnoreCase(entry)
+                    : suffix > 1 && domain.charAt(suffix - 1) == '.' && domain.regionMatches(true, suffix, entry, 0, entry.length())) {
                 return true;
             }
         }

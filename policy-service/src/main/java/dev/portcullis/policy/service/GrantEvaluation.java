@@ -96,16 +96,19 @@ public class GrantEvaluation {
             List<KnownGrant> grants = selection.guests() != null
                     ? active("g.guestId in :ids", selection.guests())
                     : active("g.resourceId in :ids", selection.resources());
-            Map<UUID, KnownGuest> guests = byId(KnownGuest.class, "guestId", grants.stream().map(g -> g.guestId).toList(), g -> g.guestId);
-            Map<UUID, KnownResource> resources = byId(KnownResource.class, "resourceId", grants.stream().map(g -> g.resourceId).toList(),
+            Map<UUID, KnownGuest> guests = byId(KnownGuest.class, "guestId", "sponsors", grants.stream().map(g -> g.guestId).toList(), g -> g.guestId);
+            Map<UUID, KnownResource> resources = byId(KnownResource.class, "resourceId", "owners", grants.stream().map(g -> g.resourceId).toList(),
                     r -> r.resourceId);
             visitAll(grants, guests, resources, models, visitor);
             return;
         }
+        // one query each, their collections joined: not one query per guest for its sponsors
         Map<UUID, KnownGuest> guests = new HashMap<>();
-        KnownGuest.<KnownGuest>streamAll().forEach(g -> guests.put(g.guestId, g));
+        em.createQuery("select distinct g from KnownGuest g left join fetch g.sponsors", KnownGuest.class).getResultList()
+                .forEach(g -> guests.put(g.guestId, g));
         Map<UUID, KnownResource> resources = new HashMap<>();
-        KnownResource.<KnownResource>streamAll().forEach(r -> resources.put(r.resourceId, r));
+        em.createQuery("select distinct r from KnownResource r left join fetch r.owners", KnownResource.class).getResultList()
+                .forEach(r -> resources.put(r.resourceId, r));
         UUID after = new UUID(0, 0);
         while (true) {
             List<KnownGrant> page = em.createQuery("select g from KnownGrant g where g.state = :active and g.grantId > :after order by g.grantId",
@@ -136,10 +139,10 @@ public class GrantEvaluation {
                 .setParameter("active", KnownGrant.ACTIVE).setParameter("ids", ids).getResultList();
     }
 
-    private <T> Map<UUID, T> byId(Class<T> type, String idField, Collection<UUID> ids, java.util.function.Function<T, UUID> id) {
+    private <T> Map<UUID, T> byId(Class<T> type, String idField, String collection, Collection<UUID> ids, java.util.function.Function<T, UUID> id) {
         Map<UUID, T> found = new HashMap<>();
         if (!ids.isEmpty()) {
-            em.createQuery("select e from " + type.getSimpleName() + " e where e." + idField + " in :ids", type)
+            em.createQuery("select distinct e from " + type.getSimpleName() + " e left join fetch e." + collection + " where e." + idField + " in :ids", type)
                     .setParameter("ids", Set.copyOf(ids)).getResultList().forEach(e -> found.put(id.apply(e), e));
         }
         return found;

@@ -39,8 +39,8 @@ import org.openjdk.jmh.util.Statistics;
 /**
  * In-process decisions (JMH, sample time): 200 policies, 20 of them CEL conditions, over an
  * in-memory view of 100,000 guests and 1,000 resources; each decision looks its guest and resource
- * up in that view and runs the engine. Not the HTTP path, and not policy-service's own read model
- * (which is still read from PostgreSQL per request): the engine and an in-memory lookup.
+ * up in that view and runs the engine, as policy-service's {@code AccessView} and engine do; not the
+ * HTTP path. In a forked JVM of its own (1 GB heap, parallel GC), not the Surefire JVM.
  * <p>
  * Run: {@code ./mvnw -o -pl policy-service test -Dtest=DecisionBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * (not part of the test run: the class name is not a test's). Prints p50, p99, p99.9 in µs.
@@ -101,7 +101,7 @@ public class DecisionBenchmark {
             };
             policies.add(CompiledPolicy.of(UUID.randomUUID(), 1, "policy " + i, i % 10 == 0 ? Mode.REPORT_ONLY : Mode.ENFORCE, scope, rule));
         }
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < Integer.getInteger("bench.cel", 20); i++) {
             String expression = switch (i % 4) {
                 case 0 -> "subject.domain != 'rival" + i + ".example' || resource.sensitivity == 'PUBLIC'";
                 case 1 -> "!has(subject.inactiveDays) || subject.inactiveDays < " + (500 + i);
@@ -125,7 +125,8 @@ public class DecisionBenchmark {
 
     @Test
     void run() throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(DecisionBenchmark.class.getName() + ".decide").forks(0)
+        Collection<RunResult> results = new Runner(new OptionsBuilder().include(DecisionBenchmark.class.getName() + ".decide").forks(1)
+                .jvmArgs("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch", "-Dbench.cel=" + Integer.getInteger("bench.cel", 20))
                 .threads(1).build()).run();
         if (results.isEmpty()) {
             throw new AssertionError("the benchmark produced no result: see the JMH output above");
