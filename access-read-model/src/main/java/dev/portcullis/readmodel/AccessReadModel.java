@@ -7,6 +7,8 @@ import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.Topic;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -94,13 +96,21 @@ public class AccessReadModel {
             }
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
         } else if (type == EventType.GUEST_BLOCKED) {
-            GuestBlocked g = event.as(GuestBlocked.class);
-            KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(g.guestId())).ifPresent(guest -> {
-                guest.state = "BLOCKED";
-                guest.updatedAt = clock.instant();
-                changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
-            });
+            setState(event.as(GuestBlocked.class).guestId(), "BLOCKED");
+        } else if (type == EventType.GUEST_UNBLOCKED) {
+            GuestUnblocked g = event.as(GuestUnblocked.class);
+            setState(g.guestId(), g.state());
+        } else if (type == EventType.GUEST_REMOVED) {
+            setState(event.as(GuestRemoved.class).guestId(), "REMOVED");
         }
+    }
+
+    private void setState(String guestId, String state) {
+        KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(guestId)).ifPresent(guest -> {
+            guest.state = state;
+            guest.updatedAt = clock.instant();
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
+        });
     }
 
     private void applyAccess(IncomingEvent event) {

@@ -20,8 +20,8 @@ public enum EventType {
     GUEST_UPDATED("guest", "guest-updated", Topic.INVENTORY_GUESTS, null),
     GUEST_SIGNED_IN("guest", "guest-signed-in", Topic.INVENTORY_GUESTS, null),
     GUEST_BLOCKED("guest", "guest-blocked", Topic.INVENTORY_GUESTS, GuestBlocked.class),
-    GUEST_UNBLOCKED("guest", "guest-unblocked", Topic.INVENTORY_GUESTS, null),
-    GUEST_REMOVED("guest", "guest-removed", Topic.INVENTORY_GUESTS, null),
+    GUEST_UNBLOCKED("guest", "guest-unblocked", Topic.INVENTORY_GUESTS, GuestUnblocked.class),
+    GUEST_REMOVED("guest", "guest-removed", Topic.INVENTORY_GUESTS, GuestRemoved.class),
 
     ACCESS_GRANTED("guest", "access-granted", Topic.INVENTORY_ACCESS, AccessGranted.class),
     ACCESS_REVOKED("guest", "access-revoked", Topic.INVENTORY_ACCESS, AccessRevoked.class),

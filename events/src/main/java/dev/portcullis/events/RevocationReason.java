@@ -2,5 +2,5 @@ package dev.portcullis.events;
 
 /** Why a grant ended; carried on {@code access-revoked} and kept on the grant. */
 public enum RevocationReason {
-    PARTNER_ACCOUNT_DISABLED, REVIEW_DENIED, POLICY_VIOLATION, EXPIRED, MANUAL, GUEST_REMOVED
+    PARTNER_ACCOUNT_DISABLED, PARTNER_CREDENTIAL_COMPROMISED, REVIEW_DENIED, POLICY_VIOLATION, EXPIRED, MANUAL, GUEST_REMOVED
 }

@@ -48,6 +48,10 @@ class EventContractTest {
                     "REVOCATION_REQUESTED", null, NOW)),
             Map.entry(EventType.POLICY_VIOLATION_RESOLVED, new PolicyViolationResolved(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 3,
                     GUEST, GRANT, "GRANT_REVOKED", NOW)),
+            Map.entry(EventType.GUEST_UNBLOCKED, new GuestUnblocked(GUEST, "ann@contoso.com", "Ann", List.of("sponsor@example.com"), "ACTIVE",
+                    "PARTNER_ACCOUNT_ENABLED", UUID.randomUUID().toString(), NOW, "partner:contoso")),
+            Map.entry(EventType.GUEST_REMOVED, new GuestRemoved(GUEST, List.of("sponsor@example.com"), "PARTNER_ACCOUNT_PURGED",
+                    UUID.randomUUID().toString(), List.of(GRANT), NOW, "partner:contoso")),
             Map.entry(EventType.POLICY_ENFORCEMENT_HELD, new PolicyEnforcementHeld(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 1,
                     "No rival partners", 40, 12, NOW)));
 

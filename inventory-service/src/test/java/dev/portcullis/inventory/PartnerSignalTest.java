@@ -2,6 +2,7 @@ package dev.portcullis.inventory;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +13,8 @@ import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventSchemas;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.PartnerAccountDisabled;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.InventoryApi;
@@ -27,6 +30,8 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -92,6 +97,95 @@ class PartnerSignalTest {
         assertEquals(5, event.revokedGrants().size());
         assertEquals(Set.of("owner1@example.com", "owner2@example.com"),
                 event.revokedGrants().stream().flatMap(g -> g.owners().stream()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void aCompromisedCredentialBlocksTheGuestAndRevokesOnlyTheGrantsOnSensitiveResources() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 4, SPONSOR);
+
+        String signalId = api.postSignal("CREDENTIAL_COMPROMISED", guest.homeTenantId(), guest.homeSubject(), Instant.now())
+                .then().statusCode(202).body("outcome", equalTo("APPLIED")).extract().path("id");
+
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().statusCode(200).body("state", equalTo("BLOCKED"));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).queryParam("state", "REVOKED").get("/api/v1/grants").then()
+                .body("items.size()", equalTo(2)).body("items.resourceId", everyItem(equalTo(resources.get(0))))
+                .body("items.revokedReason", everyItem(equalTo("PARTNER_CREDENTIAL_COMPROMISED")));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).queryParam("state", "ACTIVE").get("/api/v1/grants").then()
+                .body("items.size()", equalTo(2)).body("items.resourceId", everyItem(equalTo(resources.get(1))));
+        GuestBlocked blocked = onlyGuestEvent(guest, EventType.GUEST_BLOCKED, GuestBlocked.class);
+        assertEquals("PARTNER_CREDENTIAL_COMPROMISED", blocked.reason());
+        assertEquals(signalId, blocked.causeId());
+        assertEquals(2, blocked.revokedGrants().size());
+    }
+
+    @Test
+    void anAccountEnabledAgainLiftsThePartnersBlockButRestoresNoGrant() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 2, SPONSOR);
+        api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now().minusSeconds(60)).then().statusCode(202);
+
+        String signalId = api.postSignal("ACCOUNT_ENABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now())
+                .then().statusCode(202).body("outcome", equalTo("APPLIED")).extract().path("id");
+
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().statusCode(200).body("state", equalTo("INVITED"))
+                .body("activeGrants.size()", equalTo(0));
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+        GuestUnblocked unblocked = onlyGuestEvent(guest, EventType.GUEST_UNBLOCKED, GuestUnblocked.class);
+        assertEquals("INVITED", unblocked.state());
+        assertEquals(signalId, unblocked.causeId());
+        // enabled again: nothing left to lift
+        api.postSignal("ACCOUNT_ENABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now().plusSeconds(1))
+                .then().statusCode(202).body("outcome", equalTo("NO_CHANGE"));
+    }
+
+    @Test
+    void aPurgedAccountRemovesTheGuestRevokesWhatRemainsAndIsPastEverySignalAfter() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 3, SPONSOR);
+
+        String signalId = api.postSignal("ACCOUNT_PURGED", guest.homeTenantId(), guest.homeSubject(), Instant.now())
+                .then().statusCode(202).body("outcome", equalTo("APPLIED")).extract().path("id");
+
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().statusCode(200).body("state", equalTo("REMOVED"));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then()
+                .body("items.state", everyItem(equalTo("REVOKED"))).body("items.revokedReason", everyItem(equalTo("GUEST_REMOVED")));
+        api.as(TestTokens.auditor()).get("/api/v1/partner-signals/" + signalId).then().body("revokedGrantIds.size()", equalTo(3));
+        GuestRemoved removed = onlyGuestEvent(guest, EventType.GUEST_REMOVED, GuestRemoved.class);
+        assertEquals(3, removed.revokedGrantIds().size());
+        assertEquals(List.of(SPONSOR), removed.sponsors());
+        for (String type : List.of("ACCOUNT_ENABLED", "ACCOUNT_DISABLED", "CREDENTIAL_COMPROMISED")) {
+            api.postSignal(type, guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202).body("outcome", equalTo("NO_CHANGE"));
+        }
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("REMOVED"));
+    }
+
+    @Test
+    void anAdminsBlockIsNeverLiftedByASignalAndIllegalTransitionsAre409() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 2, SPONSOR);
+        String path = "/api/v1/guests/" + guest.id();
+
+        api.as(TestTokens.admin()).body(Map.of("reason", "left the project")).post(path + "/block").then().statusCode(200)
+                .body("state", equalTo("BLOCKED"));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then()
+                .body("items.state", everyItem(equalTo("REVOKED"))).body("items.revokedReason", everyItem(equalTo("MANUAL")));
+        api.postSignal("ACCOUNT_ENABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202)
+                .body("outcome", equalTo("NO_CHANGE"));
+        api.as(TestTokens.admin()).get(path).then().body("state", equalTo("BLOCKED"));
+        api.as(TestTokens.admin()).body(Map.of("reason", "again")).post(path + "/block").then().statusCode(409);
+
+        api.as(TestTokens.admin()).body(Map.of("reason", "back on the project")).post(path + "/unblock").then().statusCode(200)
+                .body("state", equalTo("INVITED"));
+        api.as(TestTokens.admin()).body(Map.of()).post(path + "/unblock").then().statusCode(409);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()), "an unblock restores no grant");
+
+        api.as(TestTokens.admin()).body(Map.of("reason", "contract ended")).delete(path).then().statusCode(200).body("state", equalTo("REMOVED"));
+        api.as(TestTokens.admin()).body(Map.of()).delete(path).then().statusCode(409);
+        api.as(TestTokens.admin()).body(Map.of()).post(path + "/block").then().statusCode(409);
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + UUID.randomUUID() + "/block").then().statusCode(404);
+        api.as(TestTokens.admin()).body(Map.of("reason", "x".repeat(1001))).post(path + "/unblock").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.containsString("reason"));
+        List<String> types = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(),
+                r -> guest.id().equals(r.key())).stream().map(r -> KafkaTestClient.header(r, "ce_type")).toList(), t -> t.size() >= 4);
+        assertEquals(List.of(EventType.GUEST_INVITED.ceType(), EventType.GUEST_BLOCKED.ceType(), EventType.GUEST_UNBLOCKED.ceType(),
+                EventType.GUEST_REMOVED.ceType()), types);
     }
 
     @Test
@@ -234,6 +328,12 @@ class PartnerSignalTest {
         String metrics = io.restassured.RestAssured.given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.matches("(?s).*portcullis_signals_total\\{[^}]*outcome=\"APPLIED\"[^}]*} [1-9].*"), "signals by outcome");
         assertTrue(metrics.matches("(?s).*portcullis_deadletters\\{topic=\"partner.signals.dlq\"} [1-9].*"), metrics.lines().filter(l -> l.startsWith("portcullis_deadletters")).toList().toString());
+    }
+
+    /** The one event of this type on inventory.guests for the guest, once the relay has published it. */
+    private <T extends dev.portcullis.events.EventPayload> T onlyGuestEvent(InventoryApi.Guest guest, EventType type, Class<T> payload) {
+        return EventJson.read(await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(),
+                r -> guest.id().equals(r.key()) && type.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() == 1).get(0).value(), payload);
     }
 
     private List<ConsumerRecord<String, String>> guestEvents(InventoryApi.Guest guest) {

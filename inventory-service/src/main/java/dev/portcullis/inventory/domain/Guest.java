@@ -64,6 +64,17 @@ public class Guest extends PanacheEntityBase {
     @Column(name = "blocked_reason")
     public String blockedReason;
 
+    /** The state the block interrupted, which an unblock returns to. */
+    @Column(name = "blocked_from")
+    @Enumerated(EnumType.STRING)
+    public GuestState blockedFrom;
+
+    @Column(name = "removed_at")
+    public Instant removedAt;
+
+    @Column(name = "removed_reason")
+    public String removedReason;
+
     /** Blocks sign-in; returns false if the guest was blocked already. A removed guest cannot be blocked. */
     public boolean block(String reason, Instant at) {
         if (state == GuestState.REMOVED) {
@@ -72,9 +83,33 @@ public class Guest extends PanacheEntityBase {
         if (state == GuestState.BLOCKED) {
             return false;
         }
+        blockedFrom = state;
         state = GuestState.BLOCKED;
         blockedAt = at;
         blockedReason = reason;
+        return true;
+    }
+
+    /** Lets a blocked guest sign in again, in the state the block interrupted; returns false if the guest was not blocked. */
+    public boolean unblock() {
+        if (state != GuestState.BLOCKED) {
+            return false;
+        }
+        state = blockedFrom == GuestState.ACTIVE ? GuestState.ACTIVE : GuestState.INVITED;
+        blockedFrom = null;
+        blockedAt = null;
+        blockedReason = null;
+        return true;
+    }
+
+    /** Removes the guest for good; returns false if removed already. */
+    public boolean remove(String reason, Instant at) {
+        if (state == GuestState.REMOVED) {
+            return false;
+        }
+        state = GuestState.REMOVED;
+        removedAt = at;
+        removedReason = reason;
         return true;
     }
 

@@ -19,10 +19,12 @@ import dev.portcullis.inventory.rest.Dtos.InviteGuest;
 import dev.portcullis.inventory.service.InventoryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Size;
 import jakarta.persistence.EntityManager;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -85,5 +87,38 @@ public class GuestResource {
     public GuestView get(@PathParam("id") UUID id) {
         Guest guest = Guest.<Guest>findByIdOptional(id).orElseThrow(() -> new NotFoundProblem("guest", id));
         return GuestView.of(guest, AccessGrant.activeOf(id).stream().map(GrantView::of).toList());
+    }
+
+    public record GuestAction(@Size(max = 1000) String reason) {
+    }
+
+    @POST
+    @Path("/{id}/block")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Block a guest", description = "BLOCKED (reason ADMIN: no partner signal or job lifts it), every active grant REVOKED"
+            + " (reason MANUAL), in one transaction; publishes one access-revoked per grant and guest-blocked. 409 if blocked or removed already.")
+    public GuestView block(@PathParam("id") UUID id, @Valid GuestAction request) {
+        Guest guest = inventory.block(id, request == null ? null : request.reason(), actor.name());
+        return GuestView.of(guest, List.of());
+    }
+
+    @POST
+    @Path("/{id}/unblock")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Unblock a guest", description = "Back to the state the block interrupted (INVITED or ACTIVE), whoever blocked;"
+            + " revoked grants stay revoked. Publishes guest-unblocked. 409 unless BLOCKED.")
+    public GuestView unblock(@PathParam("id") UUID id, @Valid GuestAction request) {
+        Guest guest = inventory.unblock(id, request == null ? null : request.reason(), actor.name());
+        return GuestView.of(guest, List.of());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Remove a guest", description = "REMOVED for good, what remains REVOKED (reason GUEST_REMOVED); publishes access-revoked"
+            + " per grant and guest-removed. 409 if removed already.")
+    public GuestView remove(@PathParam("id") UUID id, @Valid GuestAction request) {
+        Guest guest = inventory.remove(id, request == null ? null : request.reason(), actor.name());
+        return GuestView.of(guest, List.of());
     }
 }

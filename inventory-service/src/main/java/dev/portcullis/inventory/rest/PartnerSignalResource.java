@@ -28,7 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/partner-signals")
-@Tag(name = "partner signals", description = "What partners say about their people; ACCOUNT_DISABLED ends all their access here")
+@Tag(name = "partner signals", description = "What partners say about their people: ACCOUNT_DISABLED ends all their access here, CREDENTIAL_COMPROMISED blocks"
+        + " and ends the sensitive part, ACCOUNT_ENABLED lifts a partner's block, ACCOUNT_PURGED removes the guest")
 public class PartnerSignalResource {
 
     @Inject
@@ -42,8 +43,12 @@ public class PartnerSignalResource {
 
     @POST
     @RolesAllowed(Roles.SIGNAL)
-    @Operation(summary = "Receive a partner signal", description = "Answers 202 with the signal's id once it is applied: for ACCOUNT_DISABLED "
-            + "the matching guests are BLOCKED and every active grant REVOKED (reason PARTNER_ACCOUNT_DISABLED) in the same transaction; "
+    @Operation(summary = "Receive a partner signal", description = "Answers 202 with the signal's id once it is applied, in the same transaction: "
+            + "ACCOUNT_DISABLED: the matching guests are BLOCKED and every active grant REVOKED (reason PARTNER_ACCOUNT_DISABLED); "
+            + "CREDENTIAL_COMPROMISED: BLOCKED, and the grants on CONFIDENTIAL or more sensitive resources REVOKED (reason PARTNER_CREDENTIAL_COMPROMISED); "
+            + "ACCOUNT_ENABLED: a guest a partner signal blocked is unblocked (back to INVITED or ACTIVE; revoked grants stay revoked; an admin's or"
+            + " a review's block stays); ACCOUNT_PURGED: the guest is REMOVED and what remains REVOKED (reason GUEST_REMOVED). A removed guest is past"
+            + " every signal. "
             + "events follow through the outbox. The guest is matched by homeTenantId plus homeSubject, or plus email. The same statement "
             + "(type, tenant, subject, email, occurredAt) posted again returns the first signal's id and changes nothing. The calling OIDC client "
             + "(its azp) must be one of the partner's signalClients: any other gets 403 and nothing changes.")

@@ -200,4 +200,43 @@ public class InventoryService {
         grant.revocationNote = note;
         return grant;
     }
+
+    /** An admin's block: blocked (reason ADMIN, never lifted by a signal or a job), every grant revoked (MANUAL). 409 if blocked or removed already. */
+    @Transactional
+    public Guest block(UUID guestId, String reason, String actor) {
+        Guest guest = Guest.lock(guestId).orElseThrow(() -> new NotFoundProblem("guest", guestId));
+        if (guest.state == GuestState.BLOCKED || guest.state == GuestState.REMOVED) {
+            throw new ConflictProblem("guest " + guestId + " is " + guest.state + " already");
+        }
+        revocations.blockAndRevoke(guest, ADMIN_BLOCK, RevocationReason.MANUAL, cause(reason), actor, resource -> true);
+        return guest;
+    }
+
+    /** An admin lifts any block; revoked grants stay revoked. 409 unless blocked. */
+    @Transactional
+    public Guest unblock(UUID guestId, String reason, String actor) {
+        Guest guest = Guest.lock(guestId).orElseThrow(() -> new NotFoundProblem("guest", guestId));
+        if (!revocations.unblock(guest, ADMIN_BLOCK, cause(reason), actor)) {
+            throw new ConflictProblem("guest " + guestId + " is " + guest.state + ", not BLOCKED");
+        }
+        return guest;
+    }
+
+    /** An admin removes a guest, revoking what remains. 409 if removed already. */
+    @Transactional
+    public Guest remove(UUID guestId, String reason, String actor) {
+        Guest guest = Guest.lock(guestId).orElseThrow(() -> new NotFoundProblem("guest", guestId));
+        if (revocations.remove(guest, ADMIN_BLOCK, cause(reason), actor).isEmpty()) {
+            throw new ConflictProblem("guest " + guestId + " is REMOVED already");
+        }
+        return guest;
+    }
+
+    /** The block reason of an admin's block, which signals never lift. */
+    public static final String ADMIN_BLOCK = "ADMIN";
+
+    /** The admin's words as the cause the events carry. */
+    private static String cause(String reason) {
+        return reason == null || reason.isBlank() ? null : "admin: " + (reason.length() > 240 ? reason.substring(0, 240) : reason);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.events.RevocationReason;
+import dev.portcullis.events.Sensitivity;
 import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.GuestState;
 import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerSignal;
 import dev.portcullis.inventory.domain.SignalChannel;
@@ -17,12 +19,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Applies what a partner says about one of its people. An account disabled at home blocks the
- * guest here and revokes every active grant, in the transaction that records the signal.
+ * Applies what a partner says about one of its people, in the transaction that records the signal:
+ * an account disabled at home blocks the guest here and revokes every active grant; a compromised
+ * credential blocks and revokes the sensitive grants; an account enabled again lifts a partner's
+ * block; an account purged removes the guest.
  */
 @ApplicationScoped
 public class PartnerSignalService {
@@ -56,6 +61,40 @@ public class PartnerSignalService {
         return clientId != null && Partner.byTenant(tenantId).map(p -> p.signalClients.contains(clientId)).orElse(false);
     }
 
+    /** Partner signals may lift only blocks that partner signals put on. */
+    private static final Set<String> BLOCKED_BY_PARTNER = Set.of(RevocationReason.PARTNER_ACCOUNT_DISABLED.name(),
+            RevocationReason.PARTNER_CREDENTIAL_COMPROMISED.name());
+
+    /**
+     * What one signal does to one matched guest; whether it changed anything. A removed guest is past
+     * every signal. Disabled: blocked, every grant revoked. Credential compromised: blocked, the grants
+     * on CONFIDENTIAL or more sensitive resources revoked (the rest wait, blocked, for a review or an
+     * ACCOUNT_ENABLED). Enabled: unblocked, only if a partner signal blocked the guest (an admin's or a
+     * review's block stays); nothing revoked comes back. Purged: removed, what remains revoked.
+     */
+    private boolean apply(SignalType type, Guest guest, PartnerSignal signal, String actor) {
+        if (guest.state == GuestState.REMOVED) {
+            return false;
+        }
+        String cause = signal.id.toString();
+        return switch (type) {
+            case ACCOUNT_DISABLED -> record(signal, revocations.blockAndRevokeAll(guest, RevocationReason.PARTNER_ACCOUNT_DISABLED, cause, actor));
+            case CREDENTIAL_COMPROMISED -> record(signal, revocations.blockAndRevoke(guest, RevocationReason.PARTNER_CREDENTIAL_COMPROMISED, cause,
+                    actor, resource -> resource.sensitivity.compareTo(Sensitivity.CONFIDENTIAL) >= 0));
+            case ACCOUNT_ENABLED -> guest.state == GuestState.BLOCKED && BLOCKED_BY_PARTNER.contains(guest.blockedReason)
+                    && revocations.unblock(guest, "PARTNER_ACCOUNT_ENABLED", cause, actor);
+            case ACCOUNT_PURGED -> revocations.remove(guest, "PARTNER_ACCOUNT_PURGED", cause, actor).map(revoked -> {
+                signal.revokedGrantIds.addAll(revoked);
+                return true;
+            }).orElse(false);
+        };
+    }
+
+    private static boolean record(PartnerSignal signal, Revocations.Blocked blocked) {
+        signal.revokedGrantIds.addAll(blocked.revokedGrantIds());
+        return blocked.changedAnything();
+    }
+
     @Transactional
     public Receipt receive(Signal in, SignalChannel channel, String actor, String clientId) {
         if (channel == SignalChannel.REST && !mayReceiveFrom(clientId, in.homeTenantId())) {
@@ -87,17 +126,12 @@ public class PartnerSignalService {
         guests.forEach(g -> signal.matchedGuestIds.add(g.id));
         if (guests.isEmpty()) {
             signal.outcome = SignalOutcome.NO_MATCH;
-        } else if (in.type() == SignalType.ACCOUNT_DISABLED) {
+        } else {
             boolean changed = false;
             for (Guest guest : guests) {
-                Revocations.Blocked blocked = revocations.blockAndRevokeAll(guest, RevocationReason.PARTNER_ACCOUNT_DISABLED,
-                        signal.id.toString(), actor);
-                signal.revokedGrantIds.addAll(blocked.revokedGrantIds());
-                changed |= blocked.changedAnything();
+                changed |= apply(in.type(), guest, signal, actor);
             }
             signal.outcome = changed ? SignalOutcome.APPLIED : SignalOutcome.NO_CHANGE;
-        } else {
-            signal.outcome = SignalOutcome.RECORDED;
         }
         signal.persist();
         // an operator finds the signal's trace by its id (a no-op when tracing is off)

@@ -3,6 +3,8 @@ package dev.portcullis.inventory.service;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
@@ -15,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,15 +49,26 @@ public class Revocations {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Blocked blockAndRevokeAll(Guest guest, RevocationReason reason, String cause, String actor) {
+        return blockAndRevoke(guest, reason, cause, actor, resource -> true);
+    }
+
+    /** Blocks the guest and revokes the active grants on the resources {@code which} picks (a compromised credential: the sensitive ones). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Blocked blockAndRevoke(Guest guest, RevocationReason reason, String cause, String actor, Predicate<Resource> which) {
+        return blockAndRevoke(guest, reason.name(), reason, cause, actor, which);
+    }
+
+    /** Blocks the guest for {@code blockReason} (ADMIN, or a revocation reason's name) and revokes the grants {@code which} picks for {@code reason}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Blocked blockAndRevoke(Guest guest, String blockReason, RevocationReason reason, String cause, String actor, Predicate<Resource> which) {
         Instant now = clock.instant();
-        boolean newlyBlocked = guest.block(reason.name(), now);
-        List<AccessGrant> active = AccessGrant.activeOf(guest.id);
+        boolean newlyBlocked = guest.block(blockReason, now);
+        List<AccessGrant> all = AccessGrant.activeOf(guest.id);
+        Map<UUID, Resource> resources = resourcesOf(all);
+        List<AccessGrant> active = all.stream().filter(g -> which.test(resources.get(g.resourceId))).toList();
         if (!newlyBlocked && active.isEmpty()) {
             return new Blocked(false, List.of());
         }
-        Map<UUID, Resource> resources = active.isEmpty() ? Map.of()
-                : Resource.<Resource>list("id in ?1", active.stream().map(g -> g.resourceId).distinct().toList()).stream()
-                        .collect(Collectors.toMap(r -> r.id, Function.identity()));
         List<GuestBlocked.RevokedGrant> summary = new ArrayList<>();
         for (AccessGrant grant : active) {
             Resource resource = resources.get(grant.resourceId);
@@ -62,11 +77,48 @@ public class Revocations {
                     List.copyOf(resource.owners)));
         }
         if (newlyBlocked) {
-            outbox.publish(new GuestBlocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), reason.name(),
+            outbox.publish(new GuestBlocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), blockReason,
                     cause, summary, now, actor));
         }
         LOG.infof("guest=%s blocked reason=%s cause=%s grantsRevoked=%d", guest.id, reason, cause, active.size());
         return new Blocked(newlyBlocked, active.stream().map(g -> g.id).toList());
+    }
+
+    /** Lets a blocked guest sign in again and says so ({@code guest-unblocked}); revoked grants stay revoked. False if not blocked. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean unblock(Guest guest, String reason, String cause, String actor) {
+        if (!guest.unblock()) {
+            return false;
+        }
+        outbox.publish(new GuestUnblocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), guest.state.name(),
+                reason, cause, clock.instant(), actor));
+        LOG.infof("guest=%s unblocked reason=%s cause=%s", guest.id, reason, cause);
+        return true;
+    }
+
+    /** Removes the guest for good, revoking what remains (reason GUEST_REMOVED), then {@code guest-removed}. Empty if removed already. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<List<UUID>> remove(Guest guest, String reason, String cause, String actor) {
+        Instant now = clock.instant();
+        if (!guest.remove(reason, now)) {
+            return Optional.empty();
+        }
+        List<AccessGrant> active = AccessGrant.activeOf(guest.id);
+        Map<UUID, Resource> resources = resourcesOf(active);
+        for (AccessGrant grant : active) {
+            revoke(grant, resources.get(grant.resourceId), RevocationReason.GUEST_REMOVED, cause, actor, now);
+        }
+        List<UUID> revoked = active.stream().map(g -> g.id).toList();
+        outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason, cause, revoked.stream().map(UUID::toString).toList(),
+                now, actor));
+        LOG.infof("guest=%s removed reason=%s cause=%s grantsRevoked=%d", guest.id, reason, cause, revoked.size());
+        return Optional.of(revoked);
+    }
+
+    private static Map<UUID, Resource> resourcesOf(List<AccessGrant> grants) {
+        return grants.isEmpty() ? Map.of()
+                : Resource.<Resource>list("id in ?1", grants.stream().map(g -> g.resourceId).distinct().toList()).stream()
+                        .collect(Collectors.toMap(r -> r.id, Function.identity()));
     }
 
     /** What blocking did: whether the guest was blocked by it, and the grants it revoked. */

@@ -7,6 +7,8 @@ import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.Topic;
 import dev.portcullis.readmodel.KnownGrant;
@@ -222,11 +224,12 @@ public class AccessView {
                     guests.put(id, new Guest(id, lower(g.email()), g.partnerId() == null ? null : UUID.fromString(g.partnerId()),
                             g.sponsors().stream().map(AccessView::lower).toList(), "INVITED"));
                 }
-                case GUEST_BLOCKED -> {
-                    GuestBlocked g = event.as(GuestBlocked.class);
-                    guests.computeIfPresent(UUID.fromString(g.guestId()), (id, known) -> new Guest(id, known.email(), known.partnerId(), known.sponsors(),
-                            "BLOCKED"));
+                case GUEST_BLOCKED -> setState(event.as(GuestBlocked.class).guestId(), "BLOCKED");
+                case GUEST_UNBLOCKED -> {
+                    GuestUnblocked g = event.as(GuestUnblocked.class);
+                    setState(g.guestId(), g.state());
                 }
+                case GUEST_REMOVED -> setState(event.as(GuestRemoved.class).guestId(), "REMOVED");
                 case ACCESS_GRANTED -> {
                     AccessGranted g = event.as(AccessGranted.class);
                     grant(UUID.fromString(g.grantId()), UUID.fromString(g.guestId()), UUID.fromString(g.resourceId()));
@@ -243,6 +246,10 @@ public class AccessView {
         } catch (RuntimeException e) {
             LOG.debugf("access view skipped %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.toString());
         }
+    }
+
+    private void setState(String guestId, String state) {
+        guests.computeIfPresent(UUID.fromString(guestId), (id, known) -> new Guest(id, known.email(), known.partnerId(), known.sponsors(), state));
     }
 
     private synchronized void grant(UUID grantId, UUID guestId, UUID resourceId) {
