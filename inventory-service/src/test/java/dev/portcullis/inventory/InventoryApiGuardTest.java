@@ -48,6 +48,7 @@ class InventoryApiGuardTest {
                 Arguments.of("POST", "/api/v1/partners", TestTokens.AUDITOR),
                 Arguments.of("GET", "/api/v1/partners", TestTokens.SIGNAL),
                 Arguments.of("GET", "/api/v1/partners/" + ANY_ID, TestTokens.OWNER),
+                Arguments.of("PATCH", "/api/v1/partners/" + ANY_ID, TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/resources", TestTokens.OWNER),
                 Arguments.of("GET", "/api/v1/resources", TestTokens.SIGNAL),
                 Arguments.of("GET", "/api/v1/resources/" + ANY_ID, TestTokens.SIGNAL),

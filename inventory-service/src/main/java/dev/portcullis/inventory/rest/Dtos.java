@@ -39,6 +39,14 @@ public final class Dtos {
             @Size(max = 20) List<@NotBlank @Size(max = 255) String> signalClients) {
     }
 
+    /** A partial change: what is absent stays. */
+    public record PatchPartner(
+            @Size(min = 1, max = 255) String name,
+            @Size(min = 1, max = 50) List<@NotBlank @Size(max = 253) @Pattern(regexp = "^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", message = "must be a domain name") String> domains,
+            PartnerState state,
+            @Size(max = 20) List<@NotBlank @Size(max = 255) String> signalClients) {
+    }
+
     public record PartnerView(UUID id, String name, String tenantId, Set<String> domains, PartnerState state, Set<String> signalClients,
             Instant createdAt) {
         static PartnerView of(Partner p) {

@@ -19,6 +19,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import dev.portcullis.inventory.rest.Dtos.PatchPartner;
+import dev.portcullis.backbone.rest.Actor;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -38,6 +41,9 @@ public class PartnerResource {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    Actor actor;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -62,5 +68,16 @@ public class PartnerResource {
     @Operation(summary = "Get a partner")
     public PartnerView get(@PathParam("id") UUID id) {
         return Partner.<Partner>findByIdOptional(id).map(PartnerView::of).orElseThrow(() -> new NotFoundProblem("partner", id));
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Change a partner", description = "name, domains, state, signalClients; what is absent stays. Setting state BLOCKED"
+            + " is the org-wide kill switch: every guest of the partner is BLOCKED (reason PARTNER_BLOCKED) and their grants REVOKED (reason"
+            + " PARTNER_BLOCKED), each with its own events, in the same transaction. Leaving BLOCKED lifts only those blocks (an admin's, a"
+            + " signal's or a review's stay); revoked grants stay revoked. A domain of another partner is 409.")
+    public PartnerView patch(@PathParam("id") UUID id, @Valid @NotNull PatchPartner request) {
+        return PartnerView.of(inventory.patchPartner(id, request, actor.name()));
     }
 }

@@ -21,14 +21,17 @@ import dev.portcullis.inventory.rest.Dtos.CreateGrant;
 import dev.portcullis.inventory.rest.Dtos.CreatePartner;
 import dev.portcullis.inventory.rest.Dtos.CreateResource;
 import dev.portcullis.inventory.rest.Dtos.InviteGuest;
+import dev.portcullis.inventory.rest.Dtos.PatchPartner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** Partners, resources, guests and grants: every change here is committed with its event. */
@@ -199,6 +202,52 @@ public class InventoryService {
         revocations.revoke(grant, RevocationReason.MANUAL, null, actor);
         grant.revocationNote = note;
         return grant;
+    }
+
+    /**
+     * Changes a partner under its row lock. Into BLOCKED: every guest not removed or blocked already is
+     * blocked and their grants revoked (PARTNER_BLOCKED), guests locked in id order as a signal locks
+     * them; out of BLOCKED: the blocks it put on are lifted, no other.
+     */
+    @Transactional
+    public Partner patchPartner(UUID partnerId, PatchPartner request, String actor) {
+        Partner partner = Optional.ofNullable(Partner.getEntityManager().find(Partner.class, partnerId, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> new NotFoundProblem("partner", partnerId));
+        if (request.name() != null) {
+            partner.name = request.name();
+        }
+        if (request.domains() != null) {
+            for (String domain : request.domains()) {
+                Partner.byDomain(domain).filter(other -> !other.id.equals(partnerId)).ifPresent(other -> {
+                    throw new ConflictProblem("domain " + domain + " belongs to another partner");
+                });
+            }
+            partner.domains.clear();
+            request.domains().forEach(d -> partner.domains.add(d.toLowerCase(Locale.ROOT)));
+        }
+        if (request.signalClients() != null) {
+            partner.signalClients.clear();
+            partner.signalClients.addAll(request.signalClients());
+        }
+        PartnerState before = partner.state;
+        if (request.state() != null && request.state() != before) {
+            partner.state = request.state();
+            String cause = "partner:" + partnerId;
+            List<Guest> guests = Guest.<Guest>find("partnerId = ?1 order by id", partnerId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+            int changed = 0;
+            for (Guest guest : guests) {
+                if (partner.state == PartnerState.BLOCKED && guest.state != GuestState.REMOVED && guest.state != GuestState.BLOCKED) {
+                    revocations.blockAndRevoke(guest, RevocationReason.PARTNER_BLOCKED, cause, actor, resource -> true);
+                    changed++;
+                } else if (before == PartnerState.BLOCKED && guest.state == GuestState.BLOCKED
+                        && RevocationReason.PARTNER_BLOCKED.name().equals(guest.blockedReason)) {
+                    revocations.unblock(guest, "PARTNER_UNBLOCKED", cause, actor);
+                    changed++;
+                }
+            }
+            LOG.infof("partner=%s state %s -> %s by %s: %d guest(s) changed", partnerId, before, partner.state, actor, changed);
+        }
+        return partner;
     }
 
     /** An admin's block: blocked (reason ADMIN, never lifted by a signal or a job), every grant revoked (MANUAL). 409 if blocked or removed already. */
