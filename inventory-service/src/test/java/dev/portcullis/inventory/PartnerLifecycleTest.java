@@ -60,8 +60,10 @@ class PartnerLifecycleTest {
             api.grant(guest, resources.get(0), "reader");
             api.grant(guest, resources.get(1), "reader");
         }
-        // cy was blocked by a partner signal before: the partner's block and unblock leave that alone
-        api.postSignal("ACCOUNT_DISABLED", tenant, "cy-" + suffix, Instant.now()).then().statusCode(202);
+        // cy was blocked by a partner signal before, which left cy's grant on the GENERAL resource active:
+        // the partner's block revokes it, and neither the block nor the unblock touches cy's own block
+        api.postSignal("CREDENTIAL_COMPROMISED", tenant, "cy-" + suffix, Instant.now()).then().statusCode(202);
+        api.as(TestTokens.admin()).queryParam("guestId", cy).queryParam("state", "ACTIVE").get("/api/v1/grants").then().body("items.size()", equalTo(1));
 
         api.as(TestTokens.admin()).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200)
                 .body("state", equalTo("BLOCKED")).body("name", equalTo("Partner " + tenant));
@@ -82,6 +84,8 @@ class PartnerLifecycleTest {
         api.as(TestTokens.admin()).get("/api/v1/guests/" + ann).then().body("state", equalTo("INVITED"));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + bob).then().body("state", equalTo("INVITED"));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + cy).then().body("state", equalTo("BLOCKED"));
+        api.as(TestTokens.admin()).queryParam("guestId", cy).queryParam("state", "REVOKED").get("/api/v1/grants").then()
+                .body("items.revokedReason", org.hamcrest.Matchers.containsInAnyOrder("PARTNER_CREDENTIAL_COMPROMISED", "PARTNER_BLOCKED"));
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(ann), "unblocking restores no grant");
     }
 

@@ -205,9 +205,10 @@ public class InventoryService {
     }
 
     /**
-     * Changes a partner under its row lock. Into BLOCKED: every guest not removed or blocked already is
-     * blocked and their grants revoked (PARTNER_BLOCKED), guests locked in id order as a signal locks
-     * them; out of BLOCKED: the blocks it put on are lifted, no other.
+     * Changes a partner under its row lock. Into BLOCKED: every guest not removed is blocked (one
+     * blocked already keeps its block's reason) and every grant still active revoked (PARTNER_BLOCKED),
+     * guests locked in id order as a signal locks them; out of BLOCKED: the blocks it put on are lifted,
+     * no other.
      */
     @Transactional
     public Partner patchPartner(UUID partnerId, PatchPartner request, String actor) {
@@ -236,9 +237,9 @@ public class InventoryService {
             List<Guest> guests = Guest.<Guest>find("partnerId = ?1 order by id", partnerId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
             int changed = 0;
             for (Guest guest : guests) {
-                if (partner.state == PartnerState.BLOCKED && guest.state != GuestState.REMOVED && guest.state != GuestState.BLOCKED) {
-                    revocations.blockAndRevoke(guest, RevocationReason.PARTNER_BLOCKED, cause, actor, resource -> true);
-                    changed++;
+                if (partner.state == PartnerState.BLOCKED && guest.state != GuestState.REMOVED) {
+                    // a guest blocked already (a signal, an admin) keeps that block's reason, but loses what access it had left
+                    changed += revocations.blockAndRevoke(guest, RevocationReason.PARTNER_BLOCKED, cause, actor, resource -> true).changedAnything() ? 1 : 0;
                 } else if (before == PartnerState.BLOCKED && guest.state == GuestState.BLOCKED
                         && RevocationReason.PARTNER_BLOCKED.name().equals(guest.blockedReason)) {
                     revocations.unblock(guest, "PARTNER_UNBLOCKED", cause, actor);
