@@ -8,6 +8,7 @@ import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.Topic;
@@ -88,6 +89,7 @@ public class AccessReadModel {
             guest.email = g.email();
             guest.partnerId = g.partnerId() == null ? null : UUID.fromString(g.partnerId());
             guest.state = "INVITED";
+            guest.invitedAt = g.invitedAt();
             guest.sponsors.clear();
             g.sponsors().forEach(s -> guest.sponsors.add(s.toLowerCase(java.util.Locale.ROOT)));
             guest.updatedAt = clock.instant();
@@ -102,6 +104,18 @@ public class AccessReadModel {
             setState(g.guestId(), g.state());
         } else if (type == EventType.GUEST_REMOVED) {
             setState(event.as(GuestRemoved.class).guestId(), "REMOVED");
+        } else if (type == EventType.GUEST_SIGNED_IN) {
+            GuestSignedIn s = event.as(GuestSignedIn.class);
+            KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(s.guestId())).ifPresent(guest -> {
+                if (guest.lastSignInAt == null || s.lastSignInAt().isAfter(guest.lastSignInAt)) {
+                    guest.lastSignInAt = s.lastSignInAt();
+                }
+                if (s.activated() && "INVITED".equals(guest.state)) {
+                    guest.state = "ACTIVE";
+                    changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
+                }
+                guest.updatedAt = clock.instant();
+            });
         }
     }
 

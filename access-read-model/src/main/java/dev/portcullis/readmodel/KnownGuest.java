@@ -38,6 +38,13 @@ public class KnownGuest extends PanacheEntityBase {
     @Column(name = "email")
     public Set<String> sponsors = new LinkedHashSet<>();
 
+    @Column(name = "invited_at")
+    public Instant invitedAt;
+
+    /** The latest sign-in inventory reported; never moves back. */
+    @Column(name = "last_sign_in_at")
+    public Instant lastSignInAt;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 }

@@ -18,12 +18,13 @@ public enum EventType {
 
     GUEST_INVITED("guest", "guest-invited", Topic.INVENTORY_GUESTS, GuestInvited.class),
     GUEST_UPDATED("guest", "guest-updated", Topic.INVENTORY_GUESTS, null),
-    GUEST_SIGNED_IN("guest", "guest-signed-in", Topic.INVENTORY_GUESTS, null),
+    GUEST_SIGNED_IN("guest", "guest-signed-in", Topic.INVENTORY_GUESTS, GuestSignedIn.class),
     GUEST_BLOCKED("guest", "guest-blocked", Topic.INVENTORY_GUESTS, GuestBlocked.class),
     GUEST_UNBLOCKED("guest", "guest-unblocked", Topic.INVENTORY_GUESTS, GuestUnblocked.class),
     GUEST_REMOVED("guest", "guest-removed", Topic.INVENTORY_GUESTS, GuestRemoved.class),
 
     ACCESS_GRANTED("guest", "access-granted", Topic.INVENTORY_ACCESS, AccessGranted.class),
+    ACCESS_EXPIRING("guest", "access-expiring", Topic.INVENTORY_ACCESS, AccessExpiring.class),
     ACCESS_REVOKED("guest", "access-revoked", Topic.INVENTORY_ACCESS, AccessRevoked.class),
 
     RESOURCE_UPSERTED("resource", "resource-upserted", Topic.INVENTORY_RESOURCES, ResourceUpserted.class),

@@ -63,6 +63,7 @@ class InventoryApiGuardTest {
                 Arguments.of("GET", "/api/v1/grants/" + ANY_ID, TestTokens.OWNER),
                 Arguments.of("DELETE", "/api/v1/grants/" + ANY_ID, TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/partner-signals", TestTokens.ADMIN),
+                Arguments.of("POST", "/api/v1/sign-ins", TestTokens.SIGNAL),
                 Arguments.of("GET", "/api/v1/partner-signals/" + ANY_ID, TestTokens.OWNER),
                 Arguments.of("GET", "/api/v1/admin/dead-letters", TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/admin/dead-letters/redrive", TestTokens.SIGNAL),

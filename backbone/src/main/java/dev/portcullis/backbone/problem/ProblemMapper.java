@@ -178,16 +178,15 @@ public class ProblemMapper {
             if (node.getKind() == jakarta.validation.ElementKind.METHOD || node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
                 continue;
             }
-            if (node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
-                // the element itself: its index was already written on the container node
-            } else {
+            // a node in a list carries the index of the element it is in: sponsors[0], records[3].at
+            if (node.isInIterable() && node.getIndex() != null) {
+                field.append('[').append(node.getIndex()).append(']');
+            }
+            if (node.getKind() != jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
                 if (field.length() > 0) {
                     field.append('.');
                 }
                 field.append(node.getName());
-            }
-            if (node.getIndex() != null) {
-                field.append('[').append(node.getIndex()).append(']');
             }
         }
         if (field.length() == 0) {

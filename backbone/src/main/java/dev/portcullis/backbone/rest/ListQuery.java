@@ -37,6 +37,14 @@ public final class ListQuery<E> {
         return this;
     }
 
+    /** Adds {@code clause}, which takes no parameter, when {@code when} holds. */
+    public ListQuery<E> where(String clause, boolean when) {
+        if (when) {
+            where.add(clause);
+        }
+        return this;
+    }
+
     /** Adds a join (e.g. {@code join e.sponsors s}) together with its filter, when {@code value} is present. */
     public ListQuery<E> joinFilter(String join, String clause, String name, Object value) {
         if (value != null && !(value instanceof String s && s.isBlank())) {

@@ -36,6 +36,15 @@ public final class QueryParams {
         }
     }
 
+    /** A whole number from {@code min} to {@code max}, or null when absent; anything else is a 400 naming it. */
+    public static Integer integer(String name, String value, int min, int max) {
+        Integer number = integer(name, value);
+        if (number != null && (number < min || number > max)) {
+            throw new BadRequestProblem(name, "must be from " + min + " to " + max);
+        }
+        return number;
+    }
+
     public static UUID uuid(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;

@@ -13,6 +13,14 @@ public interface InventorySettings {
 
     Policy policy();
 
+    SignIns signIns();
+
+    interface SignIns {
+        /** At most one {@code guest-signed-in} per guest per interval (an activation goes out at once). */
+        @WithDefault("PT1H")
+        Duration publishInterval();
+    }
+
     interface Signals {
         /**
          * The actor recorded for signals read from {@code partner.signals}: its producers are whoever

@@ -64,6 +64,10 @@ public class AccessGrant extends PanacheEntityBase {
     @Column(name = "revocation_note", length = 1000)
     public String revocationNote;
 
+    /** The nearest expiry notice sent (14, then 1 day before); null before the first. */
+    @Column(name = "expiry_notice_days")
+    public Integer expiryNoticeDays;
+
     public void revoke(RevocationReason reason, String by, String cause, Instant at) {
         if (state == GrantState.REVOKED) {
             throw new ConflictProblem("grant " + id + " is already revoked");

@@ -75,6 +75,10 @@ public class Guest extends PanacheEntityBase {
     @Column(name = "removed_reason")
     public String removedReason;
 
+    /** The latest sign-in reported; never moves back. */
+    @Column(name = "last_sign_in_at")
+    public Instant lastSignInAt;
+
     /** Blocks sign-in; returns false if the guest was blocked already. A removed guest cannot be blocked. */
     public boolean block(String reason, Instant at) {
         if (state == GuestState.REMOVED) {

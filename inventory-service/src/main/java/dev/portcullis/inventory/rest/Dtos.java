@@ -14,6 +14,7 @@ import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.backbone.rest.EmailAddress;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -78,12 +79,23 @@ public final class Dtos {
     }
 
     public record GuestView(UUID id, String email, String displayName, String homeTenantId, String homeSubject, UUID partnerId,
-            GuestState state, Set<String> sponsors, String invitedBy, Instant createdAt, Instant blockedAt, String blockedReason,
-            List<GrantView> activeGrants) {
+            GuestState state, Set<String> sponsors, String invitedBy, Instant createdAt, Instant lastSignInAt, Instant blockedAt,
+            String blockedReason, Instant removedAt, String removedReason, List<GrantView> activeGrants) {
         static GuestView of(Guest g, List<GrantView> activeGrants) {
             return new GuestView(g.id, g.email, g.displayName, g.homeTenantId, g.homeSubject, g.partnerId, g.state, g.sponsors,
-                    g.invitedBy, g.createdAt, g.blockedAt, g.blockedReason, activeGrants);
+                    g.invitedBy, g.createdAt, g.lastSignInAt, g.blockedAt, g.blockedReason, g.removedAt, g.removedReason, activeGrants);
         }
+    }
+
+    /** One sign-in: the guest by id, or by home tenant and subject (as the IdP's sign-in log names them). */
+    public record SignIn(
+            UUID guestId,
+            @Size(max = 255) String homeTenantId,
+            @Size(max = 255) String homeSubject,
+            @NotNull Instant at) {
+    }
+
+    public record SignInBatch(@NotNull @Size(min = 1, max = 10_000, message = "a batch holds 1 to 10000 records") List<@NotNull @Valid SignIn> records) {
     }
 
     public record CreateGrant(

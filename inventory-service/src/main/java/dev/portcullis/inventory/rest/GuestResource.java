@@ -31,6 +31,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -52,6 +55,9 @@ public class GuestResource {
     @Inject
     AccessPolicy policy;
 
+    @Inject
+    Clock clock;
+
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Invite a guest", description = "The partner is found by home tenant, else by email domain; an unknown "
@@ -65,15 +71,19 @@ public class GuestResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "List guests", description = "Filters: state, partnerId, sponsor (email), resourceId (holds an active grant on it), "
-            + "q (email or display-name prefix). Keyset-paged.")
+    @Operation(summary = "List guests", description = "Filters: state, partnerId, sponsor (email, or none: guests nobody vouches for),"
+            + " inactiveDays (no sign-in for at least N days, counted from creation for a guest who never signed in), resourceId (holds an"
+            + " active grant on it), q (email or display-name prefix). Keyset-paged.")
     public Page<GuestView> list(@QueryParam("state") String state, @QueryParam("partnerId") String partnerId,
             @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") String resourceId, @QueryParam("q") String q,
+            @QueryParam("inactiveDays") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3650")) String inactiveDays,
             @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
         return ListQuery.of(Guest.class)
                 .filter("e.state = :state", "state", QueryParams.enumValue(GuestState.class, "state", state))
                 .filter("e.partnerId = :partnerId", "partnerId", QueryParams.uuid("partnerId", partnerId))
-                .joinFilter("join e.sponsors s", "lower(s) = lower(:sponsor)", "sponsor", sponsor)
+                .joinFilter("join e.sponsors s", "lower(s) = lower(:sponsor)", "sponsor", NO_SPONSOR.equalsIgnoreCase(sponsor) ? null : sponsor)
+                .where("e.sponsors is empty", NO_SPONSOR.equalsIgnoreCase(sponsor))
+                .filter("coalesce(e.lastSignInAt, e.createdAt) <= :inactiveSince", "inactiveSince", inactiveSince(inactiveDays))
                 .filter("exists (select 1 from AccessGrant g where g.guestId = e.id and g.resourceId = :resourceId and g.state = 'ACTIVE')",
                         "resourceId", QueryParams.uuid("resourceId", resourceId))
                 .filter("(lower(e.email) like :q or lower(e.displayName) like :q)", "q", q == null ? null : q.toLowerCase() + "%")
@@ -87,6 +97,14 @@ public class GuestResource {
     public GuestView get(@PathParam("id") UUID id) {
         Guest guest = Guest.<Guest>findByIdOptional(id).orElseThrow(() -> new NotFoundProblem("guest", id));
         return GuestView.of(guest, AccessGrant.activeOf(id).stream().map(GrantView::of).toList());
+    }
+
+    /** {@code sponsor=none}: the guests nobody vouches for. */
+    static final String NO_SPONSOR = "none";
+
+    private Instant inactiveSince(String inactiveDays) {
+        Integer days = QueryParams.integer("inactiveDays", inactiveDays, 1, 3650);
+        return days == null ? null : clock.instant().minus(Duration.ofDays(days));
     }
 
     public record GuestAction(@Size(max = 1000) String reason) {

@@ -8,6 +8,7 @@ import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.Topic;
@@ -230,6 +231,13 @@ public class AccessView {
                     setState(g.guestId(), g.state());
                 }
                 case GUEST_REMOVED -> setState(event.as(GuestRemoved.class).guestId(), "REMOVED");
+                case GUEST_SIGNED_IN -> {
+                    GuestSignedIn s = event.as(GuestSignedIn.class);
+                    if (s.activated()) {
+                        guests.computeIfPresent(UUID.fromString(s.guestId()), (id, known) -> "INVITED".equals(known.state())
+                                ? new Guest(id, known.email(), known.partnerId(), known.sponsors(), "ACTIVE") : known);
+                    }
+                }
                 case ACCESS_GRANTED -> {
                     AccessGranted g = event.as(AccessGranted.class);
                     grant(UUID.fromString(g.grantId()), UUID.fromString(g.guestId()), UUID.fromString(g.resourceId()));

@@ -1,0 +1,174 @@
+package dev.portcullis.inventory.service;
+
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.events.GuestSignedIn;
+import dev.portcullis.inventory.config.InventorySettings;
+import dev.portcullis.inventory.rest.Dtos.SignIn;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.Session;
+import org.jboss.logging.Logger;
+
+/**
+ * Sign-in activity, in batches: each guest's latest sign-in only ever moves forward, the first one
+ * activates an invited guest, and {@code guest-signed-in} goes out aggregated (at most one per guest
+ * per interval). A batch is one transaction over plain JDBC with arrays: tens of thousands of records
+ * a second, where an entity per record would be a few thousand.
+ */
+@ApplicationScoped
+public class SignInActivity {
+
+    private static final Logger LOG = Logger.getLogger(SignInActivity.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    InventorySettings settings;
+
+    /** A record that matched no guest who can sign in, by its index in the batch. */
+    public record Unmatched(int index, String reason) {
+    }
+
+    public record Result(int records, int guestsUpdated, int activated, int eventsPublished, List<Unmatched> unmatched) {
+    }
+
+    @Transactional
+    public Result ingest(List<SignIn> records) {
+        return em.unwrap(Session.class).doReturningWork(connection -> ingest(connection, records));
+    }
+
+    private Result ingest(Connection connection, List<SignIn> records) throws SQLException {
+        Map<String, UUID> byHomeIdentity = resolveHomeIdentities(connection, records);
+        Map<UUID, Instant> latest = new HashMap<>();
+        Map<UUID, List<Integer>> indexes = new HashMap<>();
+        List<Unmatched> unmatched = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            SignIn record = records.get(i);
+            UUID guestId = record.guestId() != null ? record.guestId() : byHomeIdentity.get(homeIdentity(record.homeTenantId(), record.homeSubject()));
+            if (guestId == null) {
+                unmatched.add(new Unmatched(i, "no guest with this home tenant and subject"));
+                continue;
+            }
+            // PostgreSQL keeps microseconds: compared at that precision, a repeated record is never "later"
+            latest.merge(guestId, record.at().truncatedTo(ChronoUnit.MICROS), (a, b) -> a.isAfter(b) ? a : b);
+            indexes.computeIfAbsent(guestId, id -> new ArrayList<>()).add(i);
+        }
+        Instant now = clock.instant();
+        Instant publishBefore = now.minus(settings.signIns().publishInterval());
+        List<UUID> ids = new ArrayList<>();
+        List<String> times = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        List<String> published = new ArrayList<>();
+        List<GuestSignedIn> events = new ArrayList<>();
+        int activated = 0;
+        // locked in id order, as every other writer of several guests locks them: two batches never deadlock
+        try (PreparedStatement select = connection.prepareStatement(
+                "select id, state, last_sign_in_at, sign_in_published_at from guest where id = any(?) order by id for update")) {
+            select.setArray(1, connection.createArrayOf("uuid", latest.keySet().toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    UUID id = rows.getObject(1, UUID.class);
+                    String state = rows.getString(2);
+                    Instant last = instant(rows.getTimestamp(3));
+                    Instant lastPublished = instant(rows.getTimestamp(4));
+                    Instant at = latest.remove(id);
+                    if ("REMOVED".equals(state)) {
+                        indexes.get(id).forEach(i -> unmatched.add(new Unmatched(i, "the guest is REMOVED")));
+                        continue;
+                    }
+                    if (last != null && !at.isAfter(last)) {
+                        continue; // an older or repeated record never moves time back
+                    }
+                    boolean activates = "INVITED".equals(state);
+                    String newState = activates ? "ACTIVE" : state;
+                    boolean publish = activates || lastPublished == null || !lastPublished.isAfter(publishBefore);
+                    ids.add(id);
+                    times.add(at.toString());
+                    states.add(newState);
+                    published.add(publish ? now.toString() : lastPublished.toString());
+                    if (publish) {
+                        events.add(new GuestSignedIn(id.toString(), at, newState, activates, now));
+                    }
+                    activated += activates ? 1 : 0;
+                }
+            }
+        }
+        // what is left named a guest id that does not exist
+        latest.keySet().forEach(id -> indexes.get(id).forEach(i -> unmatched.add(new Unmatched(i, "no guest with this id"))));
+        if (!ids.isEmpty()) {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update guest g set last_sign_in_at = v.at::timestamptz, state = v.state, sign_in_published_at = v.published::timestamptz
+                    from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as v(id, at, state, published) where g.id = v.id""")) {
+                update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+                update.setArray(2, connection.createArrayOf("text", times.toArray()));
+                update.setArray(3, connection.createArrayOf("text", states.toArray()));
+                update.setArray(4, connection.createArrayOf("text", published.toArray()));
+                update.executeUpdate();
+            }
+        }
+        events.forEach(outbox::publish);
+        unmatched.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        LOG.debugf("sign-ins records=%d guestsUpdated=%d activated=%d events=%d unmatched=%d", records.size(), ids.size(), activated,
+                events.size(), unmatched.size());
+        return new Result(records.size(), ids.size(), activated, events.size(), unmatched);
+    }
+
+    /** The guests the records name by home tenant and subject, in one query. */
+    private static Map<String, UUID> resolveHomeIdentities(Connection connection, List<SignIn> records) throws SQLException {
+        List<String> tenants = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
+        for (SignIn record : records) {
+            if (record.guestId() == null) {
+                tenants.add(record.homeTenantId());
+                subjects.add(record.homeSubject());
+            }
+        }
+        Map<String, UUID> found = new HashMap<>();
+        if (tenants.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement select = connection.prepareStatement("""
+                select g.id, g.home_tenant_id, g.home_subject from guest g
+                join (select distinct t, s from unnest(?::text[], ?::text[]) as v(t, s)) v on g.home_tenant_id = v.t and g.home_subject = v.s""")) {
+            select.setArray(1, connection.createArrayOf("text", tenants.toArray()));
+            select.setArray(2, connection.createArrayOf("text", subjects.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    // two guests with one home identity cannot both be meant: neither is picked
+                    found.merge(homeIdentity(rows.getString(2), rows.getString(3)), rows.getObject(1, UUID.class), (a, b) -> null);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String homeIdentity(String tenant, String subject) {
+        return tenant + '\u0000' + subject;
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
