@@ -6,3 +6,6 @@ create index guest_activity on guest ((coalesce(last_sign_in_at, created_at)), i
 -- The nearest expiry notice sent (14, then 1 day before), so each goes out once.
 alter table access_grant add column expiry_notice_days integer;
 create index access_grant_expiry on access_grant (expires_at) where state = 'ACTIVE' and expires_at is not null;
+-- When an admin last lifted a block: the inactivity job counts from it too, or it would block the guest again at once.
+alter table guest add column unblocked_at timestamptz;
+create index guest_state on guest (state);

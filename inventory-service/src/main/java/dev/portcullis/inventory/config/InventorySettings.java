@@ -15,6 +15,31 @@ public interface InventorySettings {
 
     SignIns signIns();
 
+    Lifecycle lifecycle();
+
+    /** The scheduled lifecycle jobs ({@code LifecycleJobs}). */
+    interface Lifecycle {
+        /** How often the jobs run ({@code off} disables them: the service's tests run them by hand). */
+        @WithDefault("1m")
+        String every();
+
+        /** ACTIVE guests with no sign-in for this long are blocked (INACTIVE); their grants stay, for an unblock. */
+        @WithDefault("90")
+        int inactiveDays();
+
+        /** BLOCKED guests are removed this long after the block (P0D: at once). */
+        @WithDefault("P30D")
+        Duration retention();
+
+        /** INVITED guests who never signed in are removed this long after the invitation (INVITATION_EXPIRED). */
+        @WithDefault("P30D")
+        Duration invitationExpiry();
+
+        /** Guests or grants one transaction handles. */
+        @WithDefault("200")
+        int batchSize();
+    }
+
     interface SignIns {
         /** At most one {@code guest-signed-in} per guest per interval (an activation goes out at once). */
         @WithDefault("PT1H")

@@ -94,11 +94,16 @@ public class Guest extends PanacheEntityBase {
         return true;
     }
 
+    /** When a block was last lifted: the inactivity job gives the guest its whole period again from then. */
+    @Column(name = "unblocked_at")
+    public Instant unblockedAt;
+
     /** Lets a blocked guest sign in again, in the state the block interrupted; returns false if the guest was not blocked. */
-    public boolean unblock() {
+    public boolean unblock(Instant at) {
         if (state != GuestState.BLOCKED) {
             return false;
         }
+        unblockedAt = at;
         state = blockedFrom == GuestState.ACTIVE ? GuestState.ACTIVE : GuestState.INVITED;
         blockedFrom = null;
         blockedAt = null;

@@ -80,14 +80,20 @@ public class Revocations {
             outbox.publish(new GuestBlocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), blockReason,
                     cause, summary, now, actor));
         }
-        LOG.infof("guest=%s blocked reason=%s cause=%s grantsRevoked=%d", guest.id, reason, cause, active.size());
+        LOG.infof("guest=%s blocked reason=%s cause=%s grantsRevoked=%d", guest.id, blockReason, cause, active.size());
         return new Blocked(newlyBlocked, active.stream().map(g -> g.id).toList());
+    }
+
+    /** Blocks the guest for {@code blockReason} and leaves its grants as they are (inactivity: an unblock gives them back as they were). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean blockOnly(Guest guest, String blockReason, String cause, String actor) {
+        return blockAndRevoke(guest, blockReason, RevocationReason.MANUAL, cause, actor, resource -> false).newlyBlocked();
     }
 
     /** Lets a blocked guest sign in again and says so ({@code guest-unblocked}); revoked grants stay revoked. False if not blocked. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean unblock(Guest guest, String reason, String cause, String actor) {
-        if (!guest.unblock()) {
+        if (!guest.unblock(clock.instant())) {
             return false;
         }
         outbox.publish(new GuestUnblocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), guest.state.name(),
