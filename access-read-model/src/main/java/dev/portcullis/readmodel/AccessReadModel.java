@@ -103,7 +103,10 @@ public class AccessReadModel {
             GuestUnblocked g = event.as(GuestUnblocked.class);
             setState(g.guestId(), g.state());
         } else if (type == EventType.GUEST_REMOVED) {
-            setState(event.as(GuestRemoved.class).guestId(), "REMOVED");
+            String guestId = event.as(GuestRemoved.class).guestId();
+            // inventory erased the guest's personal data on removal; this copy goes too
+            KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(guestId)).ifPresent(guest -> guest.email = GuestRemoved.erasedEmail(guestId));
+            setState(guestId, "REMOVED");
         } else if (type == EventType.GUEST_SIGNED_IN) {
             GuestSignedIn s = event.as(GuestSignedIn.class);
             KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(s.guestId())).ifPresent(guest -> {

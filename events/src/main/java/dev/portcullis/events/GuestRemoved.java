@@ -17,6 +17,14 @@ public record GuestRemoved(
         Instant removedAt,
         String actor) implements EventPayload {
 
+    /**
+     * The address a removed guest is left with wherever their data was kept (inventory, every read
+     * model): their personal data is erased on removal. Unique, and of a domain that never receives mail (RFC 2606).
+     */
+    public static String erasedEmail(String guestId) {
+        return guestId + "@erased.invalid";
+    }
+
     @Override
     public EventType eventType() {
         return EventType.GUEST_REMOVED;

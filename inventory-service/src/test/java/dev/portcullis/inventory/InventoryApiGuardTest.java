@@ -64,6 +64,8 @@ class InventoryApiGuardTest {
                 Arguments.of("DELETE", "/api/v1/grants/" + ANY_ID, TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/partner-signals", TestTokens.ADMIN),
                 Arguments.of("POST", "/api/v1/sign-ins", TestTokens.SIGNAL),
+                Arguments.of("GET", "/api/v1/audit", TestTokens.OWNER),
+                Arguments.of("GET", "/api/v1/audit/verify", TestTokens.SIGNAL),
                 Arguments.of("GET", "/api/v1/partner-signals/" + ANY_ID, TestTokens.OWNER),
                 Arguments.of("GET", "/api/v1/admin/dead-letters", TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/admin/dead-letters/redrive", TestTokens.SIGNAL),

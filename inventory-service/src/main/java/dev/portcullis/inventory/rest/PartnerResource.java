@@ -49,7 +49,7 @@ public class PartnerResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Connect a partner organization", description = "tenantId and each domain belong to one partner only (409 otherwise).")
     public Response create(@Valid @NotNull CreatePartner request) {
-        Partner partner = inventory.createPartner(request);
+        Partner partner = inventory.createPartner(request, actor.name());
         return Response.created(URI.create("/api/v1/partners/" + partner.id)).entity(PartnerView.of(partner)).build();
     }
 

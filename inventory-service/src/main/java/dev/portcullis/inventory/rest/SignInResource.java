@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.rest;
 
+import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.inventory.rest.Dtos.SignIn;
@@ -30,6 +31,9 @@ public class SignInResource {
     @Inject
     Clock clock;
 
+    @Inject
+    Actor actor;
+
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Record sign-ins", description = "A batch of 1 to 10,000 records, each naming the guest by guestId or by homeTenantId"
@@ -49,7 +53,7 @@ public class SignInResource {
                 throw new BadRequestProblem("records[" + i + "].at", "is in the future");
             }
         }
-        return activity.ingest(batch.records());
+        return activity.ingest(batch.records(), actor.name());
     }
 
     private static boolean isBlank(String value) {

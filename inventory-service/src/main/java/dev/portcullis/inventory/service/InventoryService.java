@@ -49,8 +49,11 @@ public class InventoryService {
     @Inject
     Clock clock;
 
+    @Inject
+    AuditTrail audit;
+
     @Transactional
-    public Partner createPartner(CreatePartner request) {
+    public Partner createPartner(CreatePartner request, String actor) {
         if (Partner.byTenant(request.tenantId()).isPresent()) {
             throw new ConflictProblem("a partner with tenantId " + request.tenantId() + " exists");
         }
@@ -70,6 +73,8 @@ public class InventoryService {
         }
         partner.createdAt = clock.instant();
         partner.persist();
+        audit.record(AuditTrail.change("PARTNER_CREATED", actor).target(partner.id).detail("name", partner.name).detail("tenantId", partner.tenantId)
+                .detail("domains", partner.domains).detail("state", partner.state).detail("signalClients", partner.signalClients));
         LOG.infof("partner=%s created tenant=%s", partner.id, partner.tenantId);
         return partner;
     }
@@ -90,6 +95,8 @@ public class InventoryService {
         resource.persist();
         outbox.publish(new ResourceUpserted(resource.id.toString(), resource.name, resource.type.name(), resource.sensitivity.name(),
                 resource.scenarioId, List.copyOf(resource.owners), actor, "created"));
+        audit.record(AuditTrail.change("RESOURCE_CREATED", actor).resource(resource.id).detail("name", resource.name).detail("type", resource.type)
+                .detail("sensitivity", resource.sensitivity).detail("scenarioId", resource.scenarioId).detail("owners", resource.owners));
         LOG.infof("resource=%s created sensitivity=%s", resource.id, resource.sensitivity);
         return resource;
     }
@@ -126,6 +133,8 @@ public class InventoryService {
         guest.persist();
         outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partner.id.toString(), guest.homeTenantId,
                 guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, "invited"));
+        audit.record(AuditTrail.change("GUEST_INVITED", actor).guest(guest).detail("partnerId", partner.id).detail("homeTenantId", guest.homeTenantId)
+                .detail("sponsors", guest.sponsors).detail("invitedBy", guest.invitedBy));
         LOG.infof("guest=%s invited partner=%s by=%s", guest.id, partner.id, actor);
         return guest;
     }
@@ -163,6 +172,8 @@ public class InventoryService {
         grant.persist();
         outbox.publish(new AccessGranted(grant.id.toString(), guest.id.toString(), resource.id.toString(), grant.role, grant.grantedAt,
                 grant.expiresAt, actor, grant.justification));
+        audit.record(AuditTrail.change("GRANT_CREATED", actor).guestId(guest.id).resource(resource.id).target(grant.id).reason(grant.justification)
+                .detail("role", grant.role).detail("expiresAt", grant.expiresAt));
         LOG.infof("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
         return grant;
     }
@@ -199,8 +210,10 @@ public class InventoryService {
         Guest.lock(grant.guestId);
         // read again under the guest's lock: a signal may have revoked it while we waited
         AccessGrant.getEntityManager().refresh(grant);
+        if (grant.state == GrantState.ACTIVE) {
+            grant.revocationNote = note;
+        }
         revocations.revoke(grant, RevocationReason.MANUAL, null, actor);
-        grant.revocationNote = note;
         return grant;
     }
 
@@ -231,6 +244,8 @@ public class InventoryService {
             partner.signalClients.addAll(request.signalClients());
         }
         PartnerState before = partner.state;
+        audit.record(AuditTrail.change("PARTNER_UPDATED", actor).target(partner.id).detail("name", request.name()).detail("domains", request.domains())
+                .detail("signalClients", request.signalClients()).detail("state", request.state()).detail("stateBefore", before));
         if (request.state() != null && request.state() != before) {
             partner.state = request.state();
             String cause = "partner:" + partnerId;

@@ -59,6 +59,9 @@ public class LifecycleJobs {
     Outbox outbox;
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -144,6 +147,8 @@ public class LifecycleJobs {
         grant.expiryNoticeDays = days;
         outbox.publish(new AccessExpiring(grant.id.toString(), guest.id.toString(), guest.email, List.copyOf(guest.sponsors), resource.id.toString(),
                 resource.name, List.copyOf(resource.owners), grant.role, grant.expiresAt, days));
+        audit.record(AuditTrail.change("GRANT_EXPIRY_NOTICE", ACTOR).guestId(guest.id).resource(resource.id).target(grant.id)
+                .detail("expiresAt", grant.expiresAt).detail("noticeDays", days));
         return true;
     }
 

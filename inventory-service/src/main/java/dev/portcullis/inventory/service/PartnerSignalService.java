@@ -41,6 +41,9 @@ public class PartnerSignalService {
     Clock clock;
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     MeterRegistry metrics;
 
     /** What a partner said, whichever channel it came by. */
@@ -133,7 +136,16 @@ public class PartnerSignalService {
             }
             signal.outcome = changed ? SignalOutcome.APPLIED : SignalOutcome.NO_CHANGE;
         }
+        if (guests.stream().anyMatch(g -> g.state == GuestState.REMOVED)) {
+            // a purged guest's data is erased, and this statement named them: it keeps its outcome, not their identity
+            signal.homeSubject = null;
+            signal.email = null;
+            signal.dedupeKey = "erased:" + signal.id;
+        }
         signal.persist();
+        audit.record(AuditTrail.change("SIGNAL_RECEIVED", actor).target(signal.id).reason(signal.type.name()).detail("channel", channel)
+                .detail("homeTenantId", signal.homeTenantId).detail("outcome", signal.outcome).detail("matchedGuestIds", signal.matchedGuestIds)
+                .detail("revokedGrantIds", signal.revokedGrantIds));
         // an operator finds the signal's trace by its id (a no-op when tracing is off)
         Span.current().setAttribute("portcullis.signal.id", signal.id.toString());
         Span.current().setAttribute("portcullis.signal.outcome", signal.outcome.name());

@@ -36,6 +36,12 @@ public class Revocations {
     @Inject
     Clock clock;
 
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    PersonalData personalData;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void revoke(AccessGrant grant, RevocationReason reason, String cause, String actor) {
         Resource resource = Resource.findById(grant.resourceId);
@@ -79,6 +85,8 @@ public class Revocations {
         if (newlyBlocked) {
             outbox.publish(new GuestBlocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), blockReason,
                     cause, summary, now, actor));
+            audit.record(AuditTrail.change("GUEST_BLOCKED", actor).guest(guest).reason(blockReason).cause(cause)
+                    .detail("revokedGrantIds", active.stream().map(g -> g.id).toList()));
         }
         LOG.infof("guest=%s blocked reason=%s cause=%s grantsRevoked=%d", guest.id, blockReason, cause, active.size());
         return new Blocked(newlyBlocked, active.stream().map(g -> g.id).toList());
@@ -98,6 +106,7 @@ public class Revocations {
         }
         outbox.publish(new GuestUnblocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), guest.state.name(),
                 reason, cause, clock.instant(), actor));
+        audit.record(AuditTrail.change("GUEST_UNBLOCKED", actor).guest(guest).reason(reason).cause(cause).detail("state", guest.state));
         LOG.infof("guest=%s unblocked reason=%s cause=%s", guest.id, reason, cause);
         return true;
     }
@@ -117,6 +126,9 @@ public class Revocations {
         List<UUID> revoked = active.stream().map(g -> g.id).toList();
         outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason, cause, revoked.stream().map(UUID::toString).toList(),
                 now, actor));
+        audit.record(AuditTrail.change("GUEST_REMOVED", actor).guest(guest).reason(reason).cause(cause).detail("revokedGrantIds", revoked));
+        // a removed guest is a data subject whose data goes: from the guest row, the signals that named them, and (its key destroyed) the audit trail
+        personalData.erase(guest);
         LOG.infof("guest=%s removed reason=%s cause=%s grantsRevoked=%d", guest.id, reason, cause, revoked.size());
         return Optional.of(revoked);
     }
@@ -139,5 +151,7 @@ public class Revocations {
         grant.revoke(reason, actor, cause, at);
         outbox.publish(new AccessRevoked(grant.id.toString(), grant.guestId.toString(), resource.id.toString(), resource.name,
                 List.copyOf(resource.owners), grant.role, reason, cause, at, actor));
+        audit.record(AuditTrail.change("GRANT_REVOKED", actor).guestId(grant.guestId).resource(resource.id).target(grant.id).reason(reason.name())
+                .cause(cause).detail("role", grant.role).detail("note", grant.revocationNote));
     }
 }

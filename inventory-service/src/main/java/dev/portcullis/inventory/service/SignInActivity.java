@@ -54,12 +54,22 @@ public class SignInActivity {
     public record Result(int records, int guestsUpdated, int activated, int eventsPublished, List<Unmatched> unmatched) {
     }
 
+    @Inject
+    AuditTrail audit;
+
+    /** Applies the batch; one audit record says what it changed (a record per sign-in would be a trail of noise). */
     @Transactional
-    public Result ingest(List<SignIn> records) {
-        return em.unwrap(Session.class).doReturningWork(connection -> ingest(connection, records));
+    public Result ingest(List<SignIn> records, String actor) {
+        List<UUID> activatedIds = new ArrayList<>();
+        Result result = em.unwrap(Session.class).doReturningWork(connection -> ingest(connection, records, activatedIds));
+        if (result.guestsUpdated() > 0) {
+            audit.record(AuditTrail.change("SIGN_INS_RECORDED", actor).detail("records", result.records()).detail("guestsUpdated", result.guestsUpdated())
+                    .detail("activatedGuestIds", activatedIds));
+        }
+        return result;
     }
 
-    private Result ingest(Connection connection, List<SignIn> records) throws SQLException {
+    private Result ingest(Connection connection, List<SignIn> records, List<UUID> activatedIds) throws SQLException {
         Map<String, UUID> byHomeIdentity = resolveHomeIdentities(connection, records);
         Map<UUID, Instant> latest = new HashMap<>();
         Map<UUID, List<Integer>> indexes = new HashMap<>();
@@ -111,7 +121,10 @@ public class SignInActivity {
                     if (publish) {
                         events.add(new GuestSignedIn(id.toString(), at, newState, activates, now));
                     }
-                    activated += activates ? 1 : 0;
+                    if (activates) {
+                        activated++;
+                        activatedIds.add(id);
+                    }
                 }
             }
         }

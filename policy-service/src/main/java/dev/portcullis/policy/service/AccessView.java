@@ -230,7 +230,11 @@ public class AccessView {
                     GuestUnblocked g = event.as(GuestUnblocked.class);
                     setState(g.guestId(), g.state());
                 }
-                case GUEST_REMOVED -> setState(event.as(GuestRemoved.class).guestId(), "REMOVED");
+                case GUEST_REMOVED -> {
+                    String guestId = event.as(GuestRemoved.class).guestId();
+                    guests.computeIfPresent(UUID.fromString(guestId), (id, known) -> new Guest(id, GuestRemoved.erasedEmail(guestId), known.partnerId(),
+                            known.sponsors(), "REMOVED"));
+                }
                 case GUEST_SIGNED_IN -> {
                     GuestSignedIn s = event.as(GuestSignedIn.class);
                     if (s.activated()) {

@@ -1,0 +1,103 @@
+package dev.portcullis.inventory.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.inventory.domain.Guest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A guest's personal data (email, display name, home subject) where it must outlive the guest row's
+ * own: in the audit trail, encrypted (AES-256-GCM) with a key of the guest's own. Removing the guest
+ * erases it everywhere at once: the key is destroyed, the guest row and the partner signals that
+ * named the guest are blanked. The ciphertexts stay, so the audit chain's hashes still hold.
+ */
+@ApplicationScoped
+public class PersonalData {
+
+    /** What the audit trail keeps of a guest; null fields were not known. */
+    public record Identity(String email, String displayName, String homeSubject) {
+        public static Identity of(Guest guest) {
+            return new Identity(guest.email, guest.displayName, guest.homeSubject);
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    EntityManager em;
+
+    /** {@code identity} encrypted with the guest's key (made on first use). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public byte[] seal(UUID guestId, Identity identity) {
+        byte[] key = key(guestId).orElseGet(() -> newKey(guestId));
+        try {
+            byte[] iv = new byte[12];
+            RANDOM.nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            cipher.updateAAD(guestId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(JSON.writeValueAsBytes(identity));
+            byte[] out = new byte[iv.length + sealed.length];
+            System.arraycopy(iv, 0, out, 0, iv.length);
+            System.arraycopy(sealed, 0, out, iv.length, sealed.length);
+            return out;
+        } catch (GeneralSecurityException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot seal personal data of guest " + guestId, e);
+        }
+    }
+
+    /** What {@link #seal} sealed; empty once the guest's key is destroyed. */
+    public Optional<Identity> open(UUID guestId, byte[] sealed) {
+        if (sealed == null || guestId == null) {
+            return Optional.empty();
+        }
+        return key(guestId).map(key -> {
+            try {
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, sealed, 0, 12));
+                cipher.updateAAD(guestId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return JSON.readValue(cipher.doFinal(sealed, 12, sealed.length - 12), Identity.class);
+            } catch (GeneralSecurityException | java.io.IOException e) {
+                throw new IllegalStateException("cannot open personal data of guest " + guestId, e);
+            }
+        });
+    }
+
+    /** Erases the guest's personal data everywhere inventory keeps it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void erase(Guest guest) {
+        em.createNativeQuery("delete from guest_key where guest_id = ?1").setParameter(1, guest.id).executeUpdate();
+        em.createNativeQuery("""
+                update partner_signal set home_subject = null, email = null, dedupe_key = 'erased:' || id
+                where id in (select signal_id from partner_signal_guest where guest_id = ?1)""").setParameter(1, guest.id).executeUpdate();
+        guest.email = GuestRemoved.erasedEmail(guest.id.toString());
+        guest.displayName = null;
+        guest.homeSubject = null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Optional<byte[]> key(UUID guestId) {
+        List<byte[]> keys = em.createNativeQuery("select key from guest_key where guest_id = ?1").setParameter(1, guestId).getResultList();
+        return keys.stream().findFirst();
+    }
+
+    private byte[] newKey(UUID guestId) {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        em.createNativeQuery("insert into guest_key (guest_id, key) values (?1, ?2)").setParameter(1, guestId).setParameter(2, key).executeUpdate();
+        return key;
+    }
+}
