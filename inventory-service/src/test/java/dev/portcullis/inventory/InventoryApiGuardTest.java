@@ -52,6 +52,7 @@ class InventoryApiGuardTest {
                 Arguments.of("POST", "/api/v1/resources", TestTokens.OWNER),
                 Arguments.of("GET", "/api/v1/resources", TestTokens.SIGNAL),
                 Arguments.of("GET", "/api/v1/resources/" + ANY_ID, TestTokens.SIGNAL),
+                Arguments.of("PATCH", "/api/v1/resources/" + ANY_ID, TestTokens.AUDITOR),
                 Arguments.of("POST", "/api/v1/guests", TestTokens.AUDITOR),
                 Arguments.of("GET", "/api/v1/guests", TestTokens.OWNER),
                 Arguments.of("GET", "/api/v1/guests/" + ANY_ID, TestTokens.SIGNAL),

@@ -63,6 +63,15 @@ public final class Dtos {
             @NotEmpty @Size(max = 20) List<@NotBlank @EmailAddress String> owners) {
     }
 
+    /** A partial change: what is absent stays. */
+    public record PatchResource(
+            @Size(min = 1, max = 255) String name,
+            ResourceType type,
+            Sensitivity sensitivity,
+            @Size(min = 1, max = 255) String scenarioId,
+            @Size(min = 1, max = 20, message = "a resource has 1 to 20 owners") List<@NotBlank @EmailAddress String> owners) {
+    }
+
     public record ResourceView(UUID id, String name, ResourceType type, Sensitivity sensitivity, String scenarioId, Set<String> owners, Instant createdAt) {
         static ResourceView of(Resource r) {
             return new ResourceView(r.id, r.name, r.type, r.sensitivity, r.scenarioId, r.owners, r.createdAt);

@@ -20,6 +20,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import dev.portcullis.inventory.rest.Dtos.PatchResource;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -60,6 +62,16 @@ public class ResourceResource {
                 .filter("e.sensitivity = :sensitivity", "sensitivity", QueryParams.enumValue(Sensitivity.class, "sensitivity", sensitivity))
                 .joinFilter("join e.owners o", "lower(o) = lower(:owner)", "owner", owner)
                 .page(em, limit, cursor, r -> r.id, ResourceView::of);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Change a resource", description = "name, type, sensitivity, scenarioId, owners (1 to 20); what is absent stays."
+            + " Publishes resource-upserted: the policies re-check the grants on it (a raised sensitivity may now violate a ceiling). 409 if"
+            + " another resource has the name.")
+    public ResourceView patch(@PathParam("id") UUID id, @Valid @NotNull PatchResource request) {
+        return ResourceView.of(inventory.patchResource(id, request, actor.name()));
     }
 
     @GET

@@ -22,6 +22,7 @@ import dev.portcullis.inventory.rest.Dtos.CreatePartner;
 import dev.portcullis.inventory.rest.Dtos.CreateResource;
 import dev.portcullis.inventory.rest.Dtos.InviteGuest;
 import dev.portcullis.inventory.rest.Dtos.PatchPartner;
+import dev.portcullis.inventory.rest.Dtos.PatchResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
@@ -113,9 +114,14 @@ public class InventoryService {
             throw new ConflictProblem("a guest with email " + email + " exists");
         }
         String domain = email.substring(email.indexOf('@') + 1);
-        Partner partner = Partner.byTenant(request.homeTenantId())
-                .or(() -> Partner.byDomain(domain))
-                .orElseGet(() -> proposePartner(request.homeTenantId(), domain));
+        Optional<Partner> byTenant = Partner.byTenant(request.homeTenantId());
+        Optional<Partner> byDomain = Partner.byDomain(domain);
+        if (byTenant.isPresent() && byDomain.isPresent() && !byTenant.get().id.equals(byDomain.get().id)) {
+            // one says partner A, the other partner B: a typo or an impostor, and either way not ours to guess
+            throw new BadRequestProblem("email", "its domain " + domain + " belongs to partner " + byDomain.get().id + ", but homeTenantId "
+                    + request.homeTenantId() + " is partner " + byTenant.get().id + "'s");
+        }
+        Partner partner = byTenant.or(() -> byDomain).orElseGet(() -> proposePartner(request.homeTenantId(), domain));
         if (partner.state == PartnerState.BLOCKED) {
             throw new ConflictProblem("partner " + partner.id + " is BLOCKED: its people cannot be invited");
         }
@@ -150,6 +156,44 @@ public class InventoryService {
         partner.persist();
         LOG.infof("partner=%s proposed tenant=%s domain=%s", partner.id, tenantId, domain);
         return partner;
+    }
+
+    /** Changes a resource; what is absent stays. Publishes resource-upserted, so every read model and the policies' re-check follow. */
+    @Transactional
+    public Resource patchResource(UUID resourceId, PatchResource request, String actor) {
+        Resource resource = Optional.ofNullable(Resource.getEntityManager().find(Resource.class, resourceId, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> new NotFoundProblem("resource", resourceId));
+        if (request.name() != null && !request.name().equalsIgnoreCase(resource.name)
+                && Resource.count("lower(name) = lower(?1) and id <> ?2", request.name(), resourceId) > 0) {
+            throw new ConflictProblem("a resource named " + request.name() + " exists");
+        }
+        AuditTrail.Change change = AuditTrail.change("RESOURCE_UPDATED", actor).resource(resourceId);
+        if (request.name() != null) {
+            change.detail("name", request.name()).detail("nameBefore", resource.name);
+            resource.name = request.name();
+        }
+        if (request.type() != null) {
+            change.detail("type", request.type()).detail("typeBefore", resource.type);
+            resource.type = request.type();
+        }
+        if (request.sensitivity() != null) {
+            change.detail("sensitivity", request.sensitivity()).detail("sensitivityBefore", resource.sensitivity);
+            resource.sensitivity = request.sensitivity();
+        }
+        if (request.scenarioId() != null) {
+            change.detail("scenarioId", request.scenarioId()).detail("scenarioIdBefore", resource.scenarioId);
+            resource.scenarioId = request.scenarioId();
+        }
+        if (request.owners() != null) {
+            change.detail("owners", request.owners()).detail("ownersBefore", List.copyOf(resource.owners));
+            resource.owners.clear();
+            request.owners().forEach(o -> resource.owners.add(o.toLowerCase(Locale.ROOT)));
+        }
+        outbox.publish(new ResourceUpserted(resource.id.toString(), resource.name, resource.type.name(), resource.sensitivity.name(),
+                resource.scenarioId, List.copyOf(resource.owners), actor, "updated"));
+        audit.record(change);
+        LOG.infof("resource=%s updated by %s", resource.id, actor);
+        return resource;
     }
 
     /** Grants, with the expiry the policies allow ({@code AccessPolicy.checkGrant} decided it, before this transaction). */
