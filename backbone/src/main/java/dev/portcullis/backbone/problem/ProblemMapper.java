@@ -163,7 +163,7 @@ public class ProblemMapper {
         return problem(status, title, detail, uri == null ? null : uri.getPath(), errors);
     }
 
-    static Response problem(int status, String title, String detail, String instance, List<FieldError> errors) {
+    public static Response problem(int status, String title, String detail, String instance, List<FieldError> errors) {
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", title, status, detail, instance, errors, null))

@@ -9,7 +9,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
-/** Keeps the outbox and inbox tables from growing forever: published events and old applied ids go. */
+/** Keeps the outbox, inbox and idempotency tables from growing forever: published events, old applied ids and old request results go. */
 @ApplicationScoped
 public class Retention {
 
@@ -30,8 +30,11 @@ public class Retention {
                 "delete from outbox_event where published_at < ?1").setParameter(1, clock.instant().minus(settings.outbox().retention())).executeUpdate());
         int inbox = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "delete from inbox_event where applied_at < ?1").setParameter(1, clock.instant().minus(settings.inbox().retention())).executeUpdate());
-        if (outbox + inbox > 0) {
-            LOG.infof("retention pruned outbox=%d inbox=%d", outbox, inbox);
+        // kept results of Idempotency-Key requests live a day (IdempotencyKeys.RETENTION); a claim that never got a result, as long
+        int keys = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "delete from idempotency_key where created_at < ?1").setParameter(1, clock.instant().minus(java.time.Duration.ofHours(24))).executeUpdate());
+        if (outbox + inbox + keys > 0) {
+            LOG.infof("retention pruned outbox=%d inbox=%d idempotencyKeys=%d", outbox, inbox, keys);
         }
     }
 }
