@@ -185,6 +185,42 @@ class PolicyGateTest {
         inventory(platform, admin).body(invite(email, run)).post("/api/v1/guests").then().statusCode(201);
     }
 
+    @Test
+    void anOwnerGovernsAccessToTheirResourcesInADelegatedScenarioAndIsRefusedInAnItGovernedOne() {
+        Platform platform = Platform.get();
+        String admin = platform.userToken("admin");
+        String owner = platform.userToken("owner"); // owner@example.com, role portcullis-owner
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> resources = new java.util.HashMap<>();
+        for (String model : List.of("DELEGATED", "IT_GOVERNED")) {
+            String scenario = policies(platform, admin).body(Map.of("name", model + " " + run, "controlModel", model)).post("/api/v1/scenarios")
+                    .then().statusCode(201).extract().path("id");
+            resources.put(model, inventory(platform, admin).body(Map.of("name", model + " app " + run, "type", "APPLICATION", "sensitivity", "GENERAL",
+                    "scenarioId", scenario, "owners", List.of("owner@example.com"))).post("/api/v1/resources").then().statusCode(201).extract().path("id"));
+        }
+        Map<String, Object> invite = new java.util.HashMap<>(invite("dan@delegated-" + run + ".example", run));
+
+        // IT-governed: the owner may neither invite, grant nor revoke; the reason is the control model's
+        invite.put("resourceId", resources.get("IT_GOVERNED"));
+        inventory(platform, owner).body(invite).post("/api/v1/guests").then().statusCode(422)
+                .body("reasons[0].rule", equalTo("CONTROL_MODEL")).body("reasons[0].message", equalTo("IT-governed: only an admin may invite"));
+        // delegated: the owner invites to their resource and grants it
+        invite.put("resourceId", resources.get("DELEGATED"));
+        String guestId = inventory(platform, owner).body(invite).post("/api/v1/guests").then().statusCode(201)
+                .body("invitedBy", equalTo("owner@example.com")).extract().path("id");
+        String delegatedGrant = inventory(platform, owner).body(Map.of("guestId", guestId, "resourceId", resources.get("DELEGATED"), "role", "reader",
+                "justification", "joint project")).post("/api/v1/grants").then().statusCode(201).extract().path("id");
+        inventory(platform, owner).body(Map.of("guestId", guestId, "resourceId", resources.get("IT_GOVERNED"), "role", "reader",
+                "justification", "joint project")).post("/api/v1/grants").then().statusCode(422).body("reasons[0].rule", equalTo("CONTROL_MODEL"));
+        String itGrant = inventory(platform, admin).body(Map.of("guestId", guestId, "resourceId", resources.get("IT_GOVERNED"), "role", "reader",
+                "justification", "IT decided")).post("/api/v1/grants").then().statusCode(201).extract().path("id");
+        inventory(platform, owner).body(Map.of("reason", "not mine to end")).delete("/api/v1/grants/" + itGrant).then().statusCode(422)
+                .body("reasons[0].message", equalTo("IT-governed: only an admin may revoke"));
+        inventory(platform, owner).body(Map.of("reason", "project over")).delete("/api/v1/grants/" + delegatedGrant).then().statusCode(200)
+                .body("state", equalTo("REVOKED"));
+        inventory(platform, admin).get("/api/v1/grants/" + itGrant).then().body("state", equalTo("ACTIVE"));
+    }
+
     private static Map<String, Object> invite(String email, String run) {
         return Map.of("email", email, "displayName", "Guest " + run, "homeTenantId", "tenant-" + email.substring(email.indexOf('@') + 1),
                 "homeSubject", "subject-" + run, "sponsors", List.of("sponsor-" + run + "@corp.example"));

@@ -143,6 +143,26 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void anOwnersOwnActionsAreBoundedByTheControlModelWithNoPolicyAtAll() {
+        Map<String, Object> guest = guest(UUID.randomUUID().toString(), "a@contoso.example");
+        Map<String, Object> delegated = resource(Map.of("sensitivity", "GENERAL", "scenarioId", scenario("DELEGATED"), "owners", List.of("olga@corp.example")));
+        Map<String, Object> itGoverned = resource(Map.of("sensitivity", "GENERAL", "scenarioId", scenario("IT_GOVERNED"), "owners", List.of("olga@corp.example")));
+
+        for (String action : List.of("grant", "revoke")) {
+            evaluate(guest, action, itGoverned, requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(false))
+                    .body("context.reasons[0].rule", equalTo("CONTROL_MODEL")).body("context.reasons[0].message", equalTo("IT-governed: only an admin may " + action));
+            evaluate(guest, action, delegated, requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(true));
+            evaluate(guest, action, delegated, requester("sam@corp.example", "portcullis-owner")).body("decision", equalTo(false))
+                    .body("context.reasons[0].rule", equalTo("CONTROL_MODEL"));
+        }
+        evaluate(guest, "invite", itGoverned, requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(false));
+        evaluate(guest, "invite", delegated, requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(true));
+        // an admin, or a caller that is no owner, is not acting by delegation: the policies alone decide
+        evaluate(guest, "grant", itGoverned, requester("admin@corp.example", "portcullis-admin")).body("decision", equalTo(true));
+        evaluate(guest, "grant", itGoverned).body("decision", equalTo(true));
+    }
+
+    @Test
     void maxInactivityDeniesUseAfterTooLongWithoutASignIn() {
         String partner = UUID.randomUUID().toString();
         policy(partner, "ENFORCE", Map.of("type", "MAX_INACTIVITY_DAYS", "maxInactiveDays", 90));

@@ -16,6 +16,22 @@ public class Actor {
         return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
     }
 
+    /**
+     * The caller's email, lower case: the token's {@code email} claim, else the principal's name. Owners
+     * and sponsors are known by their address, so this is who an owner or a reviewer is.
+     */
+    public String email() {
+        if (identity.getPrincipal() instanceof JsonWebToken token && token.getClaim("email") != null) {
+            return token.getClaim("email").toString().toLowerCase(java.util.Locale.ROOT);
+        }
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether the caller is a resource owner acting as one: the owner role without the admin's or the auditor's. */
+    public boolean isOwnerOnly() {
+        return identity.hasRole(Roles.OWNER) && !identity.hasRole(Roles.ADMIN) && !identity.hasRole(Roles.AUDITOR);
+    }
+
     /** The caller's roles, as the token grants them (for a policy that asks who invites or grants). */
     public java.util.Set<String> roles() {
         return identity.isAnonymous() ? java.util.Set.of() : java.util.Set.copyOf(identity.getRoles());

@@ -2,6 +2,7 @@ package dev.portcullis.inventory.policy;
 
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerState;
@@ -33,7 +34,7 @@ public class AccessPolicy {
     PolicyDecisionPoint pdp;
 
     /** Refuses an invite the policies deny. */
-    public void checkInvite(InviteGuest request, String actor, Set<String> roles) {
+    public void checkInvite(InviteGuest request, Resource resource, String actor, Set<String> roles) {
         if (!pdp.enabled()) {
             return;
         }
@@ -46,8 +47,9 @@ public class AccessPolicy {
         // an organization nobody configured becomes a PROPOSED partner with the invite
         subject.put("partnerState", partner.map(p -> p.state).orElse(PartnerState.PROPOSED).name());
         subject.put("sponsors", request.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+        // invited to a resource (as an owner must be): the resource's scenario and owners count
         PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", email, "properties", subject), "invite",
-                Map.of("type", "directory", "id", "guests"), actor, roles, null));
+                resource == null ? Map.of("type", "directory", "id", "guests") : target(resource), actor, roles, null));
         refuseUnlessAllowed(answer, "invite " + email);
         unfulfillable(answer.obligations()).ifPresent(o -> refuse("invite " + email, o));
     }
@@ -68,14 +70,8 @@ public class AccessPolicy {
             subject.put("partnerState", partner.state.name());
         }
         subject.put("sponsors", List.copyOf(guest.sponsors));
-        Map<String, Object> target = new LinkedHashMap<>();
-        target.put("sensitivity", resource.sensitivity.name());
-        if (isUuid(resource.scenarioId)) {
-            target.put("scenarioId", resource.scenarioId);
-        }
-        target.put("owners", List.copyOf(resource.owners));
         PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", guest.id.toString(), "properties", subject), "grant",
-                Map.of("type", "resource", "id", resource.id.toString(), "properties", target), actor, roles, request.expiresAt()));
+                target(resource), actor, roles, request.expiresAt()));
         String what = "grant " + resource.name + " to " + guest.email;
         refuseUnlessAllowed(answer, what);
         Instant expiresAt = request.expiresAt();
@@ -87,6 +83,27 @@ public class AccessPolicy {
         }
         unfulfillable(answer.obligations()).ifPresent(o -> refuse(what, o));
         return expiresAt;
+    }
+
+    /** An owner's revocation on their own resource: the scenario's control model decides it (IT_GOVERNED leaves it to admins). */
+    public void checkRevoke(AccessGrant grant, String actor, Set<String> roles) {
+        if (!pdp.enabled()) {
+            return;
+        }
+        Resource resource = Resource.findById(grant.resourceId);
+        PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", grant.guestId.toString()), "revoke", target(resource),
+                actor, roles, null));
+        refuseUnlessAllowed(answer, "revoke " + grant.role + " on " + resource.name);
+    }
+
+    private static Map<String, Object> target(Resource resource) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("sensitivity", resource.sensitivity.name());
+        if (isUuid(resource.scenarioId)) {
+            target.put("scenarioId", resource.scenarioId);
+        }
+        target.put("owners", List.copyOf(resource.owners));
+        return Map.of("type", "resource", "id", resource.id.toString(), "properties", target);
     }
 
     private static Map<String, Object> request(Map<String, Object> subject, String action, Map<String, Object> resource, String actor,

@@ -84,7 +84,13 @@ public final class Dtos {
             @NotBlank @Size(max = 255) String homeTenantId,
             @Size(max = 255) String homeSubject,
             @NotEmpty @Size(max = 5, message = "a guest has 1 to 5 sponsors") List<@NotBlank @EmailAddress String> sponsors,
-            @Size(max = 255) String invitedBy) {
+            @Size(max = 255) String invitedBy,
+            UUID resourceId) {
+
+        /** The same invitation, recorded as made by {@code inviter}. */
+        public InviteGuest invitedBy(String inviter) {
+            return new InviteGuest(email, displayName, homeTenantId, homeSubject, sponsors, inviter, resourceId);
+        }
     }
 
     public record GuestView(UUID id, String email, String displayName, String homeTenantId, String homeSubject, UUID partnerId,

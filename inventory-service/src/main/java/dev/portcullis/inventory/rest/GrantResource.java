@@ -49,23 +49,29 @@ public class GrantResource {
     @Inject
     AccessPolicy policy;
 
+    @Inject
+    OwnerScope scope;
+
     @POST
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.ADMIN, Roles.OWNER})
     @Operation(summary = "Grant a guest access to a resource", description = "Asks policy-service first: 422 with the policies' reasons if they"
             + " refuse, 503 if it gives no decision in time (nothing is created); a policy's maximum duration caps expiresAt. 409 if the guest"
-            + " is BLOCKED or REMOVED. Publishes access-granted.")
+            + " is BLOCKED or REMOVED. Publishes access-granted. An owner grants on their own resources only (delegated control): the scenario's"
+            + " control model decides (IT_GOVERNED: 422), then the policies.")
     public Response grant(@Valid @NotNull CreateGrant request) {
-        java.time.Instant expiresAt = policy.checkGrant(request, actor.name(), actor.roles());
+        scope.requireOwn(request.resourceId(), "resourceId");
+        java.time.Instant expiresAt = policy.checkGrant(request, actor.email(), actor.roles());
         AccessGrant grant = inventory.grant(request, expiresAt, actor.name());
         return Response.created(URI.create("/api/v1/grants/" + grant.id)).entity(GrantView.of(grant)).build();
     }
 
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "List grants", description = "Filters: guestId, resourceId, state (ACTIVE or REVOKED). Keyset-paged.")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
+    @Operation(summary = "List grants", description = "Filters: guestId, resourceId, state (ACTIVE or REVOKED). Keyset-paged. An owner sees the"
+            + " grants on their own resources only.")
     public Page<GrantView> list(@QueryParam("guestId") String guestId, @QueryParam("resourceId") String resourceId,
             @QueryParam("state") String state, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
-        return ListQuery.of(AccessGrant.class)
+        return scope.narrow(ListQuery.of(AccessGrant.class), OwnerScope.GRANT)
                 .filter("e.guestId = :guestId", "guestId", QueryParams.uuid("guestId", guestId))
                 .filter("e.resourceId = :resourceId", "resourceId", QueryParams.uuid("resourceId", resourceId))
                 .filter("e.state = :state", "state", QueryParams.enumValue(GrantState.class, "state", state))
@@ -74,17 +80,22 @@ public class GrantResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "Get a grant")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
+    @Operation(summary = "Get a grant", description = "404 for an owner unless it is on their resource.")
     public GrantView get(@PathParam("id") UUID id) {
-        return AccessGrant.<AccessGrant>findByIdOptional(id).map(GrantView::of).orElseThrow(() -> new NotFoundProblem("grant", id));
+        return GrantView.of(scope.visible(AccessGrant.<AccessGrant>findById(id), id));
     }
 
     @DELETE
     @Path("/{id}")
-    @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Revoke a grant", description = "Reason MANUAL; 409 if revoked already. Publishes access-revoked.")
+    @RolesAllowed({Roles.ADMIN, Roles.OWNER})
+    @Operation(summary = "Revoke a grant", description = "Reason MANUAL; 409 if revoked already. Publishes access-revoked. An owner revokes on"
+            + " their own resources only (404 otherwise), as the scenario's control model allows (IT_GOVERNED: 422).")
     public GrantView revoke(@PathParam("id") UUID id, @Valid RevokeGrant request) {
+        AccessGrant grant = scope.visible(AccessGrant.<AccessGrant>findById(id), id);
+        if (scope.owner() != null) {
+            policy.checkRevoke(grant, actor.email(), actor.roles());
+        }
         return GrantView.of(inventory.revokeManually(id, request == null ? null : request.reason(), actor.name()));
     }
 }

@@ -13,6 +13,8 @@ import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
+import dev.portcullis.inventory.domain.Resource;
+import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.inventory.rest.Dtos.GrantView;
 import dev.portcullis.inventory.rest.Dtos.GuestView;
 import dev.portcullis.inventory.rest.Dtos.InviteGuest;
@@ -58,27 +60,39 @@ public class GuestResource {
     @Inject
     Clock clock;
 
+    @Inject
+    OwnerScope scope;
+
     @POST
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.ADMIN, Roles.OWNER})
     @Operation(summary = "Invite a guest", description = "The partner is found by home tenant, else by email domain; an unknown "
             + "organization becomes a PROPOSED partner. 1 to 5 sponsors. Asks policy-service first: 422 with the policies' reasons if they refuse,"
-            + " 503 if it gives no decision in time (nothing is created). Publishes guest-invited.")
+            + " 503 if it gives no decision in time (nothing is created). Publishes guest-invited. An owner invites to one of their own resources"
+            + " (resourceId, required for them), as the scenario's control model allows (IT_GOVERNED: 422); they are recorded as invitedBy.")
     public Response invite(@Valid @NotNull InviteGuest request) {
-        policy.checkInvite(request, actor.name(), actor.roles());
-        Guest guest = inventory.invite(request, actor.name());
+        Resource resource = null;
+        if (scope.owner() != null || request.resourceId() != null) {
+            if (request.resourceId() == null) {
+                throw new BadRequestProblem("resourceId", "is required of an owner: the resource of theirs the guest is invited to");
+            }
+            resource = scope.requireOwn(request.resourceId(), "resourceId");
+        }
+        policy.checkInvite(request, resource, actor.email(), actor.roles());
+        Guest guest = inventory.invite(scope.owner() == null ? request : request.invitedBy(scope.owner()), actor.name());
         return Response.created(URI.create("/api/v1/guests/" + guest.id)).entity(GuestView.of(guest, List.of())).build();
     }
 
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "List guests", description = "Filters: state, partnerId, sponsor (email, or none: guests nobody vouches for),"
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
+    @Operation(summary = "List guests", description = "An owner sees the guests holding (or having held) a grant on their resources, and those they"
+            + " invited. Filters: state, partnerId, sponsor (email, or none: guests nobody vouches for),"
             + " inactiveDays (no sign-in for at least N days, counted from creation for a guest who never signed in), resourceId (holds an"
             + " active grant on it), q (email or display-name prefix). Keyset-paged.")
     public Page<GuestView> list(@QueryParam("state") String state, @QueryParam("partnerId") String partnerId,
             @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") String resourceId, @QueryParam("q") String q,
             @QueryParam("inactiveDays") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3650")) String inactiveDays,
             @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
-        return ListQuery.of(Guest.class)
+        return scope.narrow(ListQuery.of(Guest.class), OwnerScope.GUEST)
                 .filter("e.state = :state", "state", QueryParams.enumValue(GuestState.class, "state", state))
                 .filter("e.partnerId = :partnerId", "partnerId", QueryParams.uuid("partnerId", partnerId))
                 .joinFilter("join e.sponsors s", "lower(s) = lower(:sponsor)", "sponsor", NO_SPONSOR.equalsIgnoreCase(sponsor) ? null : sponsor)
@@ -92,11 +106,12 @@ public class GuestResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "Get a guest with their active grants")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
+    @Operation(summary = "Get a guest with their active grants", description = "An owner: 404 unless the guest is in their view, and only the"
+            + " grants on their own resources.")
     public GuestView get(@PathParam("id") UUID id) {
-        Guest guest = Guest.<Guest>findByIdOptional(id).orElseThrow(() -> new NotFoundProblem("guest", id));
-        return GuestView.of(guest, AccessGrant.activeOf(id).stream().map(GrantView::of).toList());
+        Guest guest = scope.visible(Guest.<Guest>findById(id), id);
+        return GuestView.of(guest, AccessGrant.activeOf(id).stream().filter(scope::sees).map(GrantView::of).toList());
     }
 
     /** {@code sponsor=none}: the guests nobody vouches for. */

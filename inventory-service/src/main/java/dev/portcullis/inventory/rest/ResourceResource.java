@@ -45,6 +45,9 @@ public class ResourceResource {
     @Inject
     Actor actor;
 
+    @Inject
+    OwnerScope scope;
+
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Register a resource with its owners", description = "Publishes resource-upserted on inventory.resources.")
@@ -54,11 +57,11 @@ public class ResourceResource {
     }
 
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "List resources", description = "Filters: sensitivity, owner (email). Keyset-paged.")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
+    @Operation(summary = "List resources", description = "Filters: sensitivity, owner (email). Keyset-paged. An owner sees their own resources only.")
     public Page<ResourceView> list(@QueryParam("sensitivity") String sensitivity, @QueryParam("owner") String owner,
             @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
-        return ListQuery.of(Resource.class)
+        return scope.narrow(ListQuery.of(Resource.class), OwnerScope.RESOURCE)
                 .filter("e.sensitivity = :sensitivity", "sensitivity", QueryParams.enumValue(Sensitivity.class, "sensitivity", sensitivity))
                 .joinFilter("join e.owners o", "lower(o) = lower(:owner)", "owner", owner)
                 .page(em, limit, cursor, r -> r.id, ResourceView::of);
@@ -76,9 +79,9 @@ public class ResourceResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "Get a resource")
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
+    @Operation(summary = "Get a resource", description = "404 for an owner who does not own it.")
     public ResourceView get(@PathParam("id") UUID id) {
-        return Resource.<Resource>findByIdOptional(id).map(ResourceView::of).orElseThrow(() -> new NotFoundProblem("resource", id));
+        return ResourceView.of(scope.visible(Resource.<Resource>findById(id), id));
     }
 }

@@ -8,6 +8,7 @@ import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.AccessGrant;
@@ -113,35 +114,62 @@ public class InventoryService {
         if (Guest.count("lower(email)", email) > 0) {
             throw new ConflictProblem("a guest with email " + email + " exists");
         }
-        String domain = email.substring(email.indexOf('@') + 1);
-        Optional<Partner> byTenant = Partner.byTenant(request.homeTenantId());
+        Partner partner = partnerFor(request.homeTenantId(), email);
+        return addGuest(partner.id, new NewGuest(email, request.displayName(), request.homeTenantId(), request.homeSubject(), request.sponsors(),
+                request.invitedBy() == null ? actor : request.invitedBy(), null), actor, "invited");
+    }
+
+    /** A guest to add: what an invitation or an import row says. */
+    public record NewGuest(String email, String displayName, String homeTenantId, String homeSubject, List<String> sponsors, String invitedBy,
+            java.time.Instant lastSignInAt) {
+    }
+
+    /**
+     * The partner a guest belongs to: by home tenant, else by email domain, else a new PROPOSED one.
+     * A tenant of one partner with the domain of another is a 400; a BLOCKED partner's people are a 409.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Partner partnerFor(String homeTenantId, String email) {
+        String domain = email.substring(email.indexOf('@') + 1).toLowerCase(Locale.ROOT);
+        Optional<Partner> byTenant = Partner.byTenant(homeTenantId);
         Optional<Partner> byDomain = Partner.byDomain(domain);
         if (byTenant.isPresent() && byDomain.isPresent() && !byTenant.get().id.equals(byDomain.get().id)) {
             // one says partner A, the other partner B: a typo or an impostor, and either way not ours to guess
             throw new BadRequestProblem("email", "its domain " + domain + " belongs to partner " + byDomain.get().id + ", but homeTenantId "
-                    + request.homeTenantId() + " is partner " + byTenant.get().id + "'s");
+                    + homeTenantId + " is partner " + byTenant.get().id + "'s");
         }
-        Partner partner = byTenant.or(() -> byDomain).orElseGet(() -> proposePartner(request.homeTenantId(), domain));
+        Partner partner = byTenant.or(() -> byDomain).orElseGet(() -> proposePartner(homeTenantId, domain));
         if (partner.state == PartnerState.BLOCKED) {
             throw new ConflictProblem("partner " + partner.id + " is BLOCKED: its people cannot be invited");
         }
+        return partner;
+    }
+
+    /** Adds the guest with its events (guest-invited; guest-signed-in too for one who signed in before) and its audit record. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Guest addGuest(UUID partnerId, NewGuest in, String actor, String reason) {
         Guest guest = new Guest();
         guest.id = UUID.randomUUID();
-        guest.email = email;
-        guest.displayName = request.displayName();
-        guest.homeTenantId = request.homeTenantId();
-        guest.homeSubject = request.homeSubject();
-        guest.partnerId = partner.id;
-        guest.state = GuestState.INVITED;
-        guest.sponsors = new LinkedHashSet<>(request.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
-        guest.invitedBy = request.invitedBy() == null ? actor : request.invitedBy();
+        guest.email = in.email().toLowerCase(Locale.ROOT);
+        guest.displayName = in.displayName();
+        guest.homeTenantId = in.homeTenantId();
+        guest.homeSubject = in.homeSubject();
+        guest.partnerId = partnerId;
+        guest.state = in.lastSignInAt() == null ? GuestState.INVITED : GuestState.ACTIVE;
+        guest.lastSignInAt = in.lastSignInAt();
+        guest.sponsors = new LinkedHashSet<>(in.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+        guest.invitedBy = in.invitedBy();
         guest.createdAt = clock.instant();
         guest.persist();
-        outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partner.id.toString(), guest.homeTenantId,
-                guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, "invited"));
-        audit.record(AuditTrail.change("GUEST_INVITED", actor).guest(guest).detail("partnerId", partner.id).detail("homeTenantId", guest.homeTenantId)
-                .detail("sponsors", guest.sponsors).detail("invitedBy", guest.invitedBy));
-        LOG.infof("guest=%s invited partner=%s by=%s", guest.id, partner.id, actor);
+        outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partnerId.toString(), guest.homeTenantId,
+                guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, reason));
+        if (guest.lastSignInAt != null) {
+            outbox.publish(new GuestSignedIn(guest.id.toString(), guest.lastSignInAt, guest.state.name(), true, guest.createdAt));
+        }
+        audit.record(AuditTrail.change("GUEST_INVITED", actor).guest(guest).reason(reason).detail("partnerId", partnerId)
+                .detail("homeTenantId", guest.homeTenantId).detail("sponsors", guest.sponsors).detail("invitedBy", guest.invitedBy)
+                .detail("lastSignInAt", guest.lastSignInAt));
+        LOG.debugf("guest=%s added partner=%s by=%s (%s)", guest.id, partnerId, actor, reason);
         return guest;
     }
 
@@ -203,13 +231,19 @@ public class InventoryService {
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
                 .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
         guest.requireGrantable();
+        return addGrant(guest, resource, request.role(), request.justification(), expiresAt, actor);
+    }
+
+    /** Adds an active grant with its event (access-granted) and its audit record. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AccessGrant addGrant(Guest guest, Resource resource, String role, String justification, java.time.Instant expiresAt, String actor) {
         AccessGrant grant = new AccessGrant();
         grant.id = UUID.randomUUID();
         grant.guestId = guest.id;
         grant.resourceId = resource.id;
-        grant.role = request.role();
+        grant.role = role;
         grant.state = GrantState.ACTIVE;
-        grant.justification = request.justification();
+        grant.justification = justification;
         grant.grantedAt = clock.instant();
         grant.grantedBy = actor;
         grant.expiresAt = expiresAt;
@@ -218,7 +252,7 @@ public class InventoryService {
                 grant.expiresAt, actor, grant.justification));
         audit.record(AuditTrail.change("GRANT_CREATED", actor).guestId(guest.id).resource(resource.id).target(grant.id).reason(grant.justification)
                 .detail("role", grant.role).detail("expiresAt", grant.expiresAt));
-        LOG.infof("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
+        LOG.debugf("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
         return grant;
     }
 

@@ -20,6 +20,9 @@ public record Decision(boolean decision, Context context) {
     public record Reason(UUID policyId, Integer version, String policy, String rule, String message) {
 
         public static final Reason NO_GRANT = new Reason(null, null, null, "GRANT", "the guest holds no active grant on this resource");
+
+        /** The rule of a reason that the scenario's control model gave, not a policy. */
+        public static final String CONTROL_MODEL = "CONTROL_MODEL";
     }
 
     public record PolicyRef(UUID policyId, int version) {

@@ -66,6 +66,8 @@ public record Facts(String action, Guest guest, Resource resource, Requester req
     public static final String INVITE = "invite";
     public static final String GRANT = "grant";
     public static final String ACCESS = "access";
+    /** Asked only of a resource owner's own revocation: the control model decides it, no policy does. */
+    public static final String REVOKE = "revoke";
 
     /** {@code properties}: what the request said of the subject, as it said it (CEL sees it; the named facts win a clash). */
     public record Guest(String id, String email, UUID partnerId, PartnerState partnerState, List<String> sponsors, Integer inactiveDays,
@@ -84,5 +86,11 @@ public record Facts(String action, Guest guest, Resource resource, Requester req
 
     public boolean changesAccess() {
         return INVITE.equals(action) || GRANT.equals(action);
+    }
+
+    /** A resource owner (not an admin) acting on access themselves: delegated control, which the scenario's control model bounds. */
+    public boolean byOwnerHimself() {
+        return (changesAccess() || REVOKE.equals(action)) && requester.roles().contains(dev.portcullis.backbone.rest.Roles.OWNER)
+                && !requester.roles().contains(dev.portcullis.backbone.rest.Roles.ADMIN);
     }
 }

@@ -74,6 +74,19 @@ public final class PolicyEngine {
             // access to a Portcullis resource is what a grant gives: without one, no policy can allow it
             reasons.add(Decision.Reason.NO_GRANT);
         }
+        if (facts.byOwnerHimself()) {
+            // delegated control is the scenario's to give, whatever the policies say: IT_GOVERNED leaves owners out, DELEGATED lets an
+            // owner act on their own resources, SELF_SERVICE too (anyone else needs the owners' approval)
+            RuleOutcome control = PolicyRules.inviters(facts);
+            if (control.denies()) {
+                reasons.add(new Decision.Reason(null, null, null, Decision.Reason.CONTROL_MODEL, control.denial()));
+            }
+            obligations.addAll(control.obligations());
+            if (Facts.REVOKE.equals(facts.action())) {
+                boolean allowed = reasons.isEmpty();
+                return new Decision(allowed, new Decision.Context(reasons, allowed ? obligations : List.of(), findings, took));
+            }
+        }
         int[] partner = facts.guest().partnerId() == null ? NONE : byPartner.getOrDefault(facts.guest().partnerId(), NONE);
         int[] scenario = facts.resource() == null || facts.resource().scenarioId() == null ? NONE
                 : byScenario.getOrDefault(facts.resource().scenarioId(), NONE);

@@ -193,8 +193,8 @@ public final class PolicyRules {
      * admins or the resource's owners; self-service, anyone, with the owners' approval as an
      * obligation unless an admin or owner asks. A resource without a known scenario is IT-governed.
      */
-    private static RuleOutcome inviters(Facts facts) {
-        if (!facts.changesAccess()) {
+    static RuleOutcome inviters(Facts facts) {
+        if (!facts.changesAccess() && !Facts.REVOKE.equals(facts.action())) {
             return RuleOutcome.NOT_APPLICABLE;
         }
         Facts.Resource resource = facts.resource();

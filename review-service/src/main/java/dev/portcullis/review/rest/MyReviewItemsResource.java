@@ -10,7 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import java.time.Instant;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import dev.portcullis.backbone.rest.Actor;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -22,7 +22,7 @@ public class MyReviewItemsResource {
     ReviewItems items;
 
     @Inject
-    JsonWebToken token;
+    Actor actor;
 
     public record ReviewItemView(UUID id, UUID grantId, UUID guestId, UUID resourceId, String reviewer, ReviewItem.State state, Instant openedAt) {
         static ReviewItemView of(ReviewItem i) {
@@ -35,7 +35,6 @@ public class MyReviewItemsResource {
     @Operation(summary = "The caller's pending review items", description = "Items assigned to the email in the caller's token that are still OPEN. "
             + "An item whose grant was revoked (for instance by a partner signal) closes by itself and leaves this list.")
     public Page<ReviewItemView> mine() {
-        String email = token.getClaim("email") != null ? token.getClaim("email") : token.getName();
-        return new Page<>(items.pendingFor(email).stream().map(ReviewItemView::of).toList(), null);
+        return new Page<>(items.pendingFor(actor.email()).stream().map(ReviewItemView::of).toList(), null);
     }
 }

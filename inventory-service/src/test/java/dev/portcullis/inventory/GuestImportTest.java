@@ -1,0 +1,101 @@
+package dev.portcullis.inventory;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A CSV import with good and bad rows: the good ones become guests with their grants, the bad ones are reported by line and change nothing. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class GuestImportTest {
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    InventoryApi api;
+
+    @BeforeEach
+    void setUp() {
+        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+    }
+
+    @Test
+    void goodRowsAreImportedAndBadRowsAreReportedWithTheirLineNumbers() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "tenant-" + s;
+        String domain = "org" + s + ".com";
+        String partner = api.createPartner(tenant, domain);
+        String resource = api.twoResources().get(0);
+        String existing = api.inviteGuest("old@" + domain, tenant, "old", List.of("sponsor@example.com"));
+        Instant signedIn = Instant.now().minus(40, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        String csv = String.join("\n",
+                "email,displayName,homeTenantId,homeSubject,sponsors,lastSignInAt,grants",
+                "ann@" + domain + ",\"Ann, from Sales\"," + tenant + ",ann," + "s1@example.com;s2@example.com," + signedIn + "," + resource + ":reader",
+                "not-an-address," + "Bob," + tenant + ",bob,s1@example.com,,",
+                "cy@" + domain + ",Cy," + tenant + ",cy,,,",
+                "old@" + domain + ",Old," + tenant + ",old,s1@example.com,,",
+                "dan@" + domain + ",Dan," + tenant + ",dan,s1@example.com,yesterday," + UUID.randomUUID() + ":reader",
+                "eve@" + domain + ",Eve," + tenant + ",eve,s1@example.com,,");
+
+        String id = api.as(TestTokens.admin()).contentType("text/csv").body(csv).post("/api/v1/imports/guests").then().statusCode(202)
+                .header("Location", containsString("/api/v1/imports/")).extract().path("id");
+        JsonPath report = await().atMost(Duration.ofSeconds(20)).until(() -> api.as(TestTokens.admin()).get("/api/v1/imports/" + id).then()
+                .statusCode(200).extract().jsonPath(), r -> "COMPLETED".equals(r.getString("state")));
+
+        assertEquals(6, report.getInt("totalRows"));
+        assertEquals(2, report.getInt("imported"));
+        assertEquals(4, report.getInt("rejected"));
+        assertEquals(List.of(3, 4, 5, 6), report.getList("rejectedLines.line"));
+        assertEquals("email 'not-an-address' is not an email address", report.getString("rejectedLines[0].errors"));
+        assertEquals("sponsors: a guest has 1 to 5 (separated by ;), not 0", report.getString("rejectedLines[1].errors"));
+        assertEquals("a guest with email old@" + domain + " exists", report.getString("rejectedLines[2].errors"));
+        assertEquals(List.of("lastSignInAt 'yesterday' is not an ISO-8601 instant", "grant"),
+                List.of(report.getString("rejectedLines[3].errors").split("; ")).stream().map(e -> e.startsWith("grant") ? "grant" : e).toList());
+
+        JsonPath lines = api.as(TestTokens.auditor()).queryParam("outcome", "IMPORTED").get("/api/v1/imports/" + id + "/lines").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of(2, 7), lines.getList("items.line"));
+        String ann = lines.getString("items[0].guestId");
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + ann).then().body("state", equalTo("ACTIVE")).body("displayName", equalTo("Ann, from Sales"))
+                .body("partnerId", equalTo(partner)).body("lastSignInAt", equalTo(signedIn.toString())).body("activeGrants.size()", equalTo(1))
+                .body("activeGrants[0].resourceId", equalTo(resource));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + lines.getString("items[1].guestId")).then().body("state", equalTo("INVITED"));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + existing).then().body("displayName", equalTo("old"));
+        api.as(TestTokens.admin()).queryParam("q", "bob").queryParam("partnerId", partner).get("/api/v1/guests").then().body("items.size()", equalTo(0));
+        api.as(TestTokens.auditor()).queryParam("guestId", ann).get("/api/v1/audit").then()
+                .body("items.action", equalTo(List.of("GUEST_INVITED", "GRANT_CREATED"))).body("items[0].reason", equalTo("import " + id));
+    }
+
+    @Test
+    void aBadHeaderIsA400AndStartsNothing() {
+        api.as(TestTokens.admin()).contentType("text/csv").body("email,tenant\nann@x.com,t").post("/api/v1/imports/guests").then().statusCode(400)
+                .body("errors[0].field", equalTo("body")).body("detail", containsString("unknown column 'tenant'"));
+        api.as(TestTokens.admin()).contentType("text/csv").body("email,homeTenantId\nann@x.com,t").post("/api/v1/imports/guests").then().statusCode(400)
+                .body("detail", containsString("column sponsors is required"));
+        api.as(TestTokens.admin()).contentType("text/csv").body("email,homeTenantId,sponsors\n").post("/api/v1/imports/guests").then().statusCode(400)
+                .body("detail", containsString("no guest"));
+        api.as(TestTokens.admin()).body(java.util.Map.of("email", "ann@x.com")).post("/api/v1/imports/guests").then().statusCode(415);
+        api.as(TestTokens.admin()).get("/api/v1/imports/" + UUID.randomUUID()).then().statusCode(404);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.portcullis.inventory.bench;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * inventory-service at scale, with its real PostgreSQL and Kafka: 100,000 guests and 500,000 grants
+ * seeded by SQL, then the four figures of the inventory issue — the inactive-guest query, sign-in
+ * ingestion, a 100,000-row import, and blocking a partner with 10,000 guests until the last
+ * access-revoked is on Kafka.
+ * <p>
+ * Run: {@code ./mvnw -o -pl inventory-service test -Dtest=InventoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * (not part of the test run). Its own fresh database, as every test run.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class InventoryBenchmark {
+
+    private static final int GUESTS = 100_000;
+    private static final int GRANTS = 500_000;
+    private static final int RESOURCES = 1_000;
+    private static final int PARTNERS = 10;
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void run() {
+        InventoryApi api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+        String admin = TestTokens.admin();
+        long seeding = System.nanoTime();
+        // ten partners of 10,000 guests each, every guest with 5 grants; partner 0 is the kill switch's
+        QuarkusTransaction.requiringNew().timeout(900).run(() -> {
+            em.createNativeQuery("insert into partner (id, name, tenant_id, state, created_at) select md5('p' || i)::uuid, 'bench partner ' || i,"
+                    + " 'bench-tenant-' || i, 'CONNECTED', now() from generate_series(0, " + (PARTNERS - 1) + ") i").executeUpdate();
+            em.createNativeQuery("insert into partner_domain (partner_id, domain) select md5('p' || i)::uuid, 'bench' || i || '.example'"
+                    + " from generate_series(0, " + (PARTNERS - 1) + ") i").executeUpdate();
+            em.createNativeQuery("insert into resource (id, name, type, sensitivity, scenario_id, created_at) select md5('r' || i)::uuid,"
+                    + " 'bench resource ' || i, 'APPLICATION', (array['PUBLIC','GENERAL','CONFIDENTIAL','HIGHLY_CONFIDENTIAL'])[1 + i % 4], null, now()"
+                    + " from generate_series(0, " + (RESOURCES - 1) + ") i").executeUpdate();
+            em.createNativeQuery("insert into resource_owner (resource_id, email) select md5('r' || i)::uuid, 'owner' || (i % 50) || '@corp.example'"
+                    + " from generate_series(0, " + (RESOURCES - 1) + ") i").executeUpdate();
+            em.createNativeQuery("insert into guest (id, email, display_name, home_tenant_id, home_subject, partner_id, state, invited_by, created_at,"
+                    + " last_sign_in_at) select md5('g' || i)::uuid, 'guest' || i || '@bench' || (i % " + PARTNERS + ") || '.example', 'Guest ' || i,"
+                    + " 'bench-tenant-' || (i % " + PARTNERS + "), 'sub-' || i, md5('p' || (i % " + PARTNERS + "))::uuid, 'ACTIVE', 'bench',"
+                    + " now() - interval '400 days', now() - (i % 200) * interval '1 day' from generate_series(0, " + (GUESTS - 1) + ") i").executeUpdate();
+            em.createNativeQuery("insert into guest_sponsor (guest_id, email) select md5('g' || i)::uuid, 'sponsor' || (i % 300) || '@corp.example'"
+                    + " from generate_series(0, " + (GUESTS - 1) + ") i").executeUpdate();
+            em.createNativeQuery("insert into access_grant (id, guest_id, resource_id, role, state, granted_at, granted_by)"
+                    + " select md5('x' || i)::uuid, md5('g' || (i % " + GUESTS + "))::uuid, md5('r' || ((i / " + GUESTS + ") * 7 + i) % " + RESOURCES + ")::uuid,"
+                    + " 'reader', 'ACTIVE', now(), 'bench' from generate_series(0, " + (GRANTS - 1) + ") i").executeUpdate();
+        });
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("analyze").executeUpdate());
+        System.out.printf("seeded %d guests, %d resources, %d grants in %d ms%n", GUESTS, RESOURCES, GRANTS, (System.nanoTime() - seeding) / 1_000_000);
+
+        // 1. GET /api/v1/guests?inactiveDays=90&limit=100
+        for (int i = 0; i < 100; i++) {
+            api.as(admin).queryParam("inactiveDays", 90).queryParam("limit", 100).get("/api/v1/guests").then().statusCode(200);
+        }
+        long[] took = new long[1000];
+        String cursor = null;
+        for (int i = 0; i < took.length; i++) {
+            long start = System.nanoTime();
+            var request = api.as(admin).queryParam("inactiveDays", 90).queryParam("limit", 100);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            cursor = request.get("/api/v1/guests").then().statusCode(200).extract().path("nextCursor");
+            took[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(took);
+        System.out.printf("GET /api/v1/guests?inactiveDays=90&limit=100 (paging on through the cursor), %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                took.length, took[took.length / 2] / 1e6, took[took.length * 99 / 100] / 1e6, took[took.length - 1] / 1e6);
+
+        // 2. sign-ins: 20 batches of 10,000 records
+        Random random = new Random(7);
+        List<Map<String, Object>> warm = batch(random, 10_000);
+        api.as(admin).body(Map.of("records", warm)).post("/api/v1/sign-ins").then().statusCode(200);
+        int records = 0;
+        long signIns = System.nanoTime();
+        for (int b = 0; b < 20; b++) {
+            api.as(admin).body(Map.of("records", batch(random, 10_000))).post("/api/v1/sign-ins").then().statusCode(200);
+            records += 10_000;
+        }
+        double seconds = (System.nanoTime() - signIns) / 1e9;
+        System.out.printf("sign-ins: %d records in 20 batches in %.2f s: %.0f records/s%n", records, seconds, records / seconds);
+
+        // 3. an import of 100,000 rows
+        StringBuilder csv = new StringBuilder("email,displayName,homeTenantId,homeSubject,sponsors,lastSignInAt\n");
+        for (int i = 0; i < 100_000; i++) {
+            // into partners 1..9: partner 0 keeps its 10,000 guests for the kill switch
+            int partner = 1 + i % (PARTNERS - 1);
+            csv.append("imported").append(i).append("@bench").append(partner).append(".example,Imported ").append(i).append(",bench-tenant-")
+                    .append(partner).append(",imp-").append(i).append(",sponsor").append(i % 300).append("@corp.example,")
+                    .append(i % 2 == 0 ? Instant.now().minusSeconds(86_400L * (i % 300)).toString() : "").append('\n');
+        }
+        long importing = System.nanoTime();
+        String id = api.as(admin).contentType("text/csv").body(csv.toString()).post("/api/v1/imports/guests").then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(250)).until(() -> "COMPLETED".equals(
+                api.as(admin).get("/api/v1/imports/" + id).then().extract().path("state")));
+        System.out.printf("import of 100,000 rows: %d ms from the upload to COMPLETED (%s imported)%n", (System.nanoTime() - importing) / 1_000_000,
+                api.as(admin).get("/api/v1/imports/" + id).then().extract().path("imported").toString());
+        awaitOutboxPublished();
+
+        // 4. the kill switch: partner 0, 10,000 guests with 50,000 grants
+        long killing = System.nanoTime();
+        String partner = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select cast(md5('p0')::uuid as text)").getSingleResult().toString());
+        api.as(admin).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        long committed = System.nanoTime();
+        awaitOutboxPublished();
+        long guestsBlocked = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from guest where partner_id = cast(?1 as uuid) and state = 'BLOCKED'").setParameter(1, partner).getSingleResult()).longValue());
+        long grantsRevoked = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from access_grant g join guest u on u.id = g.guest_id where u.partner_id = cast(?1 as uuid) and g.state = 'REVOKED'")
+                .setParameter(1, partner).getSingleResult()).longValue());
+        System.out.printf("partner blocked: %d guests blocked, %d grants revoked; PATCH answered after %d ms, last access-revoked on Kafka after %d ms%n",
+                guestsBlocked, grantsRevoked, (committed - killing) / 1_000_000, (System.nanoTime() - killing) / 1_000_000);
+        assertEquals(GUESTS / PARTNERS, guestsBlocked);
+    }
+
+    private void awaitOutboxPublished() {
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(100)).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                ((Number) em.createNativeQuery("select count(*) from outbox_event where published_at is null").getSingleResult()).longValue()) == 0);
+    }
+
+    private static List<Map<String, Object>> batch(Random random, int size) {
+        List<Map<String, Object>> records = new ArrayList<>(size);
+        Instant now = Instant.now();
+        for (int i = 0; i < size; i++) {
+            int guest = random.nextInt(GUESTS);
+            records.add(Map.of("homeTenantId", "bench-tenant-" + guest % PARTNERS, "homeSubject", "sub-" + guest,
+                    "at", now.minusSeconds(random.nextInt(86_400)).toString()));
+        }
+        return records;
+    }
+}
