@@ -67,6 +67,8 @@ class PartnerLifecycleTest {
 
         api.as(TestTokens.admin()).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200)
                 .body("state", equalTo("BLOCKED")).body("name", equalTo("Partner " + tenant));
+        // the guests follow the partner's state in batches, at once after its commit
+        await().atMost(Duration.ofSeconds(10)).until(() -> List.of(ann, bob, cy).stream().allMatch(g -> api.grantStates(g).stream().allMatch("REVOKED"::equals)));
         for (String guest : List.of(ann, bob)) {
             api.as(TestTokens.admin()).get("/api/v1/guests/" + guest).then().body("state", equalTo("BLOCKED"));
             api.as(TestTokens.admin()).queryParam("guestId", guest).get("/api/v1/grants").then()
@@ -81,12 +83,45 @@ class PartnerLifecycleTest {
                 "sponsors", List.of("sponsor@example.com"))).post("/api/v1/guests").then().statusCode(409);
 
         api.as(TestTokens.admin()).body(Map.of("state", "CONNECTED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "INVITED".equals(api.as(TestTokens.admin()).get("/api/v1/guests/" + bob).then().extract().path("state")));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + ann).then().body("state", equalTo("INVITED"));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + bob).then().body("state", equalTo("INVITED"));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + cy).then().body("state", equalTo("BLOCKED"));
         api.as(TestTokens.admin()).queryParam("guestId", cy).queryParam("state", "REVOKED").get("/api/v1/grants").then()
                 .body("items.revokedReason", org.hamcrest.Matchers.containsInAnyOrder("PARTNER_CREDENTIAL_COMPROMISED", "PARTNER_BLOCKED"));
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(ann), "unblocking restores no grant");
+    }
+
+    @Test
+    void aPartnerBlockedWithFiftyGuestsBlocksEachWithItsOwnEventAndRevokesEveryGrant() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "tenant-" + suffix;
+        String domain = "fifty" + suffix + ".com";
+        String partner = api.createPartner(tenant, domain);
+        List<String> resources = api.twoResources();
+        List<String> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String guest = api.inviteGuest("g" + i + "@" + domain, tenant, "g" + i + "-" + suffix, List.of("sponsor@example.com"));
+            api.grant(guest, resources.get(0), "reader");
+            api.grant(guest, resources.get(1), "reader");
+            guests.add(guest);
+        }
+
+        api.as(TestTokens.admin()).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.as(TestTokens.admin()).queryParam("partnerId", partner).queryParam("state", "BLOCKED")
+                .queryParam("limit", 500).get("/api/v1/guests").then().extract().path("items.size()").equals(50));
+        for (String guest : guests) {
+            assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest));
+        }
+        java.util.Set<String> ours = new java.util.HashSet<>(guests);
+        List<String> blockedEvents = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(),
+                r -> ours.contains(r.key()) && EventType.GUEST_BLOCKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))).stream()
+                .map(r -> r.key()).toList(), r -> r.size() >= 50);
+        assertEquals(ours, new java.util.HashSet<>(blockedEvents), "a guest-blocked for each guest");
+        assertEquals(50, blockedEvents.size(), "one guest-blocked per guest");
+        long revoked = kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> ours.contains(r.key())
+                && EventType.ACCESS_REVOKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))).size();
+        assertEquals(100, revoked, "an access-revoked for each of the 100 grants");
     }
 
     @Test

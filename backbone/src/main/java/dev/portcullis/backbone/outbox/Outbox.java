@@ -8,6 +8,7 @@ import dev.portcullis.events.EventSchemas;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
@@ -83,14 +84,16 @@ public class Outbox {
                         "insert into outbox_key (record_key, last_seq) values (?1, 1)"
                                 + " on conflict (record_key) do update set last_seq = outbox_key.last_seq + 1 returning last_seq")
                 .setParameter(1, k)
-                // touches no entity table: Hibernate need not flush the session (and break its insert batches) first
+                // touches no entity table: no flush first. Not even the check for one, which walks every entity of the session:
+                // a transaction writing thousands of events (a kill switch, an import) would pay for it once per event
+                .setFlushMode(FlushModeType.COMMIT)
                 .unwrap(NativeQuery.class).addSynchronizedQuerySpace("outbox_key")
                 .getSingleResult()).longValue());
     }
 
     private void notifyRelayAtCommit() {
         // delivered by PostgreSQL at commit to the relay of whichever instance listens; never if the transaction rolls back
-        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").unwrap(NativeQuery.class)
+        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
                 .addSynchronizedQuerySpace("outbox_key").getSingleResult();
         // this instance's relay, if it holds the lease, need not wait for the notification
         afterCommit.runOnce(OutboxRelay.class, relay::wake);

@@ -1,6 +1,7 @@
 package dev.portcullis.backbone.rest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +37,27 @@ public record Page<T>(List<T> items, String nextCursor) {
         try {
             return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem("cursor", "not a cursor returned by this API");
+        }
+    }
+
+    /** A cursor of a list in another order than the id's: the last row's key and id. */
+    public record KeyedCursor(Instant key, UUID id) {
+    }
+
+    public static String encodeKeyed(Instant key, UUID after) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((key + "|" + after).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a keyed cursor; a tampered one is a 400 naming the parameter. */
+    public static KeyedCursor decodeKeyed(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            return new KeyedCursor(java.time.Instant.parse(parts[0]), UUID.fromString(parts[1]));
+        } catch (RuntimeException e) {
             throw new BadRequestProblem("cursor", "not a cursor returned by this API");
         }
     }

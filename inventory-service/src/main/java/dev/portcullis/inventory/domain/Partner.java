@@ -48,6 +48,13 @@ public class Partner extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Who last changed the state, and when: the guests follow in that admin's name. */
+    @Column(name = "state_changed_by")
+    public String stateChangedBy;
+
+    @Column(name = "state_changed_at")
+    public java.time.Instant stateChangedAt;
+
     public static Optional<Partner> byTenant(String tenantId) {
         return find("tenantId", tenantId).firstResultOptional();
     }

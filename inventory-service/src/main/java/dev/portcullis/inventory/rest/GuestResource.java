@@ -86,22 +86,26 @@ public class GuestResource {
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER})
     @Operation(summary = "List guests", description = "An owner sees the guests holding (or having held) a grant on their resources, and those they"
             + " invited. Filters: state, partnerId, sponsor (email, or none: guests nobody vouches for),"
-            + " inactiveDays (no sign-in for at least N days, counted from creation for a guest who never signed in), resourceId (holds an"
+            + " inactiveDays (no sign-in for at least N days, counted from creation for a guest who never signed in; listed longest-inactive"
+            + " first), resourceId (holds an"
             + " active grant on it), q (email or display-name prefix). Keyset-paged.")
     public Page<GuestView> list(@QueryParam("state") String state, @QueryParam("partnerId") String partnerId,
             @QueryParam("sponsor") String sponsor, @QueryParam("resourceId") String resourceId, @QueryParam("q") String q,
             @QueryParam("inactiveDays") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3650")) String inactiveDays,
             @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
-        return scope.narrow(ListQuery.of(Guest.class), OwnerScope.GUEST)
+        Instant since = inactiveSince(inactiveDays);
+        ListQuery<Guest> query = scope.narrow(ListQuery.of(Guest.class), OwnerScope.GUEST)
                 .filter("e.state = :state", "state", QueryParams.enumValue(GuestState.class, "state", state))
                 .filter("e.partnerId = :partnerId", "partnerId", QueryParams.uuid("partnerId", partnerId))
                 .joinFilter("join e.sponsors s", "lower(s) = lower(:sponsor)", "sponsor", NO_SPONSOR.equalsIgnoreCase(sponsor) ? null : sponsor)
                 .where("e.sponsors is empty", NO_SPONSOR.equalsIgnoreCase(sponsor))
-                .filter("coalesce(e.lastSignInAt, e.createdAt) <= :inactiveSince", "inactiveSince", inactiveSince(inactiveDays))
+                .filter(ACTIVITY + " <= :inactiveSince", "inactiveSince", since)
                 .filter("exists (select 1 from AccessGrant g where g.guestId = e.id and g.resourceId = :resourceId and g.state = 'ACTIVE')",
                         "resourceId", QueryParams.uuid("resourceId", resourceId))
-                .filter("(lower(e.email) like :q or lower(e.displayName) like :q)", "q", q == null ? null : q.toLowerCase() + "%")
-                .page(em, limit, cursor, g -> g.id, g -> GuestView.of(g, null));
+                .filter("(lower(e.email) like :q or lower(e.displayName) like :q)", "q", q == null ? null : q.toLowerCase() + "%");
+        // inactive guests come longest-inactive first, straight from the activity index; any other list in id order
+        return since == null ? query.page(em, limit, cursor, g -> g.id, g -> GuestView.of(g, null))
+                : query.pageBy(em, ACTIVITY, g -> g.lastSignInAt == null ? g.createdAt : g.lastSignInAt, limit, cursor, g -> g.id, g -> GuestView.of(g, null));
     }
 
     @GET
@@ -113,6 +117,9 @@ public class GuestResource {
         Guest guest = scope.visible(Guest.<Guest>findById(id), id);
         return GuestView.of(guest, AccessGrant.activeOf(id).stream().filter(scope::sees).map(GrantView::of).toList());
     }
+
+    /** A guest's latest activity: the latest sign-in, or the creation for one who never signed in (index guest_activity). */
+    static final String ACTIVITY = "coalesce(e.lastSignInAt, e.createdAt)";
 
     /** {@code sponsor=none}: the guests nobody vouches for. */
     static final String NO_SPONSOR = "none";

@@ -75,7 +75,8 @@ public class PartnerResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Change a partner", description = "name, domains, state, signalClients; what is absent stays. Setting state BLOCKED"
             + " is the org-wide kill switch: every guest of the partner is BLOCKED (reason PARTNER_BLOCKED) and their grants REVOKED (reason"
-            + " PARTNER_BLOCKED), each with its own events, in the same transaction. Leaving BLOCKED lifts only those blocks (an admin's, a"
+            + " PARTNER_BLOCKED), each with its own events, in batches that start as the change commits (the answer does not wait for them;"
+            + " GET /api/v1/guests?partnerId=&state=BLOCKED shows the progress). Leaving BLOCKED lifts only those blocks (an admin's, a"
             + " signal's or a review's stay); revoked grants stay revoked. A domain of another partner is 409.")
     public PartnerView patch(@PathParam("id") UUID id, @Valid @NotNull PatchPartner request) {
         return PartnerView.of(inventory.patchPartner(id, request, actor.name()));

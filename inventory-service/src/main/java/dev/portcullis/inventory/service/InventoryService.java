@@ -54,6 +54,12 @@ public class InventoryService {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    PersonalData personalData;
+
+    @Inject
+    PartnerEnforcement partnerEnforcement;
+
     @Transactional
     public Partner createPartner(CreatePartner request, String actor) {
         if (Partner.byTenant(request.tenantId()).isPresent()) {
@@ -161,6 +167,7 @@ public class InventoryService {
         guest.invitedBy = in.invitedBy();
         guest.createdAt = clock.instant();
         guest.persist();
+        personalData.prepareKey(guest.id);
         outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partnerId.toString(), guest.homeTenantId,
                 guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, reason));
         if (guest.lastSignInAt != null) {
@@ -296,10 +303,8 @@ public class InventoryService {
     }
 
     /**
-     * Changes a partner under its row lock. Into BLOCKED: every guest not removed is blocked (one
-     * blocked already keeps its block's reason) and every grant still active revoked (PARTNER_BLOCKED),
-     * guests locked in id order as a signal locks them; out of BLOCKED: the blocks it put on are lifted,
-     * no other.
+     * Changes a partner under its row lock. A change of state is the partner's at once (a BLOCKED
+     * partner's people cannot be invited); its guests follow in batches ({@link PartnerEnforcement}).
      */
     @Transactional
     public Partner patchPartner(UUID partnerId, PatchPartner request, String actor) {
@@ -326,20 +331,11 @@ public class InventoryService {
                 .detail("signalClients", request.signalClients()).detail("state", request.state()).detail("stateBefore", before));
         if (request.state() != null && request.state() != before) {
             partner.state = request.state();
-            String cause = "partner:" + partnerId;
-            List<Guest> guests = Guest.<Guest>find("partnerId = ?1 order by id", partnerId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
-            int changed = 0;
-            for (Guest guest : guests) {
-                if (partner.state == PartnerState.BLOCKED && guest.state != GuestState.REMOVED) {
-                    // a guest blocked already (a signal, an admin) keeps that block's reason, but loses what access it had left
-                    changed += revocations.blockAndRevoke(guest, RevocationReason.PARTNER_BLOCKED, cause, actor, resource -> true).changedAnything() ? 1 : 0;
-                } else if (before == PartnerState.BLOCKED && guest.state == GuestState.BLOCKED
-                        && RevocationReason.PARTNER_BLOCKED.name().equals(guest.blockedReason)) {
-                    revocations.unblock(guest, "PARTNER_UNBLOCKED", cause, actor);
-                    changed++;
-                }
-            }
-            LOG.infof("partner=%s state %s -> %s by %s: %d guest(s) changed", partnerId, before, partner.state, actor, changed);
+            partner.stateChangedBy = actor;
+            partner.stateChangedAt = clock.instant();
+            // the guests follow in batches, from the committed state: PartnerEnforcement, woken at commit
+            partnerEnforcement.wakeAfterCommit();
+            LOG.infof("partner=%s state %s -> %s by %s", partnerId, before, partner.state, actor);
         }
         return partner;
     }

@@ -10,9 +10,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.Optional;
 import java.util.UUID;
+import jakarta.persistence.FlushModeType;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -38,6 +42,9 @@ public class PersonalData {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    TransactionSynchronizationRegistry registry;
 
     /** {@code identity} encrypted with the guest's key (made on first use). */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -79,6 +86,7 @@ public class PersonalData {
     /** Erases the guest's personal data everywhere inventory keeps it. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void erase(Guest guest) {
+        transactionKeys().remove(guest.id);
         em.createNativeQuery("delete from guest_key where guest_id = ?1").setParameter(1, guest.id).executeUpdate();
         em.createNativeQuery("""
                 update partner_signal set home_subject = null, email = null, dedupe_key = 'erased:' || id
@@ -88,16 +96,41 @@ public class PersonalData {
         guest.homeSubject = null;
     }
 
+    /** A new guest's key, made now: its first seal then need not look for one (an import makes 100,000). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void prepareKey(UUID guestId) {
+        newKey(guestId);
+    }
+
+    /** The keys this transaction made or read, so that each is read from the database once at most. */
+    @SuppressWarnings("unchecked")
+    private Map<UUID, byte[]> transactionKeys() {
+        Map<UUID, byte[]> keys = (Map<UUID, byte[]>) registry.getResource(PersonalData.class);
+        if (keys == null) {
+            keys = new HashMap<>();
+            registry.putResource(PersonalData.class, keys);
+        }
+        return keys;
+    }
+
     @SuppressWarnings("unchecked")
     private Optional<byte[]> key(UUID guestId) {
-        List<byte[]> keys = em.createNativeQuery("select key from guest_key where guest_id = ?1").setParameter(1, guestId).getResultList();
+        byte[] known = registry.getTransactionKey() == null ? null : transactionKeys().get(guestId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        // touches guest_key only: no flush first, nor the check for one (a walk over every entity of the session)
+        List<byte[]> keys = em.createNativeQuery("select key from guest_key where guest_id = ?1").setParameter(1, guestId)
+                .setFlushMode(FlushModeType.COMMIT).getResultList();
         return keys.stream().findFirst();
     }
 
     private byte[] newKey(UUID guestId) {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
-        em.createNativeQuery("insert into guest_key (guest_id, key) values (?1, ?2)").setParameter(1, guestId).setParameter(2, key).executeUpdate();
+        em.createNativeQuery("insert into guest_key (guest_id, key) values (?1, ?2)").setParameter(1, guestId).setParameter(2, key)
+                .setFlushMode(FlushModeType.COMMIT).executeUpdate();
+        transactionKeys().put(guestId, key);
         return key;
     }
 }

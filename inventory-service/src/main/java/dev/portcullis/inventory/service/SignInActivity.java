@@ -14,6 +14,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.BackgroundWorker;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,10 +32,13 @@ import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
- * Sign-in activity, in batches: each guest's latest sign-in only ever moves forward, the first one
- * activates an invited guest, and {@code guest-signed-in} goes out aggregated (at most one per guest
- * per interval). A batch is one transaction over plain JDBC with arrays: tens of thousands of records
- * a second, where an entity per record would be a few thousand.
+ * Sign-in activity, in batches: each guest's latest sign-in only ever moves forward, and the first one
+ * activates an invited guest. A batch is one transaction over plain JDBC with arrays: tens of thousands
+ * of records a second, where an entity per record would be a few thousand. {@code guest-signed-in}
+ * goes out aggregated, from a publisher beside the ingestion (one pass at a time across instances, a
+ * transaction-scoped advisory lock): at most one per guest per interval, carrying the latest sign-in,
+ * and at once for an activation. A request never waits for events, and a burst of sign-ins of the
+ * same guests costs one event each per interval.
  */
 @ApplicationScoped
 public class SignInActivity {
@@ -51,7 +61,56 @@ public class SignInActivity {
     public record Unmatched(int index, String reason) {
     }
 
-    public record Result(int records, int guestsUpdated, int activated, int eventsPublished, List<Unmatched> unmatched) {
+    public record Result(int records, int guestsUpdated, int activated, List<Unmatched> unmatched) {
+    }
+
+    /** The advisory lock of publishing passes ("inv-sign"). */
+    static final long LOCK = 0x696e762d7369676eL;
+    private static final int PUBLISH_BATCH = 1000;
+
+    @Inject
+    AfterCommit afterCommit;
+
+    private final BackgroundWorker publisher = new BackgroundWorker("sign-in-events", this::publishPass, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    void start(@Observes StartupEvent event) {
+        publisher.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        publisher.stop();
+    }
+
+    /**
+     * Publishes guest-signed-in for up to PUBLISH_BATCH guests whose latest sign-in is unpublished and
+     * due: an activation at once, any other once the guest's last event is older than the interval.
+     * True when more may be due.
+     */
+    boolean publishPass() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+                return false;
+            }
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<Object[]> due = em.createNativeQuery("""
+                    select id, last_sign_in_at, state, sign_in_activation_pending from guest
+                    where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
+                    and (sign_in_activation_pending or sign_in_published_at is null or sign_in_published_at <= ?1)
+                    order by id limit ?2 for update skip locked""")
+                    .setParameter(1, now.minus(settings.signIns().publishInterval())).setParameter(2, PUBLISH_BATCH).getResultList();
+            for (Object[] guest : due) {
+                Instant lastSignInAt = guest[1] instanceof Instant i ? i : ((Timestamp) guest[1]).toInstant();
+                outbox.publish(new GuestSignedIn(guest[0].toString(), lastSignInAt, (String) guest[2], (Boolean) guest[3], now));
+            }
+            if (!due.isEmpty()) {
+                em.createNativeQuery("""
+                        update guest set sign_in_published_value = last_sign_in_at, sign_in_published_at = ?1, sign_in_activation_pending = false
+                        where id = any(cast(?2 as uuid[]))""").setParameter(1, now)
+                        .setParameter(2, due.stream().map(g -> g[0].toString()).toArray(String[]::new)).executeUpdate();
+            }
+            return due.size() == PUBLISH_BATCH;
+        });
     }
 
     @Inject
@@ -70,6 +129,7 @@ public class SignInActivity {
     }
 
     private Result ingest(Connection connection, List<SignIn> records, List<UUID> activatedIds) throws SQLException {
+        // events are the publisher's (publishPass), never this request's
         Map<String, UUID> byHomeIdentity = resolveHomeIdentities(connection, records);
         Map<UUID, Instant> latest = new HashMap<>();
         Map<UUID, List<Integer>> indexes = new HashMap<>();
@@ -85,24 +145,19 @@ public class SignInActivity {
             latest.merge(guestId, record.at().truncatedTo(ChronoUnit.MICROS), (a, b) -> a.isAfter(b) ? a : b);
             indexes.computeIfAbsent(guestId, id -> new ArrayList<>()).add(i);
         }
-        Instant now = clock.instant();
-        Instant publishBefore = now.minus(settings.signIns().publishInterval());
         List<UUID> ids = new ArrayList<>();
         List<String> times = new ArrayList<>();
         List<String> states = new ArrayList<>();
-        List<String> published = new ArrayList<>();
-        List<GuestSignedIn> events = new ArrayList<>();
         int activated = 0;
         // locked in id order, as every other writer of several guests locks them: two batches never deadlock
         try (PreparedStatement select = connection.prepareStatement(
-                "select id, state, last_sign_in_at, sign_in_published_at from guest where id = any(?) order by id for update")) {
+                "select id, state, last_sign_in_at from guest where id = any(?) order by id for update")) {
             select.setArray(1, connection.createArrayOf("uuid", latest.keySet().toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
                     String state = rows.getString(2);
                     Instant last = instant(rows.getTimestamp(3));
-                    Instant lastPublished = instant(rows.getTimestamp(4));
                     Instant at = latest.remove(id);
                     if ("REMOVED".equals(state)) {
                         indexes.get(id).forEach(i -> unmatched.add(new Unmatched(i, "the guest is REMOVED")));
@@ -112,15 +167,9 @@ public class SignInActivity {
                         continue; // an older or repeated record never moves time back
                     }
                     boolean activates = "INVITED".equals(state);
-                    String newState = activates ? "ACTIVE" : state;
-                    boolean publish = activates || lastPublished == null || !lastPublished.isAfter(publishBefore);
                     ids.add(id);
                     times.add(at.toString());
-                    states.add(newState);
-                    published.add(publish ? now.toString() : lastPublished.toString());
-                    if (publish) {
-                        events.add(new GuestSignedIn(id.toString(), at, newState, activates, now));
-                    }
+                    states.add(activates ? "ACTIVE" : state);
                     if (activates) {
                         activated++;
                         activatedIds.add(id);
@@ -132,20 +181,21 @@ public class SignInActivity {
         latest.keySet().forEach(id -> indexes.get(id).forEach(i -> unmatched.add(new Unmatched(i, "no guest with this id"))));
         if (!ids.isEmpty()) {
             try (PreparedStatement update = connection.prepareStatement("""
-                    update guest g set last_sign_in_at = v.at::timestamptz, state = v.state, sign_in_published_at = v.published::timestamptz
-                    from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as v(id, at, state, published) where g.id = v.id""")) {
+                    update guest g set last_sign_in_at = v.at::timestamptz, state = v.state,
+                    sign_in_activation_pending = g.sign_in_activation_pending or (g.state = 'INVITED' and v.state = 'ACTIVE')
+                    from unnest(?::uuid[], ?::text[], ?::text[]) as v(id, at, state) where g.id = v.id""")) {
                 update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
                 update.setArray(2, connection.createArrayOf("text", times.toArray()));
                 update.setArray(3, connection.createArrayOf("text", states.toArray()));
-                update.setArray(4, connection.createArrayOf("text", published.toArray()));
                 update.executeUpdate();
             }
         }
-        events.forEach(outbox::publish);
         unmatched.sort((a, b) -> Integer.compare(a.index(), b.index()));
-        LOG.debugf("sign-ins records=%d guestsUpdated=%d activated=%d events=%d unmatched=%d", records.size(), ids.size(), activated,
-                events.size(), unmatched.size());
-        return new Result(records.size(), ids.size(), activated, events.size(), unmatched);
+        if (!ids.isEmpty()) {
+            afterCommit.runOnce(SignInActivity.class, publisher::wake);
+        }
+        LOG.debugf("sign-ins records=%d guestsUpdated=%d activated=%d unmatched=%d", records.size(), ids.size(), activated, unmatched.size());
+        return new Result(records.size(), ids.size(), activated, unmatched);
     }
 
     /** The guests the records name by home tenant and subject, in one query. */

@@ -14,7 +14,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import dev.portcullis.events.EventJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,19 +84,17 @@ class InventoryBenchmark {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("analyze").executeUpdate());
         System.out.printf("seeded %d guests, %d resources, %d grants in %d ms%n", GUESTS, RESOURCES, GRANTS, (System.nanoTime() - seeding) / 1_000_000);
 
-        // 1. GET /api/v1/guests?inactiveDays=90&limit=100
-        for (int i = 0; i < 100; i++) {
-            api.as(admin).queryParam("inactiveDays", 90).queryParam("limit", 100).get("/api/v1/guests").then().statusCode(200);
-        }
-        long[] took = new long[1000];
+        // 1. GET /api/v1/guests?inactiveDays=90&limit=100, paging on through the cursor; a plain HTTP client, so that the figure is the service's
+        HttpClient http = HttpClient.newHttpClient();
         String cursor = null;
+        for (int i = 0; i < 200; i++) {
+            cursor = guestsPage(http, admin, i % 20 == 0 ? null : cursor);
+        }
+        long[] took = new long[2000];
+        cursor = null;
         for (int i = 0; i < took.length; i++) {
             long start = System.nanoTime();
-            var request = api.as(admin).queryParam("inactiveDays", 90).queryParam("limit", 100);
-            if (cursor != null) {
-                request.queryParam("cursor", cursor);
-            }
-            cursor = request.get("/api/v1/guests").then().statusCode(200).extract().path("nextCursor");
+            cursor = guestsPage(http, admin, cursor);
             took[i] = System.nanoTime() - start;
         }
         Arrays.sort(took);
@@ -105,11 +108,17 @@ class InventoryBenchmark {
         int records = 0;
         long signIns = System.nanoTime();
         for (int b = 0; b < 20; b++) {
-            api.as(admin).body(Map.of("records", batch(random, 10_000))).post("/api/v1/sign-ins").then().statusCode(200);
+            api.as(TestTokens.admin()).body(Map.of("records", batch(random, 10_000))).post("/api/v1/sign-ins").then().statusCode(200);
             records += 10_000;
         }
         double seconds = (System.nanoTime() - signIns) / 1e9;
         System.out.printf("sign-ins: %d records in 20 batches in %.2f s: %.0f records/s%n", records, seconds, records / seconds);
+
+        // the sign-ins' events that are due go out before the import starts (later sign-ins of a guest wait for the interval): each figure on its own
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(250)).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                ((Number) em.createNativeQuery("select count(*) from guest where last_sign_in_at is distinct from sign_in_published_value"
+                        + " and (sign_in_activation_pending or sign_in_published_at is null)").getSingleResult()).longValue()) == 0);
+        awaitOutboxPublished();
 
         // 3. an import of 100,000 rows
         StringBuilder csv = new StringBuilder("email,displayName,homeTenantId,homeSubject,sponsors,lastSignInAt\n");
@@ -121,27 +130,46 @@ class InventoryBenchmark {
                     .append(i % 2 == 0 ? Instant.now().minusSeconds(86_400L * (i % 300)).toString() : "").append('\n');
         }
         long importing = System.nanoTime();
-        String id = api.as(admin).contentType("text/csv").body(csv.toString()).post("/api/v1/imports/guests").then().statusCode(202).extract().path("id");
+        String id = api.as(TestTokens.admin()).contentType("text/csv").body(csv.toString()).post("/api/v1/imports/guests").then().statusCode(202).extract().path("id");
         await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(250)).until(() -> "COMPLETED".equals(
-                api.as(admin).get("/api/v1/imports/" + id).then().extract().path("state")));
+                api.as(TestTokens.admin()).get("/api/v1/imports/" + id).then().extract().path("state")));
         System.out.printf("import of 100,000 rows: %d ms from the upload to COMPLETED (%s imported)%n", (System.nanoTime() - importing) / 1_000_000,
-                api.as(admin).get("/api/v1/imports/" + id).then().extract().path("imported").toString());
+                api.as(TestTokens.admin()).get("/api/v1/imports/" + id).then().extract().path("imported").toString());
         awaitOutboxPublished();
 
         // 4. the kill switch: partner 0, 10,000 guests with 50,000 grants
         long killing = System.nanoTime();
         String partner = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select cast(md5('p0')::uuid as text)").getSingleResult().toString());
-        api.as(admin).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        api.as(TestTokens.admin()).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
         long committed = System.nanoTime();
+        // the guests follow in batches (PartnerEnforcement): every one blocked with no grant left, then every event on Kafka
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(100)).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                ((Number) em.createNativeQuery("select count(*) from guest g where g.partner_id = cast(?1 as uuid) and (g.state <> 'BLOCKED'"
+                        + " or exists (select 1 from access_grant a where a.guest_id = g.id and a.state = 'ACTIVE'))").setParameter(1, partner)
+                        .getSingleResult()).longValue()) == 0);
+        long enforced = System.nanoTime();
         awaitOutboxPublished();
         long guestsBlocked = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "select count(*) from guest where partner_id = cast(?1 as uuid) and state = 'BLOCKED'").setParameter(1, partner).getSingleResult()).longValue());
         long grantsRevoked = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "select count(*) from access_grant g join guest u on u.id = g.guest_id where u.partner_id = cast(?1 as uuid) and g.state = 'REVOKED'")
                 .setParameter(1, partner).getSingleResult()).longValue());
-        System.out.printf("partner blocked: %d guests blocked, %d grants revoked; PATCH answered after %d ms, last access-revoked on Kafka after %d ms%n",
-                guestsBlocked, grantsRevoked, (committed - killing) / 1_000_000, (System.nanoTime() - killing) / 1_000_000);
+        System.out.printf("partner blocked: %d guests blocked, %d grants revoked; PATCH answered after %d ms, the last guest blocked after %d ms,"
+                + " the last access-revoked on Kafka after %d ms%n", guestsBlocked, grantsRevoked, (committed - killing) / 1_000_000,
+                (enforced - killing) / 1_000_000, (System.nanoTime() - killing) / 1_000_000);
         assertEquals(GUESTS / PARTNERS, guestsBlocked);
+    }
+
+    private String guestsPage(HttpClient http, String token, String cursor) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "api/v1/guests?inactiveDays=90&limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor))).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            var next = EventJson.mapper().readTree(response.body()).get("nextCursor");
+            return next == null || next.isNull() ? null : next.asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitOutboxPublished() {

@@ -1,0 +1,108 @@
+package dev.portcullis.inventory.service;
+
+import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.GuestState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The org-wide kill switch, carried out: the guests of a BLOCKED partner are blocked and lose every
+ * grant (PARTNER_BLOCKED), each with its own events, and when the partner leaves BLOCKED the blocks it
+ * put on are lifted, no other. It reconciles guests with their partner's committed state in batches of
+ * {@value #BATCH}, each a transaction: the first revocations are on Kafka while later guests wait their
+ * turn, no transaction grows with the partner, and a run killed halfway is finished by the next
+ * (woken at the partner's commit, polling every {@value #POLL_SECONDS} s). One pass at a time across
+ * instances (a transaction-scoped advisory lock); each guest is changed under its row lock, re-checked
+ * there, and locked in id order as a signal locks them.
+ */
+@ApplicationScoped
+public class PartnerEnforcement {
+
+    private static final Logger LOG = Logger.getLogger(PartnerEnforcement.class);
+
+    /** The advisory lock of enforcement passes ("inv-kill"). */
+    static final long LOCK = 0x696e762d6b696c6cL;
+    static final int BATCH = 200;
+    static final int POLL_SECONDS = 5;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Revocations revocations;
+
+    @Inject
+    AfterCommit afterCommit;
+
+    private final BackgroundWorker worker = new BackgroundWorker("partner-enforcement", this::pass, Duration.ofSeconds(POLL_SECONDS),
+            Duration.ofSeconds(30));
+
+    void start(@Observes StartupEvent event) {
+        worker.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        worker.stop();
+    }
+
+    /** Runs a pass as soon as the current transaction (a partner's change of state) has committed. */
+    public void wakeAfterCommit() {
+        afterCommit.runOnce(PartnerEnforcement.class, worker::wake);
+    }
+
+    /** One batch of guests out of line with their partner's state; true when more may be waiting. */
+    boolean pass() {
+        return QuarkusTransaction.requiringNew().timeout(120).call(() -> {
+            if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+                return false;
+            }
+            @SuppressWarnings("unchecked")
+            List<Object[]> due = em.createNativeQuery("""
+                    select * from (
+                        select g.id, p.state, p.id as partner_id, p.state_changed_by from partner p join guest g on g.partner_id = p.id
+                        where p.state = 'BLOCKED' and g.state <> 'REMOVED'
+                        and (g.state <> 'BLOCKED' or exists (select 1 from access_grant a where a.guest_id = g.id and a.state = 'ACTIVE'))
+                        union all
+                        select g.id, p.state, p.id, p.state_changed_by from guest g join partner p on p.id = g.partner_id
+                        where g.state = 'BLOCKED' and g.blocked_reason = 'PARTNER_BLOCKED' and p.state <> 'BLOCKED'
+                    ) due order by id limit ?1""").setParameter(1, BATCH).getResultList();
+            if (due.isEmpty()) {
+                return false;
+            }
+            // each guest's work reads only its own rows, which nothing earlier in this batch changed: no query needs a flush first
+            em.setFlushMode(FlushModeType.COMMIT);
+            int changed = 0;
+            for (Object[] row : due) {
+                UUID guestId = (UUID) row[0];
+                boolean blocking = "BLOCKED".equals(row[1]);
+                String cause = "partner:" + row[2];
+                String actor = row[3] == null ? "system:partner-enforcement" : (String) row[3];
+                Guest guest = Guest.lock(guestId).orElse(null);
+                if (guest == null || guest.state == GuestState.REMOVED) {
+                    continue;
+                }
+                if (blocking) {
+                    // a guest blocked already (a signal, an admin) keeps that block's reason, but loses what access it had left
+                    changed += revocations.blockAndRevoke(guest, RevocationReason.PARTNER_BLOCKED, cause, actor, resource -> true).changedAnything() ? 1 : 0;
+                } else if (guest.state == GuestState.BLOCKED && RevocationReason.PARTNER_BLOCKED.name().equals(guest.blockedReason)) {
+                    changed += revocations.unblock(guest, "PARTNER_UNBLOCKED", cause, actor) ? 1 : 0;
+                }
+            }
+            LOG.infof("partner enforcement: %d of %d guest(s) changed", changed, due.size());
+            return due.size() == BATCH;
+        });
+    }
+}
