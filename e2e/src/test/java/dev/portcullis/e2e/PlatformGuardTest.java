@@ -35,12 +35,17 @@ class PlatformGuardTest {
     }
 
     @Test
-    void onlyTheSignalClientMayPostSignalsAndOwnersMayNotReadTheInventory() {
+    void onlyTheSignalClientMayPostSignalsAndOwnersReadOnlyTheirOwnPartOfTheInventory() {
         Platform platform = Platform.get();
         platform.inventory().as(platform.userToken("admin"))
                 .body("{\"type\": \"ACCOUNT_DISABLED\", \"homeTenantId\": \"t\", \"homeSubject\": \"s\", \"occurredAt\": \"" + Instant.now() + "\"}")
                 .post("/api/v1/partner-signals").then().statusCode(403).contentType("application/problem+json");
-        platform.inventory().as(platform.userToken("owner")).get("/api/v1/guests").then().statusCode(403);
+        // an owner reads their own resources, grants and guests (OwnerScopeTest shows which); partners and the audit trail stay the admins'
+        String owner = platform.userToken("owner");
+        platform.inventory().as(owner).get("/api/v1/resources").then().statusCode(200)
+                .body("items.owners", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.hasItem("owner@example.com")));
+        platform.inventory().as(owner).get("/api/v1/partners").then().statusCode(403);
+        platform.inventory().as(owner).get("/api/v1/audit").then().statusCode(403);
         given().auth().oauth2(platform.userToken("owner")).get(platform.endpoint("NOTIFICATION_URL") + "/api/v1/notifications")
                 .then().statusCode(403);
         given().auth().oauth2(platform.userToken("owner")).get(platform.endpoint("REVIEW_URL") + "/api/v1/my/review-items")

@@ -22,6 +22,7 @@ public enum EventType {
     GUEST_BLOCKED("guest", "guest-blocked", Topic.INVENTORY_GUESTS, GuestBlocked.class),
     GUEST_UNBLOCKED("guest", "guest-unblocked", Topic.INVENTORY_GUESTS, GuestUnblocked.class),
     GUEST_REMOVED("guest", "guest-removed", Topic.INVENTORY_GUESTS, GuestRemoved.class),
+    GUEST_SPONSOR_MISSING("guest", "guest-sponsor-missing", Topic.INVENTORY_GUESTS, GuestSponsorMissing.class),
 
     ACCESS_GRANTED("guest", "access-granted", Topic.INVENTORY_ACCESS, AccessGranted.class),
     ACCESS_EXPIRING("guest", "access-expiring", Topic.INVENTORY_ACCESS, AccessExpiring.class),

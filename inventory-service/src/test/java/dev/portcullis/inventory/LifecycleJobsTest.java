@@ -22,7 +22,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +59,9 @@ class LifecycleJobsTest {
 
     @Inject
     LifecycleJobs jobs;
+
+    @Inject
+    EntityManager em;
 
     InventoryApi api;
     KafkaTestClient kafka;
@@ -195,6 +200,27 @@ class LifecycleJobsTest {
         assertEquals(List.of("sponsor@example.com"), removed.sponsors(), "the sponsors are told");
         assertEquals(LifecycleJobs.ACTOR, removed.actor());
         assertTrue(removed.causeId().contains("ADMIN"));
+    }
+
+    @Test
+    @Order(5)
+    void aGuestNobodyVouchesForIsReportedOnce() {
+        String guest = invite("orphan");
+        String partner = api.as(TestTokens.admin()).get("/api/v1/guests/" + guest).then().extract().path("partnerId");
+        // the sponsor left the organization: nothing in the API takes a guest's last sponsor, so the test does what a directory sync would
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from guest_sponsor where guest_id = ?1")
+                .setParameter(1, UUID.fromString(guest)).executeUpdate());
+
+        jobs.run(Instant.now());
+        jobs.run(Instant.now());
+        api.as(TestTokens.admin()).queryParam("partnerId", partner).queryParam("sponsor", "none").get("/api/v1/guests").then()
+                .body("items.id", equalTo(List.of(guest)));
+        api.as(TestTokens.admin()).body(Map.of("reason", "nobody vouches")).post("/api/v1/guests/" + guest + "/block").then().statusCode(200);
+        List<ConsumerRecord<String, String>> events = await().atMost(Duration.ofSeconds(10)).until(
+                () -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(), r -> guest.equals(r.key())),
+                r -> r.stream().anyMatch(e -> EventType.GUEST_BLOCKED.ceType().equals(KafkaTestClient.header(e, "ce_type"))));
+        assertEquals(1, events.stream().filter(e -> EventType.GUEST_SPONSOR_MISSING.ceType().equals(KafkaTestClient.header(e, "ce_type"))).count(),
+                "reported once, however many runs");
     }
 
     private String invite(String name) {

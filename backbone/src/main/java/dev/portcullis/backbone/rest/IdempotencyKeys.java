@@ -67,7 +67,8 @@ public class IdempotencyKeys {
     @ServerRequestFilter
     public Response claim(ContainerRequestContext request) throws IOException {
         String key = request.getHeaderString(HEADER);
-        if (key == null || !MUTATING.contains(request.getMethod())) {
+        if (key == null || !MUTATING.contains(request.getMethod()) || identity.isAnonymous()) {
+            // keys are a caller's own: without a caller (the 401 follows) there is nobody to keep a result for
             return null;
         }
         if (!SANE.matcher(key).matches()) {
@@ -75,7 +76,7 @@ public class IdempotencyKeys {
         }
         byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
         request.setEntityStream(new ByteArrayInputStream(body));
-        String caller = identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        String caller = identity.getPrincipal().getName();
         String path = request.getUriInfo().getRequestUri().getRawPath();
         String hash = sha256(request.getMethod() + ' ' + path + '\n' + new String(body, StandardCharsets.UTF_8));
         Instant now = clock.instant();

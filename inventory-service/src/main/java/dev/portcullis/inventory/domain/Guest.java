@@ -95,6 +95,10 @@ public class Guest extends PanacheEntityBase {
         return true;
     }
 
+    /** When the lifecycle job reported that nobody vouches for the guest; null until then. */
+    @Column(name = "sponsor_missing_reported_at")
+    public Instant sponsorMissingReportedAt;
+
     /** When a block was last lifted: the inactivity job gives the guest its whole period again from then. */
     @Column(name = "unblocked_at")
     public Instant unblockedAt;

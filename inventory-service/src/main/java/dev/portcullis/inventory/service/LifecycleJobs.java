@@ -2,6 +2,7 @@ package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.events.AccessExpiring;
+import dev.portcullis.events.GuestSponsorMissing;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.AccessGrant;
@@ -27,7 +28,8 @@ import org.jboss.logging.Logger;
  * The scheduled lifecycle of guests and grants: expired grants revoked (EXPIRED) and expiry notices
  * sent 14 days and 1 day before; ACTIVE guests inactive too long blocked (INACTIVE); invitations not
  * redeemed in time removed (INVITATION_EXPIRED); BLOCKED guests removed after the retention period
- * (RETENTION). Each action goes through {@link Revocations}, so it has the events a signal or an admin
+ * (RETENTION); guests nobody vouches for any more are reported once (guest-sponsor-missing). Each
+ * action goes through {@link Revocations}, so it has the events a signal or an admin
  * would cause, and none of them ever unblocks anybody.
  * <p>
  * With several instances, each batch's transaction first takes a transaction-scoped advisory lock:
@@ -69,13 +71,14 @@ public class LifecycleJobs {
 
     /** What one run did. {@code skipped}: another instance held the lock. */
     public record Report(boolean skipped, int grantsExpired, int expiryNotices, int blockedInactive, int invitationsExpired,
-            int removedAfterRetention) {
+            int removedAfterRetention, int sponsorMissingReported) {
     }
 
     @Scheduled(every = "${portcullis.inventory.lifecycle.every:1m}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         Report report = run(clock.instant());
-        if (report.grantsExpired() + report.expiryNotices() + report.blockedInactive() + report.invitationsExpired() + report.removedAfterRetention() > 0) {
+        if (report.grantsExpired() + report.expiryNotices() + report.blockedInactive() + report.invitationsExpired() + report.removedAfterRetention()
+                + report.sponsorMissingReported() > 0) {
             LOG.infof("lifecycle run: %s", report);
         }
     }
@@ -107,8 +110,13 @@ public class LifecycleJobs {
         Counter retention = job(() -> guests("g.state = :state and g.blockedAt <= :since", GuestState.BLOCKED, blockedBefore, batch),
                 guestId -> onGuest(guestId, g -> g.state == GuestState.BLOCKED && !g.blockedAt.isAfter(blockedBefore),
                         g -> revocations.remove(g, "RETENTION", "blocked at " + g.blockedAt + " (" + g.blockedReason + ")", ACTOR).isPresent()));
-        boolean skipped = expired.skipped || notices.skipped || blocked.skipped || invitations.skipped || retention.skipped;
-        return new Report(skipped, expired.done, notices.done, blocked.done, invitations.done, retention.done);
+        Counter sponsorless = job(() -> em.createQuery("""
+                select g.id from Guest g where g.state <> :removed and g.sponsors is empty and g.sponsorMissingReportedAt is null order by g.id""",
+                UUID.class).setParameter("removed", GuestState.REMOVED).setMaxResults(batch).getResultList(),
+                guestId -> onGuest(guestId, g -> g.state != GuestState.REMOVED && g.sponsors.isEmpty() && g.sponsorMissingReportedAt == null,
+                        g -> reportSponsorMissing(g, now)));
+        boolean skipped = expired.skipped || notices.skipped || blocked.skipped || invitations.skipped || retention.skipped || sponsorless.skipped;
+        return new Report(skipped, expired.done, notices.done, blocked.done, invitations.done, retention.done, sponsorless.done);
     }
 
     private List<UUID> guests(String where, GuestState state, Instant since, int batch) {
@@ -149,6 +157,14 @@ public class LifecycleJobs {
                 resource.name, List.copyOf(resource.owners), grant.role, grant.expiresAt, days));
         audit.record(AuditTrail.change("GRANT_EXPIRY_NOTICE", ACTOR).guestId(guest.id).resource(resource.id).target(grant.id)
                 .detail("expiresAt", grant.expiresAt).detail("noticeDays", days));
+        return true;
+    }
+
+    /** Says once that nobody vouches for the guest (guest-sponsor-missing): for an admin to name a sponsor or remove the guest. */
+    private boolean reportSponsorMissing(Guest guest, Instant now) {
+        guest.sponsorMissingReportedAt = now;
+        outbox.publish(new GuestSponsorMissing(guest.id.toString(), guest.partnerId.toString(), guest.state.name(), now));
+        audit.record(AuditTrail.change("GUEST_SPONSOR_MISSING", ACTOR).guest(guest));
         return true;
     }
 
