@@ -76,6 +76,12 @@ class GuestImportTest {
         JsonPath lines = api.as(TestTokens.auditor()).queryParam("outcome", "IMPORTED").get("/api/v1/imports/" + id + "/lines").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(List.of(2, 7), lines.getList("items.line"));
+        String next = api.as(TestTokens.auditor()).queryParam("limit", 4).get("/api/v1/imports/" + id + "/lines").then().statusCode(200)
+                .body("items.line", equalTo(List.of(2, 3, 4, 5))).extract().path("nextCursor");
+        api.as(TestTokens.auditor()).queryParam("limit", 4).queryParam("cursor", next).get("/api/v1/imports/" + id + "/lines").then()
+                .body("items.line", equalTo(List.of(6, 7))).body("nextCursor", equalTo(null));
+        api.as(TestTokens.auditor()).queryParam("cursor", "bm90LWEtY3Vyc29y").get("/api/v1/imports/" + id + "/lines").then().statusCode(400)
+                .body("errors[0].field", equalTo("cursor"));
         String ann = lines.getString("items[0].guestId");
         api.as(TestTokens.admin()).get("/api/v1/guests/" + ann).then().body("state", equalTo("ACTIVE")).body("displayName", equalTo("Ann, from Sales"))
                 .body("partnerId", equalTo(partner)).body("lastSignInAt", equalTo(signedIn.toString())).body("activeGrants.size()", equalTo(1))

@@ -41,6 +41,27 @@ public record Page<T>(List<T> items, String nextCursor) {
         }
     }
 
+    /** The cursor of a list ordered by a number (an audit record's sequence, a line of an import): the last row's. */
+    public static String encodeNumber(long after) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("n:" + after).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a number cursor; null when absent, a tampered one a 400 naming the parameter. */
+    public static Long decodeNumber(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (text.startsWith("n:")) {
+                return Long.valueOf(text.substring(2));
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the 400
+        }
+        throw new BadRequestProblem("cursor", "not a cursor returned by this API");
+    }
+
     /** A cursor of a list in another order than the id's: the last row's key and id. */
     public record KeyedCursor(Instant key, UUID id) {
     }

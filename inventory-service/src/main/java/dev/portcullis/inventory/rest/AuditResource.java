@@ -17,11 +17,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,14 +64,14 @@ public class AuditResource {
         add(where, parameters, "a.resourceId = :resourceId", "resourceId", QueryParams.uuid("resourceId", resourceId));
         add(where, parameters, "a.recordedAt >= :from", "from", instant("from", from));
         add(where, parameters, "a.recordedAt < :to", "to", instant("to", to));
-        add(where, parameters, "a.seq > :after", "after", decode(cursor));
+        add(where, parameters, "a.seq > :after", "after", Page.decodeNumber(cursor));
         TypedQuery<AuditRecord> query = em.createQuery("select a from AuditRecord a" + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
                 + " order by a.seq", AuditRecord.class).setMaxResults(size + 1);
         parameters.forEach(query::setParameter);
         List<AuditRecord> rows = query.getResultList();
         boolean more = rows.size() > size;
         List<AuditRecord> page = more ? rows.subList(0, size) : rows;
-        String next = more ? Base64.getUrlEncoder().withoutPadding().encodeToString(("seq:" + page.get(page.size() - 1).seq).getBytes(StandardCharsets.UTF_8)) : null;
+        String next = more ? Page.encodeNumber(page.get(page.size() - 1).seq) : null;
         return new Page<>(page.stream().map(this::view).toList(), next);
     }
 
@@ -115,20 +113,5 @@ public class AuditResource {
         } catch (DateTimeParseException e) {
             throw new BadRequestProblem(name, "must be an ISO-8601 instant, e.g. 2026-11-24T13:00:00Z");
         }
-    }
-
-    private static Long decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith("seq:")) {
-                return Long.valueOf(text.substring(4));
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the 400
-        }
-        throw new BadRequestProblem("cursor", "not a cursor returned by this API");
     }
 }

@@ -17,9 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -100,19 +98,11 @@ public class ImportResource {
             throw new BadRequestProblem("outcome", "must be IMPORTED or REJECTED");
         }
         int size = Page.limit(limit);
-        int after = 0;
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                after = Integer.parseInt(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).replace("line:", ""));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestProblem("cursor", "not a cursor returned by this API");
-            }
-        }
-        List<LineView> lines = lines(id, outcome, after, size + 1);
+        Long after = Page.decodeNumber(cursor);
+        List<LineView> lines = lines(id, outcome, after == null ? 0 : after.intValue(), size + 1);
         boolean more = lines.size() > size;
         List<LineView> page = more ? lines.subList(0, size) : lines;
-        return new Page<>(page, more ? Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("line:" + page.get(page.size() - 1).line()).getBytes(StandardCharsets.UTF_8)) : null);
+        return new Page<>(page, more ? Page.encodeNumber(page.get(page.size() - 1).line()) : null);
     }
 
     @SuppressWarnings("unchecked")
