@@ -156,7 +156,8 @@ public class GuestResource {
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Remove a guest", description = "REMOVED for good, what remains REVOKED (reason GUEST_REMOVED); publishes access-revoked"
-            + " per grant and guest-removed. 409 if removed already.")
+            + " per grant and guest-removed. The guest's personal data (email, name, home subject) is erased everywhere, the audit trail"
+            + " included (its key destroyed; the chain still verifies); the address may be invited anew. 409 if removed already.")
     public GuestView remove(@PathParam("id") UUID id, @Valid GuestAction request) {
         Guest guest = inventory.remove(id, request == null ? null : request.reason(), actor.name());
         return GuestView.of(guest, List.of());

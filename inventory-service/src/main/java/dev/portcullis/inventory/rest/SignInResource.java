@@ -38,8 +38,9 @@ public class SignInResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Record sign-ins", description = "A batch of 1 to 10,000 records, each naming the guest by guestId or by homeTenantId"
             + " and homeSubject, with the sign-in's time. A guest's lastSignInAt only moves forward (an older record changes nothing); the first"
-            + " sign-in of an INVITED guest makes it ACTIVE. guest-signed-in is published aggregated: at most one per guest per"
-            + " portcullis.inventory.sign-ins.publish-interval (1 h), and at once on activation. A record that names nobody, or a REMOVED guest,"
+            + " sign-in of an INVITED guest makes it ACTIVE. guest-signed-in is published aggregated, by a publisher beside the request"
+            + " (the answer never waits for it): at most one per guest per portcullis.inventory.sign-ins.publish-interval (1 h) with the"
+            + " latest time, and within a second of an activation. A record that names nobody, or a REMOVED guest,"
             + " is reported in unmatched by its index; the rest apply. A malformed record, or one more than 5 minutes in the future, is a 400"
             + " naming it, and nothing of the batch applies.")
     public SignInActivity.Result record(@Valid @NotNull SignInBatch batch) {
