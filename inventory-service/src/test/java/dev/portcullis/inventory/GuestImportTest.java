@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
 import dev.portcullis.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,10 +35,12 @@ class GuestImportTest {
     URL baseUrl;
 
     InventoryApi api;
+    KafkaTestClient kafka;
 
     @BeforeEach
     void setUp() {
         api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+        kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
     }
 
     @Test
@@ -87,6 +90,13 @@ class GuestImportTest {
                 .body("partnerId", equalTo(partner)).body("lastSignInAt", equalTo(signedIn.toString())).body("activeGrants.size()", equalTo(1))
                 .body("activeGrants[0].resourceId", equalTo(resource));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + lines.getString("items[1].guestId")).then().body("state", equalTo("INVITED"));
+        // the read models learn that ann is active from one guest-signed-in, the publisher's
+        List<dev.portcullis.events.GuestSignedIn> events = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(
+                dev.portcullis.events.Topic.INVENTORY_GUESTS.topicName(), r -> ann.equals(r.key()) && dev.portcullis.events.EventType.GUEST_SIGNED_IN.ceType()
+                        .equals(KafkaTestClient.header(r, "ce_type"))).stream().map(r -> dev.portcullis.events.EventJson.read(r.value(),
+                        dev.portcullis.events.GuestSignedIn.class)).toList(), r -> !r.isEmpty());
+        assertEquals(true, events.get(0).activated());
+        assertEquals(1, events.size(), "one");
         api.as(TestTokens.admin()).get("/api/v1/guests/" + existing).then().body("displayName", equalTo("old"));
         api.as(TestTokens.admin()).queryParam("q", "bob").queryParam("partnerId", partner).get("/api/v1/guests").then().body("items.size()", equalTo(0));
         api.as(TestTokens.auditor()).queryParam("guestId", ann).get("/api/v1/audit").then()

@@ -8,7 +8,6 @@ import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.GuestInvited;
-import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.AccessGrant;
@@ -151,7 +150,7 @@ public class InventoryService {
         return partner;
     }
 
-    /** Adds the guest with its events (guest-invited; guest-signed-in too for one who signed in before) and its audit record. */
+    /** Adds the guest with its event (guest-invited; the sign-in publisher adds guest-signed-in for one who signed in before) and its audit record. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Guest addGuest(UUID partnerId, NewGuest in, String actor, String reason) {
         Guest guest = new Guest();
@@ -163,6 +162,8 @@ public class InventoryService {
         guest.partnerId = partnerId;
         guest.state = in.lastSignInAt() == null ? GuestState.INVITED : GuestState.ACTIVE;
         guest.lastSignInAt = in.lastSignInAt();
+        // one who signed in before (an import) is active: the sign-in publisher says so, as for any activation
+        guest.signInActivationPending = in.lastSignInAt() != null;
         guest.sponsors = new LinkedHashSet<>(in.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
         guest.invitedBy = in.invitedBy();
         guest.createdAt = clock.instant();
@@ -170,9 +171,6 @@ public class InventoryService {
         personalData.prepareKey(guest.id);
         outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partnerId.toString(), guest.homeTenantId,
                 guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, reason));
-        if (guest.lastSignInAt != null) {
-            outbox.publish(new GuestSignedIn(guest.id.toString(), guest.lastSignInAt, guest.state.name(), true, guest.createdAt));
-        }
         audit.record(AuditTrail.change("GUEST_INVITED", actor).guest(guest).reason(reason).detail("partnerId", partnerId)
                 .detail("homeTenantId", guest.homeTenantId).detail("sponsors", guest.sponsors).detail("invitedBy", guest.invitedBy)
                 .detail("lastSignInAt", guest.lastSignInAt));
