@@ -32,6 +32,9 @@ class PlatformGuardTest {
             // health and metrics are on the management port only, off the API's ingress
             given().get(url + "/q/metrics").then().statusCode(404);
         }
+        // a policy-service instance is ready only once it has read the policies: before, it would allow what they deny
+        given().get(platform.managementUrls("policy").get(0) + "/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'policies' }.status", equalTo("UP"));
     }
 
     @Test

@@ -62,34 +62,57 @@ public class PolicyDecisionPoint {
         return settings.policy().enabled();
     }
 
-    /** The decision on an AuthZEN evaluation request; a 503 {@link UnavailableProblem} if policy-service cannot give one in time. */
+    /**
+     * The decision on an AuthZEN evaluation request; a 503 {@link UnavailableProblem} if policy-service
+     * cannot give one in time. The URLs are tried in turn, and again after a short pause while time is
+     * left: an instance that is restarting, or a kept connection to one that went away, costs a retry,
+     * not the request. A refusal of the request itself (4xx other than 401) is not retried.
+     */
     public Answer decide(Map<String, Object> request) {
         Instant deadline = Instant.now().plus(settings.policy().timeout());
         List<String> urls = settings.policy().urls();
         List<String> failures = new ArrayList<>();
-        for (String url : urls) {
-            Duration left = Duration.between(Instant.now(), deadline);
-            if (left.isNegative() || left.isZero()) {
+        long pauseMillis = 25;
+        rounds:
+        while (true) {
+            for (String url : urls) {
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    break rounds;
+                }
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/$", "") + "/access/v1/evaluation"))
+                            .timeout(left).header("Content-Type", "application/json").header("Authorization", "Bearer " + token(left))
+                            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))).build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return answer(json.readTree(response.body()));
+                    }
+                    if (response.statusCode() == 401) {
+                        token = null;
+                    }
+                    failures.add(url + " answered " + response.statusCode());
+                    if (response.statusCode() >= 400 && response.statusCode() < 500 && response.statusCode() != 401) {
+                        break rounds;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failures.add(url + ": " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.add(url + ": interrupted");
+                    break rounds;
+                }
+            }
+            long leftMillis = Duration.between(Instant.now(), deadline).toMillis();
+            if (leftMillis <= pauseMillis) {
                 break;
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/$", "") + "/access/v1/evaluation"))
-                        .timeout(left).header("Content-Type", "application/json").header("Authorization", "Bearer " + token(left))
-                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return answer(json.readTree(response.body()));
-                }
-                if (response.statusCode() == 401) {
-                    token = null;
-                }
-                failures.add(url + " answered " + response.statusCode());
-            } catch (IOException | RuntimeException e) {
-                failures.add(url + ": " + e);
+                Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failures.add(url + ": interrupted");
                 break;
             }
+            pauseMillis = Math.min(pauseMillis * 2, 400);
         }
         LOG.warnf("no policy decision within %s: %s", settings.policy().timeout(), failures);
         throw new UnavailableProblem("policy-service gave no decision within " + settings.policy().timeout()

@@ -42,7 +42,12 @@ public class LifecycleJobs {
 
     private static final Logger LOG = Logger.getLogger(LifecycleJobs.class);
 
-    /** The advisory lock of lifecycle batches ("inv-life"). */
+    /**
+     * The advisory locks of lifecycle batches ("inv-life" plus the job's number). One per job: an
+     * instance that finds a job's lock taken skips that job because the other is in it and finishes it;
+     * one lock for all jobs would let two instances skip the same job, each while the other was in
+     * another.
+     */
     static final long LOCK = 0x696e762d6c696665L;
 
     /** Batches one run takes at most per job: the next run, a minute later, goes on. */
@@ -86,10 +91,10 @@ public class LifecycleJobs {
     /** Runs every job as of {@code now}: the scheduler passes the clock's time, a test a later one. */
     public Report run(Instant now) {
         int batch = settings.lifecycle().batchSize();
-        Counter expired = job(() -> em.createQuery("select g.id from AccessGrant g where g.state = :active and g.expiresAt <= :now order by g.guestId, g.id",
+        Counter expired = job(0, () -> em.createQuery("select g.id from AccessGrant g where g.state = :active and g.expiresAt <= :now order by g.guestId, g.id",
                 UUID.class).setParameter("active", GrantState.ACTIVE).setParameter("now", now).setMaxResults(batch).getResultList(),
                 grantId -> expire(grantId, now));
-        Counter notices = job(() -> em.createQuery("""
+        Counter notices = job(1, () -> em.createQuery("""
                 select g.id from AccessGrant g where g.state = :active and g.expiresAt > :now and g.expiresAt <= :in14
                 and (g.expiryNoticeDays is null or (g.expiryNoticeDays > 1 and g.expiresAt <= :in1)) order by g.guestId, g.id""", UUID.class)
                 .setParameter("active", GrantState.ACTIVE).setParameter("now", now).setParameter("in14", now.plus(Duration.ofDays(14)))
@@ -97,20 +102,20 @@ public class LifecycleJobs {
                 grantId -> notice(grantId, now));
         Instant inactiveSince = now.minus(Duration.ofDays(settings.lifecycle().inactiveDays()));
         Predicate<Guest> inactive = g -> g.state == GuestState.ACTIVE && !activitySince(g).isAfter(inactiveSince);
-        Counter blocked = job(() -> guests("""
+        Counter blocked = job(2, () -> guests("""
                 g.state = :state and coalesce(g.lastSignInAt, g.createdAt) <= :since and (g.unblockedAt is null or g.unblockedAt <= :since)""",
                 GuestState.ACTIVE, inactiveSince, batch),
                 guestId -> onGuest(guestId, inactive, g -> revocations.blockOnly(g, "INACTIVE",
                         "inactive since " + activitySince(g), ACTOR)));
         Instant invitedBefore = now.minus(settings.lifecycle().invitationExpiry());
-        Counter invitations = job(() -> guests("g.state = :state and g.createdAt <= :since", GuestState.INVITED, invitedBefore, batch),
+        Counter invitations = job(3, () -> guests("g.state = :state and g.createdAt <= :since", GuestState.INVITED, invitedBefore, batch),
                 guestId -> onGuest(guestId, g -> g.state == GuestState.INVITED && !g.createdAt.isAfter(invitedBefore),
                         g -> revocations.remove(g, "INVITATION_EXPIRED", null, ACTOR).isPresent()));
         Instant blockedBefore = now.minus(settings.lifecycle().retention());
-        Counter retention = job(() -> guests("g.state = :state and g.blockedAt <= :since", GuestState.BLOCKED, blockedBefore, batch),
+        Counter retention = job(4, () -> guests("g.state = :state and g.blockedAt <= :since", GuestState.BLOCKED, blockedBefore, batch),
                 guestId -> onGuest(guestId, g -> g.state == GuestState.BLOCKED && !g.blockedAt.isAfter(blockedBefore),
                         g -> revocations.remove(g, "RETENTION", "blocked at " + g.blockedAt + " (" + g.blockedReason + ")", ACTOR).isPresent()));
-        Counter sponsorless = job(() -> em.createQuery("""
+        Counter sponsorless = job(5, () -> em.createQuery("""
                 select g.id from Guest g where g.state <> :removed and g.sponsors is empty and g.sponsorMissingReportedAt is null order by g.id""",
                 UUID.class).setParameter("removed", GuestState.REMOVED).setMaxResults(batch).getResultList(),
                 guestId -> onGuest(guestId, g -> g.state != GuestState.REMOVED && g.sponsors.isEmpty() && g.sponsorMissingReportedAt == null,
@@ -189,13 +194,13 @@ public class LifecycleJobs {
         boolean apply(UUID id);
     }
 
-    /** Batches of candidates, each in its own transaction under the lifecycle lock, until none is left (or MAX_BATCHES). */
-    private Counter job(Candidates candidates, Action action) {
+    /** Batches of candidates, each in its own transaction under the job's lock, until none is left (or MAX_BATCHES). */
+    private Counter job(int jobNumber, Candidates candidates, Action action) {
         Counter counter = new Counter();
         for (int i = 0; i < MAX_BATCHES; i++) {
             int[] found = {0};
             boolean locked = QuarkusTransaction.requiringNew().call(() -> {
-                if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+                if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK + jobNumber).getSingleResult()) {
                     return false;
                 }
                 List<UUID> ids = candidates.next();

@@ -2,6 +2,7 @@ package dev.portcullis.policy.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.rest.UnavailableProblem;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.policy.domain.PolicyRule;
 import dev.portcullis.policy.domain.PolicyScope;
@@ -18,6 +19,9 @@ import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +29,8 @@ import org.jboss.logging.Logger;
  * reloads them at once; a change committed by another instance is seen within about a second: each
  * instance compares the sum of the policies' {@code change_seq} with the one it loaded (the sum, not
  * the highest: two changes may commit out of sequence order, and any commit raises the sum).
+ * Until the first load the instance decides nothing (503) and is not ready: an instance that has
+ * not read the policies yet would otherwise allow what they deny.
  */
 @ApplicationScoped
 public class PolicyStore {
@@ -44,6 +50,11 @@ public class PolicyStore {
     private BackgroundWorker worker;
 
     void start(@Observes StartupEvent event) {
+        try {
+            reloadIfChanged();
+        } catch (RuntimeException e) {
+            LOG.warnf("policies not loaded at start-up (%s); retrying in the background, deciding nothing until then", e.toString());
+        }
         worker = new BackgroundWorker("policy-reload", this::reloadIfChanged, Duration.ofSeconds(1), Duration.ofSeconds(5));
         worker.start();
     }
@@ -54,9 +65,33 @@ public class PolicyStore {
         }
     }
 
-    /** The engine over the current policies. */
+    /** The engine over the current policies; a 503 until they have been read once: fail closed. */
     public PolicyEngine engine() {
-        return loaded.engine();
+        Loaded current = loaded;
+        if (current.changeSeq() < 0) {
+            throw new UnavailableProblem("the policies have not been read yet; nothing was decided. Try again shortly.");
+        }
+        return current.engine();
+    }
+
+    /** The change the policies in memory are at; -1 before the first load. */
+    long loadedChange() {
+        return loaded.changeSeq();
+    }
+
+    /** Ready once the policies have been read. */
+    @Readiness
+    @ApplicationScoped
+    static class PoliciesRead implements HealthCheck {
+
+        @Inject
+        PolicyStore store;
+
+        @Override
+        public HealthCheckResponse call() {
+            long change = store.loadedChange(); // a method: the injected store is a proxy, its fields are not the bean's
+            return HealthCheckResponse.named("policies").status(change >= 0).withData("change", change).build();
+        }
     }
 
     /** Reloads if any instance changed a policy since the last load; called right after this instance commits a change. */
