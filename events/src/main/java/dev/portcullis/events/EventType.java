@@ -12,9 +12,9 @@ import java.util.Optional;
  */
 public enum EventType {
     PARTNER_ACCOUNT_DISABLED("signal", "partner-account-disabled", Topic.PARTNER_SIGNALS, PartnerAccountDisabled.class),
-    PARTNER_ACCOUNT_ENABLED("signal", "partner-account-enabled", Topic.PARTNER_SIGNALS, null),
-    PARTNER_ACCOUNT_PURGED("signal", "partner-account-purged", Topic.PARTNER_SIGNALS, null),
-    PARTNER_CREDENTIAL_COMPROMISED("signal", "partner-credential-compromised", Topic.PARTNER_SIGNALS, null),
+    PARTNER_ACCOUNT_ENABLED("signal", "partner-account-enabled", Topic.PARTNER_SIGNALS, PartnerAccountEnabled.class),
+    PARTNER_ACCOUNT_PURGED("signal", "partner-account-purged", Topic.PARTNER_SIGNALS, PartnerAccountPurged.class),
+    PARTNER_CREDENTIAL_COMPROMISED("signal", "partner-credential-compromised", Topic.PARTNER_SIGNALS, PartnerCredentialCompromised.class),
 
     GUEST_INVITED("guest", "guest-invited", Topic.INVENTORY_GUESTS, GuestInvited.class),
     GUEST_UPDATED("guest", "guest-updated", Topic.INVENTORY_GUESTS, null),

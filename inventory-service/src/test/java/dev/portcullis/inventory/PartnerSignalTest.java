@@ -16,6 +16,9 @@ import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.PartnerAccountDisabled;
+import dev.portcullis.events.PartnerAccountEnabled;
+import dev.portcullis.events.PartnerAccountPurged;
+import dev.portcullis.events.PartnerCredentialCompromised;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
@@ -230,6 +233,32 @@ class PartnerSignalTest {
         kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), "bulk-account", null));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED", "REVOKED", "REVOKED")));
+    }
+
+    @Test
+    void everySignalTypeOnKafkaActsLikeItsRestTwin() {
+        // credential compromised: blocked, only the grants on sensitive resources revoked
+        InventoryApi.Guest compromised = api.guestWithGrants(resources, 4, SPONSOR);
+        kafka.publish(new PartnerCredentialCompromised(compromised.homeTenantId(), compromised.homeSubject(), null, Instant.now(), "breach", null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(compromised.id()).stream().filter("REVOKED"::equals).count() == 2);
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + compromised.id()).then().body("state", equalTo("BLOCKED"))
+                .body("blockedReason", equalTo("PARTNER_CREDENTIAL_COMPROMISED"));
+
+        // enabled again (the event after the disable, on the same partition): the partner's block lifted, no grant restored
+        InventoryApi.Guest enabled = api.guestWithGrants(resources, 2, SPONSOR);
+        kafka.publish(new PartnerAccountDisabled(enabled.homeTenantId(), enabled.homeSubject(), null, Instant.now().minusSeconds(60), null, null));
+        kafka.publish(new PartnerAccountEnabled(enabled.homeTenantId(), enabled.homeSubject(), null, Instant.now(), null, null));
+        onlyGuestEvent(enabled, EventType.GUEST_UNBLOCKED, GuestUnblocked.class);
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + enabled.id()).then().body("state", equalTo("INVITED"));
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(enabled.id()));
+
+        // purged: removed, every grant revoked, the sponsor told
+        InventoryApi.Guest purged = api.guestWithGrants(resources, 3, SPONSOR);
+        kafka.publish(new PartnerAccountPurged(purged.homeTenantId(), purged.homeSubject(), null, Instant.now(), "left", null));
+        GuestRemoved removed = onlyGuestEvent(purged, EventType.GUEST_REMOVED, GuestRemoved.class);
+        assertEquals(3, removed.revokedGrantIds().size());
+        assertEquals("PARTNER_ACCOUNT_PURGED", removed.reason());
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + purged.id()).then().body("state", equalTo("REMOVED"));
     }
 
     @Test

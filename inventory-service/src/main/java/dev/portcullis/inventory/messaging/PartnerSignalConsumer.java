@@ -2,7 +2,7 @@ package dev.portcullis.inventory.messaging;
 
 import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.events.EventType;
-import dev.portcullis.events.PartnerAccountDisabled;
+import dev.portcullis.events.PartnerAccountSignal;
 import dev.portcullis.events.Topic;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.SignalChannel;
@@ -12,12 +12,19 @@ import dev.portcullis.inventory.service.PartnerSignalService.Signal;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Partner signals from {@code partner.signals}: applied exactly like those posted over REST. */
 @ApplicationScoped
 public class PartnerSignalConsumer {
+
+    private static final Map<EventType, SignalType> TYPES = Map.of(
+            EventType.PARTNER_ACCOUNT_DISABLED, SignalType.ACCOUNT_DISABLED,
+            EventType.PARTNER_ACCOUNT_ENABLED, SignalType.ACCOUNT_ENABLED,
+            EventType.PARTNER_ACCOUNT_PURGED, SignalType.ACCOUNT_PURGED,
+            EventType.PARTNER_CREDENTIAL_COMPROMISED, SignalType.CREDENTIAL_COMPROMISED);
 
     @Inject
     Inbox inbox;
@@ -32,12 +39,14 @@ public class PartnerSignalConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         inbox.apply(record, event -> {
-            // other types (and types newer than this service's contract) are recorded by the inbox only, as in every consumer
-            if (event.type().orElse(null) == EventType.PARTNER_ACCOUNT_DISABLED) {
-                PartnerAccountDisabled signal = event.as(PartnerAccountDisabled.class);
+            // types newer than this service's contract are recorded by the inbox only, as in every consumer
+            EventType type = event.type().orElse(null);
+            SignalType signalType = TYPES.get(type);
+            if (signalType != null) {
+                PartnerAccountSignal signal = (PartnerAccountSignal) event.as(type.payloadType().orElseThrow());
                 // who acted is what the platform knows (the topic's configured source), never what the payload claims
-                signals.receive(new Signal(SignalType.ACCOUNT_DISABLED, signal.homeTenantId(), signal.homeSubject(), signal.email(),
-                        signal.occurredAt()), SignalChannel.KAFKA, settings.signals().kafkaSource(), null);
+                signals.receive(new Signal(signalType, signal.homeTenantId(), signal.homeSubject(), signal.email(), signal.occurredAt()),
+                        SignalChannel.KAFKA, settings.signals().kafkaSource(), null);
             }
         });
     }
