@@ -31,11 +31,11 @@ public enum EventType {
     RESOURCE_UPSERTED("resource", "resource-upserted", Topic.INVENTORY_RESOURCES, ResourceUpserted.class),
     RESOURCE_REMOVED("resource", "resource-removed", Topic.INVENTORY_RESOURCES, null),
 
-    CAMPAIGN_STARTED("review", "campaign-started", Topic.REVIEW_CAMPAIGNS, null),
-    REVIEWER_ASSIGNED("review", "reviewer-assigned", Topic.REVIEW_CAMPAIGNS, null),
-    REVIEW_REMINDER_DUE("review", "review-reminder-due", Topic.REVIEW_CAMPAIGNS, null),
-    CAMPAIGN_COMPLETED("review", "campaign-completed", Topic.REVIEW_CAMPAIGNS, null),
-    REVIEW_DECISION_RECORDED("review", "review-decision-recorded", Topic.REVIEW_DECISIONS, null),
+    CAMPAIGN_STARTED("review", "campaign-started", Topic.REVIEW_CAMPAIGNS, CampaignStarted.class),
+    REVIEWER_ASSIGNED("review", "reviewer-assigned", Topic.REVIEW_CAMPAIGNS, ReviewerAssigned.class),
+    REVIEW_REMINDER_DUE("review", "review-reminder-due", Topic.REVIEW_CAMPAIGNS, ReviewReminderDue.class),
+    CAMPAIGN_COMPLETED("review", "campaign-completed", Topic.REVIEW_CAMPAIGNS, CampaignCompleted.class),
+    REVIEW_DECISION_RECORDED("review", "review-decision-recorded", Topic.REVIEW_DECISIONS, ReviewDecisionRecorded.class),
 
     ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, AccessRevocationRequested.class),
 

@@ -23,6 +23,8 @@ class EventContractTest {
     private static final String GUEST = UUID.randomUUID().toString();
     private static final String GRANT = UUID.randomUUID().toString();
     private static final String RESOURCE = UUID.randomUUID().toString();
+    private static final String CAMPAIGN = UUID.randomUUID().toString();
+    private static final String DEFINITION = UUID.randomUUID().toString();
     private static final Instant NOW = Instant.parse("2026-11-24T13:00:00Z");
 
     /** One realistic sample per payload record; a new record without a sample fails {@link #everyPayloadHasASample()}. */
@@ -60,6 +62,16 @@ class EventContractTest {
             Map.entry(EventType.GUEST_SIGNED_IN, new GuestSignedIn(GUEST, NOW.minusSeconds(60), "ACTIVE", true, NOW)),
             Map.entry(EventType.ACCESS_EXPIRING, new AccessExpiring(GRANT, GUEST, "ann@contoso.com", List.of("sponsor@example.com"), RESOURCE, "CRM",
                     List.of("owner@example.com"), "reader", NOW.plusSeconds(14 * 86_400), 14)),
+            Map.entry(EventType.CAMPAIGN_STARTED, new CampaignStarted(CAMPAIGN, DEFINITION, "Q4 partner review", NOW, NOW.plusSeconds(14 * 86_400), 120, 7,
+                    "admin")),
+            Map.entry(EventType.REVIEWER_ASSIGNED, new ReviewerAssigned(CAMPAIGN, "Q4 partner review", "owner@example.com", 18, NOW.plusSeconds(14 * 86_400),
+                    "http://127.0.0.1:8082/reviews?campaign=" + CAMPAIGN)),
+            Map.entry(EventType.REVIEW_REMINDER_DUE, new ReviewReminderDue(CAMPAIGN, "Q4 partner review", "owner@example.com", 5,
+                    NOW.plusSeconds(3 * 86_400), 3, "http://127.0.0.1:8082/reviews?campaign=" + CAMPAIGN)),
+            Map.entry(EventType.REVIEW_DECISION_RECORDED, new ReviewDecisionRecorded(CAMPAIGN, UUID.randomUUID().toString(), GRANT, GUEST, RESOURCE,
+                    "owner@example.com", "DENY", "left the project in March", NOW)),
+            Map.entry(EventType.CAMPAIGN_COMPLETED, new CampaignCompleted(CAMPAIGN, DEFINITION, "Q4 partner review", "admin", NOW,
+                    new CampaignCompleted.Counts(120, 90, 20, 8, 2), true, false, null)),
             Map.entry(EventType.POLICY_ENFORCEMENT_HELD, new PolicyEnforcementHeld(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 1,
                     "No rival partners", 40, 12, NOW)));
 

@@ -3,12 +3,13 @@ package dev.portcullis.inventory;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
+import static dev.portcullis.testsupport.RoleMatrix.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.RoleMatrix;
 import dev.portcullis.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -16,13 +17,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.net.URL;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,72 +51,42 @@ class InventoryApiGuardTest {
     private static final String AUDITOR = TestTokens.AUDITOR;
     private static final String SIGNAL = TestTokens.SIGNAL;
 
-    /** A token of each role, as the platform issues them (an owner has an email, a signal client its client id). */
-    private static final Map<String, Supplier<String>> TOKENS = Map.of(ADMIN, TestTokens::admin, OWNER, () -> TestTokens.owner("owner@example.com"),
-            AUDITOR, TestTokens::auditor, SIGNAL, TestTokens::signal);
-
-    record Endpoint(String method, String path, Set<String> roles) {
-    }
-
     /** Every endpoint of the service, with the roles it lets in. */
-    private static final List<Endpoint> ENDPOINTS = List.of(
-            new Endpoint("POST", "/api/v1/partners", Set.of(ADMIN)),
-            new Endpoint("GET", "/api/v1/partners", Set.of(ADMIN, AUDITOR)),
-            new Endpoint("GET", "/api/v1/partners/" + ANY_ID, Set.of(ADMIN, AUDITOR)),
-            new Endpoint("PATCH", "/api/v1/partners/" + ANY_ID, Set.of(ADMIN)),
-            new Endpoint("POST", "/api/v1/resources", Set.of(ADMIN)),
-            new Endpoint("GET", "/api/v1/resources", Set.of(ADMIN, AUDITOR, OWNER)),
-            new Endpoint("GET", "/api/v1/resources/" + ANY_ID, Set.of(ADMIN, AUDITOR, OWNER)),
-            new Endpoint("PATCH", "/api/v1/resources/" + ANY_ID, Set.of(ADMIN)),
-            new Endpoint("POST", "/api/v1/guests", Set.of(ADMIN, OWNER)),
-            new Endpoint("GET", "/api/v1/guests", Set.of(ADMIN, AUDITOR, OWNER)),
-            new Endpoint("GET", "/api/v1/guests/" + ANY_ID, Set.of(ADMIN, AUDITOR, OWNER)),
-            new Endpoint("POST", "/api/v1/guests/" + ANY_ID + "/block", Set.of(ADMIN)),
-            new Endpoint("POST", "/api/v1/guests/" + ANY_ID + "/unblock", Set.of(ADMIN)),
-            new Endpoint("DELETE", "/api/v1/guests/" + ANY_ID, Set.of(ADMIN)),
-            new Endpoint("POST", "/api/v1/grants", Set.of(ADMIN, OWNER)),
-            new Endpoint("GET", "/api/v1/grants", Set.of(ADMIN, AUDITOR, OWNER)),
-            new Endpoint("GET", "/api/v1/grants/" + ANY_ID, Set.of(ADMIN, AUDITOR, OWNER)),
-            new Endpoint("DELETE", "/api/v1/grants/" + ANY_ID, Set.of(ADMIN, OWNER)),
-            new Endpoint("POST", "/api/v1/partner-signals", Set.of(SIGNAL)),
-            new Endpoint("GET", "/api/v1/partner-signals/" + ANY_ID, Set.of(ADMIN, AUDITOR, SIGNAL)),
-            new Endpoint("POST", "/api/v1/sign-ins", Set.of(ADMIN)),
-            new Endpoint("GET", "/api/v1/audit", Set.of(ADMIN, AUDITOR)),
-            new Endpoint("GET", "/api/v1/audit/verify", Set.of(ADMIN, AUDITOR)),
-            new Endpoint("POST", "/api/v1/imports/guests", Set.of(ADMIN)),
-            new Endpoint("GET", "/api/v1/imports/" + ANY_ID, Set.of(ADMIN, AUDITOR)),
-            new Endpoint("GET", "/api/v1/imports/" + ANY_ID + "/lines", Set.of(ADMIN, AUDITOR)),
-            new Endpoint("GET", "/api/v1/admin/dead-letters", Set.of(ADMIN)),
-            new Endpoint("POST", "/api/v1/admin/dead-letters/redrive", Set.of(ADMIN)),
-            new Endpoint("GET", "/api/v1/admin/outbox/parked", Set.of(ADMIN)),
-            new Endpoint("POST", "/api/v1/admin/outbox/parked/1/retry", Set.of(ADMIN)));
+    private static final List<RoleMatrix.Endpoint> ENDPOINTS = List.of(
+            endpoint("POST", "/api/v1/partners", ADMIN),
+            endpoint("GET", "/api/v1/partners", ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/partners/" + ANY_ID, ADMIN, AUDITOR),
+            endpoint("PATCH", "/api/v1/partners/" + ANY_ID, ADMIN),
+            endpoint("POST", "/api/v1/resources", ADMIN),
+            endpoint("GET", "/api/v1/resources", ADMIN, AUDITOR, OWNER),
+            endpoint("GET", "/api/v1/resources/" + ANY_ID, ADMIN, AUDITOR, OWNER),
+            endpoint("PATCH", "/api/v1/resources/" + ANY_ID, ADMIN),
+            endpoint("POST", "/api/v1/guests", ADMIN, OWNER),
+            endpoint("GET", "/api/v1/guests", ADMIN, AUDITOR, OWNER),
+            endpoint("GET", "/api/v1/guests/" + ANY_ID, ADMIN, AUDITOR, OWNER),
+            endpoint("POST", "/api/v1/guests/" + ANY_ID + "/block", ADMIN),
+            endpoint("POST", "/api/v1/guests/" + ANY_ID + "/unblock", ADMIN),
+            endpoint("DELETE", "/api/v1/guests/" + ANY_ID, ADMIN),
+            endpoint("POST", "/api/v1/grants", ADMIN, OWNER),
+            endpoint("GET", "/api/v1/grants", ADMIN, AUDITOR, OWNER),
+            endpoint("GET", "/api/v1/grants/" + ANY_ID, ADMIN, AUDITOR, OWNER),
+            endpoint("DELETE", "/api/v1/grants/" + ANY_ID, ADMIN, OWNER),
+            endpoint("POST", "/api/v1/partner-signals", SIGNAL),
+            endpoint("GET", "/api/v1/partner-signals/" + ANY_ID, ADMIN, AUDITOR, SIGNAL),
+            endpoint("POST", "/api/v1/sign-ins", ADMIN),
+            endpoint("GET", "/api/v1/audit", ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/audit/verify", ADMIN, AUDITOR),
+            endpoint("POST", "/api/v1/imports/guests", ADMIN),
+            endpoint("GET", "/api/v1/imports/" + ANY_ID, ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/imports/" + ANY_ID + "/lines", ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/admin/dead-letters", ADMIN),
+            endpoint("POST", "/api/v1/admin/dead-letters/redrive", ADMIN),
+            endpoint("GET", "/api/v1/admin/outbox/parked", ADMIN),
+            endpoint("POST", "/api/v1/admin/outbox/parked/1/retry", ADMIN));
 
-    static Stream<Arguments> endpoints() {
-        return ENDPOINTS.stream().map(e -> Arguments.of(e.method(), e.path()));
-    }
-
-    /** Every endpoint with every role: those it names are let in, the others refused. */
-    static Stream<Arguments> endpointsByRole() {
-        return ENDPOINTS.stream().flatMap(e -> TOKENS.keySet().stream().sorted().map(role -> Arguments.of(e.method(), e.path(), role, e.roles().contains(role))));
-    }
-
-    @ParameterizedTest(name = "{0} {1} without a token is 401")
-    @MethodSource("endpoints")
-    void withoutATokenIsUnauthorized(String method, String path) {
-        api.as(null).body("{}").request(method, path).then().statusCode(401);
-    }
-
-    @ParameterizedTest(name = "{0} {1} as {2}: let in {3}")
-    @MethodSource("endpointsByRole")
-    void eachRoleIsLetInOrRefusedAsTheEndpointSays(String method, String path, String role, boolean letIn) {
-        // the bodies are empty and the ids unknown: a role let in meets a 2xx, 400, 404 or 415, never a change
-        var response = api.as(TOKENS.get(role).get()).body("{}").request(method, path).then();
-        if (letIn) {
-            int status = response.extract().statusCode();
-            assertTrue(status != 401 && status != 403, method + " " + path + " as " + role + " answered " + status);
-        } else {
-            response.statusCode(403).contentType("application/problem+json").body("status", equalTo(403));
-        }
+    @TestFactory
+    Stream<DynamicTest> everyEndpointWithoutATokenAndWithEachRole() {
+        return RoleMatrix.tests(ENDPOINTS);
     }
 
     @Test

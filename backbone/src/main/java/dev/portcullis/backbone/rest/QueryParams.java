@@ -55,4 +55,15 @@ public final class QueryParams {
             throw new BadRequestProblem(name, "must be a UUID");
         }
     }
+
+    /** {@code true} or {@code false}; absent is false; anything else a 400 naming the parameter. */
+    public static boolean bool(String name, String value) {
+        if (value == null || value.isBlank() || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new BadRequestProblem(name, "must be true or false");
+    }
 }

@@ -10,16 +10,30 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
-/** One grant one reviewer must confirm or remove. */
+/**
+ * One grant of a campaign, for its reviewers to confirm or remove. OPEN while the campaign runs (its
+ * decision may change until then); DECIDED with its outcome when the campaign completes; CLOSED when
+ * the grant ended elsewhere first (REVOKED_ELSEWHERE) or the campaign was cancelled.
+ */
 @Entity
 @Table(name = "review_item")
 public class ReviewItem extends PanacheEntityBase {
 
     public enum State { OPEN, DECIDED, CLOSED }
 
+    public enum Decision { APPROVE, DENY, DONT_KNOW }
+
+    /** What the campaign makes of the item: kept, revoked, or left alone (no decision and no default). */
+    public enum Outcome { APPROVE, DENY, NONE }
+
     @Id
     public UUID id;
+
+    @Column(name = "campaign_id")
+    public UUID campaignId;
 
     @Column(name = "grant_id", nullable = false)
     public UUID grantId;
@@ -30,8 +44,10 @@ public class ReviewItem extends PanacheEntityBase {
     @Column(name = "resource_id", nullable = false)
     public UUID resourceId;
 
+    /** Who may decide (lower case), fixed when the campaign started; any one of them decides for all. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(nullable = false)
-    public String reviewer;
+    public String[] reviewers;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -40,10 +56,36 @@ public class ReviewItem extends PanacheEntityBase {
     @Column(name = "opened_at", nullable = false)
     public Instant openedAt;
 
+    @Enumerated(EnumType.STRING)
+    public Decision recommendation;
+
+    @Column(name = "recommendation_reason")
+    public String recommendationReason;
+
+    @Enumerated(EnumType.STRING)
+    public Decision decision;
+
+    public String justification;
+
+    @Column(name = "decided_by")
+    public String decidedBy;
+
+    @Column(name = "decided_at")
+    public Instant decidedAt;
+
+    @Enumerated(EnumType.STRING)
+    public Outcome outcome;
+
+    @Column(name = "revocation_requested_at")
+    public Instant revocationRequestedAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
     @Column(name = "closed_at")
     public Instant closedAt;
 
-    /** Why the item closed without a decision, e.g. ACCESS_REVOKED. */
+    /** Why the item closed without a decision: REVOKED_ELSEWHERE, CAMPAIGN_CANCELLED. */
     @Column(name = "closed_reason")
     public String closedReason;
 
@@ -61,6 +103,10 @@ public class ReviewItem extends PanacheEntityBase {
         closedCause = cause;
         closedAt = at;
         return true;
+    }
+
+    public boolean reviewedBy(String email) {
+        return email != null && List.of(reviewers).contains(email.toLowerCase(java.util.Locale.ROOT));
     }
 
     public static List<ReviewItem> openOfGrant(UUID grantId) {

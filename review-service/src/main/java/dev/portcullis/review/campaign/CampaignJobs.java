@@ -1,0 +1,81 @@
+package dev.portcullis.review.campaign;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The campaigns' clockwork: start the definitions that are due, send the reminders that are due,
+ * complete the campaigns past their end, and confirm applied campaigns whose last revocation was
+ * seen in the read model rather than as an event. Each step re-checks its object under its row lock,
+ * so two instances running at once do each thing once; time comes from the argument, so tests choose it.
+ */
+@ApplicationScoped
+public class CampaignJobs {
+
+    private static final Logger LOG = Logger.getLogger(CampaignJobs.class);
+
+    /** Objects one run looks at per step at most: the next run goes on. */
+    private static final int BATCH = 200;
+
+    @Inject
+    Campaigns campaigns;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** What one run did. */
+    public record Report(int started, int remindersSent, int completed, int applied) {
+    }
+
+    @Scheduled(every = "${portcullis.review.jobs-every:1m}", delayed = "20s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        Report report = run(clock.instant());
+        if (report.started() + report.remindersSent() + report.completed() + report.applied() > 0) {
+            LOG.infof("campaign jobs: %s", report);
+        }
+    }
+
+    public Report run(Instant now) {
+        int started = 0;
+        for (UUID id : candidates("select id from review_definition where next_start_at <= :now order by next_start_at", now)) {
+            started += campaigns.startIfDue(id, now) ? 1 : 0;
+        }
+        int reminders = 0;
+        for (UUID id : candidates("select id from campaign where state = 'IN_PROGRESS' and jsonb_array_length(spec -> 'reminderDaysBeforeEnd') > 0"
+                + " order by ends_at", now)) {
+            reminders += campaigns.remindIfDue(id, now);
+        }
+        int completed = 0;
+        for (UUID id : candidates("select id from campaign where state = 'IN_PROGRESS' and ends_at <= :now order by ends_at", now)) {
+            completed += campaigns.completeIfDue(id, now) ? 1 : 0;
+        }
+        int applied = 0;
+        for (UUID id : candidates("select distinct c.id from campaign c join review_item i on i.campaign_id = c.id join rm_grant g on g.grant_id = i.grant_id"
+                + " where c.state = 'COMPLETED' and i.revocation_requested_at is not null and i.revoked_at is null and g.state <> 'ACTIVE'", now)) {
+            applied += campaigns.confirmAppliedIfDone(id, now) ? 1 : 0;
+        }
+        return new Report(started, reminders, completed, applied);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<UUID> candidates(String sql, Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var query = em.createNativeQuery(sql + " limit " + BATCH, UUID.class);
+            if (sql.contains(":now")) {
+                query.setParameter("now", now);
+            }
+            return (List<UUID>) query.getResultList();
+        });
+    }
+}

@@ -1,0 +1,30 @@
+package dev.portcullis.review.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** review-service's own settings, beside the backbone's {@code PortcullisSettings}. */
+@ConfigMapping(prefix = "portcullis.review")
+public interface ReviewSettings {
+
+    /** The review page as reviewers reach it; the link in their digest adds {@code ?campaign=<id>}. */
+    @WithDefault("http://127.0.0.1:8082/reviews")
+    String pageUrl();
+
+    /** How often the campaign jobs run (start what is due, remind, complete, confirm what was applied); {@code off} disables them. */
+    @WithDefault("1m")
+    String jobsEvery();
+
+    Guard guard();
+
+    /** The guard against mass revocation: a campaign that would revoke more than this waits for an admin. */
+    interface Guard {
+        /** The share of a campaign's items that applying may revoke without a confirmation. */
+        @WithDefault("0.5")
+        double maxShare();
+
+        /** Fewer revocations than this never hold a campaign, whatever their share. */
+        @WithDefault("10")
+        int minItems();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.portcullis.review.rest;
+
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.backbone.rest.QueryParams;
+import dev.portcullis.backbone.rest.Roles;
+import dev.portcullis.review.campaign.Campaigns;
+import dev.portcullis.review.domain.ReviewItem;
+import dev.portcullis.review.rest.Views.DecisionRequest;
+import dev.portcullis.review.rest.Views.ItemView;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1")
+@Tag(name = "review items", description = "What reviewers decide")
+public class ReviewItemResource {
+
+    @Inject
+    Campaigns campaigns;
+
+    @Inject
+    ReviewItems items;
+
+    @Inject
+    Actor actor;
+
+    @GET
+    @Path("/my/review-items")
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN})
+    @Operation(summary = "The caller's pending review items", description = "Open items of running campaigns that name the email in the caller's"
+            + " token as a reviewer, with the guest, partner, last sign-in, resource, sensitivity and the recommendation with its reason; filter"
+            + " by campaignId; keyset-paged. An item whose grant was revoked elsewhere closes (REVOKED_ELSEWHERE) and leaves this list.")
+    public Page<ItemView> mine(@QueryParam("campaignId") String campaignId, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return items.pendingFor(actor.email(), QueryParams.uuid("campaignId", campaignId), limit, cursor);
+    }
+
+    @GET
+    @Path("/review-items/{id}")
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "One review item", description = "For its reviewers, admins and auditors; anyone else gets 404, so ids cannot be probed.")
+    public ItemView get(@PathParam("id") UUID id) {
+        ReviewItem item = ReviewItem.findById(id);
+        boolean readsAll = actor.roles().contains(Roles.ADMIN) || actor.roles().contains(Roles.AUDITOR);
+        if (item == null || !(readsAll || item.reviewedBy(actor.email()))) {
+            throw new NotFoundProblem("review item", id);
+        }
+        return items.views(List.of(item)).get(0);
+    }
+
+    @POST
+    @Path("/review-items/{id}/decision")
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN})
+    @Operation(summary = "Decide a review item", description = "APPROVE, DENY or DONT_KNOW, with a justification where the definition requires one"
+            + " (400 naming justification otherwise). Only the item's reviewers decide: for anyone else, an admin included, the item does not"
+            + " exist (404). A decision may change while the campaign is IN_PROGRESS (409 after). Publishes review-decision-recorded.")
+    public ItemView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest request) {
+        ReviewItem item = campaigns.decide(id, actor.email(), request.decision(), request.justification());
+        return items.views(List.of(item)).get(0);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.portcullis.review.rest;
+
+import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.readmodel.KnownGuest;
+import dev.portcullis.readmodel.KnownResource;
+import dev.portcullis.review.domain.ReviewItem;
+import dev.portcullis.review.rest.Views.ItemView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Items as reviewers and auditors see them: with the guest and the resource from the read model, a page's worth in two queries. */
+@ApplicationScoped
+public class ReviewItems {
+
+    @Inject
+    EntityManager em;
+
+    public Page<ItemView> view(Page<ReviewItem> page) {
+        return new Page<>(views(page.items()), page.nextCursor());
+    }
+
+    public List<ItemView> views(List<ReviewItem> items) {
+        List<UUID> guestIds = items.stream().map(i -> i.guestId).distinct().toList();
+        List<UUID> resourceIds = items.stream().map(i -> i.resourceId).distinct().toList();
+        Map<UUID, KnownGuest> guests = guestIds.isEmpty() ? Map.of()
+                : KnownGuest.<KnownGuest>list("guestId in ?1", guestIds).stream().collect(Collectors.toMap(g -> g.guestId, Function.identity()));
+        Map<UUID, KnownResource> resources = resourceIds.isEmpty() ? Map.of()
+                : KnownResource.<KnownResource>list("resourceId in ?1", resourceIds).stream()
+                        .collect(Collectors.toMap(r -> r.resourceId, Function.identity()));
+        return items.stream().map(i -> ItemView.of(i, guests, resources)).toList();
+    }
+
+    /** The reviewer's open items of running campaigns (optionally one campaign's), keyset-paged by id; the reviewers index answers it. */
+    @SuppressWarnings("unchecked")
+    public Page<ItemView> pendingFor(String reviewer, UUID campaignId, String limit, String cursor) {
+        int size = Page.limit(limit);
+        UUID after = Page.decode(cursor);
+        List<ReviewItem> rows = em.createNativeQuery("select i.* from review_item i where i.reviewers @> cast(array[:me] as varchar[])"
+                + " and i.state = 'OPEN' and (cast(:campaign as uuid) is null or i.campaign_id = cast(:campaign as uuid))"
+                + " and (cast(:after as uuid) is null or i.id > cast(:after as uuid)) order by i.id limit :n", ReviewItem.class)
+                .setParameter("me", reviewer.toLowerCase(Locale.ROOT)).setParameter("campaign", campaignId == null ? null : campaignId.toString())
+                .setParameter("after", after == null ? null : after.toString()).setParameter("n", size + 1).getResultList();
+        return view(Page.of(rows, size, i -> i.id, i -> i));
+    }
+}

@@ -1,0 +1,315 @@
+package dev.portcullis.review;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.AccessRevocationRequested;
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.CampaignCompleted;
+import dev.portcullis.events.CampaignStarted;
+import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventType;
+import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.GuestSignedIn;
+import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.events.ReviewReminderDue;
+import dev.portcullis.events.ReviewerAssigned;
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.events.Topic;
+import dev.portcullis.readmodel.KnownGrant;
+import dev.portcullis.review.campaign.CampaignJobs;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Campaigns from the definition to the applied outcome, over review-service's own read model (fed
+ * through Kafka as inventory would) and real PostgreSQL; the scheduler's steps run at the time the
+ * test chooses.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class CampaignTest {
+
+    private final KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+
+    @Inject
+    CampaignJobs jobs;
+
+    /** A partner's world as inventory announces it: resources, guests (with their last sign-in) and grants. */
+    private final class World {
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final String partner = UUID.randomUUID().toString();
+        final List<String> grants = new ArrayList<>();
+
+        String resource(String sensitivity, String owner) {
+            String id = UUID.randomUUID().toString();
+            kafka.publish(new ResourceUpserted(id, "app " + id.substring(0, 6), "APPLICATION", sensitivity, null, List.of(owner), "admin", null));
+            return id;
+        }
+
+        String guest(String partnerId, List<String> sponsors, int invitedDaysAgo, Integer signedInDaysAgo) {
+            String id = UUID.randomUUID().toString();
+            kafka.publish(new GuestInvited(id, "g-" + id.substring(0, 6) + "@partner-" + run + ".example", "Guest", partnerId, "t-" + run, "s-" + id,
+                    sponsors, Instant.now().minus(Duration.ofDays(invitedDaysAgo)), "admin", "project"));
+            if (signedInDaysAgo != null) {
+                kafka.publish(new GuestSignedIn(id, Instant.now().minus(Duration.ofDays(signedInDaysAgo)), "ACTIVE", true, Instant.now()));
+            }
+            return id;
+        }
+
+        String grant(String guest, String resource) {
+            String id = UUID.randomUUID().toString();
+            kafka.publish(new AccessGranted(id, guest, resource, "reader", Instant.now(), null, "admin", "project"));
+            grants.add(id);
+            return id;
+        }
+
+        /** Waits until review-service's read model holds every grant announced (events of one guest arrive in order). */
+        void known() {
+            await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(
+                    () -> grants.stream().allMatch(g -> KnownGrant.findById(UUID.fromString(g)) != null)));
+        }
+    }
+
+    @Test
+    void aCampaignRunsFromItsDefinitionToTheAppliedRevocations() {
+        World w = new World();
+        String owner1 = "o1-" + w.run + "@corp.example";
+        String owner2 = "o2-" + w.run + "@corp.example";
+        String crm = w.resource("CONFIDENTIAL", owner1);
+        String erp = w.resource("HIGHLY_CONFIDENTIAL", owner2);
+        String wiki = w.resource("GENERAL", owner1);
+        String active = w.guest(w.partner, List.of("s@corp.example"), 200, 2);
+        String idle = w.guest(w.partner, List.of("s@corp.example"), 200, 60);
+        String otherPartners = w.guest(UUID.randomUUID().toString(), List.of("s@corp.example"), 200, 2);
+        String activeCrm = w.grant(active, crm);
+        w.grant(active, wiki); // GENERAL: below the scope's minimum
+        String idleCrm = w.grant(idle, crm);
+        String idleErp = w.grant(idle, erp);
+        w.grant(otherPartners, crm); // another partner: out of scope
+        w.known();
+
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of("defaultDecision", "RECOMMENDATION", "autoApply", true,
+                "justificationRequired", true, "reminderDaysBeforeEnd", List.of(3)))).post("/api/v1/review-definitions").then().statusCode(201)
+                .body("durationDays", equalTo(14)).body("recommendInactiveDays", equalTo(30)).extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201)
+                .body("state", equalTo("IN_PROGRESS")).body("counts.total", equalTo(3)).extract().path("id");
+        Instant endsAt = Instant.parse(admin().get("/api/v1/campaigns/" + campaign).then().extract().path("endsAt"));
+
+        // one digest per reviewer: owner1 reviews the two CRM grants, owner2 the ERP one
+        CampaignStarted started = EventJson.read(campaignEvents(campaign, EventType.CAMPAIGN_STARTED, 1).get(0).value(), CampaignStarted.class);
+        assertEquals(3, started.itemCount());
+        Map<String, Integer> assigned = new HashMap<>();
+        campaignEvents(campaign, EventType.REVIEWER_ASSIGNED, 2).forEach(r -> {
+            ReviewerAssigned a = EventJson.read(r.value(), ReviewerAssigned.class);
+            assigned.put(a.reviewer(), a.itemCount());
+            assertEquals(endsAt, a.deadline());
+        });
+        assertEquals(Map.of(owner1, 2, owner2, 1), assigned);
+
+        // each sees their own items with the recommendation and the facts behind it
+        String idleCrmItem = itemOf(owner1, idleCrm);
+        String activeCrmItem = itemOf(owner1, activeCrm);
+        String idleErpItem = itemOf(owner2, idleErp);
+        as(owner1).get("/api/v1/review-items/" + idleCrmItem).then().statusCode(200).body("recommendation", equalTo("DENY"))
+                .body("recommendationReason", equalTo("last sign-in 60 days ago")).body("sensitivity", equalTo("CONFIDENTIAL"))
+                .body("partnerId", equalTo(w.partner));
+        as(owner1).get("/api/v1/review-items/" + activeCrmItem).then().body("recommendation", equalTo("APPROVE"));
+        // another reviewer's item does not exist for them, to read or to decide; not even for an admin
+        as(owner1).get("/api/v1/review-items/" + idleErpItem).then().statusCode(404);
+        as(owner1).body(Map.of("decision", "APPROVE", "justification", "x")).post("/api/v1/review-items/" + idleErpItem + "/decision").then().statusCode(404);
+        admin().body(Map.of("decision", "APPROVE", "justification", "x")).post("/api/v1/review-items/" + idleErpItem + "/decision").then().statusCode(404);
+        // the definition requires a justification
+        as(owner1).body(Map.of("decision", "APPROVE")).post("/api/v1/review-items/" + activeCrmItem + "/decision").then().statusCode(400)
+                .body("errors[0].field", equalTo("justification"));
+        as(owner1).body(Map.of("decision", "APPROVE", "justification", "works with us daily")).post("/api/v1/review-items/" + activeCrmItem + "/decision")
+                .then().statusCode(200).body("decision", equalTo("APPROVE")).body("decidedBy", equalTo(owner1));
+        // a decision may change while the campaign runs
+        as(owner1).body(Map.of("decision", "APPROVE", "justification", "keep")).post("/api/v1/review-items/" + idleCrmItem + "/decision").then().statusCode(200);
+        as(owner1).body(Map.of("decision", "DENY", "justification", "left the project")).post("/api/v1/review-items/" + idleCrmItem + "/decision")
+                .then().statusCode(200).body("decision", equalTo("DENY"));
+        assertEquals(3, kafka.readAll(Topic.REVIEW_DECISIONS.topicName(), r -> r.value().contains(campaign)).size(), "one event per decision taken");
+        as(owner1).get("/api/v1/my/review-items").then().body("items.id", org.hamcrest.Matchers.hasItems(idleCrmItem, activeCrmItem));
+
+        // three days before the end: only owner2 still has something to decide; a second run sends nothing more
+        assertEquals(1, jobs.run(endsAt.minus(Duration.ofDays(3))).remindersSent());
+        assertEquals(0, jobs.run(endsAt.minus(Duration.ofDays(2))).remindersSent());
+        ReviewReminderDue reminder = EventJson.read(campaignEvents(campaign, EventType.REVIEW_REMINDER_DUE, 1).get(0).value(), ReviewReminderDue.class);
+        assertEquals(owner2, reminder.reviewer());
+        assertEquals(1, reminder.pendingCount());
+
+        // the end: owner2's silence follows the recommendation (DENY); two revocations asked, with the items as their causes
+        assertEquals(1, jobs.run(endsAt.plusSeconds(60)).completed());
+        admin().get("/api/v1/campaigns/" + campaign).then().body("state", equalTo("COMPLETED")).body("counts.denied", equalTo(2))
+                .body("counts.approved", equalTo(1)).body("applyHeld", equalTo(false));
+        CampaignCompleted completed = EventJson.read(campaignEvents(campaign, EventType.CAMPAIGN_COMPLETED, 1).get(0).value(), CampaignCompleted.class);
+        assertEquals(new CampaignCompleted.Counts(3, 1, 2, 0, 0), completed.counts());
+        List<AccessRevocationRequested> requested = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.GOVERNANCE_REVOCATIONS.topicName(),
+                r -> r.value().contains(idleCrmItem) || r.value().contains(idleErpItem)), r -> r.size() == 2).stream()
+                .map(r -> EventJson.read(r.value(), AccessRevocationRequested.class)).toList();
+        assertEquals(java.util.Set.of(idleCrm, idleErp), java.util.Set.copyOf(requested.stream().map(AccessRevocationRequested::grantId).toList()));
+        requested.forEach(r -> assertEquals(RevocationReason.REVIEW_DENIED, r.reason()));
+        // decisions are closed now
+        as(owner1).body(Map.of("decision", "APPROVE", "justification", "x")).post("/api/v1/review-items/" + idleCrmItem + "/decision").then().statusCode(409);
+
+        // inventory revokes them: the campaign is APPLIED once both are seen
+        Map<String, String> resourceOf = Map.of(idleCrm, crm, idleErp, erp);
+        for (AccessRevocationRequested r : requested) {
+            kafka.publish(new AccessRevoked(r.grantId(), r.guestId(), resourceOf.get(r.grantId()), "app", List.of(owner1), "reader", RevocationReason.REVIEW_DENIED, r.causeId(),
+                    Instant.now(), "review"));
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> admin().get("/api/v1/campaigns/" + campaign).then().body("state", equalTo("APPLIED")));
+    }
+
+    @Test
+    void anItemWhoseGrantIsRevokedElsewhereClosesAndIsNeverShownAgain() {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        String crm = w.resource("CONFIDENTIAL", owner);
+        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+        String grant = w.grant(guest, crm);
+        w.known();
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/review-definitions").then().statusCode(201)
+                .extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
+        String item = itemOf(owner, grant);
+
+        kafka.publish(new AccessRevoked(grant, guest, crm, "app", List.of(owner), "reader", RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal-1",
+                Instant.now(), "partner:x"));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> as(owner).get("/api/v1/my/review-items").then().body("items.id",
+                org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(item))));
+        as(owner).get("/api/v1/review-items/" + item).then().body("state", equalTo("CLOSED")).body("closedReason", equalTo("REVOKED_ELSEWHERE"));
+        as(owner).body(Map.of("decision", "DENY")).post("/api/v1/review-items/" + item + "/decision").then().statusCode(409);
+        admin().post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("counts.revokedElsewhere", equalTo(1));
+    }
+
+    @Test
+    void theGuardHoldsACampaignThatWouldRevokeMostOfItsItemsUntilAnAdminConfirms() {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, null); // never signed in
+        for (int i = 0; i < 12; i++) {
+            w.grant(guest, w.resource("CONFIDENTIAL", owner));
+        }
+        w.known();
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of("defaultDecision", "DENY", "autoApply", true)))
+                .post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
+
+        admin().post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("state", equalTo("COMPLETED"))
+                .body("applyHeld", equalTo(true)).body("applyHeldReason", containsString("revoke 12 of 12 items"));
+        admin().post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(409).body("detail", containsString("confirm=true"));
+        assertEquals(0, revocationsOf(w).size(), "nothing asked while held");
+
+        admin().queryParam("confirm", "true").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(200).body("applyHeld", equalTo(false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> revocationsOf(w).size() == 12);
+    }
+
+    @Test
+    void aDueRecurringDefinitionStartsOneCampaignWithTwoSchedulersRunningAtOnce() throws Exception {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        w.grant(w.guest(w.partner, List.of("s@corp.example"), 100, 1), w.resource("CONFIDENTIAL", owner));
+        w.known();
+        Map<String, Object> extra = new HashMap<>(Map.of("startAt", Instant.now().plus(Duration.ofDays(1)).toString()));
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", extra)).post("/api/v1/review-definitions").then().statusCode(201)
+                .body("nextStartAt", org.hamcrest.Matchers.notNullValue()).extract().path("id");
+        Instant due = Instant.now().plus(Duration.ofDays(1)).plusSeconds(60);
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        List<CompletableFuture<CampaignJobs.Report>> runs = List.of(1, 2).stream().map(i -> CompletableFuture.supplyAsync(() -> {
+            try {
+                barrier.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return jobs.run(due);
+        })).toList();
+        int started = 0;
+        for (CompletableFuture<CampaignJobs.Report> run : runs) {
+            started += run.get().started();
+        }
+        assertEquals(1, started);
+        admin().queryParam("definitionId", definition).get("/api/v1/campaigns").then().body("items", hasSize(1));
+        // the next one is due a quarter later
+        admin().get("/api/v1/review-definitions/" + definition).then().body("nextStartAt", org.hamcrest.Matchers.startsWith(
+                due.atOffset(java.time.ZoneOffset.UTC).plusMonths(3).toLocalDate().toString()));
+    }
+
+    @Test
+    void aDefinitionThatBreaksARuleIsA400NamingTheFieldAndCreatesNothing() {
+        World w = new World();
+        int before = admin().queryParam("limit", 500).get("/api/v1/review-definitions").then().extract().path("items.size()");
+        Map<String, Map<String, Object>> broken = new java.util.LinkedHashMap<>();
+        broken.put("durationDays", Map.of("durationDays", 0));
+        broken.put("recurrence", Map.of("recurrence", "WEEKLY", "durationDays", 10));
+        broken.put("scope.inactiveDays", Map.of("scope", Map.of("inactiveDays", 731)));
+        broken.put("namedReviewers", Map.of("reviewers", "NAMED"));
+        broken.put("fallbackReviewers", Map.of("fallbackReviewers", List.of()));
+        broken.put("reminderDaysBeforeEnd", Map.of("reminderDaysBeforeEnd", List.of(14)));
+        broken.forEach((field, change) -> {
+            Map<String, Object> body = new HashMap<>(definition(w, "RESOURCE_OWNERS", Map.of()));
+            body.putAll(change);
+            admin().body(body).post("/api/v1/review-definitions").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(field));
+        });
+        admin().queryParam("limit", 500).get("/api/v1/review-definitions").then().body("items.size()", equalTo(before));
+    }
+
+    private Map<String, Object> definition(World w, String reviewers, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Partner review " + w.run, "scope", Map.of("partnerIds", List.of(w.partner),
+                "minSensitivity", "CONFIDENTIAL"), "reviewers", reviewers, "fallbackReviewers", List.of("fallback@corp.example"),
+                "recurrence", "QUARTERLY", "durationDays", 14));
+        body.putAll(extra);
+        return body;
+    }
+
+    private String itemOf(String reviewer, String grantId) {
+        return as(reviewer).queryParam("limit", 500).get("/api/v1/my/review-items").then().statusCode(200).extract()
+                .path("items.find { it.grantId == '" + grantId + "' }.id");
+    }
+
+    private List<ConsumerRecord<String, String>> campaignEvents(String campaign, EventType type, int count) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.REVIEW_CAMPAIGNS.topicName(),
+                r -> campaign.equals(r.key()) && type.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() >= count);
+    }
+
+    private List<ConsumerRecord<String, String>> revocationsOf(World w) {
+        return kafka.readAll(Topic.GOVERNANCE_REVOCATIONS.topicName(), r -> w.grants.stream().anyMatch(g -> r.value().contains(g)));
+    }
+
+    private RequestSpecification admin() {
+        return given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON);
+    }
+
+    private RequestSpecification as(String email) {
+        return given().auth().oauth2(TestTokens.owner(email)).contentType(ContentType.JSON);
+    }
+}

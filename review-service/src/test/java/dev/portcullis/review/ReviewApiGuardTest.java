@@ -1,0 +1,63 @@
+package dev.portcullis.review;
+
+import static dev.portcullis.testsupport.RoleMatrix.endpoint;
+import static io.restassured.RestAssured.given;
+
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.RoleMatrix;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every endpoint of review-service: no token 401, each role outside it 403, each role inside it let through. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class ReviewApiGuardTest {
+
+    private static final String ANY_ID = UUID.randomUUID().toString();
+    private static final String ADMIN = TestTokens.ADMIN;
+    private static final String OWNER = TestTokens.OWNER;
+    private static final String AUDITOR = TestTokens.AUDITOR;
+
+    private static final List<RoleMatrix.Endpoint> ENDPOINTS = List.of(
+            endpoint("POST", "/api/v1/review-definitions", ADMIN),
+            endpoint("GET", "/api/v1/review-definitions", ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/review-definitions/" + ANY_ID, ADMIN, AUDITOR),
+            endpoint("POST", "/api/v1/review-definitions/" + ANY_ID + "/campaigns", ADMIN),
+            endpoint("GET", "/api/v1/campaigns", ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/campaigns/" + ANY_ID, ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/campaigns/" + ANY_ID + "/items", ADMIN, AUDITOR),
+            endpoint("POST", "/api/v1/campaigns/" + ANY_ID + "/complete", ADMIN),
+            endpoint("POST", "/api/v1/campaigns/" + ANY_ID + "/apply", ADMIN),
+            endpoint("POST", "/api/v1/campaigns/" + ANY_ID + "/cancel", ADMIN),
+            endpoint("GET", "/api/v1/my/review-items", ADMIN, OWNER),
+            endpoint("GET", "/api/v1/review-items/" + ANY_ID, ADMIN, OWNER, AUDITOR),
+            endpoint("POST", "/api/v1/review-items/" + ANY_ID + "/decision", ADMIN, OWNER),
+            endpoint("GET", "/api/v1/admin/dead-letters", ADMIN),
+            endpoint("POST", "/api/v1/admin/dead-letters/redrive", ADMIN),
+            endpoint("GET", "/api/v1/admin/outbox/parked", ADMIN),
+            endpoint("POST", "/api/v1/admin/outbox/parked/1/retry", ADMIN));
+
+    @TestFactory
+    Stream<DynamicTest> everyEndpointWithoutATokenAndWithEachRole() {
+        return RoleMatrix.tests(ENDPOINTS);
+    }
+
+    @Test
+    void aBadQueryParameterIsA400NamingIt() {
+        given().auth().oauth2(TestTokens.admin()).queryParam("state", "SLEEPING").get("/api/v1/campaigns").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", org.hamcrest.Matchers.equalTo("state"));
+        given().auth().oauth2(TestTokens.admin()).queryParam("confirm", "yes").post("/api/v1/campaigns/" + ANY_ID + "/apply").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("confirm"));
+    }
+}
