@@ -139,9 +139,10 @@ class CampaignTest {
         String activeCrmItem = itemOf(owner1, activeCrm);
         String idleErpItem = itemOf(owner2, idleErp);
         as(owner1).get("/api/v1/review-items/" + idleCrmItem).then().statusCode(200).body("recommendation", equalTo("DENY"))
-                .body("recommendationReason", equalTo("last sign-in 60 days ago")).body("sensitivity", equalTo("CONFIDENTIAL"))
+                .body("recommendationReason", equalTo("no sign-in for 60 days")).body("sensitivity", equalTo("CONFIDENTIAL"))
                 .body("partnerId", equalTo(w.partner));
-        as(owner1).get("/api/v1/review-items/" + activeCrmItem).then().body("recommendation", equalTo("APPROVE"));
+        as(owner1).get("/api/v1/review-items/" + activeCrmItem).then().body("recommendation", equalTo("APPROVE"))
+                .body("recommendationReason", equalTo("signed in 2 days ago"));
         // another reviewer's item does not exist for them, to read or to decide; not even for an admin
         as(owner1).get("/api/v1/review-items/" + idleErpItem).then().statusCode(404);
         as(owner1).body(Map.of("decision", "APPROVE", "justification", "x")).post("/api/v1/review-items/" + idleErpItem + "/decision").then().statusCode(404);

@@ -137,14 +137,17 @@ public class Campaigns {
         em.flush();
         definition.nextStartAt = definition.recurrence.after(now);
 
+        long began = System.nanoTime();
         int items = em.unwrap(Session.class).doReturningWork(connection -> insertItems(connection, campaign.id, spec, now));
+        long inserted = System.nanoTime();
         Map<String, Integer> reviewers = reviewerCounts(campaign.id, false);
         outbox.publish(new CampaignStarted(campaign.id.toString(), definition.id.toString(), campaign.name, now, campaign.endsAt, items,
                 reviewers.size(), actor));
         String link = link(campaign);
         reviewers.forEach((reviewer, count) -> outbox.publish(new ReviewerAssigned(campaign.id.toString(), campaign.name, reviewer, count,
                 campaign.endsAt, link)));
-        LOG.infof("campaign=%s of definition=%s started: %d items, %d reviewers", campaign.id, definition.id, items, reviewers.size());
+        LOG.infof("campaign=%s of definition=%s started: %d items (stored in %d ms), %d reviewers (told in %d ms)", campaign.id, definition.id, items,
+                (inserted - began) / 1_000_000, reviewers.size(), (System.nanoTime() - inserted) / 1_000_000);
         return campaign;
     }
 
@@ -155,11 +158,19 @@ public class Campaigns {
      */
     private int insertItems(Connection connection, UUID campaignId, DefinitionSpec spec, Instant now) throws SQLException {
         DefinitionSpec.Scope scope = spec.scope();
+        // owners and sponsors aggregated once per resource or guest, not looked up once per grant
         String reviewers = switch (spec.reviewers()) {
-            case RESOURCE_OWNERS -> "array(select lower(o.email) from rm_resource_owner o where o.resource_id = g.resource_id order by 1)";
-            case SPONSORS -> "array(select lower(s.email) from rm_guest_sponsor s where s.guest_id = g.guest_id order by 1)";
-            case SELF -> "array[lower(u.email)]";
+            case RESOURCE_OWNERS -> "ro.emails";
+            case SPONSORS -> "gs.emails";
+            case SELF -> "array[lower(u.email)]::varchar[]";
             case NAMED -> "?::varchar[]";
+        };
+        String lists = switch (spec.reviewers()) {
+            case RESOURCE_OWNERS -> " left join (select resource_id, array_agg(lower(email) order by lower(email))::varchar[] emails"
+                    + " from rm_resource_owner group by resource_id) ro on ro.resource_id = g.resource_id";
+            case SPONSORS -> " left join (select guest_id, array_agg(lower(email) order by lower(email))::varchar[] emails"
+                    + " from rm_guest_sponsor group by guest_id) gs on gs.guest_id = g.guest_id";
+            case SELF, NAMED -> "";
         };
         // days since the guest's last activity: the latest sign-in, or the invitation for one who never signed in
         String idleDays = "floor(extract(epoch from (?::timestamptz - coalesce(u.last_sign_in_at, u.invited_at, u.updated_at))) / 86400)::int";
@@ -168,8 +179,9 @@ public class Campaigns {
                 + " coalesce(nullif(" + reviewers + ", '{}'), ?::varchar[]), 'OPEN', ?,"
                 + " case when " + idleDays + " >= ? then 'DENY' else 'APPROVE' end,"
                 + " case when u.last_sign_in_at is null then 'never signed in (invited ' || " + idleDays + " || ' days ago)'"
-                + " else 'last sign-in ' || " + idleDays + " || ' days ago' end"
-                + " from rm_grant g join rm_guest u on u.guest_id = g.guest_id join rm_resource r on r.resource_id = g.resource_id"
+                + " when " + idleDays + " >= ? then 'no sign-in for ' || " + idleDays + " || ' days'"
+                + " else 'signed in ' || " + idleDays + " || ' days ago' end"
+                + " from rm_grant g join rm_guest u on u.guest_id = g.guest_id join rm_resource r on r.resource_id = g.resource_id" + lists
                 + " where g.state = 'ACTIVE' and u.state <> 'REMOVED'"
                 + " and (?::uuid[] is null or u.partner_id = any(?::uuid[]))"
                 + " and (?::uuid[] is null or g.resource_id = any(?::uuid[]))"
@@ -185,11 +197,14 @@ public class Campaigns {
             }
             insert.setArray(i++, lowerCase(connection, spec.fallbackReviewers()));
             Timestamp at = Timestamp.from(now);
-            insert.setTimestamp(i++, at);
-            insert.setTimestamp(i++, at);
+            insert.setTimestamp(i++, at); // opened_at
+            insert.setTimestamp(i++, at); // the recommendation: idle days
+            insert.setInt(i++, spec.recommendInactiveDays());
+            insert.setTimestamp(i++, at); // its reason: never signed in
+            insert.setTimestamp(i++, at); // no sign-in for …
             insert.setInt(i++, spec.recommendInactiveDays());
             insert.setTimestamp(i++, at);
-            insert.setTimestamp(i++, at);
+            insert.setTimestamp(i++, at); // signed in … ago
             Array partners = scope.partnerIds() == null || scope.partnerIds().isEmpty() ? null
                     : connection.createArrayOf("uuid", scope.partnerIds().toArray());
             insert.setArray(i++, partners);
