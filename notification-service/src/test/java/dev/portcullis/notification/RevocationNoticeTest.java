@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.GreenMailResource;
@@ -170,6 +171,29 @@ class RevocationNoticeTest {
                 .contentType("application/problem+json");
         given().auth().oauth2(TestTokens.admin()).queryParam("status", "LOST").get("/api/v1/notifications").then().statusCode(400).body("errors[0].field", equalTo("status"))
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void aRemovedGuestIsErasedFromTheMessagesAboutThem() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "sponsor-" + run + "@example.com";
+        String guestId = UUID.randomUUID().toString();
+        String signalId = UUID.randomUUID().toString();
+        String email = "zoe-" + run + "@contoso.com";
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        kafka.publish(new GuestBlocked(guestId, email, "Zoe Quartermain", List.of(sponsor), "PARTNER_ACCOUNT_DISABLED", signalId,
+                List.of(grant(UUID.randomUUID().toString(), "CRM", "reader", "owner-" + run + "@example.com")), Instant.now(), "partner"));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1);
+
+        kafka.publish(new GuestRemoved(guestId, List.of(sponsor), "PARTNER_ACCOUNT_PURGED", UUID.randomUUID().toString(), List.of(), Instant.now(),
+                "partner"));
+
+        String erased = GuestRemoved.erasedEmail(guestId);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("causeId", signalId)
+                .get("/api/v1/notifications").then().statusCode(200).body("items.size()", equalTo(2))
+                .body("items.subject", everyItem(org.hamcrest.Matchers.containsString(erased)))
+                .body("items.body", everyItem(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(email))))
+                .body("items.body", everyItem(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("Quartermain")))));
     }
 
     private static RevokedGrant grant(String resourceId, String name, String role, String owner) {

@@ -57,6 +57,13 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "guest_id")
     public UUID guestId;
 
+    /** The guest's address and name as the message shows them: what the guest's removal erases from it. */
+    @Column(name = "guest_email")
+    public String guestEmail;
+
+    @Column(name = "guest_name")
+    public String guestName;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Status status;

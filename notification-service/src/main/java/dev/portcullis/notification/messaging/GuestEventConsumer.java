@@ -3,6 +3,7 @@ package dev.portcullis.notification.messaging;
 import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.Topic;
 import dev.portcullis.notification.service.RevocationNotices;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -13,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads {@code guest-blocked}: the one event per guest and cause that lists every grant revoked,
- * so that sponsors and owners get one message per cause instead of one per grant.
+ * so that sponsors and owners get one message per cause instead of one per grant; and
+ * {@code guest-removed}, which erases the guest from the messages about them.
  */
 @ApplicationScoped
 public class GuestEventConsumer {
@@ -30,6 +32,8 @@ public class GuestEventConsumer {
         inbox.applyAll(records, event -> {
             if (event.type().orElse(null) == EventType.GUEST_BLOCKED) {
                 notices.plan(event.as(GuestBlocked.class), event.id());
+            } else if (event.type().orElse(null) == EventType.GUEST_REMOVED) {
+                notices.erase(event.as(GuestRemoved.class));
             }
         });
     }

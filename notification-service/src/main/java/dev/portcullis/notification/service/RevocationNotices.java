@@ -3,6 +3,7 @@ package dev.portcullis.notification.service;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
 import dev.portcullis.notification.domain.Notification;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +55,8 @@ public class RevocationNotices {
 
         int planned = 0;
         for (Notification message : messages.values()) {
+            message.guestEmail = event.email();
+            message.guestName = event.displayName();
             if (Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3", message.recipient, cause, message.guestId) == 0) {
                 message.persist();
                 planned++;
@@ -64,6 +67,32 @@ public class RevocationNotices {
         }
         LOG.infof("guest=%s cause=%s notifications planned=%d", event.guestId(), cause, planned);
         return planned;
+    }
+
+    /**
+     * A removed guest's personal data leaves the message log too (inventory erased it everywhere else):
+     * their address and name in every message about them become the erased placeholder. A message not
+     * sent yet goes out erased.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int erase(GuestRemoved event) {
+        String erased = GuestRemoved.erasedEmail(event.guestId());
+        int changed = 0;
+        for (Notification n : Notification.<Notification>list("guestId = ?1 and guestEmail is not null and guestEmail <> ?2",
+                UUID.fromString(event.guestId()), erased)) {
+            n.subject = scrub(n.subject, n, erased);
+            n.body = scrub(n.body, n, erased);
+            n.guestEmail = erased;
+            n.guestName = null;
+            changed++;
+        }
+        LOG.infof("guest=%s removed: %d notifications erased", event.guestId(), changed);
+        return changed;
+    }
+
+    private static String scrub(String text, Notification n, String erased) {
+        String out = text.replace(n.guestEmail, erased);
+        return n.guestName == null || n.guestName.isBlank() ? out : out.replace(n.guestName, "[erased]");
     }
 
     private Notification message(String recipient, Notification.Type type, String subject, String body, String cause, String eventId,
