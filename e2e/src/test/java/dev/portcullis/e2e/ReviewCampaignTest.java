@@ -49,14 +49,7 @@ class ReviewCampaignTest {
                 "defaultDecision", "DENY", "autoApply", true, "startAt", "2099-01-01T00:00:00Z"));
         String definitionId = review(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
         // review-service learns of the grants from Kafka: a campaign started before its read model caught up is cancelled and started again
-        String campaign = await().atMost(Duration.ofSeconds(20)).until(() -> {
-            var started = review(platform, "admin").post("/api/v1/review-definitions/" + definitionId + "/campaigns").then().statusCode(201).extract();
-            if ((Integer) started.path("counts.total") == 2) {
-                return started.<String>path("id");
-            }
-            review(platform, "admin").post("/api/v1/campaigns/" + started.path("id") + "/cancel").then().statusCode(200);
-            return null;
-        }, id -> id != null);
+        String campaign = startWhenKnown(platform, definitionId, 2);
 
         // one assignment per owner, each with their one item
         Map<String, Integer> assigned = new HashMap<>();
@@ -84,6 +77,48 @@ class ReviewCampaignTest {
         inventory.as(platform.userToken("admin")).get("/api/v1/grants/" + crmGrant).then().body("state", equalTo("ACTIVE"));
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> review(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
                 .body("state", equalTo("APPLIED")));
+    }
+
+    @Test
+    void theGuardHoldsACampaignThatWouldRevokeEveryGrantUntilAnAdminConfirmsThenInventoryRevokesThem() {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String partner = inventory.createPartner("tenant-" + run, "guard-" + run + ".example");
+        String guest = inventory.inviteGuest("max@guard-" + run + ".example", "tenant-" + run, "max-" + run, List.of("sponsor@example.com"));
+        List<String> grants = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            grants.add(inventory.grant(guest, inventory.createResource("App " + i + " " + run, "CONFIDENTIAL", List.of("owner@example.com")), "reader"));
+        }
+        Map<String, Object> definition = new HashMap<>(Map.of("name", "Clean-up " + run, "scope", Map.of("partnerIds", List.of(partner)),
+                "reviewers", "RESOURCE_OWNERS", "fallbackReviewers", List.of("iam-team@corp.example"), "recurrence", "ONCE", "durationDays", 7,
+                "defaultDecision", "DENY", "autoApply", true));
+        String definitionId = review(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
+        String campaign = startWhenKnown(platform, definitionId, 12);
+
+        // nobody answers: every item would be revoked; the guard holds the campaign and inventory is asked nothing
+        review(platform, "admin").post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("state", equalTo("COMPLETED"))
+                .body("applyHeld", equalTo(true)).body("counts.denied", equalTo(12));
+        review(platform, "admin").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(409);
+        assertEquals(java.util.Collections.nCopies(12, "ACTIVE"), inventory.grantStates(guest));
+
+        // an admin confirms: inventory revokes all twelve and the campaign is APPLIED
+        review(platform, "admin").queryParam("confirm", "true").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inventory.grantStates(guest), equalTo(java.util.Collections.nCopies(12, "REVOKED")));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> review(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
+                .body("state", equalTo("APPLIED")));
+    }
+
+    /** Starts a campaign of the definition once review-service's read model holds all {@code items} (a campaign started before is cancelled). */
+    private static String startWhenKnown(Platform platform, String definitionId, int items) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> {
+            var started = review(platform, "admin").post("/api/v1/review-definitions/" + definitionId + "/campaigns").then().statusCode(201).extract();
+            if ((Integer) started.path("counts.total") == items) {
+                return started.<String>path("id");
+            }
+            review(platform, "admin").post("/api/v1/campaigns/" + started.path("id") + "/cancel").then().statusCode(200);
+            return null;
+        }, id -> id != null);
     }
 
     private static RequestSpecification review(Platform platform, String user) {
