@@ -361,11 +361,14 @@ public class Campaigns {
     private void requestRevocations(Campaign campaign, String actor, Instant now) {
         List<ReviewItem> denied = ReviewItem.list("campaignId = ?1 and outcome = ?2 and revocationRequestedAt is null", campaign.id,
                 ReviewItem.Outcome.DENY);
+        // the grants' states in one query, not one per item
+        @SuppressWarnings("unchecked")
+        java.util.Set<UUID> active = new java.util.HashSet<>(em.createNativeQuery("select g.grant_id from rm_grant g join review_item i on i.grant_id = g.grant_id"
+                + " where i.campaign_id = :c and i.outcome = 'DENY' and i.revocation_requested_at is null and g.state = 'ACTIVE'", UUID.class)
+                .setParameter("c", campaign.id).getResultList());
         for (ReviewItem item : denied) {
             item.revocationRequestedAt = now;
-            String grantState = (String) em.createNativeQuery("select state from rm_grant where grant_id = :g").setParameter("g", item.grantId)
-                    .getResultStream().findFirst().orElse(null);
-            if (!"ACTIVE".equals(grantState)) {
+            if (!active.contains(item.grantId)) {
                 item.revokedAt = now;
                 continue;
             }
