@@ -160,6 +160,8 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_SMTP_HOST=127.0.0.1 PORTCULLIS_SMTP_PORT=$SMTP_PORT PORTCULLIS_SMTP_STARTTLS=DISABLED \
   PORTCULLIS_MAIL_FROM="Portcullis <portcullis@localhost>" \
   PORTCULLIS_POLICY_URLS="$(urls policy instance_port)" PORTCULLIS_PDP_CLIENT_SECRET=portcullis-pdp-secret \
+  PORTCULLIS_REVIEW_PAGE_URL="http://127.0.0.1:$(instance_port review 1)/reviews" \
+  PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET=portcullis-review-page-secret-for-local-use-only \
   MALLOC_ARENA_MAX=2 START_DIR="$ROOT/$s-service/target/quarkus-app" \
     start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java "${SERVICE_JVM[@]}" -XX:SharedArchiveFile=app-cds.jsa \
       "$(process_mark "$(instance_name "$s" "$k")")" ${tracing[@]+"${tracing[@]}"} -jar quarkus-run.jar

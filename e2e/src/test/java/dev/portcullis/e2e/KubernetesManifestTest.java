@@ -187,19 +187,27 @@ class KubernetesManifestTest {
         }
         local.get("clients").forEach(c -> ((ObjectNode) c).remove("secret"));
         ObjectNode imported = ((ObjectNode) untyped("KeycloakRealmImport").get(0).path("spec").path("realm")).deepCopy();
-        // one secret is imported: the portcullis-pdp client's, from the Secret both sides read
-        JsonNode pdp = null;
-        for (JsonNode client : imported.get("clients")) {
-            if (client.path("clientId").asText().equals("portcullis-pdp")) {
-                pdp = client;
-            }
-        }
-        assertNotNull(pdp, "the portcullis-pdp client");
-        assertEquals("${PDP_CLIENT_SECRET}", pdp.path("secret").asText());
-        JsonNode placeholder = untyped("KeycloakRealmImport").get(0).path("spec").path("placeholders").path("PDP_CLIENT_SECRET").path("secret");
+        // two secrets are imported, each from the Secret that both sides read: the portcullis-pdp client's
+        // (inventory-service asks policy-service with it) and the portcullis-review-page client's (review-service's page)
         Set<String> generated = new HashSet<>();
         kustomization.path("secretGenerator").forEach(s -> generated.add(s.path("name").asText()));
-        assertTrue(generated.contains(placeholder.path("name").asText()), "the placeholder's Secret is generated: " + placeholder);
+        for (String[] client : List.of(new String[] {"portcullis-pdp", "PDP_CLIENT_SECRET"},
+                new String[] {"portcullis-review-page", "REVIEW_PAGE_CLIENT_SECRET"})) {
+            JsonNode found = null;
+            for (JsonNode c : imported.get("clients")) {
+                if (c.path("clientId").asText().equals(client[0])) {
+                    found = c;
+                }
+            }
+            assertNotNull(found, "the " + client[0] + " client");
+            assertEquals("${" + client[1] + "}", found.path("secret").asText());
+            JsonNode placeholder = untyped("KeycloakRealmImport").get(0).path("spec").path("placeholders").path(client[1]).path("secret");
+            assertTrue(generated.contains(placeholder.path("name").asText()), "the placeholder's Secret is generated: " + placeholder);
+        }
+        // the review page's address is the deployment's own
+        for (ObjectNode realm : List.of(local, imported)) {
+            realm.get("clients").forEach(c -> ((ObjectNode) c).remove("redirectUris"));
+        }
         imported.get("clients").forEach(c -> ((ObjectNode) c).remove("secret"));
         assertEquals("external", imported.path("sslRequired").asText(), "TLS from outside the cluster");
         for (String differs : List.of("sslRequired", "displayName")) {

@@ -188,6 +188,34 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 : Map.entry(Instant.now(), fetch.get())).getValue();
     }
 
+    /** Moves the clock of every review-service instance by {@code offset} from the system's (zero puts it back). */
+    void moveReviewClock(java.time.Duration offset) {
+        for (String url : urls("review")) {
+            given().baseUri(url).auth().oauth2(userToken("admin")).contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("offset", offset.toString())).put("/api/v1/test-clock").then().statusCode(200);
+        }
+    }
+
+    /** A mail as its recipient reads it: the subject and the text. */
+    record Mail(String subject, String text) {
+    }
+
+    /** The mails the SMTP server holds for one address, decoded (read over its HTTP API). */
+    List<Mail> mails(String address) {
+        String body = given().get(endpoint("MAIL_API_URL") + "/api/user/" + address + "/messages/INBOX").then().extract().asString();
+        if (body == null || !body.trim().startsWith("[")) {
+            return List.of();
+        }
+        return JsonPath.from(body).<String>getList("mimeMessage").stream().map(raw -> {
+            try {
+                var message = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                return new Mail(message.getSubject(), message.getContent().toString());
+            } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
     /** Subjects of the mails the SMTP server holds for one address (read over its HTTP API). */
     List<String> mailSubjects(String address) {
         String body = given().get(endpoint("MAIL_API_URL") + "/api/user/" + address + "/messages/INBOX").then().extract().asString();
@@ -216,6 +244,9 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 "PORTCULLIS_QUIET=1",
                 "PORTCULLIS_INSTANCES=" + INSTANCES,
                 "PORTCULLIS_OTLP_ENDPOINT=" + (TRACING ? "http://127.0.0.1:" + OTLP_PORT : ""),
+                // a test platform: review-service's clock may be moved (to a campaign's end), and its jobs look every 2 s
+                "PORTCULLIS_REVIEW_CLOCK_ADJUSTABLE=true",
+                "PORTCULLIS_REVIEW_JOBS_EVERY=2s",
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
         command.addAll(List.of(parts));
         System.out.println(Processes.run(command, 900));

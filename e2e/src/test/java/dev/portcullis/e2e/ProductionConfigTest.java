@@ -27,13 +27,15 @@ class ProductionConfigTest {
             "PORTCULLIS_SMTP_HOST", "127.0.0.1",
             "PORTCULLIS_MAIL_FROM", "Portcullis <portcullis@example.com>",
             "PORTCULLIS_POLICY_URLS", "http://127.0.0.1:1",
-            "PORTCULLIS_PDP_CLIENT_SECRET", "secret");
+            "PORTCULLIS_PDP_CLIENT_SECRET", "secret",
+            "PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET", "secret");
 
     @ParameterizedTest
     @CsvSource({
             "inventory, PORTCULLIS_DB_PASSWORD",
             "inventory, PORTCULLIS_PDP_CLIENT_SECRET",
             "review, PORTCULLIS_DB_URL",
+            "review, PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET",
             "policy, PORTCULLIS_OIDC_URL",
             "notification, PORTCULLIS_SMTP_HOST",
             "notification, PORTCULLIS_KAFKA_BOOTSTRAP_SERVERS"})

@@ -1,9 +1,11 @@
 package dev.portcullis.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventType;
@@ -11,8 +13,6 @@ import dev.portcullis.events.ReviewerAssigned;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaTestClient;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,35 +47,49 @@ class ReviewCampaignTest {
                 "scope", Map.of("partnerIds", List.of(partner), "minSensitivity", "CONFIDENTIAL"), "reviewers", "RESOURCE_OWNERS",
                 "fallbackReviewers", List.of("iam-team@corp.example"), "recurrence", "QUARTERLY", "durationDays", 14,
                 "defaultDecision", "DENY", "autoApply", true, "startAt", "2099-01-01T00:00:00Z"));
-        String definitionId = review(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
+        String definitionId = Reviews.as(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
         // review-service learns of the grants from Kafka: a campaign started before its read model caught up is cancelled and started again
-        String campaign = startWhenKnown(platform, definitionId, 2);
+        String campaign = Reviews.startWhenKnown(platform, definitionId, 2);
 
-        // one assignment per owner, each with their one item
+        // one assignment per owner, each with their one item, and one digest email each, with the link to the review page
         Map<String, Integer> assigned = new HashMap<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.REVIEW_CAMPAIGNS.topicName(), r -> campaign.equals(r.key())
                 && EventType.REVIEWER_ASSIGNED.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() == 2)
                 .forEach(r -> {
                     ReviewerAssigned a = EventJson.read(r.value(), ReviewerAssigned.class);
                     assigned.put(a.reviewer(), a.itemCount());
+                    assertTrue(a.reviewLink().startsWith(platform.endpoint("REVIEW_URL") + "/reviews?campaign=" + campaign), a.reviewLink());
                 });
         assertEquals(Map.of("owner@example.com", 1, silentOwner, 1), assigned);
+        for (String owner : List.of("owner@example.com", silentOwner)) {
+            List<String> digests = await().atMost(Duration.ofSeconds(30)).until(() -> digests(platform, owner, campaign), d -> d.size() == 1);
+            assertTrue(digests.get(0).startsWith("Please review 1 guest access by "), owner + ": " + digests);
+        }
 
         // the owner signs in through Keycloak, sees only their item, and keeps the guest
-        List<Map<String, Object>> mine = review(platform, "owner").queryParam("campaignId", campaign).get("/api/v1/my/review-items").then()
+        List<Map<String, Object>> mine = Reviews.as(platform, "owner").queryParam("campaignId", campaign).get("/api/v1/my/review-items").then()
                 .statusCode(200).extract().path("items");
         assertEquals(1, mine.size());
         assertEquals(crmGrant, mine.get(0).get("grantId"));
-        review(platform, "owner").body(Map.of("decision", "APPROVE", "justification", "on the CRM project until June"))
+        Reviews.as(platform, "owner").body(Map.of("decision", "APPROVE", "justification", "on the CRM project until June"))
                 .post("/api/v1/review-items/" + mine.get(0).get("id") + "/decision").then().statusCode(200);
 
-        // the end: the silent owner's item follows defaultDecision (DENY); inventory revokes that grant only
-        review(platform, "admin").post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200)
-                .body("counts.approved", equalTo(1)).body("counts.denied", equalTo(1));
+        // the other owner stays silent; the clock of review-service moves past the end, and its scheduler completes the
+        // campaign: the silent owner's item follows defaultDecision (DENY), and inventory revokes that grant only
+        try {
+            platform.moveReviewClock(Duration.ofDays(15));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Reviews.as(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
+                    .body("state", anyOf(equalTo("COMPLETED"), equalTo("APPLIED"))).body("counts.approved", equalTo(1)).body("counts.denied", equalTo(1)));
+        } finally {
+            platform.moveReviewClock(Duration.ZERO);
+        }
+        var ended = Reviews.as(platform, "admin").get("/api/v1/campaigns/" + campaign).then().extract();
+        assertFalse(java.time.Instant.parse(ended.path("completedAt")).isBefore(java.time.Instant.parse(ended.path("endsAt"))),
+                "completed at its end, by review-service's own clock: " + ended.asString());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> inventory.as(platform.userToken("admin")).get("/api/v1/grants/" + erpGrant).then()
                 .body("state", equalTo("REVOKED")).body("revokedReason", equalTo("REVIEW_DENIED")));
         inventory.as(platform.userToken("admin")).get("/api/v1/grants/" + crmGrant).then().body("state", equalTo("ACTIVE"));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> review(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> Reviews.as(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
                 .body("state", equalTo("APPLIED")));
     }
 
@@ -93,35 +107,25 @@ class ReviewCampaignTest {
         Map<String, Object> definition = new HashMap<>(Map.of("name", "Clean-up " + run, "scope", Map.of("partnerIds", List.of(partner)),
                 "reviewers", "RESOURCE_OWNERS", "fallbackReviewers", List.of("iam-team@corp.example"), "recurrence", "ONCE", "durationDays", 7,
                 "defaultDecision", "DENY", "autoApply", true));
-        String definitionId = review(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
-        String campaign = startWhenKnown(platform, definitionId, 12);
+        String definitionId = Reviews.as(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201).extract().path("id");
+        String campaign = Reviews.startWhenKnown(platform, definitionId, 12);
 
         // nobody answers: every item would be revoked; the guard holds the campaign and inventory is asked nothing
-        review(platform, "admin").post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("state", equalTo("COMPLETED"))
+        Reviews.as(platform, "admin").post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("state", equalTo("COMPLETED"))
                 .body("applyHeld", equalTo(true)).body("counts.denied", equalTo(12));
-        review(platform, "admin").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(409);
+        Reviews.as(platform, "admin").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(409);
         assertEquals(java.util.Collections.nCopies(12, "ACTIVE"), inventory.grantStates(guest));
 
         // an admin confirms: inventory revokes all twelve and the campaign is APPLIED
-        review(platform, "admin").queryParam("confirm", "true").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(200);
+        Reviews.as(platform, "admin").queryParam("confirm", "true").post("/api/v1/campaigns/" + campaign + "/apply").then().statusCode(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> inventory.grantStates(guest), equalTo(java.util.Collections.nCopies(12, "REVOKED")));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> review(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> Reviews.as(platform, "admin").get("/api/v1/campaigns/" + campaign).then()
                 .body("state", equalTo("APPLIED")));
     }
 
-    /** Starts a campaign of the definition once review-service's read model holds all {@code items} (a campaign started before is cancelled). */
-    private static String startWhenKnown(Platform platform, String definitionId, int items) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> {
-            var started = review(platform, "admin").post("/api/v1/review-definitions/" + definitionId + "/campaigns").then().statusCode(201).extract();
-            if ((Integer) started.path("counts.total") == items) {
-                return started.<String>path("id");
-            }
-            review(platform, "admin").post("/api/v1/campaigns/" + started.path("id") + "/cancel").then().statusCode(200);
-            return null;
-        }, id -> id != null);
-    }
-
-    private static RequestSpecification review(Platform platform, String user) {
-        return given().baseUri(platform.endpoint("REVIEW_URL")).auth().oauth2(platform.userToken(user)).contentType(ContentType.JSON);
+    /** The subjects of the review digests a reviewer received for one campaign (their link names it). */
+    private static List<String> digests(Platform platform, String reviewer, String campaign) {
+        return platform.mails(reviewer).stream().filter(m -> m.subject().startsWith("Please review") && m.text().contains("/reviews?campaign=" + campaign))
+                .map(Platform.Mail::subject).toList();
     }
 }

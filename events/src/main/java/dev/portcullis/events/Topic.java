@@ -26,6 +26,7 @@ public enum Topic {
         public static final String INVENTORY_ACCESS = "inventory-access";
         public static final String INVENTORY_RESOURCES = "inventory-resources";
         public static final String GOVERNANCE_REVOCATIONS = "governance-revocations";
+        public static final String REVIEW_CAMPAIGNS = "review-campaigns";
 
         private Channels() {
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.notification;
 
+import static dev.portcullis.testsupport.GreenMailResource.mailsTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -198,16 +199,5 @@ class RevocationNoticeTest {
 
     private static RevokedGrant grant(String resourceId, String name, String role, String owner) {
         return new RevokedGrant(UUID.randomUUID().toString(), resourceId, name, role, List.of(owner));
-    }
-
-    private static List<MimeMessage> mailsTo(String... recipients) throws Exception {
-        List<MimeMessage> found = new ArrayList<>();
-        for (MimeMessage message : GreenMailResource.greenMail().getReceivedMessages()) {
-            String to = Arrays.toString(message.getRecipients(Message.RecipientType.TO));
-            if (Arrays.stream(recipients).anyMatch(to::contains)) {
-                found.add(message);
-            }
-        }
-        return found;
     }
 }

@@ -43,6 +43,8 @@ class ReviewApiGuardTest {
             endpoint("GET", "/api/v1/my/review-items", ADMIN, OWNER),
             endpoint("GET", "/api/v1/review-items/" + ANY_ID, ADMIN, OWNER, AUDITOR),
             endpoint("POST", "/api/v1/review-items/" + ANY_ID + "/decision", ADMIN, OWNER),
+            endpoint("GET", "/api/v1/test-clock", ADMIN),
+            endpoint("PUT", "/api/v1/test-clock", ADMIN),
             endpoint("GET", "/api/v1/admin/dead-letters", ADMIN),
             endpoint("POST", "/api/v1/admin/dead-letters/redrive", ADMIN),
             endpoint("GET", "/api/v1/admin/outbox/parked", ADMIN),
@@ -51,6 +53,12 @@ class ReviewApiGuardTest {
     @TestFactory
     Stream<DynamicTest> everyEndpointWithoutATokenAndWithEachRole() {
         return RoleMatrix.tests(ENDPOINTS);
+    }
+
+    @Test
+    void theClockCannotBeMovedOutsideATestPlatform() {
+        given().auth().oauth2(TestTokens.admin()).contentType("application/json").body("{\"offset\":\"P15D\"}").put("/api/v1/test-clock").then()
+                .statusCode(404);
     }
 
     @Test

@@ -5,6 +5,12 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.ServerSocket;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /** A real SMTP server (GreenMail) on a free loopback port; tests read what arrived. */
@@ -39,6 +45,18 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
 
     public static GreenMail greenMail() {
         return greenMail;
+    }
+
+    /** The mails received so far that are addressed to any of {@code recipients}. */
+    public static List<MimeMessage> mailsTo(String... recipients) throws MessagingException {
+        List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage message : greenMail.getReceivedMessages()) {
+            String to = Arrays.toString(message.getRecipients(Message.RecipientType.TO));
+            if (Arrays.stream(recipients).anyMatch(to::contains)) {
+                found.add(message);
+            }
+        }
+        return found;
     }
 
     static int freePort() {

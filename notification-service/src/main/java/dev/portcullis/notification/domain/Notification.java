@@ -1,5 +1,6 @@
 package dev.portcullis.notification.domain;
 
+import dev.portcullis.backbone.trace.Traces;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -22,7 +23,11 @@ public class Notification extends PanacheEntityBase {
         /** To a sponsor: the guest they vouch for lost access. */
         GUEST_ACCESS_REVOKED,
         /** To a resource owner: a guest lost access to their resources. */
-        RESOURCE_ACCESS_REVOKED
+        RESOURCE_ACCESS_REVOKED,
+        /** To a reviewer: their one digest of a campaign, with the item count, the deadline and the link. */
+        REVIEW_ASSIGNED,
+        /** To a reviewer who still has pending items, days before the campaign ends. */
+        REVIEW_REMINDER
     }
 
     /** After this many failed attempts a message is FAILED and left for an operator. */
@@ -92,6 +97,25 @@ public class Notification extends PanacheEntityBase {
 
     @Column(name = "claimed_until")
     public Instant claimedUntil;
+
+    /** A message to send as soon as a sender claims it, continuing the current trace. */
+    public static Notification pending(String recipient, Type type, String subject, String body, String causeId, String causeEventId,
+            UUID guestId, Instant now) {
+        Notification n = new Notification();
+        n.id = UUID.randomUUID();
+        n.recipient = recipient;
+        n.type = type;
+        n.subject = subject;
+        n.body = body;
+        n.causeId = causeId;
+        n.causeEventId = causeEventId;
+        n.guestId = guestId;
+        n.status = Status.PENDING;
+        n.createdAt = now;
+        n.nextAttemptAt = now;
+        n.traceparent = Traces.current();
+        return n;
+    }
 
     public void sent(Instant at) {
         status = Status.SENT;

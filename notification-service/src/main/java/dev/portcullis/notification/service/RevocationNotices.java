@@ -1,6 +1,5 @@
 package dev.portcullis.notification.service;
 
-import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
@@ -97,20 +96,7 @@ public class RevocationNotices {
 
     private Notification message(String recipient, Notification.Type type, String subject, String body, String cause, String eventId,
             String guestId) {
-        Notification n = new Notification();
-        n.id = UUID.randomUUID();
-        n.recipient = recipient;
-        n.type = type;
-        n.subject = subject;
-        n.body = body;
-        n.causeId = cause;
-        n.causeEventId = eventId;
-        n.guestId = UUID.fromString(guestId);
-        n.status = Notification.Status.PENDING;
-        n.createdAt = clock.instant();
-        n.nextAttemptAt = n.createdAt;
-        n.traceparent = Traces.current();
-        return n;
+        return Notification.pending(recipient, type, subject, body, cause, eventId, UUID.fromString(guestId), clock.instant());
     }
 
     private static String sponsorBody(GuestBlocked event) {

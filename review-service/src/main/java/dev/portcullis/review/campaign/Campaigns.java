@@ -280,6 +280,23 @@ public class Campaigns {
         return item;
     }
 
+    /**
+     * Decides each of the reviewer's undecided items of the campaign as recommended, in one transaction:
+     * all of them or, if one is refused (a justification missing, the campaign closed), none. Decisions
+     * the reviewer already took stay. Returns how many items it decided.
+     */
+    @Transactional
+    public int acceptRecommendations(UUID campaignId, String reviewer, String justification) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> undecided = em.createNativeQuery("select i.id, i.recommendation from review_item i where i.campaign_id = :c"
+                + " and i.reviewers @> cast(array[:me] as varchar[]) and i.state = 'OPEN' and i.decision is null and i.recommendation is not null")
+                .setParameter("c", campaignId).setParameter("me", reviewer.toLowerCase(Locale.ROOT)).getResultList();
+        for (Object[] row : undecided) {
+            decide((UUID) row[0], reviewer, ReviewItem.Decision.valueOf((String) row[1]), justification);
+        }
+        return undecided.size();
+    }
+
     // ---- completion and applying
 
     /** Ends the campaign (an admin early, the scheduler at its end): every item gets its outcome; revocations go out if auto-applied and not held. */

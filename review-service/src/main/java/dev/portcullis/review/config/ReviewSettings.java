@@ -11,9 +11,19 @@ public interface ReviewSettings {
     @WithDefault("http://127.0.0.1:8082/reviews")
     String pageUrl();
 
+    /** The secret of the realm's portcullis-review-page client, as which the page signs reviewers in (the review-page OIDC tenant). */
+    String pageClientSecret();
+
     /** How often the campaign jobs run (start what is due, remind, complete, confirm what was applied); {@code off} disables them. */
     @WithDefault("1m")
     String jobsEvery();
+
+    /**
+     * Whether an admin may move this instance's clock ({@code PUT /api/v1/test-clock}): on a test platform
+     * only (the e2e tests set it), never in production.
+     */
+    @WithDefault("false")
+    boolean clockAdjustable();
 
     Guard guard();
 

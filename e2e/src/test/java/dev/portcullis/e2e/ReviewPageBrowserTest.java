@@ -1,0 +1,166 @@
+package dev.portcullis.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.Processes;
+import dev.portcullis.testsupport.RepositoryRoot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The review page as a business owner uses it, in Debian's headless Chromium: the link of their digest
+ * sends them to Keycloak's own login page, and back on the page they see their items by guest with what
+ * they need to decide, deny one with a justification, accept the recommendations for the rest, and
+ * every decision is what review-service's API then says.
+ */
+@ExtendWith(Platform.class)
+class ReviewPageBrowserTest {
+
+    private WebDriver browser;
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        List<String> paths = Processes.run(List.of(RepositoryRoot.get().resolve("deploy/local/browser.sh").toString()), 900).lines().filter(l -> l.startsWith("/")).toList();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(paths.get(0));
+        // Chromium as the machine's notes say: no sandbox (root), and no background traffic to a closed network
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=en",
+                "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(paths.get(1)).toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anOwnerLogsInThroughKeycloakSeesTheirItemsByGuestDecidesAndTheApiRecordsIt() throws Exception {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String domain = "page-" + run + ".example";
+        String partner = inventory.createPartner("tenant-" + run, domain);
+        String crm = inventory.createResource("CRM " + run, "CONFIDENTIAL", List.of("owner@example.com"));
+        String payroll = inventory.createResource("Payroll " + run, "HIGHLY_CONFIDENTIAL", List.of("owner@example.com"));
+        String ana = inventory.inviteGuest("ana@" + domain, "tenant-" + run, "ana-" + run, List.of("sponsor@example.com"));
+        String ben = inventory.inviteGuest("ben@" + domain, "tenant-" + run, "ben-" + run, List.of("sponsor@example.com"));
+        // Ben last signed in 45 days ago: the page recommends removing his access, and says why
+        inventory.as(platform.userToken("admin")).body(Map.of("records", List.of(Map.of("guestId", ben, "at",
+                Instant.now().minus(Duration.ofDays(45)).toString())))).post("/api/v1/sign-ins").then().statusCode(200);
+        String anaCrm = inventory.grant(ana, crm, "reader");
+        inventory.grant(ana, payroll, "reader");
+        inventory.grant(ben, crm, "reader");
+
+        Map<String, Object> definition = new HashMap<>(Map.of("name", "Partner access " + run, "scope", Map.of("partnerIds", List.of(partner)),
+                "reviewers", "RESOURCE_OWNERS", "fallbackReviewers", List.of("iam-team@corp.example"), "recurrence", "ONCE", "durationDays", 14,
+                "defaultDecision", "DENY", "justificationRequired", true));
+        String definitionId = Reviews.as(platform, "admin").body(definition).post("/api/v1/review-definitions").then().statusCode(201)
+                .extract().path("id");
+        String campaign = Reviews.startWhen(platform, definitionId, items -> items.size() == 3
+                && items.stream().filter(i -> "DENY".equals(i.get("recommendation"))).count() == 1);
+
+        // the digest's link: Keycloak's own login page first
+        browser.get(platform.endpoint("REVIEW_URL") + "/reviews?campaign=" + campaign);
+        PageWait wait = new PageWait();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("owner");
+        browser.findElement(By.id("password")).sendKeys("owner");
+        browser.findElement(By.id("kc-login")).click();
+
+        // back on the page: signed in as the owner, their three items under the two guests
+        wait.until(ExpectedConditions.textToBe(By.id("reviewer"), "owner@example.com"));
+        WebElement section = browser.findElement(By.cssSelector("[data-campaign='" + campaign + "']"));
+        assertTrue(section.getText().contains("Partner access " + run), section.getText());
+        assertEquals(List.of("ana@" + domain, "ben@" + domain), section.findElements(By.cssSelector(".guest h3")).stream()
+                .map(WebElement::getText).sorted().toList());
+        String benRow = row("ben@" + domain).getText();
+        assertTrue(benRow.contains("Partner " + domain) && benRow.contains("last sign-in") && !benRow.contains("last sign-in never"), benRow);
+        assertTrue(benRow.contains("CRM " + run) && benRow.contains("CONFIDENTIAL") && benRow.contains("DENY")
+                && benRow.contains("no sign-in for 45 days"), benRow);
+        String anaRow = row("ana@" + domain).getText();
+        assertTrue(anaRow.contains("Payroll " + run) && anaRow.contains("HIGHLY_CONFIDENTIAL") && anaRow.contains("APPROVE"), anaRow);
+        saveScreenshot();
+
+        // deny Ana's CRM access, with the justification this review requires
+        String anaCrmItem = itemOfGrant(platform, campaign, anaCrm);
+        WebElement item = browser.findElement(By.cssSelector("tr[data-item='" + anaCrmItem + "']"));
+        item.findElement(By.name("justification")).sendKeys("project ended in October");
+        item.findElement(By.cssSelector("button.deny")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-item='" + anaCrmItem + "'] .decision"), "DENY"));
+
+        // the rest as recommended: Ana keeps Payroll, Ben loses CRM
+        browser.findElement(By.cssSelector("form.accept textarea")).sendKeys("reviewed with the partner's manager");
+        browser.findElement(By.id("accept-" + campaign)).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("accept-" + campaign)));
+
+        // what the API says: each decision by the owner, with its justification
+        Map<String, String> decisions = Reviews.items(platform, campaign).stream().collect(Collectors.toMap(i -> (String) i.get("guestEmail")
+                + " " + i.get("resourceName"), i -> i.get("decision") + " by " + i.get("decidedBy") + ": " + i.get("justification")));
+        assertEquals(Map.of(
+                "ana@" + domain + " CRM " + run, "DENY by owner@example.com: project ended in October",
+                "ana@" + domain + " Payroll " + run, "APPROVE by owner@example.com: reviewed with the partner's manager",
+                "ben@" + domain + " CRM " + run, "DENY by owner@example.com: reviewed with the partner's manager"), decisions);
+    }
+
+    /** Waits for the page, and on a timeout says where the browser is and what it shows. */
+    private final class PageWait {
+        private final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+        <T> T until(java.util.function.Function<? super WebDriver, T> condition) {
+            try {
+                return wait.until(condition);
+            } catch (org.openqa.selenium.TimeoutException e) {
+                String text = browser.findElement(By.tagName("body")).getText();
+                throw new AssertionError("at " + browser.getCurrentUrl() + ", showing:\n" + text.substring(0, Math.min(2000, text.length())), e);
+            }
+        }
+    }
+
+    /** The block of one guest on the page. */
+    private WebElement row(String guestEmail) {
+        return browser.findElements(By.cssSelector(".guest")).stream().filter(g -> g.findElement(By.tagName("h3")).getText().equals(guestEmail))
+                .findFirst().orElseThrow(() -> new AssertionError("no block for " + guestEmail));
+    }
+
+    private static String itemOfGrant(Platform platform, String campaign, String grantId) {
+        return Reviews.items(platform, campaign).stream().filter(i -> grantId.equals(i.get("grantId"))).map(i -> (String) i.get("id")).findFirst()
+                .orElseThrow();
+    }
+
+    /** The page as the owner first sees it, for the README (target/review-page.png; docs/review-page.png is a copy of one). */
+    private void saveScreenshot() throws Exception {
+        Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Path target = RepositoryRoot.get().resolve("e2e/target/review-page.png");
+        Files.createDirectories(target.getParent());
+        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
