@@ -10,7 +10,8 @@ public record ReviewReminderDue(
         int pendingCount,
         Instant deadline,
         int daysBeforeEnd,
-        String reviewLink) implements EventPayload {
+        String reviewLink,
+        int stage) implements EventPayload {
 
     @Override
     public EventType eventType() {

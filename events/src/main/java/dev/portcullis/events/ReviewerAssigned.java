@@ -9,7 +9,8 @@ public record ReviewerAssigned(
         String reviewer,
         int itemCount,
         Instant deadline,
-        String reviewLink) implements EventPayload {
+        String reviewLink,
+        int stage) implements EventPayload {
 
     @Override
     public EventType eventType() {

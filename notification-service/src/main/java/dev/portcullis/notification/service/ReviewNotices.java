@@ -14,7 +14,7 @@ import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
- * A reviewer's messages about a campaign: one digest when it starts (however many items they have), and
+ * A reviewer's messages about a campaign: one digest when it (or a later stage of it) starts, however many items they have, and
  * one reminder per reminder day while items are still pending. Keyed by recipient and cause, so a
  * redelivered event plans nothing twice.
  */
@@ -36,7 +36,7 @@ public class ReviewNotices {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean digest(ReviewerAssigned event, String eventId) {
         String items = event.itemCount() == 1 ? "1 guest access" : event.itemCount() + " guest accesses";
-        return plan(event.reviewer(), Notification.Type.REVIEW_ASSIGNED, "campaign:" + event.campaignId(),
+        return plan(event.reviewer(), Notification.Type.REVIEW_ASSIGNED, cause(event.campaignId(), event.stage()),
                 "Please review " + items + " by " + DAY.format(event.deadline()) + ": " + event.campaignName(),
                 "You are a reviewer in the access review \"" + event.campaignName() + "\".\n\n"
                         + "You have " + items + " to confirm or remove, by " + DAY.format(event.deadline()) + ".\n"
@@ -49,12 +49,17 @@ public class ReviewNotices {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean reminder(ReviewReminderDue event, String eventId) {
         String items = event.pendingCount() == 1 ? "1 guest access" : event.pendingCount() + " guest accesses";
-        return plan(event.reviewer(), Notification.Type.REVIEW_REMINDER, "campaign:" + event.campaignId() + ":reminder:" + event.daysBeforeEnd(),
+        return plan(event.reviewer(), Notification.Type.REVIEW_REMINDER, cause(event.campaignId(), event.stage()) + ":reminder:" + event.daysBeforeEnd(),
                 "Reminder: " + items + " still to review by " + DAY.format(event.deadline()) + ": " + event.campaignName(),
                 "The access review \"" + event.campaignName() + "\" ends " + DAY.format(event.deadline()) + ".\n\n"
                         + "You still have " + items + " to decide.\n\n"
                         + "Review them here: " + event.reviewLink() + "\n",
                 eventId);
+    }
+
+    /** A campaign's stage: its first is the campaign itself. */
+    private static String cause(String campaignId, int stage) {
+        return "campaign:" + campaignId + (stage > 1 ? ":stage:" + stage : "");
     }
 
     private boolean plan(String reviewer, Notification.Type type, String cause, String subject, String body, String eventId) {

@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The campaigns' clockwork: start the definitions that are due, send the reminders that are due,
- * complete the campaigns past their end, and confirm applied campaigns whose last revocation was
- * seen in the read model rather than as an event. Each step re-checks its object under its row lock,
+ * start the next stage of a campaign whose stage ended (or complete it after its last), and confirm
+ * applied campaigns whose last revocation was seen in the read model rather than as an event. Each step re-checks its object under its row lock,
  * so two instances running at once do each thing once; time comes from the argument, so tests choose it.
  */
 @ApplicationScoped
@@ -57,7 +57,8 @@ public class CampaignJobs {
             reminders += campaigns.remindIfDue(id, now);
         }
         int completed = 0;
-        for (UUID id : candidates("select id from campaign where state = 'IN_PROGRESS' and ends_at <= :now order by ends_at", now)) {
+        // a stage past its end: the next one starts, or the campaign completes after its last
+        for (UUID id : candidates("select id from campaign where state = 'IN_PROGRESS' and stage_ends_at <= :now order by stage_ends_at", now)) {
             completed += campaigns.completeIfDue(id, now) ? 1 : 0;
         }
         int applied = 0;

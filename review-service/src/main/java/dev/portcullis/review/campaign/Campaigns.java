@@ -132,7 +132,9 @@ public class Campaigns {
         campaign.state = Campaign.State.IN_PROGRESS;
         campaign.startedBy = actor;
         campaign.startedAt = now;
-        campaign.endsAt = now.plus(Duration.ofDays(spec.durationDays()));
+        campaign.endsAt = now.plus(Duration.ofDays(spec.totalDays()));
+        campaign.stage = 1;
+        campaign.stageEndsAt = now.plus(Duration.ofDays(spec.durationDays()));
         campaign.persist();
         em.flush();
         definition.nextStartAt = definition.recurrence.after(now);
@@ -143,9 +145,7 @@ public class Campaigns {
         Map<String, Integer> reviewers = reviewerCounts(campaign.id, false);
         outbox.publish(new CampaignStarted(campaign.id.toString(), definition.id.toString(), campaign.name, now, campaign.endsAt, items,
                 reviewers.size(), actor));
-        String link = link(campaign);
-        reviewers.forEach((reviewer, count) -> outbox.publish(new ReviewerAssigned(campaign.id.toString(), campaign.name, reviewer, count,
-                campaign.endsAt, link)));
+        assignReviewers(campaign, reviewers);
         LOG.infof("campaign=%s of definition=%s started: %d items (stored in %d ms), %d reviewers (told in %d ms)", campaign.id, definition.id, items,
                 (inserted - began) / 1_000_000, reviewers.size(), (System.nanoTime() - inserted) / 1_000_000);
         return campaign;
@@ -158,30 +158,17 @@ public class Campaigns {
      */
     private int insertItems(Connection connection, UUID campaignId, DefinitionSpec spec, Instant now) throws SQLException {
         DefinitionSpec.Scope scope = spec.scope();
-        // owners and sponsors aggregated once per resource or guest, not looked up once per grant
-        String reviewers = switch (spec.reviewers()) {
-            case RESOURCE_OWNERS -> "ro.emails";
-            case SPONSORS -> "gs.emails";
-            case SELF -> "array[lower(u.email)]::varchar[]";
-            case NAMED -> "?::varchar[]";
-        };
-        String lists = switch (spec.reviewers()) {
-            case RESOURCE_OWNERS -> " left join (select resource_id, array_agg(lower(email) order by lower(email))::varchar[] emails"
-                    + " from rm_resource_owner group by resource_id) ro on ro.resource_id = g.resource_id";
-            case SPONSORS -> " left join (select guest_id, array_agg(lower(email) order by lower(email))::varchar[] emails"
-                    + " from rm_guest_sponsor group by guest_id) gs on gs.guest_id = g.guest_id";
-            case SELF, NAMED -> "";
-        };
+        ReviewerSql reviewers = ReviewerSql.of(spec.stages().get(0));
         // days since the guest's last activity: the latest sign-in, or the invitation for one who never signed in
         String idleDays = "floor(extract(epoch from (?::timestamptz - coalesce(u.last_sign_in_at, u.invited_at, u.updated_at))) / 86400)::int";
         String sql = "insert into review_item (id, campaign_id, grant_id, guest_id, resource_id, reviewers, state, opened_at, recommendation,"
                 + " recommendation_reason) select gen_random_uuid(), ?, g.grant_id, g.guest_id, g.resource_id,"
-                + " coalesce(nullif(" + reviewers + ", '{}'), ?::varchar[]), 'OPEN', ?,"
+                + " " + reviewers.column() + ", 'OPEN', ?,"
                 + " case when " + idleDays + " >= ? then 'DENY' else 'APPROVE' end,"
                 + " case when u.last_sign_in_at is null then 'never signed in (invited ' || " + idleDays + " || ' days ago)'"
                 + " when " + idleDays + " >= ? then 'no sign-in for ' || " + idleDays + " || ' days'"
                 + " else 'signed in ' || " + idleDays + " || ' days ago' end"
-                + " from rm_grant g join rm_guest u on u.guest_id = g.guest_id join rm_resource r on r.resource_id = g.resource_id" + lists
+                + " from rm_grant g join rm_guest u on u.guest_id = g.guest_id join rm_resource r on r.resource_id = g.resource_id" + reviewers.joins()
                 + " where g.state = 'ACTIVE' and u.state <> 'REMOVED'"
                 + " and (?::uuid[] is null or u.partner_id = any(?::uuid[]))"
                 + " and (?::uuid[] is null or g.resource_id = any(?::uuid[]))"
@@ -192,10 +179,7 @@ public class Campaigns {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             int i = 1;
             insert.setObject(i++, campaignId);
-            if (spec.reviewers() == DefinitionSpec.Reviewers.NAMED) {
-                insert.setArray(i++, lowerCase(connection, spec.namedReviewers()));
-            }
-            insert.setArray(i++, lowerCase(connection, spec.fallbackReviewers()));
+            i = reviewers.bind(insert, i, connection);
             Timestamp at = Timestamp.from(now);
             insert.setTimestamp(i++, at); // opened_at
             insert.setTimestamp(i++, at); // the recommendation: idle days
@@ -222,6 +206,48 @@ public class Campaigns {
             insert.setTimestamp(i++, inactiveSince);
             return insert.executeUpdate();
         }
+    }
+
+    /**
+     * A stage's reviewers of an item in SQL, over a row {@code g} with {@code resource_id} and {@code guest_id}
+     * and its guest {@code u}: the resource's owners or the guest's sponsors (each list aggregated once per
+     * resource or guest, not looked up once per grant), the guest, or the named people; the fallback when
+     * none resolves.
+     */
+    private record ReviewerSql(DefinitionSpec.Stage stage, String column, String joins) {
+
+        static ReviewerSql of(DefinitionSpec.Stage stage) {
+            String reviewers = switch (stage.reviewers()) {
+                case RESOURCE_OWNERS -> "ro.emails";
+                case SPONSORS -> "gs.emails";
+                case SELF -> "array[lower(u.email)]::varchar[]";
+                case NAMED -> "?::varchar[]";
+            };
+            String joins = switch (stage.reviewers()) {
+                case RESOURCE_OWNERS -> " left join (select resource_id, array_agg(lower(email) order by lower(email))::varchar[] emails"
+                        + " from rm_resource_owner group by resource_id) ro on ro.resource_id = g.resource_id";
+                case SPONSORS -> " left join (select guest_id, array_agg(lower(email) order by lower(email))::varchar[] emails"
+                        + " from rm_guest_sponsor group by guest_id) gs on gs.guest_id = g.guest_id";
+                case SELF, NAMED -> "";
+            };
+            return new ReviewerSql(stage, "coalesce(nullif(" + reviewers + ", '{}'), ?::varchar[])", joins);
+        }
+
+        /** Binds the column's parameters from {@code i}; returns the next index. */
+        int bind(PreparedStatement statement, int i, Connection connection) throws SQLException {
+            if (stage.reviewers() == DefinitionSpec.Reviewers.NAMED) {
+                statement.setArray(i++, lowerCase(connection, stage.namedReviewers()));
+            }
+            statement.setArray(i++, lowerCase(connection, stage.fallbackReviewers()));
+            return i;
+        }
+    }
+
+    /** One {@code reviewer-assigned} per reviewer of the campaign's running stage, with their count, the stage's end and the link. */
+    private void assignReviewers(Campaign campaign, Map<String, Integer> reviewers) {
+        String link = link(campaign);
+        reviewers.forEach((reviewer, count) -> outbox.publish(new ReviewerAssigned(campaign.id.toString(), campaign.name, reviewer, count,
+                campaign.stageEndsAt, link, campaign.stage)));
     }
 
     /** A sensitivity's rank in SQL, in the order of {@link Sensitivity}. */
@@ -310,19 +336,69 @@ public class Campaigns {
         return campaign;
     }
 
-    /** Completes the campaign if it is still IN_PROGRESS and past its end at {@code now}; for the scheduler. */
+    /**
+     * Ends the campaign's running stage if it is past its end at {@code now}, for the scheduler: the next
+     * stage starts, or after the last the campaign completes. Returns true if it completed.
+     */
     @Transactional
     public boolean completeIfDue(UUID campaignId, Instant now) {
         Campaign campaign = Campaign.lock(campaignId).orElse(null);
-        if (campaign == null || campaign.state != Campaign.State.IN_PROGRESS || campaign.endsAt.isAfter(now)) {
+        if (campaign == null || campaign.state != Campaign.State.IN_PROGRESS || campaign.stageEndsAt.isAfter(now)) {
+            return false;
+        }
+        List<DefinitionSpec.Stage> stages = spec(campaign.spec).stages();
+        if (campaign.stage < stages.size()) {
+            startStage(campaign, stages.get(campaign.stage), now);
             return false;
         }
         complete(campaign, "system:scheduler", now);
         return true;
     }
 
-    private void complete(Campaign campaign, String actor, Instant now) {
+    /**
+     * The next stage: each open item's decision so far is kept (review_stage_decision); the items that do
+     * not move on (the stage's {@code proceed}) get their outcome from it, as at completion; the others
+     * move to the stage, with its reviewers (resolved now, then fixed) and no decision yet; its reviewers
+     * are told.
+     */
+    private void startStage(Campaign campaign, DefinitionSpec.Stage next, Instant now) {
         DefinitionSpec spec = spec(campaign.spec);
+        em.createNativeQuery("insert into review_stage_decision (item_id, stage, reviewers, decision, justification, decided_by, decided_at)"
+                + " select id, stage, reviewers, decision, justification, decided_by, decided_at from review_item where campaign_id = :c and state = 'OPEN'")
+                .setParameter("c", campaign.id).executeUpdate();
+        String proceeds = next.proceed().contains(DefinitionSpec.Proceed.ALL) ? "true" : "(" + String.join(" or ", next.proceed().stream()
+                .map(p -> switch (p) {
+                    case APPROVED -> "decision = 'APPROVE'";
+                    case DENIED -> "decision = 'DENY'";
+                    case DONT_KNOW -> "decision = 'DONT_KNOW'";
+                    case NOT_REVIEWED -> "decision is null";
+                    case ALL -> "true";
+                }).toList()) + ")";
+        settle(campaign.id, spec, "not " + proceeds);
+        ReviewerSql reviewers = ReviewerSql.of(next);
+        int moved = em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update review_item i set stage = ?, reviewers = x.reviewers, decision = null,"
+                    + " justification = null, decided_by = null, decided_at = null from (select g.id, " + reviewers.column() + " reviewers"
+                    + " from review_item g join rm_guest u on u.guest_id = g.guest_id" + reviewers.joins()
+                    + " where g.campaign_id = ? and g.state = 'OPEN') x where i.id = x.id")) {
+                update.setInt(1, next.number());
+                int i = reviewers.bind(update, 2, connection);
+                update.setObject(i, campaign.id);
+                return update.executeUpdate();
+            }
+        });
+        campaign.stage = next.number();
+        campaign.stageEndsAt = now.plus(Duration.ofDays(next.durationDays()));
+        campaign.remindersSent = new Integer[0];
+        em.flush();
+        Map<String, Integer> assigned = reviewerCounts(campaign.id, false);
+        assignReviewers(campaign, assigned);
+        LOG.infof("campaign=%s stage %d started: %d items moved on (%s), %d reviewers", campaign.id, next.number(), moved, next.proceed(),
+                assigned.size());
+    }
+
+    /** Gives the open items matching {@code where} their outcome: as decided ({@code DONT_KNOW} kept), else the definition's default. */
+    private void settle(UUID campaignId, DefinitionSpec spec, String where) {
         String undecided = switch (spec.defaultDecision()) {
             case NONE -> "'NONE'";
             case APPROVE -> "'APPROVE'";
@@ -331,8 +407,13 @@ public class Campaigns {
         };
         // DONT_KNOW is an answer, not a denial: the item is kept, like one nobody answered under NONE
         em.createNativeQuery("update review_item set state = 'DECIDED', outcome = case decision when 'APPROVE' then 'APPROVE' when 'DENY' then 'DENY'"
-                + " when 'DONT_KNOW' then 'NONE' else " + undecided + " end where campaign_id = :c and state = 'OPEN'")
-                .setParameter("c", campaign.id).executeUpdate();
+                + " when 'DONT_KNOW' then 'NONE' else " + undecided + " end where campaign_id = :c and state = 'OPEN' and " + where)
+                .setParameter("c", campaignId).executeUpdate();
+    }
+
+    private void complete(Campaign campaign, String actor, Instant now) {
+        DefinitionSpec spec = spec(campaign.spec);
+        settle(campaign.id, spec, "true");
         CampaignCompleted.Counts counts = counts(campaign.id);
         campaign.state = Campaign.State.COMPLETED;
         campaign.completedAt = now;
@@ -433,7 +514,7 @@ public class Campaigns {
         }
         List<Integer> sent = new ArrayList<>(List.of(campaign.remindersSent));
         List<Integer> due = spec(campaign.spec).reminderDaysBeforeEnd().stream()
-                .filter(d -> !sent.contains(d) && !now.isBefore(campaign.endsAt.minus(Duration.ofDays(d)))).toList();
+                .filter(d -> !sent.contains(d) && !now.isBefore(campaign.stageEndsAt.minus(Duration.ofDays(d)))).toList();
         if (due.isEmpty()) {
             return 0;
         }
@@ -443,8 +524,8 @@ public class Campaigns {
         campaign.remindersSent = sent.toArray(Integer[]::new);
         Map<String, Integer> pending = reviewerCounts(campaign.id, true);
         String link = link(campaign);
-        pending.forEach((reviewer, count) -> outbox.publish(new ReviewReminderDue(campaign.id.toString(), campaign.name, reviewer, count, campaign.endsAt,
-                days, link)));
+        pending.forEach((reviewer, count) -> outbox.publish(new ReviewReminderDue(campaign.id.toString(), campaign.name, reviewer, count,
+                campaign.stageEndsAt, days, link, campaign.stage)));
         return pending.size();
     }
 

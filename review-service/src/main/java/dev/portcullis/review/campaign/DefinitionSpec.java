@@ -31,7 +31,52 @@ public record DefinitionSpec(
         Boolean autoApply,
         Boolean justificationRequired,
         @Size(max = 10) List<@NotNull @Min(0) Integer> reminderDaysBeforeEnd,
-        Instant startAt) {
+        Instant startAt,
+        @Size(max = 2, message = "a review has at most 3 stages: the first and 2 later ones") List<@NotNull @Valid LaterStage> laterStages,
+        Boolean showEarlierDecisions) {
+
+    /**
+     * A stage after the first (whose reviewers and duration are the definition's own): its reviewers,
+     * its duration, and which items of the stage before move on to it; the others keep that stage's
+     * decision (or the default) as their outcome.
+     */
+    public record LaterStage(
+            @NotNull Reviewers reviewers,
+            @Size(max = 50) List<@NotBlank @EmailAddress String> namedReviewers,
+            @Size(max = 20) List<@NotBlank @EmailAddress String> fallbackReviewers,
+            @NotNull @Min(value = 1, message = "must be 1 to 180 days") @Max(value = 180, message = "must be 1 to 180 days") Integer durationDays,
+            @Size(max = 5) List<@NotNull Proceed> proceed) {
+
+        public LaterStage {
+            namedReviewers = namedReviewers == null ? List.of() : namedReviewers;
+            fallbackReviewers = fallbackReviewers == null ? List.of() : fallbackReviewers;
+            proceed = proceed == null || proceed.isEmpty() ? List.of(Proceed.ALL) : proceed;
+        }
+    }
+
+    /** Which items of the stage before move on: by the decision they got there. */
+    public enum Proceed { APPROVED, DENIED, NOT_REVIEWED, DONT_KNOW, ALL }
+
+    /** One stage as a campaign runs it (1-based {@code number}); the first stage's {@code proceed} is empty. */
+    public record Stage(int number, Reviewers reviewers, List<String> namedReviewers, List<String> fallbackReviewers, int durationDays,
+            List<Proceed> proceed) {
+    }
+
+    /** Every stage, the first from the definition's own reviewers and duration. */
+    public List<Stage> stages() {
+        List<Stage> stages = new java.util.ArrayList<>();
+        stages.add(new Stage(1, reviewers, namedReviewers, fallbackReviewers, durationDays, List.of()));
+        for (LaterStage later : laterStages) {
+            stages.add(new Stage(stages.size() + 1, later.reviewers(), later.namedReviewers(), later.fallbackReviewers(), later.durationDays(),
+                    later.proceed()));
+        }
+        return stages;
+    }
+
+    /** The days from the start to the end of the last stage. */
+    public int totalDays() {
+        return durationDays + laterStages.stream().mapToInt(LaterStage::durationDays).sum();
+    }
 
     /** Which grants a campaign covers: active grants of guests, narrowed by each filter given. */
     public record Scope(
@@ -53,23 +98,36 @@ public record DefinitionSpec(
         if (durationDays == null || recurrence == null || reviewers == null) {
             return; // refused by Bean Validation already
         }
-        if (recurrence != Recurrence.ONCE && recurrence.shortestDays() < durationDays) {
+        if (laterStages.stream().anyMatch(stage -> stage.reviewers() == null || stage.durationDays() == null)) {
+            return; // refused by Bean Validation already
+        }
+        if (totalDays() > 180) {
+            throw new BadRequestProblem("laterStages", "the stages last " + totalDays() + " days together; a review lasts 1 to 180 days");
+        }
+        if (recurrence != Recurrence.ONCE && recurrence.shortestDays() < totalDays()) {
             throw new BadRequestProblem("recurrence", recurrence + " starts a campaign every " + recurrence.shortestDays()
-                    + " days or more; a campaign of " + durationDays + " days would overlap the next: shorten durationDays or recur less often");
+                    + " days or more; a campaign of " + totalDays() + " days would overlap the next: shorten its stages or recur less often");
         }
-        if (reviewers == Reviewers.NAMED && namedReviewers.isEmpty()) {
-            throw new BadRequestProblem("namedReviewers", "must list the reviewers when reviewers is NAMED");
-        }
-        if (reviewers != Reviewers.NAMED && !namedReviewers.isEmpty()) {
-            throw new BadRequestProblem("namedReviewers", "only for reviewers NAMED");
-        }
-        if ((reviewers == Reviewers.RESOURCE_OWNERS || reviewers == Reviewers.SPONSORS) && fallbackReviewers.isEmpty()) {
-            throw new BadRequestProblem("fallbackReviewers", "required when reviewers is " + reviewers + ": a guest may have no sponsor left and a"
-                    + " resource no owner, and their items must still reach someone");
-        }
-        for (Integer days : reminderDaysBeforeEnd) {
-            if (days >= durationDays) {
-                throw new BadRequestProblem("reminderDaysBeforeEnd", "each must be fewer than durationDays (" + durationDays + "); " + days + " is not");
+        for (Stage stage : stages()) {
+            String at = stage.number() == 1 ? "" : "laterStages[" + (stage.number() - 2) + "].";
+            if (stage.reviewers() == Reviewers.NAMED && stage.namedReviewers().isEmpty()) {
+                throw new BadRequestProblem(at + "namedReviewers", "must list the reviewers when reviewers is NAMED");
+            }
+            if (stage.reviewers() != Reviewers.NAMED && !stage.namedReviewers().isEmpty()) {
+                throw new BadRequestProblem(at + "namedReviewers", "only for reviewers NAMED");
+            }
+            if ((stage.reviewers() == Reviewers.RESOURCE_OWNERS || stage.reviewers() == Reviewers.SPONSORS) && stage.fallbackReviewers().isEmpty()) {
+                throw new BadRequestProblem(at + "fallbackReviewers", "required when reviewers is " + stage.reviewers() + ": a guest may have no"
+                        + " sponsor left and a resource no owner, and their items must still reach someone");
+            }
+            if (stage.proceed().contains(Proceed.ALL) && stage.proceed().size() > 1) {
+                throw new BadRequestProblem(at + "proceed", "ALL already moves every item on; name the decisions, or ALL alone");
+            }
+            for (Integer days : reminderDaysBeforeEnd) {
+                if (days >= stage.durationDays()) {
+                    throw new BadRequestProblem("reminderDaysBeforeEnd", "each must be fewer than the days of every stage (" + stage.durationDays()
+                            + " for stage " + stage.number() + "); " + days + " is not");
+                }
             }
         }
     }
@@ -83,6 +141,8 @@ public record DefinitionSpec(
         defaultDecision = defaultDecision == null ? DefaultDecision.NONE : defaultDecision;
         autoApply = autoApply != null && autoApply;
         justificationRequired = justificationRequired != null && justificationRequired;
+        laterStages = laterStages == null ? List.of() : laterStages;
+        showEarlierDecisions = showEarlierDecisions != null && showEarlierDecisions;
         reminderDaysBeforeEnd = reminderDaysBeforeEnd == null ? List.of()
                 : reminderDaysBeforeEnd.contains(null) ? reminderDaysBeforeEnd : reminderDaysBeforeEnd.stream().distinct().sorted().toList();
     }

@@ -48,6 +48,13 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "ends_at", nullable = false)
     public Instant endsAt;
 
+    /** The stage running (1-based), and when it ends; a one-stage campaign's stage ends with it. */
+    @Column(nullable = false)
+    public int stage = 1;
+
+    @Column(name = "stage_ends_at", nullable = false)
+    public Instant stageEndsAt;
+
     @Column(name = "completed_at")
     public Instant completedAt;
 

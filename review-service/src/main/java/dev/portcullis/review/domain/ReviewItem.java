@@ -53,6 +53,10 @@ public class ReviewItem extends PanacheEntityBase {
     @Column(nullable = false)
     public State state;
 
+    /** The stage the item is in (1-based): the campaign's, while it is open. */
+    @Column(nullable = false)
+    public int stage = 1;
+
     @Column(name = "opened_at", nullable = false)
     public Instant openedAt;
 

@@ -6,6 +6,7 @@ import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.review.campaign.Campaigns;
+import dev.portcullis.review.campaign.DefinitionSpec;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
 import dev.portcullis.review.rest.ReviewItems;
@@ -54,7 +55,8 @@ public class ReviewPage {
     }
 
     /** One campaign's open items for this reviewer, by guest. */
-    public record CampaignGroup(UUID id, String name, Instant endsAt, boolean justificationRequired, int undecided, List<GuestGroup> guests) {
+    public record CampaignGroup(UUID id, String name, int stage, int stages, Instant stageEndsAt, boolean justificationRequired, int undecided,
+            List<GuestGroup> guests) {
     }
 
     /** One guest's items: the partner is the guest's home domain. */
@@ -162,7 +164,9 @@ public class ReviewPage {
                 guests.add(new GuestGroup(first.guestEmail(), domainOf(first.guestEmail()), first.lastSignInAt(), its));
                 undecided += (int) its.stream().filter(i -> i.decision() == null).count();
             }
-            groups.add(new CampaignGroup(campaignId, c.name, c.endsAt, campaigns.spec(c.spec).justificationRequired(), undecided, guests));
+            DefinitionSpec spec = campaigns.spec(c.spec);
+            groups.add(new CampaignGroup(campaignId, c.name, c.stage, spec.stages().size(), c.stageEndsAt, spec.justificationRequired(), undecided,
+                    guests));
         });
         return Templates.page(actor.email(), groups, page.nextCursor(), campaign == null ? null : campaign.toString(), message);
     }

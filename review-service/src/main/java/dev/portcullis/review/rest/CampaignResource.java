@@ -47,7 +47,7 @@ public class CampaignResource {
         return ListQuery.of(Campaign.class)
                 .filter("e.state = :state", "state", QueryParams.enumValue(Campaign.State.class, "state", state))
                 .filter("e.definitionId = :definition", "definition", QueryParams.uuid("definitionId", definitionId))
-                .page(em, limit, cursor, c -> c.id, c -> CampaignView.of(c, campaigns.counts(c.id)));
+                .page(em, limit, cursor, c -> c.id, c -> CampaignView.of(c, campaigns));
     }
 
     @GET
@@ -56,21 +56,21 @@ public class CampaignResource {
     @Operation(summary = "Get a campaign", description = "State IN_PROGRESS, COMPLETED, APPLIED or CANCELLED; counts by decision (by outcome once"
             + " completed); applyHeld with its reason when the mass-revocation guard holds it.")
     public CampaignView get(@PathParam("id") UUID id) {
-        return CampaignView.of(find(id), campaigns.counts(id));
+        return CampaignView.of(find(id), campaigns);
     }
 
     @GET
     @Path("/{id}/items")
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "A campaign's items", description = "Every item with its reviewers, recommendation, decision and outcome; filter by state"
-            + " and outcome; keyset-paged.")
+    @Operation(summary = "A campaign's items", description = "Every item with its stage, reviewers, recommendation, decision, earlier stages'"
+            + " decisions and outcome; filter by state and outcome; keyset-paged.")
     public Page<ItemView> items(@PathParam("id") UUID id, @QueryParam("state") String state, @QueryParam("outcome") String outcome,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         find(id);
         return items.view(ListQuery.of(ReviewItem.class).filter("e.campaignId = :campaign", "campaign", id)
                 .filter("e.state = :state", "state", QueryParams.enumValue(ReviewItem.State.class, "state", state))
                 .filter("e.outcome = :outcome", "outcome", QueryParams.enumValue(ReviewItem.Outcome.class, "outcome", outcome))
-                .page(em, limit, cursor, i -> i.id, i -> i));
+                .page(em, limit, cursor, i -> i.id, i -> i), false);
     }
 
     @POST
@@ -82,7 +82,7 @@ public class CampaignResource {
             + " (access-revocation-requested, REVIEW_DENIED) and is APPLIED once every one is revoked. 409 unless IN_PROGRESS.")
     public CampaignView complete(@PathParam("id") UUID id) {
         Campaign campaign = campaigns.complete(id, actor.name());
-        return CampaignView.of(campaign, campaigns.counts(id));
+        return CampaignView.of(campaign, campaigns);
     }
 
     @POST
@@ -92,7 +92,7 @@ public class CampaignResource {
             + " confirm=true (409 with the guard's reason otherwise). 409 unless COMPLETED.")
     public CampaignView apply(@PathParam("id") UUID id, @QueryParam("confirm") String confirm) {
         Campaign campaign = campaigns.apply(id, QueryParams.bool("confirm", confirm), actor.name());
-        return CampaignView.of(campaign, campaigns.counts(id));
+        return CampaignView.of(campaign, campaigns);
     }
 
     @POST
@@ -101,7 +101,7 @@ public class CampaignResource {
     @Operation(summary = "Cancel a running campaign", description = "Its open items close; nothing is applied. 409 unless IN_PROGRESS.")
     public CampaignView cancel(@PathParam("id") UUID id) {
         Campaign campaign = campaigns.cancel(id, actor.name());
-        return CampaignView.of(campaign, campaigns.counts(id));
+        return CampaignView.of(campaign, campaigns);
     }
 
     private Campaign find(UUID id) {

@@ -45,7 +45,11 @@ public class ReviewDefinitionResource {
     @Operation(summary = "Define a review", description = "durationDays 1-180; a recurring definition's interval at least its duration (MONTHLY"
             + " counts 28 days, QUARTERLY 89); scope.inactiveDays 1-730; NAMED needs namedReviewers; RESOURCE_OWNERS and SPONSORS need"
             + " fallbackReviewers; each reminder fewer days before the end than the duration. Each refusal is a 400 naming the field. A recurring"
-            + " definition starts its first campaign at startAt, or at once; a ONCE definition at startAt, or when an admin starts it.")
+            + " definition starts its first campaign at startAt, or at once; a ONCE definition at startAt, or when an admin starts it."
+            + " Multi-stage: the reviewers and durationDays above are stage 1; laterStages (at most 2) each name their reviewers, durationDays"
+            + " and proceed (which items of the stage before move on: APPROVED, DENIED, NOT_REVIEWED, DONT_KNOW or ALL; the others keep that"
+            + " stage's decision, or the default); the stages last 180 days at most together, and a reminder day is fewer than every stage's"
+            + " days. showEarlierDecisions lets later stages' reviewers see the earlier decisions. The outcome is the last stage's decision.")
     public Response create(@Valid @NotNull DefinitionSpec request) {
         ReviewDefinition definition = campaigns.define(request, actor.name());
         return Response.created(URI.create("/api/v1/review-definitions/" + definition.id))
@@ -77,6 +81,6 @@ public class ReviewDefinitionResource {
             + " and one reviewer-assigned per reviewer.")
     public Response start(@PathParam("id") UUID id) {
         Campaign campaign = campaigns.start(id, actor.name());
-        return Response.created(URI.create("/api/v1/campaigns/" + campaign.id)).entity(CampaignView.of(campaign, campaigns.counts(campaign.id))).build();
+        return Response.created(URI.create("/api/v1/campaigns/" + campaign.id)).entity(CampaignView.of(campaign, campaigns)).build();
     }
 }

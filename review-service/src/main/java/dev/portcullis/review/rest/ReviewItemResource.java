@@ -56,7 +56,7 @@ public class ReviewItemResource {
         if (item == null || !(readsAll || item.reviewedBy(actor.email()))) {
             throw new NotFoundProblem("review item", id);
         }
-        return items.views(List.of(item)).get(0);
+        return items.views(List.of(item), !readsAll).get(0);
     }
 
     @POST
@@ -67,6 +67,6 @@ public class ReviewItemResource {
             + " exist (404). A decision may change while the campaign is IN_PROGRESS (409 after). Publishes review-decision-recorded.")
     public ItemView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest request) {
         ReviewItem item = campaigns.decide(id, actor.email(), request.decision(), request.justification());
-        return items.views(List.of(item)).get(0);
+        return items.views(List.of(item), true).get(0);
     }
 }
