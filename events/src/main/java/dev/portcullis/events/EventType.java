@@ -37,6 +37,8 @@ public enum EventType {
     CAMPAIGN_COMPLETED("review", "campaign-completed", Topic.REVIEW_CAMPAIGNS, CampaignCompleted.class),
     REVIEW_DECISION_RECORDED("review", "review-decision-recorded", Topic.REVIEW_DECISIONS, ReviewDecisionRecorded.class),
 
+    ACCESS_PACKAGE_CHANGED("review", "access-package-changed", Topic.REVIEW_PACKAGES, AccessPackageChanged.class),
+
     ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, AccessRevocationRequested.class),
 
     POLICY_VIOLATION_DETECTED("policy", "policy-violation-detected", Topic.POLICY_VIOLATIONS, PolicyViolationDetected.class),

@@ -12,12 +12,13 @@ public enum Topic {
     INVENTORY_RESOURCES("inventory.resources", RecordKey.RESOURCE_ID),
     REVIEW_CAMPAIGNS("review.campaigns", RecordKey.CAMPAIGN_ID),
     REVIEW_DECISIONS("review.decisions", RecordKey.GUEST_ID),
+    REVIEW_PACKAGES("review.packages", RecordKey.PACKAGE_ID),
     GOVERNANCE_REVOCATIONS("governance.revocations", RecordKey.GUEST_ID),
     POLICY_VIOLATIONS("policy.violations", RecordKey.GUEST_ID),
     NOTIFICATION_DELIVERIES("notification.deliveries", RecordKey.RECIPIENT);
 
     /** What the record key of a topic holds; events of one key stay ordered on one partition. */
-    public enum RecordKey { GUEST_ID, RESOURCE_ID, CAMPAIGN_ID, RECIPIENT }
+    public enum RecordKey { GUEST_ID, RESOURCE_ID, CAMPAIGN_ID, PACKAGE_ID, RECIPIENT }
 
     /** Channel names for {@code @Incoming}; {@code TopicTest} checks they match {@link #channel()}. */
     public static final class Channels {

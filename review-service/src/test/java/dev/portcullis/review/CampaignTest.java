@@ -267,6 +267,63 @@ class CampaignTest {
                 kafka.readAll(Topic.GOVERNANCE_REVOCATIONS.topicName(), r -> r.value().contains(grant)).size()), equalTo(List.of(1, 1, 1, 1)));
     }
 
+    @Test
+    void aTwoStageReviewMovesTheChosenItemsToTheSecondStagesReviewersWhoSeeTheFirstDecisionsAndTheLastDecisionIsTheOutcome() throws Exception {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        String auditor = "iam-" + w.run + "@corp.example";
+        String crm = w.resource("CONFIDENTIAL", owner);
+        String kept = w.grant(w.guest(w.partner, List.of("s@corp.example"), 200, 2), crm);
+        String deniedThenKept = w.grant(w.guest(w.partner, List.of("s@corp.example"), 200, 2), crm);
+        String deniedTwice = w.grant(w.guest(w.partner, List.of("s@corp.example"), 200, 2), crm);
+        String silent = w.grant(w.guest(w.partner, List.of("s@corp.example"), 200, 2), crm);
+        w.known();
+        // stage 1: the owner, 7 days; stage 2: the IAM team, for what the owner denied or left, 5 days, seeing the owner's decisions
+        Map<String, Object> stages = Map.of("durationDays", 7, "defaultDecision", "DENY", "showEarlierDecisions", true, "laterStages",
+                List.of(Map.of("reviewers", "NAMED", "namedReviewers", List.of(auditor), "durationDays", 5, "proceed", List.of("DENIED", "NOT_REVIEWED"))));
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", stages)).post("/api/v1/review-definitions").then().statusCode(201)
+                .body("laterStages[0].proceed", equalTo(List.of("DENIED", "NOT_REVIEWED"))).extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).body("stage", equalTo(1))
+                .body("stages", equalTo(2)).extract().path("id");
+        Instant started = Instant.parse(admin().get("/api/v1/campaigns/" + campaign).then().extract().path("startedAt"));
+
+        as(owner).body(Map.of("decision", "APPROVE")).post("/api/v1/review-items/" + itemOf(owner, kept) + "/decision").then().statusCode(200);
+        as(owner).body(Map.of("decision", "DENY", "justification", "project over")).post("/api/v1/review-items/" + itemOf(owner, deniedThenKept)
+                + "/decision").then().statusCode(200);
+        as(owner).body(Map.of("decision", "DENY")).post("/api/v1/review-items/" + itemOf(owner, deniedTwice) + "/decision").then().statusCode(200);
+
+        // the first stage ends (two schedulers at once: one stage 2): the denied and the silent items go to the IAM team, who is told once
+        twoSchedulersAt(started.plus(Duration.ofDays(7)).plusSeconds(60));
+        admin().get("/api/v1/campaigns/" + campaign).then().body("state", equalTo("IN_PROGRESS")).body("stage", equalTo(2));
+        ReviewerAssigned second = EventJson.read(campaignEvents(campaign, EventType.REVIEWER_ASSIGNED, 2).get(1).value(), ReviewerAssigned.class);
+        assertEquals(List.of(auditor, 3, 2), List.of(second.reviewer(), second.itemCount(), second.stage()));
+        assertEquals(1, kafka.readAll(Topic.REVIEW_CAMPAIGNS.topicName(), r -> campaign.equals(r.key())
+                && EventType.REVIEWER_ASSIGNED.ceType().equals(KafkaTestClient.header(r, "ce_type")) && r.value().contains(auditor)).size());
+        List<Map<String, Object>> iam = as(auditor).queryParam("campaignId", campaign).get("/api/v1/my/review-items").then().statusCode(200)
+                .body("items", hasSize(3)).extract().path("items");
+        Map<String, Object> second1 = iam.stream().filter(i -> deniedThenKept.equals(i.get("grantId"))).findFirst().orElseThrow();
+        assertEquals(List.of(Map.of("stage", 1, "reviewers", List.of(owner), "decision", "DENY", "justification", "project over", "decidedBy", owner)),
+                ((List<Map<String, Object>>) second1.get("earlierDecisions")).stream().map(e -> {
+                    Map<String, Object> m = new HashMap<>(e);
+                    m.remove("decidedAt");
+                    return m;
+                }).toList());
+        // the owner's items of stage 1 are no longer theirs to decide; the approved one is settled already
+        as(owner).queryParam("campaignId", campaign).get("/api/v1/my/review-items").then().body("items", hasSize(0));
+        as(owner).body(Map.of("decision", "APPROVE")).post("/api/v1/review-items/" + second1.get("id") + "/decision").then().statusCode(404);
+
+        // stage 2: the IAM team keeps one the owner denied and confirms the other; the silent one follows the default at the end
+        as(auditor).body(Map.of("decision", "APPROVE")).post("/api/v1/review-items/" + second1.get("id") + "/decision").then().statusCode(200);
+        as(auditor).body(Map.of("decision", "DENY")).post("/api/v1/review-items/" + itemOf(auditor, deniedTwice) + "/decision").then().statusCode(200);
+        twoSchedulersAt(started.plus(Duration.ofDays(12)).plusSeconds(120));
+        admin().get("/api/v1/campaigns/" + campaign).then().body("state", equalTo("COMPLETED")).body("counts.total", equalTo(4))
+                .body("counts.approved", equalTo(2)).body("counts.denied", equalTo(2));
+        Map<String, String> outcomes = new HashMap<>();
+        List<Map<String, Object>> items = admin().queryParam("limit", 500).get("/api/v1/campaigns/" + campaign + "/items").then().extract().path("items");
+        items.forEach(i -> outcomes.put((String) i.get("grantId"), i.get("outcome") + "@" + i.get("stage")));
+        assertEquals(Map.of(kept, "APPROVE@1", deniedThenKept, "APPROVE@2", deniedTwice, "DENY@2", silent, "DENY@2"), outcomes);
+    }
+
     /** Two runs of the campaign jobs at once, as two instances' schedulers would. */
     private List<CampaignJobs.Report> twoSchedulersAt(Instant now) throws Exception {
         CyclicBarrier barrier = new CyclicBarrier(2);

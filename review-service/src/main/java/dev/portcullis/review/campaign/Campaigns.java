@@ -1,7 +1,5 @@
 package dev.portcullis.review.campaign;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
@@ -20,6 +18,7 @@ import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.Recurrence;
 import dev.portcullis.review.domain.ReviewDefinition;
 import dev.portcullis.review.domain.ReviewItem;
+import dev.portcullis.review.domain.StoredJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -66,7 +65,7 @@ public class Campaigns {
     Clock clock;
 
     @Inject
-    ObjectMapper json;
+    StoredJson json;
 
     @Inject
     ReviewSettings settings;
@@ -80,7 +79,7 @@ public class Campaigns {
         ReviewDefinition definition = new ReviewDefinition();
         definition.id = UUID.randomUUID();
         definition.name = spec.name();
-        definition.spec = write(spec);
+        definition.spec = json.write(spec);
         definition.recurrence = spec.recurrence();
         // a recurring definition starts its first campaign at startAt, or at once; a one-off one only when asked (or at startAt)
         definition.nextStartAt = spec.startAt() != null ? spec.startAt() : spec.recurrence() == Recurrence.ONCE ? null : now;
@@ -91,11 +90,7 @@ public class Campaigns {
     }
 
     public DefinitionSpec spec(String stored) {
-        try {
-            return json.readValue(stored, DefinitionSpec.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored review definition cannot be read: " + e.getOriginalMessage(), e);
-        }
+        return json.read(stored, DefinitionSpec.class, "review definition");
     }
 
     // ---- start
@@ -581,13 +576,5 @@ public class Campaigns {
                 + " from review_item where campaign_id = :c").setParameter("c", campaignId).getSingleResult();
         return new CampaignCompleted.Counts(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), ((Number) row[2]).intValue(),
                 ((Number) row[3]).intValue(), ((Number) row[4]).intValue());
-    }
-
-    private String write(DefinitionSpec spec) {
-        try {
-            return json.writeValueAsString(spec);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,0 +1,126 @@
+package dev.portcullis.review.access;
+
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.events.AccessPackageChanged;
+import dev.portcullis.review.domain.AccessPackage;
+import dev.portcullis.review.domain.StoredJson;
+import io.quarkus.security.ForbiddenException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Access packages: created by an admin, changed by an admin or by the package's owners (who may not
+ * move it to another scenario or hand it to other owners). Every change is a new version, kept, and
+ * announced ({@code access-package-changed}) in the same transaction.
+ */
+@ApplicationScoped
+public class AccessPackages {
+
+    private static final Logger LOG = Logger.getLogger(AccessPackages.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    StoredJson json;
+
+    @Transactional
+    public AccessPackage create(PackageSpec spec, String actor) {
+        Instant now = clock.instant();
+        check(spec, now);
+        AccessPackage p = new AccessPackage();
+        p.id = UUID.randomUUID();
+        p.version = 1;
+        p.createdBy = actor;
+        p.createdAt = now;
+        apply(p, spec, actor, now);
+        p.persist();
+        recordVersion(p, "CREATED", spec);
+        return p;
+    }
+
+    /** A new version of the package; {@code ownerOnly}: the caller changes it as one of its owners, not as an admin. */
+    @Transactional
+    public AccessPackage update(UUID id, PackageSpec spec, String actor, String actorEmail, boolean ownerOnly) {
+        AccessPackage p = em.find(AccessPackage.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (p == null || (ownerOnly && !p.ownedBy(actorEmail))) {
+            throw new NotFoundProblem("access package", id);
+        }
+        if (ownerOnly && !spec.scenarioId().equals(p.scenarioId)) {
+            throw new ForbiddenException("only an admin moves a package to another scenario");
+        }
+        if (ownerOnly && !Set.copyOf(spec.owners()).equals(Set.of(p.owners))) {
+            throw new ForbiddenException("only an admin changes a package's owners");
+        }
+        Instant now = clock.instant();
+        check(spec, now);
+        p.version++;
+        apply(p, spec, actor, now);
+        recordVersion(p, "UPDATED", spec);
+        return p;
+    }
+
+    public PackageSpec spec(String stored) {
+        return json.read(stored, PackageSpec.class, "access package");
+    }
+
+    /** Every version of the package, oldest first: (version, spec, changedBy, changedAt). */
+    @SuppressWarnings("unchecked")
+    public List<Object[]> versions(UUID id) {
+        return em.createNativeQuery("select version, cast(spec as text), changed_by, changed_at from access_package_version where package_id = :p"
+                + " order by version").setParameter("p", id).getResultList();
+    }
+
+    /** The rules across fields, and every resource known to review-service (from inventory's events). */
+    private void check(PackageSpec spec, Instant now) {
+        spec.check(now);
+        List<UUID> ids = spec.resources().stream().map(PackageSpec.PackageResource::resourceId).toList();
+        @SuppressWarnings("unchecked")
+        Set<UUID> known = new HashSet<>(em.createNativeQuery("select resource_id from rm_resource where resource_id in (:ids)", UUID.class)
+                .setParameter("ids", ids).getResultList());
+        for (int i = 0; i < ids.size(); i++) {
+            if (!known.contains(ids.get(i))) {
+                throw new BadRequestProblem("resources[" + i + "].resourceId", "is no resource known to review-service (inventory announces"
+                        + " a new one within a second)");
+            }
+        }
+    }
+
+    private void apply(AccessPackage p, PackageSpec spec, String actor, Instant now) {
+        p.name = spec.name();
+        p.scenarioId = spec.scenarioId();
+        p.owners = spec.owners().toArray(String[]::new);
+        p.spec = json.write(spec);
+        p.updatedBy = actor;
+        p.updatedAt = now;
+    }
+
+    private void recordVersion(AccessPackage p, String change, PackageSpec spec) {
+        em.flush();
+        em.createNativeQuery("insert into access_package_version (package_id, version, spec, changed_by, changed_at) values (?1, ?2, cast(?3 as jsonb), ?4, ?5)")
+                .setParameter(1, p.id).setParameter(2, p.version).setParameter(3, p.spec).setParameter(4, p.updatedBy).setParameter(5, p.updatedAt)
+                .executeUpdate();
+        outbox.publish(new AccessPackageChanged(p.id.toString(), p.version, change, p.name, p.scenarioId.toString(), List.of(p.owners),
+                spec.resources().stream().map(r -> new AccessPackageChanged.PackageResource(r.resourceId().toString(), r.role())).toList(),
+                p.updatedBy, p.updatedAt));
+        LOG.infof("access package=%s version %d %s by %s", p.id, p.version, change.toLowerCase(java.util.Locale.ROOT), p.updatedBy);
+    }
+}
