@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,6 +53,12 @@ class FaultToleranceTest {
     private static final int SECONDS = Integer.getInteger("fault.seconds", 30);
     private static final int GRANTS = Integer.getInteger("fault.grants", 5);
     private static final int GUESTS_PER_PARTNER = 50;
+
+    /** The killed instances come back: the tests after this one run on the whole platform, two instances of each service. */
+    @AfterEach
+    void restartTheKilledInstances() {
+        Platform.get().start("inventory", "review", "policy", "notification");
+    }
 
     @Test
     void theChainHoldsThroughKilledInstancesABrokerRestartAndAnSmtpOutage() throws Exception {

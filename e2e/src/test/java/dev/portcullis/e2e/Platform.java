@@ -100,9 +100,9 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         run("down.sh", service);
     }
 
-    /** Starts every instance of a service stopped by {@link #stop}, and waits until all are ready. */
-    void start(String service) {
-        run("up.sh", service);
+    /** Starts every instance of the services that is not running (stopped by {@link #stop}, or killed), and waits until all are ready. */
+    void start(String... services) {
+        run("up.sh", services);
     }
 
     /** Stops every instance of a service and starts them again, the rest of the platform running; returns the milliseconds until all are ready. */
