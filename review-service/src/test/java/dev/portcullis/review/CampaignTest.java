@@ -22,6 +22,8 @@ import dev.portcullis.events.ReviewerAssigned;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.Topic;
 import dev.portcullis.readmodel.KnownGrant;
+import dev.portcullis.readmodel.KnownGuest;
+import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.review.campaign.CampaignJobs;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -67,18 +69,24 @@ class CampaignTest {
         final String run = UUID.randomUUID().toString().substring(0, 8);
         final String partner = UUID.randomUUID().toString();
         final List<String> grants = new ArrayList<>();
+        final List<String> resources = new ArrayList<>();
+        final List<String> guests = new ArrayList<>();
+        final List<String> signedIn = new ArrayList<>();
 
         String resource(String sensitivity, String owner) {
             String id = UUID.randomUUID().toString();
+            resources.add(id);
             kafka.publish(new ResourceUpserted(id, "app " + id.substring(0, 6), "APPLICATION", sensitivity, null, List.of(owner), "admin", null));
             return id;
         }
 
         String guest(String partnerId, List<String> sponsors, int invitedDaysAgo, Integer signedInDaysAgo) {
             String id = UUID.randomUUID().toString();
+            guests.add(id);
             kafka.publish(new GuestInvited(id, "g-" + id.substring(0, 6) + "@partner-" + run + ".example", "Guest", partnerId, "t-" + run, "s-" + id,
                     sponsors, Instant.now().minus(Duration.ofDays(invitedDaysAgo)), "admin", "project"));
             if (signedInDaysAgo != null) {
+                signedIn.add(id);
                 kafka.publish(new GuestSignedIn(id, Instant.now().minus(Duration.ofDays(signedInDaysAgo)), "ACTIVE", true, Instant.now()));
             }
             return id;
@@ -91,10 +99,16 @@ class CampaignTest {
             return id;
         }
 
-        /** Waits until review-service's read model holds every grant announced (events of one guest arrive in order). */
+        /**
+         * Waits until review-service's read model holds every resource, guest (and sign-in) and grant announced: they come on
+         * three topics, in no order between them, and a campaign covers only grants whose resource and guest it knows.
+         */
         void known() {
             await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(
-                    () -> grants.stream().allMatch(g -> KnownGrant.findById(UUID.fromString(g)) != null)));
+                    () -> grants.stream().allMatch(g -> KnownGrant.findById(UUID.fromString(g)) != null)
+                            && resources.stream().allMatch(r -> KnownResource.findById(UUID.fromString(r)) != null)
+                            && guests.stream().allMatch(g -> KnownGuest.findById(UUID.fromString(g)) != null)
+                            && signedIn.stream().allMatch(g -> KnownGuest.<KnownGuest>findById(UUID.fromString(g)).lastSignInAt != null)));
         }
     }
 
