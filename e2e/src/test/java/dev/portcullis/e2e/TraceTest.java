@@ -61,8 +61,17 @@ class TraceTest {
         List<ReceivedSpan> trace = await().atMost(Duration.ofSeconds(60)).until(() -> collector.trace(call.traceId()),
                 spans -> expected.entrySet().stream().allMatch(e -> spans.stream().filter(e.getValue()).count() >= counts.get(e.getKey())));
 
+        // Kafka delivers at least once (a rebalance hands a partition over before its offsets are committed):
+        // a consumer may read an event twice, and its inbox makes the second reading change nothing. So
+        // readings are counted at least; what they cause (events published, mails sent) exactly.
+        Set<String> readings = Set.of("review applies both revocations", "policy applies both revocations", "notification reads guest-blocked");
         for (var e : expected.entrySet()) {
-            assertEquals(counts.get(e.getKey()), (int) trace.stream().filter(e.getValue()).count(), e.getKey() + ": " + describe(trace));
+            int count = (int) trace.stream().filter(e.getValue()).count();
+            if (readings.contains(e.getKey())) {
+                assertTrue(count >= counts.get(e.getKey()), e.getKey() + ": " + describe(trace));
+            } else {
+                assertEquals(counts.get(e.getKey()), count, e.getKey() + ": " + describe(trace));
+            }
         }
         // a chain, not a bag of spans: every span but the REST call has its parent in this trace
         Set<String> ids = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());

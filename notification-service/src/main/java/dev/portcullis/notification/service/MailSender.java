@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -85,6 +86,12 @@ public class MailSender {
     private Counter failedAttempts;
 
     void start(@Observes StartupEvent event) {
+        Duration sendTimeout = ConfigProvider.getConfig().getValue("quarkus.mailer.timeout", Duration.class);
+        if (sendTimeout.isZero() || sendTimeout.compareTo(settings.mail().claim()) >= 0) {
+            // a send still waiting when its claim lapses would be sent a second time by another instance
+            throw new IllegalStateException("quarkus.mailer.timeout (" + sendTimeout + ") must be set and shorter than portcullis.notification.mail.claim ("
+                    + settings.mail().claim() + ")");
+        }
         sent = metrics.counter("portcullis.mail.sent");
         failed = metrics.counter("portcullis.mail.failed");
         failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
