@@ -44,8 +44,8 @@ import org.jboss.logging.Logger;
  * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
  * instances never send the same message; a killed instance's claims lapse after
  * {@code portcullis.notification.mail.claim} and another instance sends them. Each outcome is written in a
- * transaction of its own, and up to {@code portcullis.notification.mail.concurrency} messages are in flight at once: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx)
- * FAILED at once with {@code notification-failed}; anything else waits for the message's own next
+ * transaction of its own, and up to {@code portcullis.notification.mail.concurrency} messages are in flight at once: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx
+ * but 500-504, see {@link #refusedForGood}) FAILED at once with {@code notification-failed}; anything else waits for the message's own next
  * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
  * a crash between the SMTP server's answer and the commit sends that one message again when its
  * claim lapses.
@@ -185,7 +185,7 @@ public class MailSender {
 
     private void recordFailure(Notification message, RuntimeException e) {
         SMTPException smtp = Failures.causeOf(e, SMTPException.class);
-        boolean permanent = smtp != null && smtp.isPermanent();
+        boolean permanent = refusedForGood(smtp);
         String error = smtp == null ? Failures.rootMessage(e)
                 : smtp.getReplyMessage().startsWith(String.valueOf(smtp.getReplyCode())) ? smtp.getReplyMessage()
                 : smtp.getReplyCode() + " " + smtp.getReplyMessage();
@@ -206,6 +206,17 @@ public class MailSender {
         } else {
             LOG.warnf("notification=%s not sent, will retry: %s", message.id, error);
         }
+    }
+
+    /**
+     * Whether the SMTP server refused the message for good: a 5xx reply, but not 500-504. Those say the
+     * server did not follow the conversation (a command it did not understand, or out of sequence), not
+     * that the message cannot be delivered; our commands are well-formed, so it is a garbled exchange
+     * (seen in CI: a reply split across reads taken for a 500) and the next attempt, on another
+     * conversation, delivers it. Anything else is transient too: no reply at all, a 4xx, a timeout.
+     */
+    static boolean refusedForGood(SMTPException smtp) {
+        return smtp != null && smtp.isPermanent() && (smtp.getReplyCode() < 500 || smtp.getReplyCode() > 504);
     }
 
     /** The Message-ID of a notification's mail: the same on every attempt. */
