@@ -234,7 +234,7 @@ Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.
   SMTP / IMAP           127.0.0.1:$SMTP_PORT / 127.0.0.1:$IMAP_PORT   (mail over HTTP: http://127.0.0.1:$MAIL_API_PORT/api/user)
   PostgreSQL            $PGHOST:$PGPORT, databases ${DB_PREFIX}_{inventory,review,policy,notification}, user $PORTCULLIS_DB_USER
 
-Tokens (users admin, owner, auditor; password = user name):
+Tokens (users admin, owner, auditor, partner (a partner's person, pat@partner.example); password = user name):
   TOKEN=\$(curl -s -d grant_type=password -d client_id=portcullis-cli -d username=admin -d password=admin \\
       http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
   curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$INVENTORY_PORT/api/v1/guests

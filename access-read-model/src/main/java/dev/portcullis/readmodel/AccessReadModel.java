@@ -10,6 +10,7 @@ import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.GuestUnblocked;
+import dev.portcullis.events.PartnerUpserted;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.Topic;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -23,7 +24,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps this service's copy of guests, grants and resources, from inventory-service's topics.
+ * Keeps this service's copy of guests, grants, resources and partners, from inventory-service's topics.
  * Events of types it does not use are recorded by the inbox and otherwise ignored. Each channel takes
  * a poll's records at once ({@code batch=true}) and applies them in one transaction.
  */
@@ -37,6 +38,9 @@ public class AccessReadModel {
 
     @Inject
     Event<GrantRevoked> grantRevoked;
+
+    @Inject
+    Event<GrantAdded> grantAdded;
 
     @Inject
     Event<ReadModelChanged> changed;
@@ -75,6 +79,28 @@ public class AccessReadModel {
                     resource.persist();
                 }
                 changed.fire(new ReadModelChanged(ReadModelChanged.Kind.RESOURCE, resource.resourceId));
+            }
+        });
+    }
+
+    @Incoming(Topic.Channels.INVENTORY_PARTNERS)
+    @Blocking
+    public void onPartner(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, event -> {
+            if (event.type().orElse(null) == EventType.PARTNER_UPSERTED) {
+                PartnerUpserted p = event.as(PartnerUpserted.class);
+                KnownPartner partner = KnownPartner.<KnownPartner>findByIdOptional(UUID.fromString(p.partnerId())).orElseGet(KnownPartner::new);
+                boolean isNew = partner.partnerId == null;
+                partner.partnerId = UUID.fromString(p.partnerId());
+                partner.name = p.name();
+                partner.tenantId = p.tenantId();
+                partner.state = p.state();
+                partner.domains.clear();
+                p.domains().forEach(d -> partner.domains.add(d.toLowerCase(java.util.Locale.ROOT)));
+                partner.updatedAt = clock.instant();
+                if (isNew) {
+                    partner.persist();
+                }
             }
         });
     }
@@ -143,6 +169,7 @@ public class AccessReadModel {
             grant.expiresAt = g.expiresAt();
             grant.updatedAt = clock.instant();
             grant.persist();
+            grantAdded.fire(new GrantAdded(grant.grantId, grant.guestId, grant.resourceId, grant.role, g.requestId()));
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, grant.guestId));
         } else if (type == EventType.ACCESS_REVOKED) {
             AccessRevoked r = event.as(AccessRevoked.class);

@@ -35,7 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The review page as a business owner uses it, in Debian's headless Chromium: the link of their digest
  * sends them to Keycloak's own login page, and back on the page they see their items by guest with what
  * they need to decide, deny one with a justification, accept the recommendations for the rest, and
- * every decision is what review-service's API then says.
+ * every decision is what review-service's API then says; and an approver decides an access request on
+ * the same page.
  */
 @ExtendWith(Platform.class)
 class ReviewPageBrowserTest {
@@ -131,6 +132,55 @@ class ReviewPageBrowserTest {
                 "ben@" + domain + " CRM " + run, "DENY by owner@example.com: reviewed with the partner's manager"), decisions);
     }
 
+    @Test
+    void anApproverLogsInThroughKeycloakSeesARequestWithItsAnswersApprovesItAndInventoryDeliversIt() {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String domain = "req-" + run + ".example";
+        inventory.createPartner("tenant-" + run, domain);
+        String scenario = SelfService.scenario(platform, "Falcon sales " + run);
+        String crm = SelfService.resource(platform, scenario, "CRM " + run, "CONFIDENTIAL", "owner@example.com");
+        Map<String, Object> pkg = Map.of("name", "Falcon sales " + run, "scenarioId", scenario, "owners", List.of("owner@example.com"),
+                "resources", List.of(Map.of("resourceId", crm, "role", "reader")),
+                "requestPolicy", Map.of("who", Map.of("type", "CONNECTED_PARTNERS"), "lifetimeDays", 90,
+                        "approvalStages", List.of(Map.of("approvers", "RESOURCE_OWNERS", "fallbackApprovers", List.of("iam-team@corp.example"),
+                                "deadlineDays", 7, "justificationRequired", true)),
+                        "questions", List.of(Map.of("id", "manager", "text", "Who is your manager at the partner?"))));
+        String packageId = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin").body(pkg)
+                .post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
+        // an admin asks on behalf of a partner's person not yet a guest, once review-service knows the partner
+        String requester = "nia@" + domain;
+        String requestId = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin")
+                .body(Map.of("packageId", packageId, "justification", "joins the Falcon sales team", "answers", Map.of("manager", "Olu Okafor"),
+                        "requester", Map.of("email", requester, "displayName", "Nia Nakamura")))
+                .post("/api/v1/access-requests").then().extract(), r -> r.statusCode() == 201).path("id");
+
+        browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
+        PageWait wait = new PageWait();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("owner");
+        browser.findElement(By.id("password")).sendKeys("owner");
+        browser.findElement(By.id("kc-login")).click();
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        assertEquals(requester + " (Nia Nakamura)", card.findElement(By.cssSelector(".requester")).getText());
+        assertEquals("Access request: Falcon sales " + run, card.findElement(By.tagName("h2")).getText());
+        assertEquals("CRM " + run + " (CONFIDENTIAL) as reader", card.findElement(By.cssSelector(".resources")).getText());
+        assertEquals("“joins the Falcon sales team”", card.findElement(By.cssSelector(".why")).getText());
+        assertEquals("Who is your manager at the partner? Olu Okafor", card.findElement(By.cssSelector(".answer")).getText());
+        saveScreenshot("request-page.png");
+
+        card.findElement(By.name("justification")).sendKeys("Olu confirmed the NDA");
+        card.findElement(By.cssSelector("button.approve")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+
+        // the API: approved by the owner with the justification, then delivered by inventory-service (Nia is a guest now)
+        Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().statusCode(200)
+                .body("decisions[0].decidedBy", org.hamcrest.Matchers.equalTo("owner@example.com"))
+                .body("decisions[0].justification", org.hamcrest.Matchers.equalTo("Olu confirmed the NDA"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Reviews.as(platform, "admin")
+                .get("/api/v1/access-requests/" + requestId).then().extract().path("state"), org.hamcrest.Matchers.equalTo("DELIVERED"));
+    }
+
     /** Waits for the page, and on a timeout says where the browser is and what it shows. */
     private final class PageWait {
         private final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -158,9 +208,17 @@ class ReviewPageBrowserTest {
 
     /** The page as the owner first sees it, for the README (target/review-page.png; docs/review-page.png is a copy of one). */
     private void saveScreenshot() throws Exception {
+        saveScreenshot("review-page.png");
+    }
+
+    private void saveScreenshot(String name) {
         Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Path target = RepositoryRoot.get().resolve("e2e/target/review-page.png");
-        Files.createDirectories(target.getParent());
-        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+        Path target = RepositoryRoot.get().resolve("e2e/target/" + name);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.events;
 
 import java.time.Instant;
 
+/** A guest was given access to a resource; {@code requestId} names the access request it delivers, if any. */
 public record AccessGranted(
         String grantId,
         String guestId,
@@ -10,7 +11,14 @@ public record AccessGranted(
         Instant grantedAt,
         Instant expiresAt,
         String actor,
-        String reason) implements EventPayload {
+        String reason,
+        String requestId) implements EventPayload {
+
+    /** A grant made directly (an admin's or an owner's), not delivering an access request. */
+    public AccessGranted(String grantId, String guestId, String resourceId, String role, Instant grantedAt, Instant expiresAt, String actor,
+            String reason) {
+        this(grantId, guestId, resourceId, role, grantedAt, expiresAt, actor, reason, null);
+    }
 
     @Override
     public EventType eventType() {

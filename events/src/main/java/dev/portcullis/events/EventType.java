@@ -31,6 +31,8 @@ public enum EventType {
     RESOURCE_UPSERTED("resource", "resource-upserted", Topic.INVENTORY_RESOURCES, ResourceUpserted.class),
     RESOURCE_REMOVED("resource", "resource-removed", Topic.INVENTORY_RESOURCES, null),
 
+    PARTNER_UPSERTED("partner", "partner-upserted", Topic.INVENTORY_PARTNERS, PartnerUpserted.class),
+
     CAMPAIGN_STARTED("review", "campaign-started", Topic.REVIEW_CAMPAIGNS, CampaignStarted.class),
     REVIEWER_ASSIGNED("review", "reviewer-assigned", Topic.REVIEW_CAMPAIGNS, ReviewerAssigned.class),
     REVIEW_REMINDER_DUE("review", "review-reminder-due", Topic.REVIEW_CAMPAIGNS, ReviewReminderDue.class),
@@ -38,6 +40,12 @@ public enum EventType {
     REVIEW_DECISION_RECORDED("review", "review-decision-recorded", Topic.REVIEW_DECISIONS, ReviewDecisionRecorded.class),
 
     ACCESS_PACKAGE_CHANGED("review", "access-package-changed", Topic.REVIEW_PACKAGES, AccessPackageChanged.class),
+    ACCESS_REQUEST_SUBMITTED("request", "access-request-submitted", Topic.REVIEW_REQUESTS, AccessRequestSubmitted.class),
+    APPROVAL_REQUESTED("request", "approval-requested", Topic.REVIEW_REQUESTS, ApprovalRequested.class),
+    ACCESS_REQUEST_DECIDED("request", "access-request-decided", Topic.REVIEW_REQUESTS, AccessRequestDecided.class),
+    ACCESS_REQUEST_APPROVED("request", "access-request-approved", Topic.REVIEW_REQUESTS, AccessRequestApproved.class),
+    ACCESS_REQUEST_DELIVERED("request", "access-request-delivered", Topic.REVIEW_REQUESTS, AccessRequestDelivered.class),
+    ACCESS_REQUEST_REFUSED("request", "access-request-refused", Topic.INVENTORY_DELIVERIES, AccessRequestRefused.class),
 
     ACCESS_REVOCATION_REQUESTED("governance", "access-revocation-requested", Topic.GOVERNANCE_REVOCATIONS, AccessRevocationRequested.class),
 

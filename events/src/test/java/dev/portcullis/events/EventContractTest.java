@@ -25,6 +25,8 @@ class EventContractTest {
     private static final String RESOURCE = UUID.randomUUID().toString();
     private static final String CAMPAIGN = UUID.randomUUID().toString();
     private static final String DEFINITION = UUID.randomUUID().toString();
+    private static final String REQUEST = UUID.randomUUID().toString();
+    private static final String PACKAGE = UUID.randomUUID().toString();
     private static final Instant NOW = Instant.parse("2026-11-24T13:00:00Z");
 
     /** One realistic sample per payload record; a new record without a sample fails {@link #everyPayloadHasASample()}. */
@@ -73,6 +75,24 @@ class EventContractTest {
             Map.entry(EventType.ACCESS_PACKAGE_CHANGED, new AccessPackageChanged(UUID.randomUUID().toString(), 2, "UPDATED", "Falcon engineering",
                     UUID.randomUUID().toString(), List.of("owner@example.com"), List.of(new AccessPackageChanged.PackageResource(RESOURCE, "reader")),
                     "owner@example.com", NOW)),
+            Map.entry(EventType.ACCESS_REQUEST_DELIVERED, new AccessRequestDelivered(REQUEST, PACKAGE, "ann@contoso.com", GUEST, List.of(GRANT),
+                    NOW.plusSeconds(90 * 86_400), NOW)),
+            Map.entry(EventType.ACCESS_REQUEST_REFUSED, new AccessRequestRefused(REQUEST, "ann@contoso.com", GUEST,
+                    "the policies refuse to grant CRM to ann@contoso.com", List.of(Map.of("policyId", UUID.randomUUID().toString(), "version", 2,
+                    "message", "CONFIDENTIAL is above the ceiling GENERAL")), NOW)),
+            Map.entry(EventType.PARTNER_UPSERTED, new PartnerUpserted(UUID.randomUUID().toString(), "Contoso", "contoso-tenant",
+                    List.of("contoso.com"), "CONNECTED", "admin", NOW)),
+            Map.entry(EventType.ACCESS_REQUEST_SUBMITTED, new AccessRequestSubmitted(REQUEST, PACKAGE, 2, "Falcon engineering",
+                    new AccessRequestSubmitted.Requester("ann@contoso.com", "contoso-tenant", "sub-42", "Ann"), null, UUID.randomUUID().toString(),
+                    "ann@contoso.com", "joining project Falcon", Map.of("manager", "Bob at Contoso"), List.of(), "PENDING_APPROVAL", NOW)),
+            Map.entry(EventType.APPROVAL_REQUESTED, new ApprovalRequested(REQUEST, PACKAGE, "Falcon engineering", "ann@contoso.com", null,
+                    "owner@example.com", 1, 2, false, true, NOW.plusSeconds(7 * 86_400), "http://127.0.0.1:8082/reviews?request=" + REQUEST, NOW)),
+            Map.entry(EventType.ACCESS_REQUEST_DECIDED, new AccessRequestDecided(REQUEST, PACKAGE, "Falcon engineering", "ann@contoso.com", GUEST,
+                    List.of("sponsor@example.com"), 2, "APPROVE", "owner@example.com", "works with us on Falcon", "APPROVED",
+                    NOW.plusSeconds(90 * 86_400), NOW)),
+            Map.entry(EventType.ACCESS_REQUEST_APPROVED, new AccessRequestApproved(REQUEST, PACKAGE, "Falcon engineering",
+                    new AccessRequestSubmitted.Requester("ann@contoso.com", null, null, null), GUEST, null, List.of("sponsor@example.com"),
+                    List.of(new AccessPackageChanged.PackageResource(RESOURCE, "reader")), NOW.plusSeconds(90 * 86_400), "owner@example.com", NOW)),
             Map.entry(EventType.CAMPAIGN_COMPLETED, new CampaignCompleted(CAMPAIGN, DEFINITION, "Q4 partner review", "admin", NOW,
                     new CampaignCompleted.Counts(120, 90, 20, 8, 2), true, false, null)),
             Map.entry(EventType.POLICY_ENFORCEMENT_HELD, new PolicyEnforcementHeld(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 1,

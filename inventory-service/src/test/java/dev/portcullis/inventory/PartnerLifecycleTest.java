@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
+import dev.portcullis.events.PartnerUpserted;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
@@ -140,5 +141,14 @@ class PartnerLifecycleTest {
         api.as(TestTokens.admin()).body(Map.of("state", "SHUT")).patch("/api/v1/partners/" + partner).then().statusCode(400);
         api.as(TestTokens.admin()).get("/api/v1/partners/" + partner).then().body("name", equalTo("Renamed")).body("domains.size()", equalTo(2));
         api.as(TestTokens.admin()).body(Map.of("name", "x")).patch("/api/v1/partners/" + UUID.randomUUID()).then().statusCode(404);
+
+        // each change that was made is announced, for the other services' copy; the refused ones are not
+        List<PartnerUpserted> announced = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.INVENTORY_PARTNERS.topicName(),
+                r -> partner.equals(r.key())), r -> r.size() >= 2).stream().map(r -> EventJson.read(r.value(), PartnerUpserted.class)).toList();
+        assertEquals(List.of("one" + suffix + ".com"), announced.get(0).domains());
+        assertEquals("Renamed", announced.get(1).name());
+        assertEquals(List.of("one" + suffix + ".com", "uno" + suffix + ".com"), announced.get(1).domains().stream().sorted().toList());
+        assertEquals("CONNECTED", announced.get(1).state());
+        assertEquals(2, kafka.readAll(Topic.INVENTORY_PARTNERS.topicName(), r -> partner.equals(r.key())).size());
     }
 }

@@ -28,6 +28,7 @@ class ReviewApiGuardTest {
     private static final String ADMIN = TestTokens.ADMIN;
     private static final String OWNER = TestTokens.OWNER;
     private static final String AUDITOR = TestTokens.AUDITOR;
+    private static final String GUEST = TestTokens.GUEST;
 
     private static final List<RoleMatrix.Endpoint> ENDPOINTS = List.of(
             endpoint("POST", "/api/v1/review-definitions", ADMIN),
@@ -48,6 +49,11 @@ class ReviewApiGuardTest {
             endpoint("GET", "/api/v1/access-packages/" + ANY_ID, ADMIN, AUDITOR, OWNER),
             endpoint("PUT", "/api/v1/access-packages/" + ANY_ID, ADMIN, OWNER),
             endpoint("GET", "/api/v1/access-packages/" + ANY_ID + "/versions", ADMIN, AUDITOR, OWNER),
+            endpoint("POST", "/api/v1/access-requests", ADMIN, OWNER, GUEST),
+            endpoint("GET", "/api/v1/access-requests", ADMIN, AUDITOR, OWNER, GUEST),
+            endpoint("GET", "/api/v1/access-requests/" + ANY_ID, ADMIN, AUDITOR, OWNER, GUEST),
+            endpoint("POST", "/api/v1/access-requests/" + ANY_ID + "/decision", ADMIN, OWNER),
+            endpoint("POST", "/api/v1/access-requests/" + ANY_ID + "/cancel", ADMIN, OWNER, GUEST),
             endpoint("GET", "/api/v1/test-clock", ADMIN),
             endpoint("PUT", "/api/v1/test-clock", ADMIN),
             endpoint("GET", "/api/v1/admin/dead-letters", ADMIN),

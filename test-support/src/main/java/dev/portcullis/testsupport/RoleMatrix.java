@@ -25,7 +25,8 @@ public final class RoleMatrix {
 
     /** A token of each role, as the platform issues them (an owner has an email, a signal client its client id). */
     private static final Map<String, Supplier<String>> TOKENS = Map.of(TestTokens.ADMIN, TestTokens::admin,
-            TestTokens.OWNER, () -> TestTokens.owner("owner@example.com"), TestTokens.AUDITOR, TestTokens::auditor, TestTokens.SIGNAL, TestTokens::signal);
+            TestTokens.OWNER, () -> TestTokens.owner("owner@example.com"), TestTokens.AUDITOR, TestTokens::auditor, TestTokens.SIGNAL, TestTokens::signal,
+            TestTokens.GUEST, () -> TestTokens.guest("pat@partner.example"));
 
     private RoleMatrix() {
     }

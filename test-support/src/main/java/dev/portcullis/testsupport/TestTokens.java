@@ -11,6 +11,7 @@ public final class TestTokens {
     public static final String OWNER = "portcullis-owner";
     public static final String AUDITOR = "portcullis-auditor";
     public static final String SIGNAL = "portcullis-signal";
+    public static final String GUEST = "portcullis-guest";
 
     private TestTokens() {
     }
@@ -44,6 +45,11 @@ public final class TestTokens {
 
     public static String owner(String email) {
         return withRole(email, OWNER);
+    }
+
+    /** A partner's person, known by their address (a guest, or not yet). */
+    public static String guest(String email) {
+        return withRole(email, GUEST);
     }
 
     public static String signal() {

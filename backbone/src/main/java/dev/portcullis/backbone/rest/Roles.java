@@ -6,6 +6,8 @@ public final class Roles {
     public static final String OWNER = "portcullis-owner";
     public static final String AUDITOR = "portcullis-auditor";
     public static final String SIGNAL = "portcullis-signal";
+    /** Partners' people: a guest, or a person of a connected partner not yet a guest, requesting access packages. */
+    public static final String GUEST = "portcullis-guest";
     /** Policy enforcement points (inventory-service, resource servers) asking policy-service for decisions. */
     public static final String PDP = "portcullis-pdp";
 

@@ -35,6 +35,11 @@ public class AccessPolicy {
 
     /** Refuses an invite the policies deny. */
     public void checkInvite(InviteGuest request, Resource resource, String actor, Set<String> roles) {
+        checkInvite(request, resource, actor, roles, false);
+    }
+
+    /** Refuses an invite the policies deny; {@code ownersApproved}: it delivers an access request its approvers approved. */
+    public void checkInvite(InviteGuest request, Resource resource, String actor, Set<String> roles, boolean ownersApproved) {
         if (!pdp.enabled()) {
             return;
         }
@@ -51,7 +56,7 @@ public class AccessPolicy {
         PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", email, "properties", subject), "invite",
                 resource == null ? Map.of("type", "directory", "id", "guests") : target(resource), actor, roles, null));
         refuseUnlessAllowed(answer, "invite " + email);
-        unfulfillable(answer.obligations()).ifPresent(o -> refuse("invite " + email, o));
+        unfulfillable(answer.obligations(), ownersApproved).ifPresent(o -> refuse("invite " + email, o));
     }
 
     /** Refuses a grant the policies deny; returns the expiry to give it (the one asked for, capped by any policy's). */
@@ -63,25 +68,40 @@ public class AccessPolicy {
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
                 .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
         Partner partner = guest.partnerId == null ? null : Partner.findById(guest.partnerId);
+        return checkGrant(guest, partner, resource, request.expiresAt(), actor, roles, false);
+    }
+
+    /**
+     * Refuses a grant of {@code resource} to {@code guest} (of {@code partner}, if known) that the policies deny; returns the
+     * expiry to give it. The guest need not be stored yet: an access request's delivery checks everything before it invites.
+     */
+    public Instant checkGrant(Guest guest, Partner partner, Resource resource, Instant requestedExpiry, String actor, Set<String> roles,
+            boolean ownersApproved) {
+        if (!pdp.enabled()) {
+            return requestedExpiry;
+        }
         Map<String, Object> subject = new LinkedHashMap<>();
         subject.put("email", guest.email);
         if (partner != null) {
             subject.put("partnerId", partner.id.toString());
             subject.put("partnerState", partner.state.name());
+        } else if (guest.id == null) {
+            subject.put("partnerState", PartnerState.PROPOSED.name()); // a newcomer of an organization nobody configured: it is proposed with them
         }
         subject.put("sponsors", List.copyOf(guest.sponsors));
-        PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", guest.id.toString(), "properties", subject), "grant",
-                target(resource), actor, roles, request.expiresAt()));
+        String subjectId = guest.id != null ? guest.id.toString() : guest.email;
+        PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", subjectId, "properties", subject), "grant",
+                target(resource), actor, roles, requestedExpiry));
         String what = "grant " + resource.name + " to " + guest.email;
         refuseUnlessAllowed(answer, what);
-        Instant expiresAt = request.expiresAt();
+        Instant expiresAt = requestedExpiry;
         for (Map<String, Object> obligation : answer.obligations()) {
             if ("expiresAt".equals(obligation.get("type")) && obligation.get("notAfter") instanceof String notAfter) {
                 Instant limit = Instant.parse(notAfter);
                 expiresAt = expiresAt == null || expiresAt.isAfter(limit) ? limit : expiresAt;
             }
         }
-        unfulfillable(answer.obligations()).ifPresent(o -> refuse(what, o));
+        unfulfillable(answer.obligations(), ownersApproved).ifPresent(o -> refuse(what, o));
         return expiresAt;
     }
 
@@ -122,9 +142,13 @@ public class AccessPolicy {
         }
     }
 
-    /** The first obligation this service cannot carry out: anything but an expiry or a directory visibility (for resource servers). */
-    private static Optional<Map<String, Object>> unfulfillable(List<Map<String, Object>> obligations) {
-        return obligations.stream().filter(o -> !Set.of("expiresAt", "directoryVisibility").contains(String.valueOf(o.get("type")))).findFirst();
+    /**
+     * The first obligation this service cannot carry out: anything but an expiry or a directory visibility (for resource servers),
+     * and the owners' approval unless an access request's approvers gave it.
+     */
+    private static Optional<Map<String, Object>> unfulfillable(List<Map<String, Object>> obligations, boolean ownersApproved) {
+        Set<String> fulfilled = ownersApproved ? Set.of("expiresAt", "directoryVisibility", "ownerApproval") : Set.of("expiresAt", "directoryVisibility");
+        return obligations.stream().filter(o -> !fulfilled.contains(String.valueOf(o.get("type")))).findFirst();
     }
 
     private static void refuse(String what, Map<String, Object> obligation) {

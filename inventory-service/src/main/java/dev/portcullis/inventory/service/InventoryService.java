@@ -8,6 +8,7 @@ import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.PartnerUpserted;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.AccessGrant;
@@ -80,6 +81,7 @@ public class InventoryService {
         }
         partner.createdAt = clock.instant();
         partner.persist();
+        announce(partner, actor);
         audit.record(AuditTrail.change("PARTNER_CREATED", actor).target(partner.id).detail("name", partner.name).detail("tenantId", partner.tenantId)
                 .detail("domains", partner.domains).detail("state", partner.state).detail("signalClients", partner.signalClients));
         LOG.infof("partner=%s created tenant=%s", partner.id, partner.tenantId);
@@ -187,6 +189,7 @@ public class InventoryService {
         partner.domains.add(domain);
         partner.createdAt = clock.instant();
         partner.persist();
+        announce(partner, "inventory-service");
         LOG.infof("partner=%s proposed tenant=%s domain=%s", partner.id, tenantId, domain);
         return partner;
     }
@@ -242,6 +245,13 @@ public class InventoryService {
     /** Adds an active grant with its event (access-granted) and its audit record. */
     @Transactional(Transactional.TxType.MANDATORY)
     public AccessGrant addGrant(Guest guest, Resource resource, String role, String justification, java.time.Instant expiresAt, String actor) {
+        return addGrant(guest, resource, role, justification, expiresAt, actor, null);
+    }
+
+    /** {@link #addGrant}, delivering the access request {@code requestId} (named on the event, so review-service sees it delivered). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AccessGrant addGrant(Guest guest, Resource resource, String role, String justification, java.time.Instant expiresAt, String actor,
+            String requestId) {
         AccessGrant grant = new AccessGrant();
         grant.id = UUID.randomUUID();
         grant.guestId = guest.id;
@@ -254,9 +264,9 @@ public class InventoryService {
         grant.expiresAt = expiresAt;
         grant.persist();
         outbox.publish(new AccessGranted(grant.id.toString(), guest.id.toString(), resource.id.toString(), grant.role, grant.grantedAt,
-                grant.expiresAt, actor, grant.justification));
+                grant.expiresAt, actor, grant.justification, requestId));
         audit.record(AuditTrail.change("GRANT_CREATED", actor).guestId(guest.id).resource(resource.id).target(grant.id).reason(grant.justification)
-                .detail("role", grant.role).detail("expiresAt", grant.expiresAt));
+                .detail("role", grant.role).detail("expiresAt", grant.expiresAt).detail("requestId", requestId));
         LOG.debugf("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
         return grant;
     }
@@ -335,7 +345,14 @@ public class InventoryService {
             partnerEnforcement.wakeAfterCommit();
             LOG.infof("partner=%s state %s -> %s by %s", partnerId, before, partner.state, actor);
         }
+        announce(partner, actor);
         return partner;
+    }
+
+    /** Every partner's creation and change, for the other services' own copy (who may request an access package). */
+    private void announce(Partner partner, String actor) {
+        outbox.publish(new PartnerUpserted(partner.id.toString(), partner.name, partner.tenantId, List.copyOf(partner.domains), partner.state.name(),
+                actor, clock.instant()));
     }
 
     /** An admin's block: blocked (reason ADMIN, never lifted by a signal or a job), every grant revoked (MANUAL). 409 if blocked or removed already. */

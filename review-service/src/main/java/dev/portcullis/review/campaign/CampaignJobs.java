@@ -2,6 +2,7 @@ package dev.portcullis.review.campaign;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import dev.portcullis.review.access.AccessRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,7 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * The campaigns' clockwork: start the definitions that are due, send the reminders that are due,
  * start the next stage of a campaign whose stage ended (or complete it after its last), and confirm
- * applied campaigns whose last revocation was seen in the read model rather than as an event. Each step re-checks its object under its row lock,
+ * applied campaigns whose last revocation was seen in the read model rather than as an event; and time out
+ * access requests whose stage passed its deadline. Each step re-checks its object under its row lock,
  * so two instances running at once do each thing once; time comes from the argument, so tests choose it.
  */
 @ApplicationScoped
@@ -29,19 +31,22 @@ public class CampaignJobs {
     Campaigns campaigns;
 
     @Inject
+    AccessRequests requests;
+
+    @Inject
     EntityManager em;
 
     @Inject
     Clock clock;
 
     /** What one run did. */
-    public record Report(int started, int remindersSent, int completed, int applied) {
+    public record Report(int started, int remindersSent, int completed, int applied, int requestsTimedOut) {
     }
 
     @Scheduled(every = "${portcullis.review.jobs-every:1m}", delayed = "20s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         Report report = run(clock.instant());
-        if (report.started() + report.remindersSent() + report.completed() + report.applied() > 0) {
+        if (report.started() + report.remindersSent() + report.completed() + report.applied() + report.requestsTimedOut() > 0) {
             LOG.infof("campaign jobs: %s", report);
         }
     }
@@ -66,7 +71,13 @@ public class CampaignJobs {
                 + " where c.state = 'COMPLETED' and i.revocation_requested_at is not null and i.revoked_at is null and g.state <> 'ACTIVE'", now)) {
             applied += campaigns.confirmAppliedIfDone(id, now) ? 1 : 0;
         }
-        return new Report(started, reminders, completed, applied);
+        int timedOut = 0;
+        // an access request's stage past its deadline: escalated to its fallback approvers, or expired
+        for (UUID id : candidates("select id from access_request where state = 'PENDING_APPROVAL' and stage_ends_at <= :now order by stage_ends_at",
+                now)) {
+            timedOut += requests.timeOutIfDue(id, now) ? 1 : 0;
+        }
+        return new Report(started, reminders, completed, applied, timedOut);
     }
 
     @SuppressWarnings("unchecked")

@@ -5,10 +5,16 @@ import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
+import dev.portcullis.readmodel.KnownResource;
+import dev.portcullis.review.access.AccessRequests;
+import dev.portcullis.review.access.PackageSpec;
+import dev.portcullis.review.access.RequestInput;
 import dev.portcullis.review.campaign.Campaigns;
 import dev.portcullis.review.campaign.DefinitionSpec;
+import dev.portcullis.review.domain.AccessRequest;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
+import dev.portcullis.review.rest.AccessRequestResource;
 import dev.portcullis.review.rest.ReviewItems;
 import dev.portcullis.review.rest.Views.ItemView;
 import io.quarkus.qute.CheckedTemplate;
@@ -38,8 +44,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The review page that reviewers reach from their digest: their open items grouped by campaign and
- * guest, each with what they need to decide, and a button per decision. Signed in through the realm's
+ * The review page that reviewers reach from their digest: the access requests waiting for their
+ * approval, then their open review items grouped by campaign and guest, each with what they need to
+ * decide, and a button per decision. Signed in through the realm's
  * login page (the {@code review-page} OIDC tenant, code flow); it decides through the same
  * {@link Campaigns} as the API, so the rules (only the item's reviewers, justification, an open
  * campaign) are the same. Any signed-in user may open it: it shows only the items that name them.
@@ -51,7 +58,14 @@ public class ReviewPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance page(String reviewer, List<CampaignGroup> campaigns, String nextCursor, String campaign, String message);
+        static native TemplateInstance page(String reviewer, List<RequestCard> requests, List<CampaignGroup> campaigns, String nextCursor,
+                String campaign, String message);
+    }
+
+    /** An access request waiting for this approver: who asks, for what, why, and what the stage asks of them. */
+    public record RequestCard(UUID id, String requester, String displayName, String partner, String packageName, List<String> resources,
+            int stage, int stages, Instant stageEndsAt, boolean escalated, boolean justificationRequired, String justification,
+            List<AccessRequestResource.AnswerView> answers, Instant submittedAt) {
     }
 
     /** One campaign's open items for this reviewer, by guest. */
@@ -65,6 +79,9 @@ public class ReviewPage {
 
     @Inject
     Campaigns campaigns;
+
+    @Inject
+    AccessRequests requests;
 
     @Inject
     ReviewItems items;
@@ -95,6 +112,20 @@ public class ReviewPage {
             return refused(Response.Status.BAD_REQUEST, campaign, "Choose approve, deny or don't know.");
         }
         return act(campaign, () -> campaigns.decide(id, actor.email(), decision, justification));
+    }
+
+    @POST
+    @Path("/requests/{id}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response decideRequest(@PathParam("id") UUID id, @FormParam("decision") RequestInput.Verdict decision,
+            @FormParam("justification") String justification) {
+        if (!fromThisPage()) {
+            return refused(Response.Status.FORBIDDEN, null, "That form was not sent from this page.");
+        }
+        if (decision == null) {
+            return refused(Response.Status.BAD_REQUEST, null, "Choose approve or deny.");
+        }
+        return act(null, () -> requests.decide(id, new RequestInput.Decision(decision, justification), actor.email()));
     }
 
     @POST
@@ -134,7 +165,7 @@ public class ReviewPage {
         } catch (ConflictProblem e) {
             return refused(Response.Status.CONFLICT, campaign, e.getMessage());
         } catch (NotFoundProblem e) {
-            return refused(Response.Status.NOT_FOUND, campaign, "That item is not yours to review.");
+            return refused(Response.Status.NOT_FOUND, campaign, "That is not yours to decide (any more).");
         }
         UriBuilder back = UriBuilder.fromPath("/reviews");
         if (campaign != null) {
@@ -168,7 +199,28 @@ public class ReviewPage {
             groups.add(new CampaignGroup(campaignId, c.name, c.stage, spec.stages().size(), c.stageEndsAt, spec.justificationRequired(), undecided,
                     guests));
         });
-        return Templates.page(actor.email(), groups, page.nextCursor(), campaign == null ? null : campaign.toString(), message);
+        return Templates.page(actor.email(), campaign == null ? requestsWaiting() : List.of(), groups, page.nextCursor(),
+                campaign == null ? null : campaign.toString(), message);
+    }
+
+    /** The access requests whose current stage waits for this approver, oldest first (a page links a campaign's items alone: none then). */
+    private List<RequestCard> requestsWaiting() {
+        List<AccessRequest> waiting = AccessRequest.<AccessRequest>find("state = ?1 and array_contains(approvers, ?2) order by submittedAt",
+                AccessRequest.State.PENDING_APPROVAL, actor.email()).page(0, Page.MAX_LIMIT).list();
+        List<RequestCard> cards = new ArrayList<>();
+        for (AccessRequest r : waiting) {
+            PackageSpec spec = requests.specOf(r);
+            Map<String, String> answers = requests.answersOf(r);
+            List<String> resources = spec.resources().stream().map(res -> {
+                KnownResource known = KnownResource.findById(res.resourceId());
+                return (known == null ? "unknown resource" : known.name + " (" + known.sensitivity + ")") + " as " + res.role();
+            }).toList();
+            cards.add(new RequestCard(r.id, r.requesterEmail, requests.requesterOf(r).displayName(), domainOf(r.requesterEmail), r.packageName,
+                    resources, r.stage, r.stages, r.stageEndsAt, r.escalated, spec.requestPolicy().approvalStages().get(r.stage - 1).justificationRequired(),
+                    r.justification, spec.requestPolicy().questions().stream().filter(q -> answers.containsKey(q.id()))
+                            .map(q -> new AccessRequestResource.AnswerView(q.id(), q.text(), answers.get(q.id()))).toList(), r.submittedAt));
+        }
+        return cards;
     }
 
     private static String domainOf(String email) {
