@@ -27,7 +27,11 @@ public class Notification extends PanacheEntityBase {
         /** To a reviewer: their one digest of a campaign, with the item count, the deadline and the link. */
         REVIEW_ASSIGNED,
         /** To a reviewer who still has pending items, days before the campaign ends. */
-        REVIEW_REMINDER
+        REVIEW_REMINDER,
+        /** To an approver: an access request waits for their decision, with the deadline and the link. */
+        APPROVAL_REQUESTED,
+        /** To the requester and the sponsors: an access request was approved (until when), denied, expired or could not be delivered. */
+        ACCESS_REQUEST_DECIDED
     }
 
     /** After this many failed attempts a message is FAILED and left for an operator. */

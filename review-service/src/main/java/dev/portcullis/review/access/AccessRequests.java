@@ -266,7 +266,7 @@ public class AccessRequests {
         r.state = State.FAILED;
         r.reason = refusal.message();
         r.decidedAt = clock.instant();
-        publishDecided(r, "FAIL", "inventory-service", null, r.decidedAt);
+        publishDecided(r, "FAIL", "inventory-service", refusal.message(), r.decidedAt); // the why, for the requester's message
         LOG.infof("access request=%s FAILED: %s", r.id, refusal.message());
     }
 
