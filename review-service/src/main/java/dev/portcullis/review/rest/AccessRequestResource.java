@@ -100,7 +100,10 @@ public class AccessRequestResource {
         if (!seesAll()) {
             query = query.filter("(e.requesterEmail = :me or e.submittedBy = :me or array_contains(e.asked, :me))", "me", me);
         }
-        return query.page(em, limit, cursor, r -> r.id, this::view);
+        // a page of requests is mostly of a few package versions: each version's spec is read and parsed once
+        Map<String, PackageSpec> specs = new java.util.HashMap<>();
+        return query.page(em, limit, cursor, r -> r.id, r -> view(r, specs.computeIfAbsent(r.packageId + ":" + r.packageVersion,
+                key -> requests.specOf(r))));
     }
 
     @GET
@@ -150,7 +153,10 @@ public class AccessRequestResource {
     }
 
     RequestView view(AccessRequest r) {
-        PackageSpec spec = requests.specOf(r);
+        return view(r, requests.specOf(r));
+    }
+
+    private RequestView view(AccessRequest r, PackageSpec spec) {
         Map<String, String> answers = requests.answersOf(r);
         List<AnswerView> answered = spec.requestPolicy().questions().stream().filter(q -> answers.containsKey(q.id()))
                 .map(q -> new AnswerView(q.id(), q.text(), answers.get(q.id()))).toList();
