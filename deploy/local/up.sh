@@ -225,7 +225,7 @@ cat <<TXT
 Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.env).
 
   inventory-service     http://127.0.0.1:$INVENTORY_PORT     (Swagger UI: /q/swagger-ui; health and metrics: http://127.0.0.1:$(management_port inventory 1)/q/health, /q/metrics)
-  review-service        http://127.0.0.1:$REVIEW_PORT
+  review-service        http://127.0.0.1:$REVIEW_PORT     (review page: /reviews; a partner's request page: /requests)
   policy-service        http://127.0.0.1:$POLICY_PORT
   notification-service  http://127.0.0.1:$NOTIFICATION_PORT
   instances per service $INSTANCES   (instance k listens 10 ports above instance k-1, its health and metrics 100 above its API; all URLs in endpoints.env)

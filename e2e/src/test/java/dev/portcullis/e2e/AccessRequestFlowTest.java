@@ -96,14 +96,53 @@ class AccessRequestFlowTest {
         }
     }
 
+    /**
+     * Before review-service saves a package, policy-service weighs it against its scenario's guard rails: a package
+     * reaching above the sensitivity ceiling, or living longer than the maximum duration, is a 422 with both
+     * policies' reasons, and nothing is saved; a change that would break them leaves the package as it was.
+     */
+    @Test
+    void aPackageBeyondItsScenariosGuardRailsIsRefusedWithThePoliciesReasonsAndNothingIsSaved() {
+        Platform platform = Platform.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String scenario = SelfService.scenario(platform, "Heron self-service " + run);
+        String ceiling = SelfService.guardRail(platform, scenario, "Nothing above GENERAL " + run,
+                Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL"));
+        String longest = SelfService.guardRail(platform, scenario, "30 days at most " + run, Map.of("type", "MAX_GRANT_DURATION", "maxDuration", "P30D"));
+        String crm = SelfService.resource(platform, scenario, "CRM " + run, "CONFIDENTIAL", OWNER);
+        String wiki = SelfService.resource(platform, scenario, "Wiki " + run, "GENERAL", OWNER);
+        String name = "Heron " + run;
+
+        var refused = await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin").body(heron(name, scenario, List.of(crm, wiki), 60))
+                .post("/api/v1/access-packages").then().extract(), r -> r.statusCode() != 400);
+        assertEquals(422, refused.statusCode(), refused.asString());
+        assertEquals("application/problem+json", refused.contentType());
+        assertEquals(List.of(ceiling, longest), refused.path("reasons.policyId"));
+        assertEquals("the package gives access to a CONFIDENTIAL resource, above the ceiling of GENERAL", refused.path("reasons[0].message"));
+        assertTrue(refused.<String>path("reasons[1].message").contains("at most P30D"), refused.asString());
+        List<String> saved = Reviews.as(platform, "admin").queryParam("limit", 500).get("/api/v1/access-packages").then().statusCode(200)
+                .extract().path("items.name");
+        assertTrue(!saved.contains(name), "nothing saved: " + saved);
+
+        String packageId = Reviews.as(platform, "admin").body(heron(name, scenario, List.of(wiki), 30)).post("/api/v1/access-packages").then()
+                .statusCode(201).extract().path("id");
+        Reviews.as(platform, "admin").body(heron(name, scenario, List.of(wiki), 90)).put("/api/v1/access-packages/" + packageId).then()
+                .statusCode(422).body("reasons.policyId", org.hamcrest.Matchers.contains(longest));
+        Reviews.as(platform, "admin").get("/api/v1/access-packages/" + packageId).then().statusCode(200).body("version", equalTo(1))
+                .body("requestPolicy.lifetimeDays", equalTo(30));
+    }
+
+    private static Map<String, Object> heron(String name, String scenario, List<String> resources, int lifetimeDays) {
+        return Map.of("name", name, "scenarioId", scenario, "owners", List.of(OWNER),
+                "resources", resources.stream().map(r -> Map.of("resourceId", r, "role", "reader")).toList(),
+                "requestPolicy", Map.of("who", Map.of("type", "CONNECTED_PARTNERS"), "lifetimeDays", lifetimeDays,
+                        "approvalStages", List.of(Map.of("approvers", "PACKAGE_OWNERS", "deadlineDays", 7))));
+    }
+
     /** pat@partner.example, Keycloak's demo partner user, as a guest of a connected partner (this platform may have made them one already). */
     private static String partnerUserAsGuest(Platform platform, InventoryApi inventory) {
         String admin = platform.userToken("admin");
-        List<String> partners = inventory.as(admin).queryParam("limit", 500).get("/api/v1/partners").then().statusCode(200)
-                .extract().path("items.findAll { it.domains.contains('partner.example') }.id");
-        if (partners.isEmpty()) {
-            inventory.createPartner("partner-example-tenant", "partner.example");
-        }
+        SelfService.partnerExampleConnected(platform);
         List<String> guests = inventory.as(admin).queryParam("q", PARTNER_USER).get("/api/v1/guests").then().statusCode(200).extract().path("items.id");
         return guests.isEmpty() ? inventory.inviteGuest(PARTNER_USER, "partner-example-tenant", "pat", List.of(OWNER)) : guests.get(0);
     }

@@ -35,6 +35,7 @@ class ProductionConfigTest {
             "inventory, PORTCULLIS_DB_PASSWORD",
             "inventory, PORTCULLIS_PDP_CLIENT_SECRET",
             "review, PORTCULLIS_DB_URL",
+            "review, PORTCULLIS_POLICY_URLS",
             "review, PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET",
             "policy, PORTCULLIS_OIDC_URL",
             "notification, PORTCULLIS_SMTP_HOST",

@@ -35,8 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The review page as a business owner uses it, in Debian's headless Chromium: the link of their digest
  * sends them to Keycloak's own login page, and back on the page they see their items by guest with what
  * they need to decide, deny one with a justification, accept the recommendations for the rest, and
- * every decision is what review-service's API then says; and an approver decides an access request on
- * the same page.
+ * every decision is what review-service's API then says; an approver decides an access request on
+ * the same page; and a partner's person asks for a package on their own page, and cancels it.
  */
 @ExtendWith(Platform.class)
 class ReviewPageBrowserTest {
@@ -141,6 +141,9 @@ class ReviewPageBrowserTest {
         inventory.createPartner("tenant-" + run, domain);
         String scenario = SelfService.scenario(platform, "Falcon sales " + run);
         String crm = SelfService.resource(platform, scenario, "CRM " + run, "CONFIDENTIAL", "owner@example.com");
+        // a ceiling the security team is only trying out: it refuses nothing, and the approver sees what it would say
+        SelfService.policy(platform, scenario, "Trying a GENERAL ceiling " + run, "REPORT_ONLY",
+                Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL"));
         Map<String, Object> pkg = Map.of("name", "Falcon sales " + run, "scenarioId", scenario, "owners", List.of("owner@example.com"),
                 "resources", List.of(Map.of("resourceId", crm, "role", "reader")),
                 "requestPolicy", Map.of("who", Map.of("type", "CONNECTED_PARTNERS"), "lifetimeDays", 90,
@@ -167,6 +170,8 @@ class ReviewPageBrowserTest {
         assertEquals("CRM " + run + " (CONFIDENTIAL) as reader", card.findElement(By.cssSelector(".resources")).getText());
         assertEquals("“joins the Falcon sales team”", card.findElement(By.cssSelector(".why")).getText());
         assertEquals("Who is your manager at the partner? Olu Okafor", card.findElement(By.cssSelector(".answer")).getText());
+        assertEquals("CRM " + run + ": report-only (policy Trying a GENERAL ceiling " + run + "): would deny: the resource is CONFIDENTIAL,"
+                + " above the ceiling of GENERAL", card.findElement(By.cssSelector(".policy-note.FINDING")).getText());
         saveScreenshot("request-page.png");
 
         card.findElement(By.name("justification")).sendKeys("Olu confirmed the NDA");
@@ -179,6 +184,62 @@ class ReviewPageBrowserTest {
                 .body("decisions[0].justification", org.hamcrest.Matchers.equalTo("Olu confirmed the NDA"));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Reviews.as(platform, "admin")
                 .get("/api/v1/access-requests/" + requestId).then().extract().path("state"), org.hamcrest.Matchers.equalTo("DELIVERED"));
+    }
+
+    @Test
+    void aPartnersPersonLogsInThroughKeycloakAsksForAPackageOnTheirOwnPageFollowsItAndCancelsIt() {
+        Platform platform = Platform.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SelfService.partnerExampleConnected(platform);
+        String scenario = SelfService.scenario(platform, "Osprey " + run);
+        String wiki = SelfService.resource(platform, scenario, "Wiki " + run, "GENERAL", "owner@example.com");
+        Map<String, Object> pkg = Map.of("name", "Osprey " + run, "scenarioId", scenario, "owners", List.of("owner@example.com"),
+                "resources", List.of(Map.of("resourceId", wiki, "role", "editor")),
+                "requestPolicy", Map.of("who", Map.of("type", "CONNECTED_PARTNERS"), "lifetimeDays", 60,
+                        "approvalStages", List.of(Map.of("approvers", "PACKAGE_OWNERS", "deadlineDays", 7)),
+                        "questions", List.of(Map.of("id", "project", "text", "Which project?"))));
+        String packageId = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin").body(pkg)
+                .post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
+
+        browser.get(platform.endpoint("REVIEW_URL") + "/requests");
+        PageWait wait = new PageWait();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("partner");
+        browser.findElement(By.id("password")).sendKeys("partner");
+        browser.findElement(By.id("kc-login")).click();
+        assertEquals("pat@partner.example", wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me"))).getText());
+        // review-service offers the package once it has heard of the partner (created a moment ago, or by an earlier test)
+        WebElement offer = wait.until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("[data-package='" + packageId + "']"));
+            if (found.isEmpty()) {
+                d.navigate().refresh();
+                return null;
+            }
+            return found.get(0);
+        });
+        assertEquals("Wiki " + run + " (GENERAL) as editor", offer.findElement(By.cssSelector(".resources")).getText());
+        offer.findElement(By.name("justification")).sendKeys("Osprey launch");
+        offer.findElement(By.name("answer.project")).sendKeys("Osprey");
+        offer.findElement(By.cssSelector("button.primary")).click();
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("submitted")));
+        WebElement mine = browser.findElements(By.cssSelector("[data-my-request]")).stream()
+                .filter(r -> r.getText().startsWith("Osprey " + run)).findFirst().orElseThrow(() -> new AssertionError(browser.getPageSource()));
+        String requestId = mine.getAttribute("data-my-request");
+        assertEquals("PENDING_APPROVAL", mine.findElement(By.cssSelector(".state")).getText());
+        saveScreenshot("partner-request-page.png");
+        // what the page submitted is what the API holds: for pat themselves, with the justification and the answer
+        Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().statusCode(200)
+                .body("packageId", org.hamcrest.Matchers.equalTo(packageId))
+                .body("requester.email", org.hamcrest.Matchers.equalTo("pat@partner.example"))
+                .body("submittedBy", org.hamcrest.Matchers.equalTo("pat@partner.example"))
+                .body("justification", org.hamcrest.Matchers.equalTo("Osprey launch"))
+                .body("answers[0].answer", org.hamcrest.Matchers.equalTo("Osprey"))
+                .body("approvers", org.hamcrest.Matchers.equalTo(List.of("owner@example.com")));
+
+        mine.findElement(By.cssSelector("button.cancel")).click();
+        wait.until(d -> d.findElements(By.cssSelector("[data-my-request='" + requestId + "'] .state")).stream()
+                .anyMatch(state -> state.getText().equals("CANCELLED")));
+        Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().body("state", org.hamcrest.Matchers.equalTo("CANCELLED"));
     }
 
     /** Waits for the page, and on a timeout says where the browser is and what it shows. */

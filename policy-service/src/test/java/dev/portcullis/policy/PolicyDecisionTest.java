@@ -113,6 +113,40 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void anAccessPackageIsHeldToItsScenariosCeilingAndMaximumDurationAndToNothingAboutPeople() {
+        String scenario = scenario("SELF_SERVICE");
+        String ceiling = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "Ceiling " + UUID.randomUUID(),
+                "mode", "ENFORCE", "scope", Map.of("scenarioIds", List.of(scenario)), "rule", Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity",
+                        "GENERAL"))).post("/api/v1/policies").then().statusCode(201).extract().path("id");
+        String longest = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "At most 90 days " + UUID.randomUUID(),
+                "mode", "ENFORCE", "scope", Map.of("scenarioIds", List.of(scenario)), "rule", Map.of("type", "MAX_GRANT_DURATION", "maxDuration",
+                        "P90D"))).post("/api/v1/policies").then().statusCode(201).extract().path("id");
+        // a rule about people, on the same scenario: an offer has nobody to check yet (delivery checks each requester)
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "Allow list " + UUID.randomUUID(),
+                "mode", "ENFORCE", "scope", Map.of("scenarioIds", List.of(scenario)), "rule", Map.of("type", "PARTNER_DOMAINS", "allowDomains",
+                        List.of("contoso.example")))).post("/api/v1/policies").then().statusCode(201);
+        Map<String, Object> owner = Map.of("type", "user", "id", "owner@corp.example");
+
+        evaluate(owner, "offer", accessPackage(scenario, "CONFIDENTIAL"), Map.of("duration", "P120D")).body("decision", equalTo(false))
+                .body("context.reasons.policyId", contains(ceiling, longest))
+                .body("context.reasons[0].message", equalTo("the package gives access to a CONFIDENTIAL resource, above the ceiling of GENERAL"))
+                .body("context.reasons[1].rule", equalTo("MAX_GRANT_DURATION"))
+                .body("context.reasons[1].message", containsString("at most P90D is allowed"));
+        evaluate(owner, "offer", accessPackage(scenario, "GENERAL"), Map.of("duration", "P90D")).body("decision", equalTo(true))
+                .body("context.reasons", empty());
+        evaluate(owner, "offer", accessPackage(scenario, "GENERAL"), Map.of("expiresAt", Instant.now().plus(91, ChronoUnit.DAYS).toString()))
+                .body("decision", equalTo(false)).body("context.reasons.policyId", contains(longest));
+        evaluate(owner, "offer", accessPackage(scenario, "PUBLIC"), null).body("decision", equalTo(false))
+                .body("context.reasons[0].message", equalTo("the package's assignments have no end; at most P90D is allowed"));
+        // another scenario's guard rails are not this package's
+        evaluate(owner, "offer", accessPackage(scenario("SELF_SERVICE"), "HIGHLY_CONFIDENTIAL"), Map.of("duration", "P365D"))
+                .body("decision", equalTo(true));
+        given().auth().oauth2(PDP).contentType(ContentType.JSON).body(request(owner, "offer", accessPackage(scenario, "GENERAL"),
+                Map.of("duration", "ninety days"))).post("/access/v1/evaluation").then().statusCode(400)
+                .body("errors[0].field", equalTo("context.duration"));
+    }
+
+    @Test
     void sponsorsRequiredDeniesAGuestWithTooFew() {
         String partner = UUID.randomUUID().toString();
         policy(partner, "ENFORCE", Map.of("type", "SPONSORS_REQUIRED", "minSponsors", 2));
@@ -419,6 +453,12 @@ class PolicyDecisionTest {
 
     private static Map<String, Object> resource(Map<String, Object> properties) {
         return Map.of("type", "resource", "id", UUID.randomUUID().toString(), "properties", properties);
+    }
+
+    /** An access package of {@code scenario} whose most sensitive resource is {@code sensitivity}, as review-service asks about it. */
+    private static Map<String, Object> accessPackage(String scenario, String sensitivity) {
+        return Map.of("type", "access-package", "id", UUID.randomUUID().toString(), "properties", Map.of("scenarioId", scenario,
+                "sensitivity", sensitivity));
     }
 
     private static Map<String, Object> requester(String id, String... roles) {

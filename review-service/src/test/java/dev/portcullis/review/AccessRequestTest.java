@@ -273,6 +273,37 @@ class AccessRequestTest {
         assertEquals("access-request-decided FAIL FAILED", steps(failed, 4).get(3));
     }
 
+    @Test
+    void aReviewOfAPackageCoversExactlyTheAssignmentsItsRequestsDelivered() {
+        String partner = partner("CONNECTED");
+        String crm = resource();
+        String pkg = pkg(Map.of("who", Map.of("type", "EXISTING_GUESTS"), "lifetimeDays", 30), crm);
+        String member = guest(partner);
+        String request = asGuest(member).body(Map.of("packageId", pkg)).post("/api/v1/access-requests").then().statusCode(201)
+                .body("state", equalTo("APPROVED")).extract().path("id");
+        String assignment = UUID.randomUUID().toString();
+        kafka.publish(new AccessGranted(assignment, guestIds.get(member), crm, "reader", Instant.now(), null, "owner", "request", request));
+        // the same resource granted by an admin to another guest: not the package's
+        String outsider = guest(partner);
+        kafka.publish(new AccessGranted(UUID.randomUUID().toString(), guestIds.get(outsider), crm, "reader", Instant.now(), null, "admin", "project"));
+        await().atMost(KNOWN).until(() -> admin().get("/api/v1/access-requests/" + request).then().extract().path("state"), equalTo("DELIVERED"));
+        await().atMost(KNOWN).until(() -> inTx(() -> knownGrants(guestIds.get(outsider)) == 1));
+
+        admin().body(packageReview(List.of(UUID.randomUUID().toString()))).post("/api/v1/review-definitions").then().statusCode(400)
+                .body("errors[0].field", equalTo("scope.packageIds[0]"));
+        String definition = admin().body(packageReview(List.of(pkg))).post("/api/v1/review-definitions").then().statusCode(201)
+                .body("scope.packageIds", equalTo(List.of(pkg))).extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
+        asOwner(packageOwner).queryParam("campaignId", campaign).get("/api/v1/my/review-items").then().statusCode(200)
+                .body("items.grantId", equalTo(List.of(assignment))).body("items[0].guestEmail", equalTo(member));
+    }
+
+    /** A one-off review of the packages' assignments by the package's owner. */
+    private Map<String, Object> packageReview(List<String> packageIds) {
+        return Map.of("name", "Falcon assignments " + run, "scope", Map.of("packageIds", packageIds), "reviewers", "NAMED",
+                "namedReviewers", List.of(packageOwner), "recurrence", "ONCE", "durationDays", 7);
+    }
+
     private static long knownGrants(String guestId) {
         return dev.portcullis.readmodel.KnownGrant.count("guestId", UUID.fromString(guestId));
     }

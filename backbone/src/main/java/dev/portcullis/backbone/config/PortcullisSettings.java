@@ -3,6 +3,8 @@ package dev.portcullis.backbone.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the backbone of a service is configured with ({@code portcullis.*}), in one typed place
@@ -27,6 +29,8 @@ public interface PortcullisSettings {
     Inbox inbox();
 
     Kafka kafka();
+
+    Pdp pdp();
 
     /** Where the platform's infrastructure is, and with which credentials. */
     interface Platform {
@@ -86,5 +90,30 @@ public interface PortcullisSettings {
 
         @WithDefault("1")
         short replicationFactor();
+    }
+
+    /**
+     * policy-service's AuthZEN decision point, for a service that asks it (inventory before an invite or
+     * a grant, review before an access package is saved): off unless the service turns it on, and then
+     * the URLs and the secret are required (the prod profile takes them from {@code PORTCULLIS_POLICY_URLS}
+     * and {@code PORTCULLIS_PDP_CLIENT_SECRET}).
+     */
+    interface Pdp {
+        /** Whether this service asks policy-service. Off only where no policy-service runs (a service's own tests); start-up says so loudly. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** policy-service's base URLs, tried in order until one answers (its instances, or one load balancer). */
+        Optional<List<String>> urls();
+
+        /** How long one decision may take, all URLs together; past it the request is refused (503), fail closed. */
+        @WithDefault("PT2S")
+        Duration timeout();
+
+        /** The OIDC client (client credentials) the service asks as: the realm's portcullis-pdp. */
+        @WithDefault("portcullis-pdp")
+        String clientId();
+
+        Optional<String> clientSecret();
     }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.policy;
 
+import dev.portcullis.backbone.policy.PolicyDecisionPoint;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
 import dev.portcullis.inventory.domain.AccessGrant;
@@ -9,7 +10,9 @@ import dev.portcullis.inventory.domain.PartnerState;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.inventory.rest.Dtos.CreateGrant;
 import dev.portcullis.inventory.rest.Dtos.InviteGuest;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,6 +35,10 @@ public class AccessPolicy {
 
     @Inject
     PolicyDecisionPoint pdp;
+
+    void warnIfOff(@Observes StartupEvent event) {
+        pdp.warnIfOff("invites and grants are not evaluated");
+    }
 
     /** Refuses an invite the policies deny. */
     public void checkInvite(InviteGuest request, Resource resource, String actor, Set<String> roles) {

@@ -55,7 +55,10 @@ public class AuthzenResource {
     @POST
     @Path("/access/v1/evaluation")
     @RolesAllowed({Roles.PDP, Roles.ADMIN})
-    @Operation(summary = "Decide one request", description = "AuthZEN Access Evaluation: {subject, action, resource, context} -> {decision, context}.")
+    @Operation(summary = "Decide one request", description = "AuthZEN Access Evaluation: {subject, action, resource, context} -> {decision, context}."
+            + " Actions: invite, grant, access, revoke (a resource owner's own), and offer: may an access package (resource type access-package,"
+            + " properties scenarioId and sensitivity, its most sensitive resource's) be offered for context.duration (an ISO-8601 period)"
+            + " or until context.expiresAt; only SENSITIVITY_CEILING and MAX_GRANT_DURATION decide an offer.")
     public EvaluationResponse evaluation(@Valid @NotNull EvaluationRequest request) {
         return decide(request.subject(), request.action(), request.resource(), request.context());
     }

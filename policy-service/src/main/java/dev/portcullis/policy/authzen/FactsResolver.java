@@ -14,6 +14,10 @@ import dev.portcullis.readmodel.KnownResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -53,7 +57,40 @@ public class FactsResolver {
         UUID resourceId = RESOURCE_TYPE.equals(resource.type()) ? uuid(resource.id()) : null;
         AccessView.Resource knownResource = knownResource(resourceId);
         Boolean holdsGrant = known != null && knownResource != null ? holds(guestId, resourceId) : null;
-        return new Facts(action.name(), guest(subject, known), resource(resource, knownResource), requester(context), clock.instant(), holdsGrant);
+        Instant now = clock.instant();
+        return new Facts(action.name(), guest(subject, known), resource(resource, knownResource), requester(context), now, holdsGrant,
+                accessEnds(context, now));
+    }
+
+    /** When the access asked about ends: {@code context.expiresAt} (an instant), or now plus {@code context.duration} (an ISO-8601 period). */
+    private static Instant accessEnds(Map<String, Object> context, Instant now) {
+        if (context == null) {
+            return null;
+        }
+        Object expiresAt = context.get("expiresAt");
+        Object duration = context.get("duration");
+        if (expiresAt != null && duration != null) {
+            throw new BadRequestProblem("context.duration", "only one of expiresAt and duration");
+        }
+        try {
+            if (expiresAt != null) {
+                return Instant.parse((String) expiresAt);
+            }
+        } catch (ClassCastException | DateTimeParseException e) {
+            throw new BadRequestProblem("context.expiresAt", "must be an ISO-8601 instant, 2027-01-31T00:00:00Z");
+        }
+        try {
+            if (duration != null) {
+                Period period = Period.parse((String) duration);
+                if (period.isNegative()) {
+                    throw new BadRequestProblem("context.duration", "must not be negative");
+                }
+                return now.atOffset(ZoneOffset.UTC).plus(period).toInstant();
+            }
+        } catch (ClassCastException | DateTimeParseException e) {
+            throw new BadRequestProblem("context.duration", "must be an ISO-8601 period of days, months or years, P90D");
+        }
+        return null;
     }
 
     /** From memory once the view has caught up; from the read model before. */

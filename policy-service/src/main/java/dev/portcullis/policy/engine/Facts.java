@@ -13,15 +13,20 @@ import java.util.UUID;
  * what they would do, on which resource (none for an invite), asked by whom, and when. A fact nobody
  * knows is null, and each rule says what an unknown fact means for it (a rule that needs it denies).
  */
-public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant, Memo memo) {
+public record Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant, Instant accessEnds,
+        Memo memo) {
 
     public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now) {
-        this(action, guest, resource, requester, now, null, new Memo());
+        this(action, guest, resource, requester, now, null, null, new Memo());
     }
 
-    /** {@code holdsGrant}: whether the guest holds an active grant on the resource; null when either is not one Portcullis knows. */
-    public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant) {
-        this(action, guest, resource, requester, now, holdsGrant, new Memo());
+    /**
+     * {@code holdsGrant}: whether the guest holds an active grant on the resource; null when either is not one Portcullis knows.
+     * {@code accessEnds}: when the access asked for ends (the request's {@code context.expiresAt}, or now plus its
+     * {@code context.duration}); null when it does not say.
+     */
+    public Facts(String action, Guest guest, Resource resource, Requester requester, Instant now, Boolean holdsGrant, Instant accessEnds) {
+        this(action, guest, resource, requester, now, holdsGrant, accessEnds, new Memo());
     }
 
     /**
@@ -68,6 +73,12 @@ public record Facts(String action, Guest guest, Resource resource, Requester req
     public static final String ACCESS = "access";
     /** Asked only of a resource owner's own revocation: the control model decides it, no policy does. */
     public static final String REVOKE = "revoke";
+    /**
+     * Asked before an access package is saved (resource type {@code access-package}): may it offer its resources
+     * (the highest sensitivity among them) for as long as it says? Only the scenario's guard rails take part:
+     * the sensitivity ceiling and the maximum duration. The people who will request it are checked at delivery.
+     */
+    public static final String OFFER = "offer";
 
     /** {@code properties}: what the request said of the subject, as it said it (CEL sees it; the named facts win a clash). */
     public record Guest(String id, String email, UUID partnerId, PartnerState partnerState, List<String> sponsors, Integer inactiveDays,

@@ -4,6 +4,7 @@ import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.policy.domain.PolicyRule;
 import dev.portcullis.policy.domain.Scenario.ControlModel;
+import java.time.Instant;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -121,6 +122,9 @@ public final class PolicyRules {
     public static RuleOutcome evaluate(PolicyRule rule, Period maxDuration, Condition condition, Facts facts) {
         Facts.Guest guest = facts.guest();
         Facts.Resource resource = facts.resource();
+        if (Facts.OFFER.equals(facts.action())) {
+            return offer(rule, maxDuration, facts);
+        }
         return switch (rule.type()) {
             case PARTNER_DOMAINS -> {
                 String domain = facts.memo().domain(facts);
@@ -185,6 +189,37 @@ public final class PolicyRules {
                 obligation.put("visibility", rule.visibility().name());
                 yield RuleOutcome.oblige(obligation);
             }
+        };
+    }
+
+    /**
+     * An access package's guard rails: no resource above the ceiling, no assignment longer than the maximum
+     * duration (one that never ends is longer than any). Every other rule is about the people who will
+     * request it, and is checked when a request is delivered.
+     */
+    private static RuleOutcome offer(PolicyRule rule, Period maxDuration, Facts facts) {
+        Facts.Resource offered = facts.resource();
+        return switch (rule.type()) {
+            case SENSITIVITY_CEILING -> {
+                if (offered == null || offered.sensitivity() == null) {
+                    yield RuleOutcome.deny("the package's highest sensitivity is unknown");
+                }
+                yield offered.sensitivity().compareTo(rule.maxSensitivity()) > 0
+                        ? RuleOutcome.deny("the package gives access to a " + offered.sensitivity() + " resource, above the ceiling of "
+                                + rule.maxSensitivity())
+                        : RuleOutcome.ALLOW;
+            }
+            case MAX_GRANT_DURATION -> {
+                Instant limit = Instant.parse(facts.memo().notAfter(facts, maxDuration));
+                if (facts.accessEnds() == null) {
+                    yield RuleOutcome.deny("the package's assignments have no end; at most " + rule.maxDuration() + " is allowed");
+                }
+                yield facts.accessEnds().isAfter(limit)
+                        ? RuleOutcome.deny("the package's assignments would last until " + facts.accessEnds() + "; at most " + rule.maxDuration()
+                                + " is allowed (until " + limit + ")")
+                        : RuleOutcome.ALLOW;
+            }
+            default -> RuleOutcome.NOT_APPLICABLE;
         };
     }
 

@@ -6,12 +6,12 @@ import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.events.AccessPackageChanged;
 import dev.portcullis.review.domain.AccessPackage;
 import dev.portcullis.review.domain.StoredJson;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Access packages: created by an admin, changed by an admin or by the package's owners (who may not
- * move it to another scenario or hand it to other owners). Every change is a new version, kept, and
- * announced ({@code access-package-changed}) in the same transaction.
+ * move it to another scenario or hand it to other owners). Every change is checked against the
+ * scenario's guard rails first (policy-service, outside the transaction), then is a new version, kept,
+ * and announced ({@code access-package-changed}) in the same transaction.
  */
 @ApplicationScoped
 public class AccessPackages {
@@ -42,25 +43,43 @@ public class AccessPackages {
     @Inject
     StoredJson json;
 
-    @Transactional
-    public AccessPackage create(PackageSpec spec, String actor) {
-        Instant now = clock.instant();
-        check(spec, now);
-        AccessPackage p = new AccessPackage();
-        p.id = UUID.randomUUID();
-        p.version = 1;
-        p.createdBy = actor;
-        p.createdAt = now;
-        apply(p, spec, actor, now);
-        p.persist();
-        recordVersion(p, "CREATED", spec);
-        return p;
+    @Inject
+    PackageGuardRails guardRails;
+
+    public AccessPackage create(PackageSpec spec, String actor, Set<String> roles) {
+        check(spec, clock.instant());
+        UUID id = UUID.randomUUID();
+        guardRails.check(id, spec, actor, roles);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            AccessPackage p = new AccessPackage();
+            p.id = id;
+            p.version = 1;
+            p.createdBy = actor;
+            p.createdAt = now;
+            apply(p, spec, actor, now);
+            p.persist();
+            recordVersion(p, "CREATED", spec);
+            return p;
+        });
     }
 
     /** A new version of the package; {@code ownerOnly}: the caller changes it as one of its owners, not as an admin. */
-    @Transactional
-    public AccessPackage update(UUID id, PackageSpec spec, String actor, String actorEmail, boolean ownerOnly) {
-        AccessPackage p = em.find(AccessPackage.class, id, LockModeType.PESSIMISTIC_WRITE);
+    public AccessPackage update(UUID id, PackageSpec spec, String actor, String actorEmail, Set<String> roles, boolean ownerOnly) {
+        authorize(AccessPackage.findById(id), id, spec, actorEmail, ownerOnly);
+        check(spec, clock.instant());
+        guardRails.check(id, spec, actor, roles);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            AccessPackage p = em.find(AccessPackage.class, id, LockModeType.PESSIMISTIC_WRITE);
+            authorize(p, id, spec, actorEmail, ownerOnly); // again, under the lock: the owners may have changed meanwhile
+            p.version++;
+            apply(p, spec, actor, clock.instant());
+            recordVersion(p, "UPDATED", spec);
+            return p;
+        });
+    }
+
+    private static void authorize(AccessPackage p, UUID id, PackageSpec spec, String actorEmail, boolean ownerOnly) {
         if (p == null || (ownerOnly && !p.ownedBy(actorEmail))) {
             throw new NotFoundProblem("access package", id);
         }
@@ -70,12 +89,6 @@ public class AccessPackages {
         if (ownerOnly && !Set.copyOf(spec.owners()).equals(Set.of(p.owners))) {
             throw new ForbiddenException("only an admin changes a package's owners");
         }
-        Instant now = clock.instant();
-        check(spec, now);
-        p.version++;
-        apply(p, spec, actor, now);
-        recordVersion(p, "UPDATED", spec);
-        return p;
     }
 
     public PackageSpec spec(String stored) {

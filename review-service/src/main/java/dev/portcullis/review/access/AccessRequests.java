@@ -179,6 +179,29 @@ public class AccessRequests {
         return r;
     }
 
+    /**
+     * The packages {@code email} may request for themselves (the partner's request page), by each package's rule of who
+     * may, judged from the read model as a submission would be; at most {@code limit}, by name.
+     */
+    public List<AccessPackage> requestableBy(String email, int limit) {
+        Optional<KnownGuest> guest = KnownGuest.<KnownGuest>find("lower(email) = ?1 and state <> 'REMOVED'", email).firstResultOptional();
+        if (guest.filter(g -> "BLOCKED".equals(g.state)).isPresent()) {
+            return List.of();
+        }
+        Optional<KnownPartner> partner = guest.map(g -> g.partnerId).flatMap(id -> KnownPartner.<KnownPartner>findByIdOptional(id))
+                .or(() -> KnownPartner.byEmail(email));
+        List<AccessPackage> open = new ArrayList<>();
+        for (AccessPackage p : AccessPackage.<AccessPackage>find("order by name, id").page(0, limit).list()) {
+            try {
+                checkWho(p, packages.spec(p.spec), email, guest.isPresent(), partner);
+                open.add(p);
+            } catch (RefusedByPolicyProblem notForThem) {
+                // another partner's package, or one for guests only: not shown
+            }
+        }
+        return open;
+    }
+
     /** The requester (or whoever submitted it) withdraws a request still waiting for approval. */
     @Transactional
     public AccessRequest cancel(UUID id, String email) {
@@ -285,11 +308,24 @@ public class AccessRequests {
         return json.read(r.answers, Map.class, "access request's answers");
     }
 
-    /** Every stage's decision so far, in order: (stage, decision, decidedBy, justification, decidedAt). */
+    /** One stage's decision of a request. */
+    public record StageDecision(int stage, String decision, String decidedBy, String justification, Instant decidedAt) {
+    }
+
+    /** Each request's decisions so far, stage by stage, in one query; a request nobody decided yet is absent. */
     @SuppressWarnings("unchecked")
-    public List<Object[]> decisionsOf(UUID id) {
-        return em.createNativeQuery("select stage, decision, decided_by, justification, decided_at from access_request_decision where request_id = ?1"
-                + " order by stage").setParameter(1, id).getResultList();
+    public Map<UUID, List<StageDecision>> decisionsOf(List<UUID> ids) {
+        Map<UUID, List<StageDecision>> decisions = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return decisions;
+        }
+        List<Object[]> rows = em.createNativeQuery("select request_id, stage, decision, decided_by, justification, decided_at"
+                + " from access_request_decision where request_id in (:ids) order by request_id, stage").setParameter("ids", ids).getResultList();
+        for (Object[] row : rows) {
+            decisions.computeIfAbsent((UUID) row[0], id -> new ArrayList<>()).add(new StageDecision(((Number) row[1]).intValue(),
+                    (String) row[2], (String) row[3], (String) row[4], (Instant) row[5]));
+        }
+        return decisions;
     }
 
     private AccessRequestSubmitted.Requester requesterOf(RequestInput.Submission input, Caller caller) {

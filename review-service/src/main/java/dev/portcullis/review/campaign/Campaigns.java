@@ -75,6 +75,12 @@ public class Campaigns {
     @Transactional
     public ReviewDefinition define(DefinitionSpec spec, String actor) {
         spec.check();
+        List<UUID> packages = spec.scope().packageIds() == null ? List.of() : spec.scope().packageIds();
+        for (int i = 0; i < packages.size(); i++) {
+            if (em.find(dev.portcullis.review.domain.AccessPackage.class, packages.get(i)) == null) {
+                throw new BadRequestProblem("scope.packageIds[" + i + "]", "names no access package");
+            }
+        }
         Instant now = clock.instant();
         ReviewDefinition definition = new ReviewDefinition();
         definition.id = UUID.randomUUID();
@@ -168,6 +174,9 @@ public class Campaigns {
                 + " and (?::uuid[] is null or u.partner_id = any(?::uuid[]))"
                 + " and (?::uuid[] is null or g.resource_id = any(?::uuid[]))"
                 + " and (?::int is null or " + SENSITIVITY_RANK + " >= ?::int)"
+                // a package's assignments: the grants its delivered requests made
+                + " and (?::uuid[] is null or exists (select 1 from access_request_delivery d join access_request q on q.id = d.request_id"
+                + " where d.grant_id = g.grant_id and q.package_id = any(?::uuid[])))"
                 // inactive for inactiveDays; a guest invited inside that window cannot have been, and is skipped
                 + " and (?::timestamptz is null or (coalesce(u.last_sign_in_at, u.invited_at, u.updated_at) <= ?::timestamptz"
                 + " and coalesce(u.invited_at, u.updated_at) <= ?::timestamptz))";
@@ -195,6 +204,10 @@ public class Campaigns {
             Integer minRank = scope.minSensitivity() == null ? null : scope.minSensitivity().ordinal();
             insert.setObject(i++, minRank, java.sql.Types.INTEGER);
             insert.setObject(i++, minRank, java.sql.Types.INTEGER);
+            Array packages = scope.packageIds() == null || scope.packageIds().isEmpty() ? null
+                    : connection.createArrayOf("uuid", scope.packageIds().toArray());
+            insert.setArray(i++, packages);
+            insert.setArray(i++, packages);
             Timestamp inactiveSince = scope.inactiveDays() == null ? null : Timestamp.from(now.minus(Duration.ofDays(scope.inactiveDays())));
             insert.setTimestamp(i++, inactiveSince);
             insert.setTimestamp(i++, inactiveSince);

@@ -78,12 +78,16 @@ public record DefinitionSpec(
         return durationDays + laterStages.stream().mapToInt(LaterStage::durationDays).sum();
     }
 
-    /** Which grants a campaign covers: active grants of guests, narrowed by each filter given. */
+    /**
+     * Which grants a campaign covers: active grants of guests, narrowed by each filter given; {@code packageIds}: only the
+     * assignments of those access packages (grants delivered by their requests).
+     */
     public record Scope(
             @Size(max = 500) List<@NotNull UUID> partnerIds,
             @Size(max = 500) List<@NotNull UUID> resourceIds,
             Sensitivity minSensitivity,
-            @Min(value = 1, message = "must be 1 to 730 days") @Max(value = 730, message = "must be 1 to 730 days") Integer inactiveDays) {
+            @Min(value = 1, message = "must be 1 to 730 days") @Max(value = 730, message = "must be 1 to 730 days") Integer inactiveDays,
+            @Size(max = 100) List<@NotNull UUID> packageIds) {
     }
 
     public enum Reviewers { RESOURCE_OWNERS, SPONSORS, SELF, NAMED }
@@ -134,7 +138,7 @@ public record DefinitionSpec(
 
     /** Defaults for what is absent, so the stored definition says what it does. */
     public DefinitionSpec {
-        scope = scope == null ? new Scope(null, null, null, null) : scope;
+        scope = scope == null ? new Scope(null, null, null, null, null) : scope;
         namedReviewers = namedReviewers == null ? List.of() : namedReviewers;
         fallbackReviewers = fallbackReviewers == null ? List.of() : fallbackReviewers;
         recommendInactiveDays = recommendInactiveDays == null ? DEFAULT_RECOMMEND_INACTIVE_DAYS : recommendInactiveDays;

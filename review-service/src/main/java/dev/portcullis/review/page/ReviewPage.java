@@ -8,6 +8,7 @@ import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.review.access.AccessRequests;
 import dev.portcullis.review.access.PackageSpec;
+import dev.portcullis.review.access.PolicyPreview;
 import dev.portcullis.review.access.RequestInput;
 import dev.portcullis.review.campaign.Campaigns;
 import dev.portcullis.review.campaign.DefinitionSpec;
@@ -35,7 +36,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,10 +62,11 @@ public class ReviewPage {
                 String campaign, String message);
     }
 
-    /** An access request waiting for this approver: who asks, for what, why, and what the stage asks of them. */
+    /** An access request waiting for this approver: who asks, for what, why, what the stage asks of them, and what the policies say. */
     public record RequestCard(UUID id, String requester, String displayName, String partner, String packageName, List<String> resources,
             int stage, int stages, Instant stageEndsAt, boolean escalated, boolean justificationRequired, String justification,
-            List<AccessRequestResource.AnswerView> answers, Instant submittedAt) {
+            List<AccessRequestResource.AnswerView> answers, Instant submittedAt, boolean policiesAsked,
+            List<PolicyPreview.Note> policyNotes) {
     }
 
     /** One campaign's open items for this reviewer, by guest. */
@@ -85,6 +86,9 @@ public class ReviewPage {
 
     @Inject
     ReviewItems items;
+
+    @Inject
+    PolicyPreview preview;
 
     @Inject
     Actor actor;
@@ -139,21 +143,8 @@ public class ReviewPage {
         return act(campaign, () -> campaigns.acceptRecommendations(id, actor.email(), justification));
     }
 
-    /**
-     * Cross-site request forgery: the session cookie is SameSite=Lax, so another site's form arrives
-     * without it; and a browser names the page a form was posted from (Origin, else Referer), which
-     * must be this one.
-     */
     private boolean fromThisPage() {
-        String origin = headers.getHeaderString("Origin");
-        String from = origin != null && !origin.equals("null") ? origin : headers.getHeaderString("Referer");
-        if (from == null) {
-            return false;
-        }
-        URI self = uriInfo.getBaseUri();
-        URI sender = URI.create(from);
-        return self.getScheme().equalsIgnoreCase(sender.getScheme()) && self.getHost().equalsIgnoreCase(sender.getHost())
-                && self.getPort() == sender.getPort();
+        return SameOrigin.posted(headers, uriInfo);
     }
 
     /** Runs a decision; on success back to the page (post, redirect, get), else the page again with the reason and nothing changed. */
@@ -203,22 +194,37 @@ public class ReviewPage {
                 campaign == null ? null : campaign.toString(), message);
     }
 
-    /** The access requests whose current stage waits for this approver, oldest first (a page links a campaign's items alone: none then). */
+    /**
+     * The access requests whose current stage waits for this approver, oldest first (a page links a campaign's items alone: none
+     * then), each with what the policies would say of its grants now.
+     */
     private List<RequestCard> requestsWaiting() {
         List<AccessRequest> waiting = AccessRequest.<AccessRequest>find("state = ?1 and array_contains(approvers, ?2) order by submittedAt",
                 AccessRequest.State.PENDING_APPROVAL, actor.email()).page(0, Page.MAX_LIMIT).list();
+        Map<UUID, PackageSpec> specs = new LinkedHashMap<>();
+        waiting.forEach(r -> specs.put(r.id, requests.specOf(r)));
+        List<UUID> resourceIds = specs.values().stream().flatMap(spec -> spec.resources().stream().map(PackageSpec.PackageResource::resourceId))
+                .distinct().toList();
+        Map<UUID, KnownResource> known = new LinkedHashMap<>();
+        if (!resourceIds.isEmpty()) {
+            KnownResource.<KnownResource>list("resourceId in ?1", resourceIds).forEach(res -> known.put(res.resourceId, res));
+        }
+        Map<UUID, String> names = new LinkedHashMap<>();
+        known.forEach((id, res) -> names.put(id, res.name));
+        Map<UUID, List<PolicyPreview.Note>> notes = preview.of(waiting, r -> specs.get(r.id), names, actor.email());
         List<RequestCard> cards = new ArrayList<>();
         for (AccessRequest r : waiting) {
-            PackageSpec spec = requests.specOf(r);
+            PackageSpec spec = specs.get(r.id);
             Map<String, String> answers = requests.answersOf(r);
             List<String> resources = spec.resources().stream().map(res -> {
-                KnownResource known = KnownResource.findById(res.resourceId());
-                return (known == null ? "unknown resource" : known.name + " (" + known.sensitivity + ")") + " as " + res.role();
+                KnownResource k = known.get(res.resourceId());
+                return (k == null ? "unknown resource" : k.name + " (" + k.sensitivity + ")") + " as " + res.role();
             }).toList();
             cards.add(new RequestCard(r.id, r.requesterEmail, requests.requesterOf(r).displayName(), domainOf(r.requesterEmail), r.packageName,
                     resources, r.stage, r.stages, r.stageEndsAt, r.escalated, spec.requestPolicy().approvalStages().get(r.stage - 1).justificationRequired(),
                     r.justification, spec.requestPolicy().questions().stream().filter(q -> answers.containsKey(q.id()))
-                            .map(q -> new AccessRequestResource.AnswerView(q.id(), q.text(), answers.get(q.id()))).toList(), r.submittedAt));
+                            .map(q -> new AccessRequestResource.AnswerView(q.id(), q.text(), answers.get(q.id()))).toList(), r.submittedAt,
+                    notes.containsKey(r.id), notes.getOrDefault(r.id, List.of())));
         }
         return cards;
     }

@@ -55,10 +55,12 @@ public class AccessPackageResource {
             + " EXISTING_GUESTS, allowProposedPartners}, approvalStages (0-3 {approvers RESOURCE_OWNERS | SPONSORS | PACKAGE_OWNERS | NAMED,"
             + " namedApprovers (NAMED only), fallbackApprovers (required for RESOURCE_OWNERS and SPONSORS, and for every stage under ESCALATE),"
             + " deadlineDays 1-90, justificationRequired}), onDeadline DENY | ESCALATE, lifetimeDays 1-3650 or until (a future date; one of"
-            + " them), extendable, questions (0-10 {id, text, required}, ids unique). Each refusal is a 400 naming the field. Version 1;"
-            + " publishes access-package-changed.")
+            + " them), extendable, questions (0-10 {id, text, required}, ids unique). Each refusal is a 400 naming the field. Then policy-service"
+            + " checks it against its scenario's guard rails (the sensitivity ceiling over its most sensitive resource, the maximum duration"
+            + " over its lifetime): a refusal is a 422 listing the policies' reasons (policyId, version, rule, message); no answer in time a"
+            + " 503; either way nothing is saved. Version 1; publishes access-package-changed.")
     public Response create(@Valid @NotNull PackageSpec request) {
-        AccessPackage p = packages.create(request, actor.name());
+        AccessPackage p = packages.create(request, actor.name(), actor.roles());
         return Response.created(URI.create("/api/v1/access-packages/" + p.id)).entity(view(p)).build();
     }
 
@@ -85,11 +87,11 @@ public class AccessPackageResource {
     @PUT
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OWNER})
-    @Operation(summary = "Change an access package", description = "The same rules as creating it; a new version, the earlier ones kept."
+    @Operation(summary = "Change an access package", description = "The same rules and guard rails as creating it; a new version, the earlier ones kept."
             + " Admins change anything; a package's owners change their own package (404 for another's) but not its scenario or its owners"
             + " (403). Publishes access-package-changed.")
     public PackageView update(@PathParam("id") UUID id, @Valid @NotNull PackageSpec request) {
-        return view(packages.update(id, request, actor.name(), actor.email(), actor.isOwnerOnly()));
+        return view(packages.update(id, request, actor.name(), actor.email(), actor.roles(), actor.isOwnerOnly()));
     }
 
     @GET

@@ -36,10 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "access requests", description = "Partners' people ask for access packages; business owners approve, stage by stage")
 public class AccessRequestResource {
 
-    /** A stage's decision. */
-    public record DecisionView(int stage, String decision, String decidedBy, String justification, Instant decidedAt) {
-    }
-
     /** A question of the package with the requester's answer, as approvers see it. */
     public record AnswerView(String id, String question, String answer) {
     }
@@ -47,7 +43,7 @@ public class AccessRequestResource {
     public record RequestView(UUID id, UUID packageId, int packageVersion, String packageName, AccessRequestSubmitted.Requester requester,
             UUID guestId, UUID partnerId, String submittedBy, String justification, List<AnswerView> answers, List<String> sponsors,
             AccessRequest.State state, int stage, int stages, Instant stageEndsAt, boolean escalated, List<String> approvers,
-            List<DecisionView> decisions, Instant expiresAt, String reason, Instant submittedAt, Instant decidedAt, Instant deliveredAt) {
+            List<AccessRequests.StageDecision> decisions, Instant expiresAt, String reason, Instant submittedAt, Instant decidedAt, Instant deliveredAt) {
     }
 
     @Inject
@@ -100,10 +96,12 @@ public class AccessRequestResource {
         if (!seesAll()) {
             query = query.filter("(e.requesterEmail = :me or e.submittedBy = :me or array_contains(e.asked, :me))", "me", me);
         }
-        // a page of requests is mostly of a few package versions: each version's spec is read and parsed once
+        Page<AccessRequest> page = query.page(em, limit, cursor, r -> r.id, r -> r);
+        // a page of requests is mostly of a few package versions: each version's spec is read and parsed once; the decisions in one query
         Map<String, PackageSpec> specs = new java.util.HashMap<>();
-        return query.page(em, limit, cursor, r -> r.id, r -> view(r, specs.computeIfAbsent(r.packageId + ":" + r.packageVersion,
-                key -> requests.specOf(r))));
+        Map<UUID, List<AccessRequests.StageDecision>> decisions = requests.decisionsOf(page.items().stream().map(r -> r.id).toList());
+        return new Page<>(page.items().stream().map(r -> view(r, specs.computeIfAbsent(r.packageId + ":" + r.packageVersion,
+                key -> requests.specOf(r)), decisions.getOrDefault(r.id, List.of()))).toList(), page.nextCursor());
     }
 
     @GET
@@ -153,15 +151,13 @@ public class AccessRequestResource {
     }
 
     RequestView view(AccessRequest r) {
-        return view(r, requests.specOf(r));
+        return view(r, requests.specOf(r), requests.decisionsOf(List.of(r.id)).getOrDefault(r.id, List.of()));
     }
 
-    private RequestView view(AccessRequest r, PackageSpec spec) {
+    private RequestView view(AccessRequest r, PackageSpec spec, List<AccessRequests.StageDecision> decisions) {
         Map<String, String> answers = requests.answersOf(r);
         List<AnswerView> answered = spec.requestPolicy().questions().stream().filter(q -> answers.containsKey(q.id()))
                 .map(q -> new AnswerView(q.id(), q.text(), answers.get(q.id()))).toList();
-        List<DecisionView> decisions = requests.decisionsOf(r.id).stream().map(row -> new DecisionView(((Number) row[0]).intValue(), (String) row[1],
-                (String) row[2], (String) row[3], (Instant) row[4])).toList();
         return new RequestView(r.id, r.packageId, r.packageVersion, r.packageName, requests.requesterOf(r), r.guestId, r.partnerId, r.submittedBy,
                 r.justification, answered, List.of(r.sponsors), r.state, r.stage, r.stages, r.stageEndsAt, r.escalated, List.of(r.approvers),
                 decisions, r.expiresAt, r.reason, r.submittedAt, r.decidedAt, r.deliveredAt);

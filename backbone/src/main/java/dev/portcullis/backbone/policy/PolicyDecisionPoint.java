@@ -1,10 +1,9 @@
-package dev.portcullis.inventory.policy;
+package dev.portcullis.backbone.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.backbone.config.PortcullisSettings;
 import dev.portcullis.backbone.rest.UnavailableProblem;
-import dev.portcullis.inventory.config.InventorySettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,9 +33,6 @@ public class PolicyDecisionPoint {
     private static final Logger LOG = Logger.getLogger(PolicyDecisionPoint.class);
 
     @Inject
-    InventorySettings settings;
-
-    @Inject
     PortcullisSettings platform;
 
     @Inject
@@ -47,30 +43,73 @@ public class PolicyDecisionPoint {
     private volatile Instant tokenExpires = Instant.EPOCH;
     private volatile URI tokenEndpoint;
 
-    /** What policy-service said: allowed or not, and why, and what the caller must do. */
-    public record Answer(boolean allowed, List<Map<String, Object>> reasons, List<Map<String, Object>> obligations) {
+    /** What policy-service said: allowed or not, and why, what the caller must do, and what report-only policies would have said. */
+    public record Answer(boolean allowed, List<Map<String, Object>> reasons, List<Map<String, Object>> obligations,
+            List<Map<String, Object>> findings) {
     }
 
+    private List<String> urls;
+    private String clientSecret;
+
+    /** Only a service that turned the checks on needs the URLs and the secret; without them it does not start. */
     void start(@Observes StartupEvent event) {
-        http = HttpClient.newBuilder().connectTimeout(settings.policy().timeout()).build();
-        if (!settings.policy().enabled()) {
-            LOG.warn("policy checks are OFF (portcullis.inventory.policy.enabled=false): invites and grants are not evaluated");
+        PortcullisSettings.Pdp settings = platform.pdp();
+        http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        if (!settings.enabled()) {
+            return;
+        }
+        urls = settings.urls().filter(u -> !u.isEmpty()).orElseThrow(() -> new IllegalStateException(
+                "portcullis.pdp.urls (PORTCULLIS_POLICY_URLS) is required: policy checks are on (portcullis.pdp.enabled)"));
+        clientSecret = settings.clientSecret().orElseThrow(() -> new IllegalStateException(
+                "portcullis.pdp.client-secret (PORTCULLIS_PDP_CLIENT_SECRET) is required: policy checks are on (portcullis.pdp.enabled)"));
+        // the realm's discovery and a first token, fetched now rather than inside the first decision's deadline (a cold
+        // identity provider can take longer than that); if it is not up yet, the first decision fetches them
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                token(Duration.ofSeconds(30));
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("no token for policy-service at start-up (%s): the first decision asks again", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** For a service that asks policy-service, at its start: says loudly what goes unchecked while the checks are off. */
+    public void warnIfOff(String unchecked) {
+        if (!enabled()) {
+            LOG.warnf("policy checks are OFF (portcullis.pdp.enabled=false): %s", unchecked);
         }
     }
 
+    /** Whether the service asks policy-service (its own tests run without one). */
     public boolean enabled() {
-        return settings.policy().enabled();
+        return platform.pdp().enabled();
+    }
+
+    /** The decision on an AuthZEN evaluation request; a 503 {@link UnavailableProblem} if policy-service cannot give one in time. */
+    public Answer decide(Map<String, Object> request) {
+        return answer(ask("/access/v1/evaluation", request));
     }
 
     /**
-     * The decision on an AuthZEN evaluation request; a 503 {@link UnavailableProblem} if policy-service
-     * cannot give one in time. The URLs are tried in turn, and again after a short pause while time is
-     * left: an instance that is restarting, or a kept connection to one that went away, costs a retry,
-     * not the request. A refusal of the request itself (4xx other than 401) is not retried.
+     * The decisions on an AuthZEN evaluations (batch) request, in the order of its {@code evaluations}; a 503
+     * {@link UnavailableProblem} if policy-service cannot give them in time.
      */
-    public Answer decide(Map<String, Object> request) {
-        Instant deadline = Instant.now().plus(settings.policy().timeout());
-        List<String> urls = settings.policy().urls();
+    public List<Answer> decideAll(Map<String, Object> request) {
+        List<Answer> answers = new ArrayList<>();
+        ask("/access/v1/evaluations", request).path("evaluations").forEach(e -> answers.add(answer(e)));
+        return answers;
+    }
+
+    /**
+     * policy-service's answer to {@code request} at {@code path}. The URLs are tried in turn, and again after a
+     * short pause while time is left: an instance that is restarting, or a kept connection to one that went
+     * away, costs a retry, not the request. A refusal of the request itself (4xx other than 401) is not retried.
+     */
+    private JsonNode ask(String path, Map<String, Object> request) {
+        PortcullisSettings.Pdp settings = platform.pdp();
+        Instant deadline = Instant.now().plus(settings.timeout());
         List<String> failures = new ArrayList<>();
         long pauseMillis = 25;
         rounds:
@@ -81,11 +120,11 @@ public class PolicyDecisionPoint {
                     break rounds;
                 }
                 try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/$", "") + "/access/v1/evaluation"))
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/$", "") + path))
                             .timeout(left).header("Content-Type", "application/json").header("Authorization", "Bearer " + token(left))
                             .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))).build(), HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 200) {
-                        return answer(json.readTree(response.body()));
+                        return json.readTree(response.body());
                     }
                     if (response.statusCode() == 401) {
                         token = null;
@@ -114,8 +153,8 @@ public class PolicyDecisionPoint {
             }
             pauseMillis = Math.min(pauseMillis * 2, 400);
         }
-        LOG.warnf("no policy decision within %s: %s", settings.policy().timeout(), failures);
-        throw new UnavailableProblem("policy-service gave no decision within " + settings.policy().timeout()
+        LOG.warnf("no policy decision within %s: %s", settings.timeout(), failures);
+        throw new UnavailableProblem("policy-service gave no decision within " + settings.timeout()
                 + "; nothing was created (fail closed). Try again shortly.");
     }
 
@@ -126,12 +165,15 @@ public class PolicyDecisionPoint {
         context.path("reasons").forEach(r -> reasons.add(json.convertValue(r, Map.class)));
         List<Map<String, Object>> obligations = new ArrayList<>();
         context.path("obligations").forEach(o -> obligations.add(json.convertValue(o, Map.class)));
+        List<Map<String, Object>> findings = new ArrayList<>();
+        context.path("findings").forEach(f -> findings.add(json.convertValue(f, Map.class)));
         // anything but an explicit true is a denial
-        return new Answer(body.path("decision").isBoolean() && body.path("decision").booleanValue(), reasons, obligations);
+        return new Answer(body.path("decision").isBoolean() && body.path("decision").booleanValue(), reasons, obligations, findings);
     }
 
     /** A client-credentials access token for policy-service, fetched again shortly before it expires. */
     private String token(Duration timeout) throws IOException, InterruptedException {
+        PortcullisSettings.Pdp settings = platform.pdp();
         String current = token;
         if (current != null && Instant.now().isBefore(tokenExpires)) {
             return current;
@@ -142,14 +184,14 @@ public class PolicyDecisionPoint {
                     .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             tokenEndpoint = URI.create(json.readTree(discovery.body()).path("token_endpoint").asText());
         }
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(settings.policy().clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(settings.policy().clientSecret(), StandardCharsets.UTF_8);
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(tokenEndpoint).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body = json.readTree(response.body());
         if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
-            throw new IOException("the token endpoint answered " + response.statusCode() + " for client " + settings.policy().clientId());
+            throw new IOException("the token endpoint answered " + response.statusCode() + " for client " + settings.clientId());
         }
         token = body.get("access_token").asText();
         tokenExpires = Instant.now().plusSeconds(Math.max(0, body.path("expires_in").asLong(60) - 30));
