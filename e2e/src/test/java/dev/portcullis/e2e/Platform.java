@@ -232,7 +232,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return JsonPath.from(body).<String>getList("mimeMessage").stream().map(raw -> {
             try {
                 var message = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                return new Mail(message.getSubject(), message.getContent().toString());
+                return new Mail(message.getSubject(), dev.portcullis.testsupport.MailParts.text(message));
             } catch (jakarta.mail.MessagingException | java.io.IOException e) {
                 throw new IllegalStateException(e);
             }

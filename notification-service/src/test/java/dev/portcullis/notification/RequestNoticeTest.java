@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.AccessRequestDecided;
 import dev.portcullis.events.ApprovalRequested;
+import dev.portcullis.testsupport.MailParts;
 import dev.portcullis.testsupport.GreenMailResource;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -73,10 +74,10 @@ class RequestNoticeTest {
         MimeMessage ask = mailsTo(owner).get(0);
         assertEquals(1, mailsTo(owner).size());
         assertEquals("Please decide by Friday 15 January 2027, 17:00 UTC: " + requester + " asks for Falcon", ask.getSubject());
-        String body = ask.getContent().toString();
+        String body = MailParts.text(ask);
         assertTrue(body.contains("(stage 1 of 2)") && body.contains(link) && body.contains("with a justification"), body);
         assertEquals(1, mailsTo(security).size());
-        assertTrue(mailsTo(security).get(0).getContent().toString().contains("Nobody decided in time"));
+        assertTrue(MailParts.text(mailsTo(security).get(0)).contains("Nobody decided in time"));
 
         List<String> requesterMails = bodies(mailsTo(requester));
         assertTrue(requesterMails.stream().anyMatch(b -> b.contains("was approved: you have the access until 30 December 2026")), requesterMails.toString());
@@ -91,12 +92,6 @@ class RequestNoticeTest {
     }
 
     private static List<String> bodies(List<MimeMessage> mails) {
-        return mails.stream().map(m -> {
-            try {
-                return m.getContent().toString();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return mails.stream().map(MailParts::text).toList();
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.ReviewReminderDue;
 import dev.portcullis.events.ReviewerAssigned;
+import dev.portcullis.testsupport.MailParts;
 import dev.portcullis.testsupport.GreenMailResource;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -50,7 +51,7 @@ class ReviewDigestTest {
 
         MimeMessage digest = mailsTo(owner).get(0);
         assertEquals("Please review 42 guest accesses by Friday 15 January 2027, 17:00 UTC: Q1 partner review", digest.getSubject());
-        String body = digest.getContent().toString();
+        String body = MailParts.text(digest);
         assertTrue(body.contains("You have 42 guest accesses to confirm or remove") && body.contains(link), body);
 
         // redelivered, and told again: still one digest; a reminder is a message of its own, once per day before the end

@@ -13,6 +13,7 @@ import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
 import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.MailParts;
 import dev.portcullis.testsupport.GreenMailResource;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -57,6 +58,44 @@ class RevocationNoticeTest {
     MailSender sender;
 
     @Test
+    void aMessageIsMultipartAndEveryValueFromDataIsEscapedInItsHtml() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "sponsor-" + run + "@example.com";
+        String hostile = "<img src=x onerror=alert(1)>";
+        new KafkaTestClient(KafkaResource.bootstrapServers()).publish(new GuestBlocked(UUID.randomUUID().toString(), "eve-" + run + "@contoso.com",
+                hostile, List.of(sponsor), "PARTNER_ACCOUNT_DISABLED", UUID.randomUUID().toString(),
+                List.of(grant(UUID.randomUUID().toString(), "<script>alert('crm')</script>", "reader", sponsor)), Instant.now(), "partner"));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1);
+
+        MimeMessage mail = mailsTo(sponsor).get(0);
+        assertTrue(mail.isMimeType("multipart/alternative"), mail.getContentType());
+        String html = MailParts.html(mail);
+        String text = MailParts.text(mail);
+        assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;") && html.contains("&lt;script&gt;alert(&#39;crm&#39;)&lt;/script&gt;"), html);
+        assertTrue(!html.contains("<img") && !html.contains("<script"), html);
+        // the plain-text part shows the name as it is: text is never run
+        assertTrue(text.contains("You sponsor " + hostile + " <eve-" + run + "@contoso.com>"), text);
+    }
+
+    @Test
+    void theTemplatesOfEveryTypeCanBePreviewedWithSampleData() {
+        for (Notification.Type type : Notification.Type.values()) {
+            given().auth().oauth2(TestTokens.admin()).get("/api/v1/templates/" + type + "/preview").then().statusCode(200)
+                    .body("type", equalTo(type.name())).body("subject", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                    .body("text", org.hamcrest.Matchers.containsString("-- Portcullis"))
+                    .body("html", org.hamcrest.Matchers.startsWith("<!DOCTYPE html>"));
+        }
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/templates/GUEST_ACCESS_REVOKED/preview").then()
+                .body("html", org.hamcrest.Matchers.containsString("<li>CRM (writer)</li>"))
+                .body("html", org.hamcrest.Matchers.containsString("Ann Smith &lt;ann@contoso.example&gt;"));
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/templates/NEWSLETTER/preview").then().statusCode(400)
+                .body("errors[0].field", equalTo("type"));
+        given().get("/api/v1/templates/REVIEW_ASSIGNED/preview").then().statusCode(401);
+        given().auth().oauth2(TestTokens.withRole("owner@example.com", TestTokens.OWNER)).get("/api/v1/templates/REVIEW_ASSIGNED/preview").then()
+                .statusCode(403);
+    }
+
+    @Test
     void oneEmailPerRecipientPerSignalAndARedeliveryOrRepeatSendsNothing() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String sponsor = "sponsor-" + run + "@example.com";
@@ -79,9 +118,9 @@ class RevocationNoticeTest {
 
         MimeMessage toOwner1 = mailsTo(owner1).get(0);
         assertTrue(toOwner1.getSubject().contains("ann@contoso.com"));
-        String body = toOwner1.getContent().toString();
+        String body = MailParts.text(toOwner1);
         assertTrue(body.contains("CRM (writer)") && !body.contains("Wiki"), body);
-        assertTrue(mailsTo(sponsor).get(0).getContent().toString().contains("Wiki (editor)"));
+        assertTrue(MailParts.text(mailsTo(sponsor).get(0)).contains("Wiki (editor)"));
 
         // the same event redelivered, and the same signal told again in a new event: nothing more is sent
         kafka.publish(blocked, ceId);

@@ -10,6 +10,21 @@ public interface NotificationSettings {
 
     Mail mail();
 
+    Brand brand();
+
+    /** What every message carries of the organization that sends it (the HTML part's header and footer, the text's signature). */
+    interface Brand {
+        @WithDefault("Portcullis")
+        String name();
+
+        /** The HTML part's header colour (a CSS colour). */
+        @WithDefault("#1d2330")
+        String color();
+
+        /** Where people write with a question about a message (the footer); none by default. */
+        java.util.Optional<String> contact();
+    }
+
     interface Mail {
         /** How long a sender holds the messages it claimed; a killed instance's claims lapse after this and another sends them. */
         @WithDefault("PT60S")

@@ -53,8 +53,13 @@ public class Notification extends PanacheEntityBase {
     @Column(nullable = false, length = 500)
     public String subject;
 
+    /** The plain-text part. */
     @Column(nullable = false, columnDefinition = "text")
     public String body;
+
+    /** The HTML part (every value escaped); none on messages planned before there was one: they go as text alone. */
+    @Column(columnDefinition = "text")
+    public String html;
 
     /** What it is about, e.g. a partner signal's id; with the recipient, unique. */
     @Column(name = "cause_id", nullable = false)

@@ -153,7 +153,11 @@ public class MailSender {
     private void sendInSpan(Notification message) {
         try {
             // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
-            mailer.send(Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message)));
+            Mail mail = Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message));
+            if (message.html != null) {
+                mail.setHtml(message.html); // multipart/alternative: the text part for plain-text readers, the HTML part for the rest
+            }
+            mailer.send(mail);
         } catch (RuntimeException e) {
             Traces.failed(Span.current(), e);
             recordFailure(message, e);

@@ -1,6 +1,5 @@
 package dev.portcullis.notification.service;
 
-import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
@@ -8,13 +7,12 @@ import dev.portcullis.notification.domain.Notification;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,41 +26,33 @@ public class RevocationNotices {
     private static final Logger LOG = Logger.getLogger(RevocationNotices.class);
 
     @Inject
-    Clock clock;
-
-    @Inject
-    AfterCommit afterCommit;
-
-    @Inject
-    MailSender sender;
+    Messages messages;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public int plan(GuestBlocked event, String eventId) {
         String cause = event.causeId() != null ? event.causeId() : eventId;
-        Map<String, Notification> messages = new LinkedHashMap<>();
+        Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.email(), event.displayName());
+        String guest = (event.displayName() == null ? "" : event.displayName() + " ") + "<" + event.email() + ">";
+        int planned = 0;
+        Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
-            messages.putIfAbsent(normalize(sponsor), message(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED,
+            if (told.add(normalize(sponsor)) && messages.plan(sponsor, Notification.Type.GUEST_ACCESS_REVOKED, cause,
                     "Access ended for " + event.email() + ", whom you sponsor",
-                    sponsorBody(event), cause, eventId, event.guestId()));
+                    Map.of("guest", guest, "why", why(event.reason()), "grants", list(event.revokedGrants())), eventId, about)) {
+                planned++;
+            }
         }
         Map<String, List<RevokedGrant>> grantsByOwner = new LinkedHashMap<>();
         for (RevokedGrant grant : event.revokedGrants()) {
             grant.owners().forEach(owner -> grantsByOwner.computeIfAbsent(normalize(owner), o -> new java.util.ArrayList<>()).add(grant));
         }
-        grantsByOwner.forEach((owner, grants) -> messages.putIfAbsent(owner, message(owner, Notification.Type.RESOURCE_ACCESS_REVOKED,
-                "Guest " + event.email() + " no longer has access to your resources", ownerBody(event, grants), cause, eventId, event.guestId())));
-
-        int planned = 0;
-        for (Notification message : messages.values()) {
-            message.guestEmail = event.email();
-            message.guestName = event.displayName();
-            if (Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3", message.recipient, cause, message.guestId) == 0) {
-                message.persist();
+        for (Map.Entry<String, List<RevokedGrant>> owner : grantsByOwner.entrySet()) {
+            // someone who is both sponsor and owner gets the sponsor's message, which lists everything
+            if (told.add(owner.getKey()) && messages.plan(owner.getKey(), Notification.Type.RESOURCE_ACCESS_REVOKED, cause,
+                    "Guest " + event.email() + " no longer has access to your resources",
+                    Map.of("guest", guest, "why", why(event.reason()), "grants", list(owner.getValue())), eventId, about)) {
                 planned++;
             }
-        }
-        if (planned > 0) {
-            afterCommit.runOnce(MailSender.class, sender::wake);
         }
         LOG.infof("guest=%s cause=%s notifications planned=%d", event.guestId(), cause, planned);
         return planned;
@@ -81,6 +71,9 @@ public class RevocationNotices {
                 UUID.fromString(event.guestId()), erased)) {
             n.subject = scrub(n.subject, n, erased);
             n.body = scrub(n.body, n, erased);
+            if (n.html != null) {
+                n.html = scrubHtml(n.html, n, erased);
+            }
             n.guestEmail = erased;
             n.guestName = null;
             changed++;
@@ -94,38 +87,25 @@ public class RevocationNotices {
         return n.guestName == null || n.guestName.isBlank() ? out : out.replace(n.guestName, "[erased]");
     }
 
-    private Notification message(String recipient, Notification.Type type, String subject, String body, String cause, String eventId,
-            String guestId) {
-        return Notification.pending(recipient, type, subject, body, cause, eventId, UUID.fromString(guestId), clock.instant());
+    /** The HTML part shows the address and the name as Qute escaped them. */
+    private static String scrubHtml(String html, Notification n, String erased) {
+        String out = html.replace(escaped(n.guestEmail), escaped(erased));
+        return n.guestName == null || n.guestName.isBlank() ? out : out.replace(escaped(n.guestName), "[erased]");
     }
 
-    private static String sponsorBody(GuestBlocked event) {
-        return "You sponsor " + describe(event) + ".\n\n"
-                + why(event) + "\n\n"
-                + (event.revokedGrants().isEmpty() ? "They held no access here." : "Access revoked:\n" + list(event.revokedGrants())) + "\n\n"
-                + "Nothing is needed from you. If this is a mistake, ask the partner organization to re-enable the account, "
-                + "then ask an administrator to unblock the guest.\n";
+    private static String escaped(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 
-    private static String ownerBody(GuestBlocked event, List<RevokedGrant> grants) {
-        return describe(event) + " no longer has access to your resources.\n\n"
-                + why(event) + "\n\n"
-                + "Access revoked:\n" + list(grants) + "\n\nNothing is needed from you.\n";
-    }
-
-    private static String describe(GuestBlocked event) {
-        return (event.displayName() == null ? "" : event.displayName() + " ") + "<" + event.email() + ">";
-    }
-
-    private static String why(GuestBlocked event) {
-        return "PARTNER_ACCOUNT_DISABLED".equals(event.reason())
+    /** Why the guest lost access, as a sentence. */
+    static String why(String reason) {
+        return "PARTNER_ACCOUNT_DISABLED".equals(reason)
                 ? "Their home organization disabled their account, so Portcullis blocked the guest and revoked every access at once."
-                : "The guest was blocked (" + event.reason() + ").";
+                : "The guest was blocked (" + reason + ").";
     }
 
-    private static String list(List<RevokedGrant> grants) {
-        return grants.stream().map(g -> "  - " + g.resourceName() + (g.role() == null ? "" : " (" + g.role() + ")"))
-                .collect(Collectors.joining("\n"));
+    private static List<String> list(List<RevokedGrant> grants) {
+        return grants.stream().map(g -> g.resourceName() + (g.role() == null ? "" : " (" + g.role() + ")")).toList();
     }
 
     private static String normalize(String email) {

@@ -1,0 +1,142 @@
+package dev.portcullis.notification.service;
+
+import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.notification.config.NotificationSettings;
+import dev.portcullis.notification.domain.Notification;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Template;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Every message's words, and the one way a message is planned. Each type has two Qute templates,
+ * {@code templates/messages/<TYPE>.txt} (the plain-text part) and {@code <TYPE>.html} (the HTML part,
+ * where Qute escapes every value: a guest named {@code <img src=x onerror=alert(1)>} is shown, never
+ * run); both get the type's data and the configured brand. A message is planned once per recipient,
+ * cause and guest (the table's unique index says the same), in the consumer's transaction, and the
+ * sender is woken after the commit.
+ */
+@ApplicationScoped
+public class Messages {
+
+    private static final Logger LOG = Logger.getLogger(Messages.class);
+    private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    /** A message ready to store: its subject, its plain text and its HTML. */
+    public record Rendered(String subject, String text, String html) {
+    }
+
+    /** Who a message is about, when it is about a guest: what a removal erases from it. */
+    public record About(UUID guestId, String guestEmail, String guestName) {
+
+        public static final About NOBODY = new About(null, null, null);
+    }
+
+    @Inject
+    Engine qute;
+
+    @Inject
+    NotificationSettings settings;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    AfterCommit afterCommit;
+
+    @Inject
+    MailSender sender;
+
+    /** A deadline as messages write it: Monday 7 December 2026, 17:00 UTC. */
+    public static String dayAndTime(Instant instant) {
+        return DAY_AND_TIME.format(instant);
+    }
+
+    /** A day as messages write it: 30 December 2026. */
+    public static String date(Instant instant) {
+        return DATE.format(instant);
+    }
+
+    /** {@code type}'s templates rendered with {@code data} and the brand. */
+    public Rendered render(Notification.Type type, String subject, Map<String, Object> data) {
+        Map<String, Object> values = new LinkedHashMap<>(data);
+        values.put("brandName", settings.brand().name());
+        values.put("brandColor", settings.brand().color());
+        values.put("brandContact", settings.brand().contact().orElse(null));
+        values.put("subject", subject);
+        return new Rendered(subject, template(type, "txt").render(values).strip() + "\n", template(type, "html").render(values));
+    }
+
+    /**
+     * Plans {@code type} to {@code to} about {@code cause} unless it is planned already; returns whether it was. In the
+     * consumer's transaction: the message and the consumed event commit together.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean plan(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about) {
+        String recipient = to.toLowerCase(Locale.ROOT);
+        if (planned(recipient, cause, about.guestId())) {
+            return false;
+        }
+        Rendered message = render(type, subject, data);
+        Notification n = Notification.pending(recipient, type, message.subject(), message.text(), cause, eventId, about.guestId(), clock.instant());
+        n.html = message.html();
+        // the guest's address and name are personal data: a removed guest's messages are scrubbed of them (RevocationNotices.erase)
+        n.guestEmail = about.guestEmail();
+        n.guestName = about.guestName();
+        n.persist();
+        afterCommit.runOnce(MailSender.class, sender::wake);
+        LOG.infof("%s planned for %s (%s)", type, recipient, cause);
+        return true;
+    }
+
+    private static boolean planned(String recipient, String cause, UUID guestId) {
+        return guestId == null ? Notification.count("recipient = ?1 and causeId = ?2 and guestId is null", recipient, cause) > 0
+                : Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3", recipient, cause, guestId) > 0;
+    }
+
+    private Template template(Notification.Type type, String variant) {
+        Template template = qute.getTemplate("messages/" + type.name() + "." + variant);
+        if (template == null) {
+            throw new IllegalStateException("no template messages/" + type.name() + "." + variant);
+        }
+        return template;
+    }
+
+    /** What each type looks like, with made-up data: the preview. */
+    public Rendered sample(Notification.Type type) {
+        Instant deadline = clock.instant().plusSeconds(14 * 86_400);
+        List<String> grants = List.of("CRM (writer)", "Wiki (editor)");
+        return switch (type) {
+            case REVIEW_ASSIGNED -> render(type, "Please review 12 guest accesses by " + dayAndTime(deadline) + ": Q4 partner review",
+                    Map.of("campaign", "Q4 partner review", "items", "12 guest accesses", "deadline", dayAndTime(deadline),
+                            "link", "https://portcullis.example.com/reviews?campaign=sample"));
+            case REVIEW_REMINDER -> render(type, "Reminder: 3 guest accesses still to review by " + dayAndTime(deadline) + ": Q4 partner review",
+                    Map.of("campaign", "Q4 partner review", "items", "3 guest accesses", "deadline", dayAndTime(deadline),
+                            "link", "https://portcullis.example.com/reviews?campaign=sample"));
+            case APPROVAL_REQUESTED -> render(type, "Please decide by " + dayAndTime(deadline) + ": ann@contoso.example asks for Falcon sales",
+                    Map.of("requester", "ann@contoso.example", "package", "Falcon sales", "stage", " (stage 1 of 2)", "escalated", false,
+                            "deadline", dayAndTime(deadline), "justificationRequired", true,
+                            "link", "https://portcullis.example.com/reviews?request=sample"));
+            case ACCESS_REQUEST_DECIDED -> render(type, "Your request for Falcon sales approved",
+                    Map.of("forRequester", true, "requester", "ann@contoso.example", "package", "Falcon sales",
+                            "outcome", "was approved: you have the access until " + date(deadline) + "."));
+            case GUEST_ACCESS_REVOKED -> render(type, "Access ended for ann@contoso.example, whom you sponsor",
+                    Map.of("guest", "Ann Smith <ann@contoso.example>", "why", RevocationNotices.why("PARTNER_ACCOUNT_DISABLED"), "grants", grants));
+            case RESOURCE_ACCESS_REVOKED -> render(type, "Guest ann@contoso.example no longer has access to your resources",
+                    Map.of("guest", "Ann Smith <ann@contoso.example>", "why", RevocationNotices.why("PARTNER_ACCOUNT_DISABLED"), "grants", grants));
+        };
+    }
+}
