@@ -17,7 +17,8 @@ import java.util.UUID;
 @Table(name = "notification")
 public class Notification extends PanacheEntityBase {
 
-    public enum Status { PENDING, SENT, FAILED }
+    /** SUPPRESSED: planned, but its recipient opted out of its type; never sent. */
+    public enum Status { PENDING, SENT, FAILED, SUPPRESSED }
 
     public enum Type {
         /** To a sponsor: the guest they vouch for lost access. */
@@ -31,7 +32,22 @@ public class Notification extends PanacheEntityBase {
         /** To an approver: an access request waits for their decision, with the deadline and the link. */
         APPROVAL_REQUESTED,
         /** To the requester and the sponsors: an access request was approved (until when), denied, expired or could not be delivered. */
-        ACCESS_REQUEST_DECIDED
+        ACCESS_REQUEST_DECIDED(false);
+
+        private final boolean mandatory;
+
+        Type() {
+            this(true);
+        }
+
+        Type(boolean mandatory) {
+            this.mandatory = mandatory;
+        }
+
+        /** Review assignments and reminders, approvals asked for, and security messages (lost access) always go: nobody opts out of them. */
+        public boolean mandatory() {
+            return mandatory;
+        }
     }
 
     /** After this many failed attempts a message is FAILED and left for an operator. */

@@ -3,6 +3,7 @@ package dev.portcullis.notification.service;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.notification.config.NotificationSettings;
 import dev.portcullis.notification.domain.Notification;
+import dev.portcullis.notification.domain.RecipientPreference;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,8 @@ import org.jboss.logging.Logger;
  * where Qute escapes every value: a guest named {@code <img src=x onerror=alert(1)>} is shown, never
  * run); both get the type's data and the configured brand. A message is planned once per recipient,
  * cause and guest (the table's unique index says the same), in the consumer's transaction, and the
- * sender is woken after the commit.
+ * sender is woken after the commit; a type its recipient opted out of (never a mandatory one) is logged
+ * SUPPRESSED and not sent.
  */
 @ApplicationScoped
 public class Messages {
@@ -96,6 +98,14 @@ public class Messages {
         // the guest's address and name are personal data: a removed guest's messages are scrubbed of them (RevocationNotices.erase)
         n.guestEmail = about.guestEmail();
         n.guestName = about.guestName();
+        if (RecipientPreference.optedOut(recipient, type)) {
+            // logged, so the message log says what was not sent and why; never claimed by a sender
+            n.status = Notification.Status.SUPPRESSED;
+            n.lastError = "the recipient opted out of " + type;
+            n.persist();
+            LOG.infof("%s for %s (%s) suppressed: opted out", type, recipient, cause);
+            return true;
+        }
         n.persist();
         afterCommit.runOnce(MailSender.class, sender::wake);
         LOG.infof("%s planned for %s (%s)", type, recipient, cause);
