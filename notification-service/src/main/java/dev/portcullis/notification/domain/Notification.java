@@ -73,6 +73,10 @@ public class Notification extends PanacheEntityBase {
     @Column(nullable = false, columnDefinition = "text")
     public String body;
 
+    /** Set when the message is the copy posted to this webhook endpoint rather than mailed to the recipient. */
+    @Column(name = "webhook_id")
+    public UUID webhookId;
+
     /** The HTML part (every value escaped); none on messages planned before there was one: they go as text alone. */
     @Column(columnDefinition = "text")
     public String html;

@@ -5,6 +5,8 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -17,7 +19,8 @@ public class RecipientPreference extends PanacheEntityBase {
     @Id
     public String recipient;
 
-    @Column(name = "opt_outs", nullable = false, columnDefinition = "varchar(64)[]")
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "opt_outs", nullable = false)
     public String[] optOuts;
 
     @Column(name = "updated_by", nullable = false)

@@ -26,26 +26,28 @@ public class NotificationResource {
     @Inject
     EntityManager em;
 
+    /** {@code webhookId}: the copy posted to that webhook endpoint; none for the mail itself. */
     public record NotificationView(UUID id, String recipient, Notification.Type type, String subject, String body, String causeId,
-            UUID guestId, Notification.Status status, int attempts, String lastError, Instant createdAt, Instant sentAt) {
+            UUID guestId, UUID webhookId, Notification.Status status, int attempts, String lastError, Instant createdAt, Instant sentAt) {
         static NotificationView of(Notification n) {
-            return new NotificationView(n.id, n.recipient, n.type, n.subject, n.body, n.causeId, n.guestId, n.status, n.attempts, n.lastError,
-                    n.createdAt, n.sentAt);
+            return new NotificationView(n.id, n.recipient, n.type, n.subject, n.body, n.causeId, n.guestId, n.webhookId, n.status, n.attempts,
+                    n.lastError, n.createdAt, n.sentAt);
         }
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "The message log", description = "Filters: recipient, type, status (PENDING, SENT, FAILED), causeId (e.g. a partner "
-            + "signal's id). Keyset-paged.")
+    @Operation(summary = "The message log", description = "Filters: recipient, type, status (PENDING, SENT, FAILED, SUPPRESSED), causeId (e.g."
+            + " a partner signal's id), webhookId (the copies posted to that endpoint). Each mail and each webhook post is an entry. Keyset-paged.")
     public Page<NotificationView> list(@QueryParam("recipient") String recipient, @QueryParam("type") String type,
-            @QueryParam("status") String status, @QueryParam("causeId") String causeId, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit,
+            @QueryParam("status") String status, @QueryParam("causeId") String causeId, @QueryParam("webhookId") String webhookId, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit,
             @QueryParam("cursor") String cursor) {
         return ListQuery.of(Notification.class)
                 .filter("lower(e.recipient) = lower(:recipient)", "recipient", recipient)
                 .filter("e.type = :type", "type", QueryParams.enumValue(Notification.Type.class, "type", type))
                 .filter("e.status = :status", "status", QueryParams.enumValue(Notification.Status.class, "status", status))
                 .filter("e.causeId = :causeId", "causeId", causeId)
+                .filter("e.webhookId = :webhookId", "webhookId", QueryParams.uuid("webhookId", webhookId))
                 .page(em, limit, cursor, n -> n.id, NotificationView::of);
     }
 }

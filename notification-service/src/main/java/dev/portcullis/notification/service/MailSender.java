@@ -8,6 +8,7 @@ import dev.portcullis.events.NotificationDelivered;
 import dev.portcullis.events.NotificationFailed;
 import dev.portcullis.notification.config.NotificationSettings;
 import dev.portcullis.notification.domain.Notification;
+import dev.portcullis.notification.domain.Webhook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +39,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Sends due messages over SMTP outside any Kafka consumer (a blocking send inside one stalls it).
+ * Sends due messages over SMTP outside any Kafka consumer (a blocking send inside one stalls it), and
+ * posts the webhook endpoints' copies ({@link WebhookPoster}) the same way: claimed, retried, logged.
  * <p>
  * Safe with several instances: a pass first <em>claims</em> up to a batch of due messages
  * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
@@ -77,6 +79,9 @@ public class MailSender {
     @Inject
     NotificationSettings settings;
 
+    @Inject
+    WebhookPoster webhooks;
+
     private ExecutorService senders;
 
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -87,7 +92,7 @@ public class MailSender {
 
     void start(@Observes StartupEvent event) {
         Duration sendTimeout = ConfigProvider.getConfig().getValue("quarkus.mailer.timeout", Duration.class);
-        if (sendTimeout.isZero() || sendTimeout.compareTo(settings.mail().claim()) >= 0) {
+        if (sendTimeout.isZero() || sendTimeout.compareTo(settings.mail().claim()) >= 0 || WebhookPoster.TIMEOUT.compareTo(settings.mail().claim()) >= 0) {
             // a send still waiting when its claim lapses would be sent a second time by another instance
             throw new IllegalStateException("quarkus.mailer.timeout (" + sendTimeout + ") must be set and shorter than portcullis.notification.mail.claim ("
                     + settings.mail().claim() + ")");
@@ -136,7 +141,7 @@ public class MailSender {
 
     private void send(Notification message) {
         // the send belongs to the trace of the signal that planned it: so does the notification-delivered it publishes
-        Span span = traces.start("send mail " + message.type, SpanKind.CLIENT, message.traceparent);
+        Span span = traces.start((message.webhookId != null ? "post webhook " : "send mail ") + message.type, SpanKind.CLIENT, message.traceparent);
         span.setAttribute("portcullis.notification.id", message.id.toString());
         span.setAttribute("portcullis.notification.attempt", message.attempts + 1L);
         try (Scope current = span.makeCurrent();
@@ -152,12 +157,16 @@ public class MailSender {
 
     private void sendInSpan(Notification message) {
         try {
-            // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
-            Mail mail = Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message));
-            if (message.html != null) {
-                mail.setHtml(message.html); // multipart/alternative: the text part for plain-text readers, the HTML part for the rest
+            if (message.webhookId != null) {
+                webhooks.post(message, QuarkusTransaction.requiringNew().call(() -> Webhook.<Webhook>findById(message.webhookId)));
+            } else {
+                // the message's own id as Message-ID: if a crash makes us send it again, mail clients see the same message
+                Mail mail = Mail.withText(message.recipient, message.subject, message.body).addHeader("Message-ID", messageId(message));
+                if (message.html != null) {
+                    mail.setHtml(message.html); // multipart/alternative: the text part for plain-text readers, the HTML part for the rest
+                }
+                mailer.send(mail);
             }
-            mailer.send(mail);
         } catch (RuntimeException e) {
             Traces.failed(Span.current(), e);
             recordFailure(message, e);
@@ -189,8 +198,9 @@ public class MailSender {
 
     private void recordFailure(Notification message, RuntimeException e) {
         SMTPException smtp = Failures.causeOf(e, SMTPException.class);
-        boolean permanent = refusedForGood(smtp);
-        String error = smtp == null ? Failures.rootMessage(e)
+        WebhookPoster.Refused refused = Failures.causeOf(e, WebhookPoster.Refused.class);
+        boolean permanent = refusedForGood(smtp) || (refused != null && refused.permanent);
+        String error = refused != null ? refused.getMessage() : smtp == null ? Failures.rootMessage(e)
                 : smtp.getReplyMessage().startsWith(String.valueOf(smtp.getReplyCode())) ? smtp.getReplyMessage()
                 : smtp.getReplyCode() + " " + smtp.getReplyMessage();
         boolean gaveUp = QuarkusTransaction.requiringNew().call(() -> {

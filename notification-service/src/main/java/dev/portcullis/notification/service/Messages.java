@@ -4,6 +4,7 @@ import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.notification.config.NotificationSettings;
 import dev.portcullis.notification.domain.Notification;
 import dev.portcullis.notification.domain.RecipientPreference;
+import dev.portcullis.notification.domain.Webhook;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,7 @@ import org.jboss.logging.Logger;
  * run); both get the type's data and the configured brand. A message is planned once per recipient,
  * cause and guest (the table's unique index says the same), in the consumer's transaction, and the
  * sender is woken after the commit; a type its recipient opted out of (never a mandatory one) is logged
- * SUPPRESSED and not sent.
+ * SUPPRESSED and not sent. Each webhook endpoint that takes the type gets a copy, posted by the same sender.
  */
 @ApplicationScoped
 public class Messages {
@@ -107,14 +108,22 @@ public class Messages {
             return true;
         }
         n.persist();
+        for (Webhook endpoint : Webhook.receiving(type)) {
+            // the same message, posted to each endpoint that takes its type: a copy of its own, sent and retried like a mail
+            Notification copy = Notification.pending(recipient, type, n.subject, n.body, cause, eventId, n.guestId, n.createdAt);
+            copy.webhookId = endpoint.id;
+            copy.guestEmail = n.guestEmail;
+            copy.guestName = n.guestName;
+            copy.persist();
+        }
         afterCommit.runOnce(MailSender.class, sender::wake);
         LOG.infof("%s planned for %s (%s)", type, recipient, cause);
         return true;
     }
 
     private static boolean planned(String recipient, String cause, UUID guestId) {
-        return guestId == null ? Notification.count("recipient = ?1 and causeId = ?2 and guestId is null", recipient, cause) > 0
-                : Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3", recipient, cause, guestId) > 0;
+        return guestId == null ? Notification.count("recipient = ?1 and causeId = ?2 and guestId is null and webhookId is null", recipient, cause) > 0
+                : Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3 and webhookId is null", recipient, cause, guestId) > 0;
     }
 
     private Template template(Notification.Type type, String variant) {

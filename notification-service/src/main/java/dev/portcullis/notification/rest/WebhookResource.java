@@ -1,0 +1,120 @@
+package dev.portcullis.notification.rest;
+
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Roles;
+import dev.portcullis.notification.domain.Notification;
+import dev.portcullis.notification.domain.Webhook;
+import dev.portcullis.notification.service.WebhookPoster;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/webhooks")
+@Tag(name = "webhooks", description = "Endpoints that receive the messages as signed JSON (Standard Webhooks)")
+public class WebhookResource {
+
+    @Inject
+    Actor actor;
+
+    @Inject
+    Clock clock;
+
+    public record NewWebhook(@NotBlank @Size(max = 2000) String url, @NotNull @Size(min = 1, max = 20) List<@NotNull String> types,
+            @Size(max = 200) String secret) {
+    }
+
+    /** {@code secret}: only in the answer that creates it. */
+    public record WebhookView(UUID id, String url, List<String> types, String secret, String createdBy, Instant createdAt) {
+        static WebhookView of(Webhook w, boolean withSecret) {
+            return new WebhookView(w.id, w.url, List.of(w.types), withSecret ? w.secret : null, w.createdBy, w.createdAt);
+        }
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    @Operation(summary = "Add a webhook endpoint", description = "url (http or https, absolute); types: the message types it receives; secret:"
+            + " whsec_ and the base64 of a 24-64 byte key, or none to have one made. Each message of those types is posted to it as JSON"
+            + " {id, type, recipient, subject, text, causeId, guestId, createdAt}, signed per Standard Webhooks (webhook-id, webhook-timestamp,"
+            + " webhook-signature v1 HMAC-SHA256), retried like a mail. The secret is in this answer only. Each refusal is a 400 naming the field.")
+    public Response create(@Valid @NotNull NewWebhook request) {
+        URI url;
+        try {
+            url = URI.create(request.url());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem("url", "is not a URL");
+        }
+        if (url.getScheme() == null || !List.of("http", "https").contains(url.getScheme().toLowerCase()) || url.getHost() == null) {
+            throw new BadRequestProblem("url", "must be an absolute http or https URL");
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (int i = 0; i < request.types().size(); i++) {
+            String name = request.types().get(i);
+            if (Arrays.stream(Notification.Type.values()).noneMatch(t -> t.name().equals(name))) {
+                throw new BadRequestProblem("types[" + i + "]", "'" + name + "' is no message type");
+            }
+            types.add(name);
+        }
+        String secret = request.secret() == null ? WebhookPoster.newSecret() : request.secret();
+        try {
+            WebhookPoster.key(secret);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem("secret", e.getMessage() + " (Standard Webhooks: whsec_ and base64)");
+        }
+        Webhook w = new Webhook();
+        w.id = UUID.randomUUID();
+        w.url = url.toString();
+        w.secret = secret;
+        w.types = types.toArray(String[]::new);
+        w.createdBy = actor.name();
+        w.createdAt = clock.instant();
+        w.persist();
+        return Response.created(URI.create("/api/v1/webhooks/" + w.id)).entity(WebhookView.of(w, true)).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "List the webhook endpoints", description = "Those not deleted, without their secrets.")
+    public List<WebhookView> list() {
+        return Webhook.<Webhook>list("deletedAt is null order by createdAt").stream().map(w -> WebhookView.of(w, false)).toList();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    @Operation(summary = "Delete a webhook endpoint", description = "It receives nothing more: its posts still waiting are FAILED ('the"
+            + " endpoint was deleted'). Kept for the message log. 404 for an unknown or deleted one.")
+    public Response delete(@PathParam("id") UUID id) {
+        Webhook w = Webhook.findById(id);
+        if (w == null || w.deletedAt != null) {
+            throw new NotFoundProblem("webhook", id);
+        }
+        w.deletedAt = clock.instant();
+        Notification.update("status = ?1, lastError = ?2 where webhookId = ?3 and status = ?4", Notification.Status.FAILED,
+                "the endpoint was deleted", id, Notification.Status.PENDING);
+        return Response.noContent().build();
+    }
+}

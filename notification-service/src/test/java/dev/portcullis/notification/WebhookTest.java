@@ -1,0 +1,159 @@
+package dev.portcullis.notification;
+
+import static dev.portcullis.testsupport.GreenMailResource.mailsTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.events.ReviewerAssigned;
+import dev.portcullis.testsupport.GreenMailResource;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhook endpoints receive the messages of their types as JSON, signed as Standard Webhooks says: the
+ * specification's own Java verifier accepts each post (and refuses it tampered); a 5xx is tried again, a
+ * 410 refuses for good; the endpoint's secret is shown once; bad input is a 400 naming the field.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(value = GreenMailResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class WebhookTest {
+
+    /** One post as the receiver got it. */
+    record Post(String path, Map<String, List<String>> headers, String body) {
+    }
+
+    private HttpServer receiver;
+    private final List<Post> posts = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> seen = Collections.synchronizedSet(new HashSet<>());
+    private final List<String> created = new ArrayList<>();
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
+            Post post = new Post(exchange.getRequestURI().getPath(), headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            posts.add(post);
+            // a flaky chat tool: the first post of each message fails; an endpoint that is gone says so for good
+            int status = post.path().equals("/gone") ? 410 : seen.add(headers.get("webhook-id").get(0)) ? 503 : 204;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        created.forEach(id -> given().auth().oauth2(TestTokens.admin()).delete("/api/v1/webhooks/" + id));
+        receiver.stop(0);
+    }
+
+    @Test
+    void eachMessageOfItsTypesIsPostedSignedSoTheStandardVerifierAcceptsItAndA5xxIsTriedAgain() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        var answer = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("url", base + "/chat", "types", List.of("REVIEW_ASSIGNED"))).post("/api/v1/webhooks").then().statusCode(201).extract();
+        String webhookId = answer.path("id");
+        String secret = answer.path("secret");
+        created.add(webhookId);
+        String gone = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("url", base + "/gone", "types", List.of("REVIEW_ASSIGNED"))).post("/api/v1/webhooks").then().statusCode(201)
+                .extract().path("id");
+        created.add(gone);
+        given().auth().oauth2(TestTokens.auditor()).get("/api/v1/webhooks").then().statusCode(200)
+                .body("find { it.id == '" + webhookId + "' }.secret", nullValue());
+
+        String reviewer = "reviewer-" + run + "@example.com";
+        String campaign = UUID.randomUUID().toString();
+        new KafkaTestClient(KafkaResource.bootstrapServers()).publish(new ReviewerAssigned(campaign, "Q1 partner review " + run, reviewer, 7,
+                Instant.parse("2027-01-15T17:00:00Z"), "https://portcullis.example.com/reviews?campaign=" + campaign, 1));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo(reviewer).size() == 1 && delivered(webhookId).size() == 2);
+        List<Post> chat = delivered(webhookId);
+        // the retry is the same message: the same webhook-id, a fresh timestamp and signature
+        assertEquals(chat.get(0).headers().get("webhook-id"), chat.get(1).headers().get("webhook-id"));
+        for (Post post : chat) {
+            new com.standardwebhooks.Webhook(secret).verify(post.body(), HttpHeaders.of(post.headers(), (name, value) -> true));
+        }
+        Post last = chat.get(1);
+        assertThrows(WebhookVerificationException.class, () -> new com.standardwebhooks.Webhook(secret)
+                .verify(last.body().replace("7 guest accesses", "70 guest accesses"), HttpHeaders.of(last.headers(), (name, value) -> true)));
+        JsonNode payload = new ObjectMapper().readTree(last.body());
+        assertEquals("REVIEW_ASSIGNED", payload.path("type").asText());
+        assertEquals(reviewer, payload.path("recipient").asText());
+        assertEquals(mailsTo(reviewer).get(0).getSubject(), payload.path("subject").asText());
+
+        given().auth().oauth2(TestTokens.auditor()).queryParam("webhookId", webhookId).get("/api/v1/notifications").then().statusCode(200)
+                .body("items.size()", equalTo(1)).body("items[0].status", equalTo("SENT")).body("items[0].attempts", equalTo(2));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("webhookId", gone)
+                .get("/api/v1/notifications").then().body("items[0].status", equalTo("FAILED")).body("items[0].attempts", equalTo(1))
+                .body("items[0].lastError", equalTo("HTTP 410 from " + base + "/gone")));
+    }
+
+    @Test
+    void badInputIsRefusedNamingTheFieldAndOnlyAdminsManageEndpoints() {
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/chat";
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", "ftp://127.0.0.1/x", "types", List.of("REVIEW_ASSIGNED")))
+                .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("url"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", url, "types", List.of("REVIEW_ASSIGNED", "GOSSIP")))
+                .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("types[1]"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("url", url, "types", List.of("REVIEW_ASSIGNED"), "secret", "hunter2")).post("/api/v1/webhooks").then().statusCode(400)
+                .body("errors[0].field", equalTo("secret"));
+        given().contentType(ContentType.JSON).body(Map.of("url", url, "types", List.of("REVIEW_ASSIGNED"))).post("/api/v1/webhooks").then().statusCode(401);
+        given().get("/api/v1/webhooks").then().statusCode(401);
+        given().delete("/api/v1/webhooks/" + UUID.randomUUID()).then().statusCode(401);
+        given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON).body(Map.of("url", url, "types", List.of("REVIEW_ASSIGNED")))
+                .post("/api/v1/webhooks").then().statusCode(403);
+        given().auth().oauth2(TestTokens.withRole("owner@example.com", TestTokens.OWNER)).get("/api/v1/webhooks").then().statusCode(403);
+        given().auth().oauth2(TestTokens.auditor()).delete("/api/v1/webhooks/" + UUID.randomUUID()).then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/webhooks").then().statusCode(200)
+                .body("findAll { it.url == '" + url + "' }.size()", equalTo(0)); // nothing refused was saved
+
+        String id = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", url, "types", List.of("REVIEW_REMINDER")))
+                .post("/api/v1/webhooks").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(TestTokens.admin()).delete("/api/v1/webhooks/" + id).then().statusCode(204);
+        given().auth().oauth2(TestTokens.admin()).delete("/api/v1/webhooks/" + id).then().statusCode(404);
+    }
+
+    private List<Post> delivered(String webhookId) {
+        return posts.stream().filter(p -> p.path().equals("/chat")).toList();
+    }
+}
