@@ -233,7 +233,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
             try {
                 var message = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 return new Mail(message.getSubject(), dev.portcullis.testsupport.MailParts.text(message));
-            } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+            } catch (jakarta.mail.MessagingException e) {
                 throw new IllegalStateException(e);
             }
         }).toList();

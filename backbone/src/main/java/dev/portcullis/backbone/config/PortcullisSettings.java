@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Everything the backbone of a service is configured with ({@code portcullis.*}), in one typed place
@@ -103,8 +102,13 @@ public interface PortcullisSettings {
         @WithDefault("false")
         boolean enabled();
 
-        /** policy-service's base URLs, tried in order until one answers (its instances, or one load balancer). */
-        Optional<List<String>> urls();
+        /**
+         * policy-service's base URLs, tried in order until one answers (its instances, or one load balancer). {@value #UNSET} where
+         * the service does not ask; not Optional, so that a prod profile's {@code ${PORTCULLIS_POLICY_URLS}} without the variable
+         * stops start-up naming it (an Optional would quietly be empty), before anything connects.
+         */
+        @WithDefault(UNSET)
+        List<String> urls();
 
         /** How long one decision may take, all URLs together; past it the request is refused (503), fail closed. */
         @WithDefault("PT2S")
@@ -114,6 +118,10 @@ public interface PortcullisSettings {
         @WithDefault("portcullis-pdp")
         String clientId();
 
-        Optional<String> clientSecret();
+        @WithDefault(UNSET)
+        String clientSecret();
+
+        /** What a service that does not ask policy-service leaves its URLs and secret as. */
+        String UNSET = "unset";
     }
 }

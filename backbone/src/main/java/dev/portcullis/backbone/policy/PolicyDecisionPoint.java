@@ -58,10 +58,15 @@ public class PolicyDecisionPoint {
         if (!settings.enabled()) {
             return;
         }
-        urls = settings.urls().filter(u -> !u.isEmpty()).orElseThrow(() -> new IllegalStateException(
-                "portcullis.pdp.urls (PORTCULLIS_POLICY_URLS) is required: policy checks are on (portcullis.pdp.enabled)"));
-        clientSecret = settings.clientSecret().orElseThrow(() -> new IllegalStateException(
-                "portcullis.pdp.client-secret (PORTCULLIS_PDP_CLIENT_SECRET) is required: policy checks are on (portcullis.pdp.enabled)"));
+        urls = settings.urls();
+        if (urls.contains(PortcullisSettings.Pdp.UNSET)) {
+            throw new IllegalStateException("portcullis.pdp.urls (PORTCULLIS_POLICY_URLS) is required: policy checks are on (portcullis.pdp.enabled)");
+        }
+        clientSecret = settings.clientSecret();
+        if (clientSecret.equals(PortcullisSettings.Pdp.UNSET)) {
+            throw new IllegalStateException("portcullis.pdp.client-secret (PORTCULLIS_PDP_CLIENT_SECRET) is required: policy checks are on"
+                    + " (portcullis.pdp.enabled)");
+        }
         // the realm's discovery and a first token, fetched now rather than inside the first decision's deadline (a cold
         // identity provider can take longer than that); if it is not up yet, the first decision fetches them
         java.util.concurrent.CompletableFuture.runAsync(() -> {

@@ -1,0 +1,69 @@
+package dev.portcullis.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.events.ReviewerAssigned;
+import dev.portcullis.testsupport.KafkaTestClient;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Not a test (its name keeps it out of {@code mvn verify}): -Dbenchmark.events (10,000) {@code reviewer-assigned}
+ * events, each of its own campaign (so spread over the topic's partitions), all to one reviewer, published
+ * together on Kafka; prints the time from the first publish until notification-service's instances have sent
+ * as many mails (their {@code portcullis.mail.sent} counters), and then checks the count on the SMTP server
+ * itself (the reviewer's mailbox). Run: see docs/benchmarks.md.
+ */
+@ExtendWith(Platform.class)
+class MailThroughputBenchmark {
+
+    private static final int EVENTS = Integer.getInteger("benchmark.events", 10_000);
+
+    @Test
+    void run() {
+        Platform platform = Platform.get();
+        String reviewer = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        Instant deadline = Instant.now().plus(Duration.ofDays(14));
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            String campaign = UUID.randomUUID().toString();
+            records.add(KafkaTestClient.record(new ReviewerAssigned(campaign, "Benchmark review " + i, reviewer, 1 + i % 40, deadline,
+                    "https://portcullis.example.com/reviews?campaign=" + campaign, 1), UUID.randomUUID().toString()));
+        }
+        double before = sent(platform);
+
+        long start = System.nanoTime();
+        platform.kafka().publishTogether(records);
+        long published = System.nanoTime();
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(250)).until(() -> sent(platform) - before >= EVENTS);
+        long done = System.nanoTime();
+
+        String inbox = given().get(platform.endpoint("MAIL_API_URL") + "/api/user/" + reviewer + "/messages/INBOX").then().statusCode(200)
+                .extract().asString();
+        int onServer = JsonPath.from(inbox).getList("$").size();
+        System.out.printf("%n%d reviewer-assigned published in %d ms; %d mails sent %d ms after the first publish (%.0f mails/s); on the SMTP"
+                + " server: %d%n%n", EVENTS, (published - start) / 1_000_000, EVENTS, (done - start) / 1_000_000,
+                EVENTS * 1e9 / (done - start), onServer);
+        assertEquals(EVENTS, onServer);
+    }
+
+    /** Mails sent by every notification-service instance so far (their counters). */
+    private static double sent(Platform platform) {
+        double total = 0;
+        for (String url : platform.managementUrls("notification")) {
+            String metrics = given().get(url + "/q/metrics").then().statusCode(200).extract().asString();
+            total += metrics.lines().filter(l -> l.startsWith("portcullis_mail_sent_total")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        }
+        return total;
+    }
+}
