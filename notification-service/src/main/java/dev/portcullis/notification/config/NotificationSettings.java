@@ -12,6 +12,9 @@ public interface NotificationSettings {
 
     Brand brand();
 
+    /** Who, besides a campaign's owner, gets its summary when it completes (the platform team's addresses); none by default. */
+    java.util.Optional<java.util.List<String>> campaignSummaryTo();
+
     /** What every message carries of the organization that sends it (the HTML part's header and footer, the text's signature). */
     interface Brand {
         @WithDefault("Portcullis")

@@ -32,7 +32,13 @@ public class Notification extends PanacheEntityBase {
         /** To an approver: an access request waits for their decision, with the deadline and the link. */
         APPROVAL_REQUESTED,
         /** To the requester and the sponsors: an access request was approved (until when), denied, expired or could not be delivered. */
-        ACCESS_REQUEST_DECIDED(false);
+        ACCESS_REQUEST_DECIDED(false),
+        /** To the sponsors: a guest's access ends in 14 days, then in 1 day, unless someone extends it. */
+        ACCESS_EXPIRING(false),
+        /** To a campaign's owner and the configured admins: the campaign ended, its counts, and what will be revoked. */
+        CAMPAIGN_COMPLETED(false),
+        /** To the sponsors: a guest they vouched for was removed, and their personal data erased (Entra tells nobody). */
+        GUEST_REMOVED(false);
 
         private final boolean mandatory;
 

@@ -33,7 +33,9 @@ public class GuestEventConsumer {
             if (event.type().orElse(null) == EventType.GUEST_BLOCKED) {
                 notices.plan(event.as(GuestBlocked.class), event.id());
             } else if (event.type().orElse(null) == EventType.GUEST_REMOVED) {
-                notices.erase(event.as(GuestRemoved.class));
+                GuestRemoved removed = event.as(GuestRemoved.class);
+                notices.erase(removed);
+                notices.removed(removed, event.id());
             }
         });
     }

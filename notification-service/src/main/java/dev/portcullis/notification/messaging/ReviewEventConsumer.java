@@ -1,6 +1,7 @@
 package dev.portcullis.notification.messaging;
 
 import dev.portcullis.backbone.inbox.Inbox;
+import dev.portcullis.events.CampaignCompleted;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.ReviewReminderDue;
 import dev.portcullis.events.ReviewerAssigned;
@@ -30,6 +31,8 @@ public class ReviewEventConsumer {
                 notices.digest(event.as(ReviewerAssigned.class), event.id());
             } else if (event.type().orElse(null) == EventType.REVIEW_REMINDER_DUE) {
                 notices.reminder(event.as(ReviewReminderDue.class), event.id());
+            } else if (event.type().orElse(null) == EventType.CAMPAIGN_COMPLETED) {
+                notices.completed(event.as(CampaignCompleted.class), event.id());
             }
         });
     }

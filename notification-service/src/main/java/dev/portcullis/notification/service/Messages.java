@@ -156,6 +156,13 @@ public class Messages {
                     Map.of("guest", "Ann Smith <ann@contoso.example>", "why", RevocationNotices.why("PARTNER_ACCOUNT_DISABLED"), "grants", grants));
             case RESOURCE_ACCESS_REVOKED -> render(type, "Guest ann@contoso.example no longer has access to your resources",
                     Map.of("guest", "Ann Smith <ann@contoso.example>", "why", RevocationNotices.why("PARTNER_ACCOUNT_DISABLED"), "grants", grants));
+            case ACCESS_EXPIRING -> render(type, "ann@contoso.example's access to CRM ends " + date(deadline),
+                    Map.of("guest", "ann@contoso.example", "resource", "CRM", "role", "writer", "ends", dayAndTime(deadline), "days", 14));
+            case CAMPAIGN_COMPLETED -> render(type, "Access review completed: Q4 partner review (3 to revoke of 40)",
+                    Map.of("campaign", "Q4 partner review", "total", 40, "approved", 35, "denied", 3, "notReviewed", 2, "revokedElsewhere", 0,
+                            "revocation", "3 denied access(es) will be revoked now."));
+            case GUEST_REMOVED -> render(type, "A guest you sponsored was removed",
+                    Map.of("guestId", "7d9f3a52-2b1c-4e8e-9a0f-5c6d7e8f9a0b", "reason", "INACTIVE", "revoked", 2));
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.notification.service;
 
+import dev.portcullis.events.AccessExpiring;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +87,32 @@ public class RevocationNotices {
     private static String scrub(String text, Notification n, String erased) {
         String out = text.replace(n.guestEmail, erased);
         return n.guestName == null || n.guestName.isBlank() ? out : out.replace(n.guestName, "[erased]");
+    }
+
+    /** A removed guest's sponsors learn it once. The guest's data is erased, so the message names them by their id alone. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int removed(GuestRemoved event, String eventId) {
+        int planned = 0;
+        for (String sponsor : new LinkedHashSet<>(event.sponsors())) {
+            planned += messages.plan(sponsor, Notification.Type.GUEST_REMOVED, "guest:" + event.guestId() + ":removed",
+                    "A guest you sponsored was removed", Map.of("guestId", event.guestId(), "reason", event.reason(),
+                            "revoked", event.revokedGrantIds().size()), eventId, new Messages.About(UUID.fromString(event.guestId()), null, null)) ? 1 : 0;
+        }
+        return planned;
+    }
+
+    /** A grant's coming end, to the guest's sponsors: once per notice (14 days, then 1 day before). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int expiring(AccessExpiring event, String eventId) {
+        int planned = 0;
+        for (String sponsor : new LinkedHashSet<>(event.sponsors())) {
+            planned += messages.plan(sponsor, Notification.Type.ACCESS_EXPIRING, "grant:" + event.grantId() + ":expiring:" + event.noticeDays(),
+                    event.guestEmail() + "'s access to " + event.resourceName() + " ends " + Messages.date(event.expiresAt()),
+                    Map.of("guest", event.guestEmail(), "resource", event.resourceName(), "role", event.role() == null ? "" : event.role(),
+                            "ends", Messages.dayAndTime(event.expiresAt()), "days", event.noticeDays()),
+                    eventId, new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), null)) ? 1 : 0;
+        }
+        return planned;
     }
 
     /** The HTML part shows the address and the name as Qute escaped them. */

@@ -1,0 +1,102 @@
+package dev.portcullis.notification;
+
+import static dev.portcullis.testsupport.GreenMailResource.mailsTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.events.AccessExpiring;
+import dev.portcullis.events.CampaignCompleted;
+import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.testsupport.GreenMailResource;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.MailParts;
+import dev.portcullis.testsupport.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The messages about a guest's and a campaign's lifecycle, over real Kafka and SMTP: a grant's coming end to
+ * the sponsors (14 days, then 1 day before, each once), a removed guest to their sponsors (by id: their data
+ * is erased), and a completed campaign's summary to its owner and the configured admins.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(value = GreenMailResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class LifecycleNoticeTest {
+
+    private static final Duration MAIL_DELIVERED = Duration.ofSeconds(60);
+    private final KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @Test
+    void sponsorsHearOfAGrantsEnd14DaysAndThen1DayBeforeEachOnce() throws Exception {
+        String sponsor = "sponsor-" + run + "@example.com";
+        String guestId = UUID.randomUUID().toString();
+        String grantId = UUID.randomUUID().toString();
+        Instant ends = Instant.parse("2027-02-01T09:00:00Z");
+        AccessExpiring in14 = new AccessExpiring(grantId, guestId, "ann-" + run + "@contoso.example", List.of(sponsor), UUID.randomUUID().toString(),
+                "CRM", List.of("owner@example.com"), "writer", ends, 14);
+        kafka.publish(in14);
+        kafka.publish(in14); // told again
+        kafka.publish(new AccessExpiring(grantId, guestId, "ann-" + run + "@contoso.example", List.of(sponsor), in14.resourceId(), "CRM",
+                List.of("owner@example.com"), "writer", ends, 1));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 2);
+        List<String> texts = mailsTo(sponsor).stream().map(MailParts::text).toList();
+        assertTrue(texts.stream().anyMatch(t -> t.contains("to CRM (writer) ends in 14 days: Monday 1 February 2027, 09:00 UTC")), texts.toString());
+        assertTrue(texts.stream().anyMatch(t -> t.contains("ends in 1 day:")), texts.toString());
+        // a marker after them on the same key: once it is in, a third mail would be too
+        String marker = "marker-" + run + "@example.com";
+        kafka.publish(new AccessExpiring(UUID.randomUUID().toString(), guestId, "ann-" + run + "@contoso.example", List.of(marker),
+                in14.resourceId(), "CRM", List.of(), "writer", ends, 14));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(marker).size() == 1);
+        assertEquals(2, mailsTo(sponsor).size());
+    }
+
+    @Test
+    void aRemovedGuestsSponsorsAreToldOnceWithoutTheirErasedData() throws Exception {
+        String sponsor = "sponsor-" + run + "@example.com";
+        String guestId = UUID.randomUUID().toString();
+        GuestRemoved removed = new GuestRemoved(guestId, List.of(sponsor, sponsor.toUpperCase()), "INACTIVE", null,
+                List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString()), Instant.now(), "lifecycle");
+        kafka.publish(removed);
+        kafka.publish(removed);
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1);
+        String text = MailParts.text(mailsTo(sponsor).get(0));
+        assertTrue(text.contains("(guest " + guestId + ") was removed from Portcullis (INACTIVE)") && text.contains("2 accesses they still held were revoked"),
+                text);
+    }
+
+    @Test
+    void aCompletedCampaignsSummaryGoesToItsOwnerAndTheConfiguredAdmins() throws Exception {
+        String owner = "owner-" + run + "@example.com";
+        String campaign = UUID.randomUUID().toString();
+        CampaignCompleted done = new CampaignCompleted(campaign, UUID.randomUUID().toString(), "Q1 review " + run, owner, Instant.now(),
+                new CampaignCompleted.Counts(40, 35, 3, 2, 0), true, false, null);
+        kafka.publish(done);
+        kafka.publish(done);
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(owner).size() == 1 && mailsTo("iam-team@corp.example").stream()
+                .anyMatch(m -> subjectOf(m).contains(run)));
+        MimeMessage summary = mailsTo(owner).get(0);
+        assertEquals("Access review completed: Q1 review " + run + " (3 to revoke of 40)", summary.getSubject());
+        assertTrue(MailParts.text(summary).contains("3 denied access(es) will be revoked now."), MailParts.text(summary));
+    }
+
+    private static String subjectOf(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
