@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import jakarta.persistence.FlushModeType;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +65,12 @@ public class Messages {
     @Inject
     MailSender sender;
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
+    @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry transactions;
+
     /** A deadline as messages write it: Monday 7 December 2026, 17:00 UTC. */
     public static String dayAndTime(Instant instant) {
         return DAY_AND_TIME.format(instant);
@@ -90,7 +98,8 @@ public class Messages {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean plan(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about) {
         String recipient = to.toLowerCase(Locale.ROOT);
-        if (planned(recipient, cause, about.guestId())) {
+        Batch batch = batch();
+        if (!batch.planned.add(recipient + "\n" + cause + "\n" + about.guestId()) || planned(recipient, cause, about.guestId())) {
             return false;
         }
         Rendered message = render(type, subject, data);
@@ -108,10 +117,10 @@ public class Messages {
             return true;
         }
         n.persist();
-        for (Webhook endpoint : Webhook.receiving(type)) {
+        for (UUID endpoint : batch.webhooks(type)) {
             // the same message, posted to each endpoint that takes its type: a copy of its own, sent and retried like a mail
             Notification copy = Notification.pending(recipient, type, n.subject, n.body, cause, eventId, n.guestId, n.createdAt);
-            copy.webhookId = endpoint.id;
+            copy.webhookId = endpoint;
             copy.guestEmail = n.guestEmail;
             copy.guestName = n.guestName;
             copy.persist();
@@ -121,9 +130,47 @@ public class Messages {
         return true;
     }
 
-    private static boolean planned(String recipient, String cause, UUID guestId) {
-        return guestId == null ? Notification.count("recipient = ?1 and causeId = ?2 and guestId is null and webhookId is null", recipient, cause) > 0
-                : Notification.count("recipient = ?1 and causeId = ?2 and guestId = ?3 and webhookId is null", recipient, cause, guestId) > 0;
+    /**
+     * What one consumer transaction reads once for all the messages it plans: the webhook endpoints, and the messages it planned
+     * itself (a second event about the same cause in the same batch plans nothing, found without flushing the session to ask the
+     * database). A poll of hundreds of events otherwise flushed every planned message before each of their queries.
+     */
+    private final class Batch {
+        final java.util.Set<String> planned = new java.util.HashSet<>();
+        private Map<String, List<UUID>> webhooksByType;
+
+        List<UUID> webhooks(Notification.Type type) {
+            if (webhooksByType == null) {
+                webhooksByType = new java.util.HashMap<>();
+                for (Webhook w : em.createQuery("from Webhook w where w.deletedAt is null", Webhook.class).setFlushMode(FlushModeType.COMMIT)
+                        .getResultList()) {
+                    for (String t : w.types) {
+                        webhooksByType.computeIfAbsent(t, k -> new ArrayList<>()).add(w.id);
+                    }
+                }
+            }
+            return webhooksByType.getOrDefault(type.name(), List.of());
+        }
+    }
+
+    private Batch batch() {
+        Batch batch = (Batch) transactions.getResource(Batch.class);
+        if (batch == null) {
+            batch = new Batch();
+            transactions.putResource(Batch.class, batch);
+        }
+        return batch;
+    }
+
+    /** Whether an earlier transaction planned it (this one's own are in {@link Batch#planned}: no flush needed to ask). */
+    private boolean planned(String recipient, String cause, UUID guestId) {
+        jakarta.persistence.TypedQuery<Long> query = em.createQuery("select count(n) from Notification n where n.recipient = :r and n.causeId = :c"
+                + " and n.webhookId is null and " + (guestId == null ? "n.guestId is null" : "n.guestId = :g"), Long.class)
+                .setFlushMode(FlushModeType.COMMIT).setParameter("r", recipient).setParameter("c", cause);
+        if (guestId != null) {
+            query.setParameter("g", guestId);
+        }
+        return query.getSingleResult() > 0;
     }
 
     private Template template(Notification.Type type, String variant) {
