@@ -17,25 +17,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Not a test (its name keeps it out of {@code mvn verify}): -Dbenchmark.events (10,000) {@code reviewer-assigned}
- * events, each of its own campaign (so spread over the topic's partitions), all to one reviewer, published
- * together on Kafka; prints the time from the first publish until notification-service's instances have sent
+ * events, each of its own campaign (so spread over the topic's partitions), to -Dbenchmark.reviewers (1,000)
+ * reviewers in turn, published together on Kafka; prints the time from the first publish until notification-service's instances have sent
  * as many mails (their {@code portcullis.mail.sent} counters), and then checks the count on the SMTP server
- * itself (the reviewer's mailbox, over IMAP). Run: see docs/benchmarks.md.
+ * itself (every reviewer's mailbox, over IMAP). Run: see docs/benchmarks.md.
  */
 @ExtendWith(Platform.class)
 class MailThroughputBenchmark {
 
     private static final int EVENTS = Integer.getInteger("benchmark.events", 10_000);
+    /** Reviewers the events go to, round robin: one campaign's digest per reviewer, as campaigns of many reviewers make them. */
+    private static final int REVIEWERS = Integer.getInteger("benchmark.reviewers", 1_000);
 
     @Test
     void run() {
         Platform platform = Platform.get();
-        String reviewer = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String run = UUID.randomUUID().toString().substring(0, 8);
         Instant deadline = Instant.now().plus(Duration.ofDays(14));
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
             String campaign = UUID.randomUUID().toString();
-            records.add(KafkaTestClient.record(new ReviewerAssigned(campaign, "Benchmark review " + i, reviewer, 1 + i % 40, deadline,
+            records.add(KafkaTestClient.record(new ReviewerAssigned(campaign, "Benchmark review " + i, reviewer(run, i % REVIEWERS), 1 + i % 40, deadline,
                     "https://portcullis.example.com/reviews?campaign=" + campaign, 1), UUID.randomUUID().toString()));
         }
         double before = sent(platform);
@@ -46,11 +48,18 @@ class MailThroughputBenchmark {
         await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(250)).until(() -> sent(platform) - before >= EVENTS);
         long done = System.nanoTime();
 
-        int onServer = inboxCount(platform, reviewer);
-        System.out.printf("%n%d reviewer-assigned published in %d ms; %d mails sent %d ms after the first publish (%.0f mails/s); on the SMTP"
-                + " server: %d%n%n", EVENTS, (published - start) / 1_000_000, EVENTS, (done - start) / 1_000_000,
+        int onServer = 0;
+        for (int r = 0; r < REVIEWERS; r++) {
+            onServer += inboxCount(platform, reviewer(run, r));
+        }
+        System.out.printf("%n%d reviewer-assigned (%d reviewers) published in %d ms; %d mails sent %d ms after the first publish (%.0f mails/s);"
+                + " on the SMTP server: %d%n%n", EVENTS, REVIEWERS, (published - start) / 1_000_000, EVENTS, (done - start) / 1_000_000,
                 EVENTS * 1e9 / (done - start), onServer);
         assertEquals(EVENTS, onServer);
+    }
+
+    private static String reviewer(String run, int i) {
+        return "bench-" + run + "-" + i + "@example.com";
     }
 
     /**
@@ -63,9 +72,7 @@ class MailThroughputBenchmark {
         properties.put("mail.imap.port", platform.endpoint("IMAP_PORT"));
         try (jakarta.mail.Store store = jakarta.mail.Session.getInstance(properties).getStore("imap")) {
             store.connect(address, address); // the test server takes any password
-            try (jakarta.mail.Folder inbox = store.getFolder("INBOX")) {
-                return inbox.getMessageCount();
-            }
+            return store.getFolder("INBOX").getMessageCount(); // STATUS on a folder not opened: nothing fetched, nothing to close
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException(e);
         }
