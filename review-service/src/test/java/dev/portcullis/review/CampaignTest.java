@@ -227,6 +227,38 @@ class CampaignTest {
     }
 
     @Test
+    void inASelfReviewEachGuestAttestsToTheirOwnAccessWithTheirOwnToken() {
+        World w = new World();
+        String crm = w.resource("CONFIDENTIAL", "o-" + w.run + "@corp.example");
+        String keeps = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+        String leaves = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+        String keepsGrant = w.grant(keeps, crm);
+        String leavesGrant = w.grant(leaves, crm);
+        w.known();
+        String definition = admin().body(definition(w, "SELF", Map.of("defaultDecision", "NONE"))).post("/api/v1/review-definitions").then()
+                .statusCode(201).extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
+        String keepsEmail = "g-" + keeps.substring(0, 6) + "@partner-" + w.run + ".example";
+        String leavesEmail = "g-" + leaves.substring(0, 6) + "@partner-" + w.run + ".example";
+
+        // each guest sees exactly their own item, and decides it; the other guest's item does not exist for them
+        String keepsItem = asGuest(keepsEmail).get("/api/v1/my/review-items").then().statusCode(200).body("items", hasSize(1))
+                .body("items[0].grantId", equalTo(keepsGrant)).extract().path("items[0].id");
+        String leavesItem = asGuest(leavesEmail).get("/api/v1/my/review-items").then().statusCode(200).body("items", hasSize(1))
+                .body("items[0].grantId", equalTo(leavesGrant)).extract().path("items[0].id");
+        asGuest(keepsEmail).get("/api/v1/review-items/" + leavesItem).then().statusCode(404);
+        asGuest(keepsEmail).body(Map.of("decision", "DENY")).post("/api/v1/review-items/" + leavesItem + "/decision").then().statusCode(404);
+        asGuest(keepsEmail).body(Map.of("decision", "APPROVE", "justification", "still on the project")).post("/api/v1/review-items/" + keepsItem
+                + "/decision").then().statusCode(200).body("decidedBy", equalTo(keepsEmail));
+        asGuest(leavesEmail).body(Map.of("decision", "DENY", "justification", "project over")).post("/api/v1/review-items/" + leavesItem
+                + "/decision").then().statusCode(200).body("decision", equalTo("DENY"));
+        // a guest reads nothing beyond their own items
+        asGuest(keepsEmail).get("/api/v1/campaigns/" + campaign).then().statusCode(403);
+        admin().post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("counts.approved", equalTo(1))
+                .body("counts.denied", equalTo(1));
+    }
+
+    @Test
     void theGuardHoldsACampaignThatWouldRevokeMostOfItsItemsUntilAnAdminConfirms() {
         World w = new World();
         String owner = "o-" + w.run + "@corp.example";
@@ -411,6 +443,10 @@ class CampaignTest {
 
     private RequestSpecification admin() {
         return given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON);
+    }
+
+    private RequestSpecification asGuest(String email) {
+        return given().auth().oauth2(TestTokens.guest(email)).contentType(ContentType.JSON);
     }
 
     private RequestSpecification as(String email) {

@@ -38,17 +38,17 @@ public class ReviewItemResource {
 
     @GET
     @Path("/my/review-items")
-    @RolesAllowed({Roles.OWNER, Roles.ADMIN})
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.GUEST})
     @Operation(summary = "The caller's pending review items", description = "Open items of running campaigns that name the email in the caller's"
             + " token as a reviewer, with the guest, partner, last sign-in, resource, sensitivity and the recommendation with its reason; filter"
-            + " by campaignId; keyset-paged. An item whose grant was revoked elsewhere closes (REVOKED_ELSEWHERE) and leaves this list.")
+            + " by campaignId; keyset-paged. A guest (portcullis-guest) has items only in a SELF review, where each attests to their own access. An item whose grant was revoked elsewhere closes (REVOKED_ELSEWHERE) and leaves this list.")
     public Page<ItemView> mine(@QueryParam("campaignId") String campaignId, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         return items.pendingFor(actor.email(), QueryParams.uuid("campaignId", campaignId), limit, cursor);
     }
 
     @GET
     @Path("/review-items/{id}")
-    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.AUDITOR})
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.AUDITOR, Roles.GUEST})
     @Operation(summary = "One review item", description = "For its reviewers, admins and auditors; anyone else gets 404, so ids cannot be probed.")
     public ItemView get(@PathParam("id") UUID id) {
         ReviewItem item = ReviewItem.findById(id);
@@ -61,7 +61,7 @@ public class ReviewItemResource {
 
     @POST
     @Path("/review-items/{id}/decision")
-    @RolesAllowed({Roles.OWNER, Roles.ADMIN})
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.GUEST})
     @Operation(summary = "Decide a review item", description = "APPROVE, DENY or DONT_KNOW, with a justification where the definition requires one"
             + " (400 naming justification otherwise). Only the item's reviewers decide: for anyone else, an admin included, the item does not"
             + " exist (404). A decision may change while the campaign is IN_PROGRESS (409 after). Publishes review-decision-recorded.")
