@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portcullis.events.AccessExpiring;
 import dev.portcullis.events.CampaignCompleted;
 import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.PolicyViolationDetected;
 import dev.portcullis.testsupport.GreenMailResource;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The messages about a guest's and a campaign's lifecycle, over real Kafka and SMTP: a grant's coming end to
  * the sponsors (14 days, then 1 day before, each once), a removed guest to their sponsors (by id: their data
- * is erased), and a completed campaign's summary to its owner and the configured admins.
+ * is erased), a completed campaign's summary to its owner and the configured admins, and a policy violation to
+ * the resource's owners.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -90,6 +92,32 @@ class LifecycleNoticeTest {
         MimeMessage summary = mailsTo(owner).get(0);
         assertEquals("Access review completed: Q1 review " + run + " (3 to revoke of 40)", summary.getSubject());
         assertTrue(MailParts.text(summary).contains("3 denied access(es) will be revoked now."), MailParts.text(summary));
+    }
+
+    @Test
+    void aResourcesOwnersHearOfAViolationOnceSayingWhatFollows() throws Exception {
+        String owner = "owner-" + run + "@example.com";
+        String coOwner = "deputy-" + run + "@example.com"; // not "co-owner-": mailsTo(owner) matches any address that contains the owner's
+        PolicyViolationDetected reported = new PolicyViolationDetected(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 2,
+                "No rival partners", "PARTNER_DOMAINS", "REPORT_ONLY", UUID.randomUUID().toString(), "ann-" + run + "@rival.example",
+                UUID.randomUUID().toString(), UUID.randomUUID().toString(), "CRM <beta>", List.of(owner, coOwner.toUpperCase()),
+                "email domain rival.example is blocked", "REPORTED", null, Instant.now());
+        kafka.publish(reported);
+        kafka.publish(reported); // told again
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(owner).size() == 1 && mailsTo(coOwner).size() == 1);
+        MimeMessage mail = mailsTo(owner).get(0);
+        assertEquals("ann-" + run + "@rival.example's access to CRM <beta> breaks the policy No rival partners", mail.getSubject());
+        assertTrue(MailParts.text(mail).contains("breaks the policy \"No rival partners\" (version 2): email domain rival.example is blocked.")
+                && MailParts.text(mail).contains("The policy only reports: the access stays."), MailParts.text(mail));
+        assertTrue(MailParts.html(mail).contains("CRM &lt;beta&gt;"), MailParts.html(mail));
+        // an enforced one says the access is going; a marker after both on the same key shows no third mail came
+        kafka.publish(new PolicyViolationDetected(UUID.randomUUID().toString(), reported.policyId(), 3, "No rival partners", "PARTNER_DOMAINS",
+                "ENFORCE", reported.guestId(), reported.guestEmail(), reported.grantId(), reported.resourceId(), "CRM <beta>", List.of(owner),
+                "email domain rival.example is blocked", "REVOCATION_REQUESTED", null, Instant.now()));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(owner).size() == 2);
+        assertTrue(mailsTo(owner).stream().map(MailParts::text).anyMatch(t -> t.contains("this access is being revoked now")));
+        assertEquals(2, mailsTo(owner).size());
+        assertEquals(1, mailsTo(coOwner).size());
     }
 
     private static String subjectOf(MimeMessage m) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.AccessRequestDecided;
 import dev.portcullis.events.ApprovalRequested;
+import dev.portcullis.notification.service.Messages;
 import dev.portcullis.testsupport.MailParts;
 import dev.portcullis.testsupport.GreenMailResource;
 import dev.portcullis.testsupport.KafkaResource;
@@ -88,7 +89,45 @@ class RequestNoticeTest {
             given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", recipient).get("/api/v1/notifications").then().statusCode(200)
                     .body("items.size()", equalTo(2));
         }
-        given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", owner).get("/api/v1/notifications").then().body("items.size()", equalTo(1));
+        // each approver's reminder, due a day before the deadline, was cancelled when stage 1 was decided
+        for (String approver : List.of(owner, security)) {
+            given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", approver).queryParam("type", "APPROVAL_REMINDER")
+                    .get("/api/v1/notifications").then().body("items.size()", equalTo(1)).body("items[0].status", equalTo("CANCELLED"));
+        }
+        given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", owner).queryParam("status", "SENT").get("/api/v1/notifications").then()
+                .body("items.size()", equalTo(1));
+    }
+
+    @Test
+    void anApproverWhoHasNotDecidedIsRemindedADayBeforeTheDeadlineOnce() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String request = UUID.randomUUID().toString();
+        String guest = UUID.randomUUID().toString();
+        String approver = "approver-" + run + "@example.com";
+        String requester = "bob-" + run + "@contoso.example";
+        // asked three days ago, deadline a day from now (and a few seconds): the reminder is due in a few seconds
+        Instant deadline = Instant.now().plus(Duration.ofDays(1)).plusSeconds(3);
+        ApprovalRequested asked = new ApprovalRequested(request, UUID.randomUUID().toString(), "Falcon", requester, guest, approver, 1, 1, false, false,
+                deadline, "https://portcullis.example.com/reviews?request=" + request, Instant.now().minus(Duration.ofDays(3)));
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        kafka.publish(asked);
+        kafka.publish(asked); // told again: still one reminder
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(approver).size() == 2);
+        List<String> subjects = mailsTo(approver).stream().map(m -> {
+            try {
+                return m.getSubject();
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertTrue(subjects.contains("Reminder: please decide by " + Messages.dayAndTime(deadline) + ": " + requester + " asks for Falcon"),
+                subjects.toString());
+        // deciding now cancels nothing that was sent, and nothing more goes
+        kafka.publish(new AccessRequestDecided(request, asked.packageId(), "Falcon", requester, guest, List.of(), 1, "APPROVE", approver, null,
+                "APPROVED", Instant.now().plus(Duration.ofDays(30)), Instant.now()));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(requester).size() == 1);
+        given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", approver).get("/api/v1/notifications").then()
+                .body("items.status", org.hamcrest.Matchers.everyItem(equalTo("SENT"))).body("items.size()", equalTo(2));
     }
 
     private static List<String> bodies(List<MimeMessage> mails) {

@@ -69,6 +69,11 @@ class ContinuousEvaluationTest {
         assertEquals("email domain rival.example is blocked", reported.getString("items[0].message"));
         List<PolicyViolationDetected> detected = await().atMost(WAIT).until(() -> detected(policy), d -> d.size() == 2);
         assertTrue(detected.stream().allMatch(d -> d.enforcement().equals("REPORTED") && d.guestId().equals(eve) && d.policyVersion() == 1));
+        // what the owners are told with: who, which resource, and whose it is
+        PolicyViolationDetected onFirst = detected.stream().filter(d -> d.grantId().equals(eveFirst)).findFirst().orElseThrow();
+        assertEquals("eve@rival.example", onFirst.guestEmail());
+        assertEquals("Resource " + resource, onFirst.resourceName());
+        assertEquals(List.of("owner@corp.example"), onFirst.resourceOwners());
         assertEquals(List.of(), revocationRequests(eve), "report-only requests no revocation");
 
         updatePolicy(policy, "ENFORCE", List.of("rival.example"));

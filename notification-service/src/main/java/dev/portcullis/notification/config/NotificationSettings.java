@@ -12,6 +12,17 @@ public interface NotificationSettings {
 
     Brand brand();
 
+    /**
+     * How long before an approval stage's deadline its approvers are reminded, if nobody has decided it by then; no reminder when the
+     * deadline is less than twice this after the request (it would come right after the request itself).
+     */
+    @WithDefault("PT24H")
+    Duration approvalReminderBefore();
+
+    /** When, each day (UTC), the held messages of those who chose a daily digest go out, one digest each. */
+    @WithDefault("08:00")
+    java.time.LocalTime digestTime();
+
     /** Who, besides a campaign's owner, gets its summary when it completes (the platform team's addresses); none by default. */
     java.util.Optional<java.util.List<String>> campaignSummaryTo();
 
@@ -36,5 +47,12 @@ public interface NotificationSettings {
         /** SMTP conversations one instance holds at once (the mailer's pool keeps one connection per sender). */
         @WithDefault("16")
         int concurrency();
+
+        /**
+         * Mails one instance hands the SMTP server per second, at most (webhook posts are not counted): set it to the relay's limit
+         * divided by the instances. Relays throttle senders (Exchange Online: 30 a minute per mailbox; SES: the account's quota).
+         */
+        @WithDefault("100")
+        double rate();
     }
 }

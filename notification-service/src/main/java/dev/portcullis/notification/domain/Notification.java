@@ -18,7 +18,11 @@ import java.util.UUID;
 public class Notification extends PanacheEntityBase {
 
     /** SUPPRESSED: planned, but its recipient opted out of its type; never sent. */
-    public enum Status { PENDING, SENT, FAILED, SUPPRESSED }
+    /**
+     * SUPPRESSED: the recipient opted out; CANCELLED: no longer needed before it was due (a reminder of a stage someone decided);
+     * HELD: waiting for the recipient's daily digest; DIGESTED: sent in one.
+     */
+    public enum Status { PENDING, SENT, FAILED, SUPPRESSED, CANCELLED, HELD, DIGESTED }
 
     public enum Type {
         /** To a sponsor: the guest they vouch for lost access. */
@@ -31,6 +35,8 @@ public class Notification extends PanacheEntityBase {
         REVIEW_REMINDER,
         /** To an approver: an access request waits for their decision, with the deadline and the link. */
         APPROVAL_REQUESTED,
+        /** To an approver, a configured time before the stage's deadline: cancelled once anyone decides the stage. */
+        APPROVAL_REMINDER,
         /** To the requester and the sponsors: an access request was approved (until when), denied, expired or could not be delivered. */
         ACCESS_REQUEST_DECIDED(false),
         /** To the sponsors: a guest's access ends in 14 days, then in 1 day, unless someone extends it. */
@@ -38,7 +44,11 @@ public class Notification extends PanacheEntityBase {
         /** To a campaign's owner and the configured admins: the campaign ended, its counts, and what will be revoked. */
         CAMPAIGN_COMPLETED(false),
         /** To the sponsors: a guest they vouched for was removed, and their personal data erased (Entra tells nobody). */
-        GUEST_REMOVED(false);
+        GUEST_REMOVED(false),
+        /** To a resource's owners: a guest's access to it breaks a policy, and what follows (revoked, held for an admin, or reported only). */
+        POLICY_VIOLATION(false),
+        /** To a person who chose a daily digest: what was held for them since the last one, in one message (itself never held). */
+        DAILY_DIGEST;
 
         private final boolean mandatory;
 

@@ -37,7 +37,7 @@ public class NotificationResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "The message log", description = "Filters: recipient, type, status (PENDING, SENT, FAILED, SUPPRESSED), causeId (e.g."
+    @Operation(summary = "The message log", description = "Filters: recipient, type, status (PENDING, SENT, FAILED, SUPPRESSED, CANCELLED, HELD, DIGESTED), causeId (e.g."
             + " a partner signal's id), webhookId (the copies posted to that endpoint). Each mail and each webhook post is an entry. Keyset-paged.")
     public Page<NotificationView> list(@QueryParam("recipient") String recipient, @QueryParam("type") String type,
             @QueryParam("status") String status, @QueryParam("causeId") String causeId, @QueryParam("webhookId") String webhookId, @QueryParam("limit") @Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50")) String limit,

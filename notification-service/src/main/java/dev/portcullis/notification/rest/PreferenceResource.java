@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/recipients/{email}/preferences")
-@Tag(name = "preferences", description = "What each person chose not to receive")
+@Tag(name = "preferences", description = "What each person chose not to receive, and whether what is not urgent comes in a daily digest")
 public class PreferenceResource {
 
     @Inject
@@ -44,17 +44,23 @@ public class PreferenceResource {
     @Inject
     Clock clock;
 
-    public record Preferences(@NotNull @Size(max = 50) List<@NotNull String> optOuts) {
+    @Inject
+    dev.portcullis.notification.config.NotificationSettings settings;
+
+    /** {@code delivery}: IMMEDIATE (left out: the same) or DAILY_DIGEST. */
+    public record Preferences(@NotNull @Size(max = 50) List<@NotNull String> optOuts, String delivery) {
     }
 
-    /** A person's choices, and the message types nobody can opt out of. */
-    public record PreferencesView(String recipient, List<String> optOuts, List<Notification.Type> mandatory, String updatedBy, Instant updatedAt) {
+    /** A person's choices, the message types nobody can opt out of or hold for a digest, and when the digest goes (UTC). */
+    public record PreferencesView(String recipient, List<String> optOuts, RecipientPreference.Delivery delivery, java.time.LocalTime digestTime,
+            List<Notification.Type> mandatory, String updatedBy, Instant updatedAt) {
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR, Roles.OWNER, Roles.GUEST})
-    @Operation(summary = "A person's message preferences", description = "Their opt-outs, and the mandatory types (review assignments and"
-            + " reminders, approvals asked for, security messages), which always go. A person reads their own; admins and auditors anyone's"
+    @Operation(summary = "A person's message preferences", description = "Their opt-outs, their delivery (IMMEDIATE, or DAILY_DIGEST at"
+            + " digestTime, UTC), and the mandatory types (review assignments and reminders, approvals asked for, security messages), which"
+            + " always go at once. A person reads their own; admins and auditors anyone's"
             + " (403 otherwise). Someone who never chose has no opt-outs.")
     public PreferencesView get(@PathParam("email") String email) {
         String recipient = mayRead(email);
@@ -66,7 +72,9 @@ public class PreferenceResource {
     @RolesAllowed({Roles.ADMIN, Roles.OWNER, Roles.GUEST})
     @Transactional
     @Operation(summary = "Set a person's message preferences", description = "optOuts: the message types not to send them (logged SUPPRESSED"
-            + " instead). A mandatory type, or one that does not exist, is a 400 naming optOuts[i], and nothing changes. A person sets their"
+            + " instead). A mandatory type, or one that does not exist, is a 400 naming optOuts[i], and nothing changes. delivery: IMMEDIATE"
+            + " (the default) or DAILY_DIGEST: what is not mandatory is HELD and goes once a day in one digest; anything else is a 400 naming"
+            + " delivery. A person sets their"
             + " own; admins anyone's (403 otherwise).")
     public PreferencesView put(@PathParam("email") String email, @jakarta.validation.Valid @NotNull Preferences preferences) {
         String recipient = recipient(email);
@@ -85,6 +93,9 @@ public class PreferenceResource {
             }
             optOuts.add(type.name());
         }
+        RecipientPreference.Delivery delivery = preferences.delivery() == null ? RecipientPreference.Delivery.IMMEDIATE
+                : Arrays.stream(RecipientPreference.Delivery.values()).filter(d -> d.name().equals(preferences.delivery())).findFirst()
+                        .orElseThrow(() -> new BadRequestProblem("delivery", "must be IMMEDIATE or DAILY_DIGEST"));
         RecipientPreference p = em.find(RecipientPreference.class, recipient, LockModeType.PESSIMISTIC_WRITE);
         if (p == null) {
             p = new RecipientPreference();
@@ -95,6 +106,7 @@ public class PreferenceResource {
             p.persist();
         }
         p.optOuts = optOuts.toArray(String[]::new);
+        p.delivery = delivery;
         p.updatedBy = actor.email();
         p.updatedAt = clock.instant();
         return view(recipient, p);
@@ -115,9 +127,9 @@ public class PreferenceResource {
         return email.toLowerCase(Locale.ROOT);
     }
 
-    private static PreferencesView view(String recipient, RecipientPreference p) {
+    private PreferencesView view(String recipient, RecipientPreference p) {
         return new PreferencesView(recipient, p == null ? List.of() : List.of(p.optOuts),
-                Arrays.stream(Notification.Type.values()).filter(Notification.Type::mandatory).toList(), p == null ? null : p.updatedBy,
+                p == null ? RecipientPreference.Delivery.IMMEDIATE : p.delivery, settings.digestTime(), Arrays.stream(Notification.Type.values()).filter(Notification.Type::mandatory).toList(), p == null ? null : p.updatedBy,
                 p == null ? null : p.updatedAt);
     }
 }

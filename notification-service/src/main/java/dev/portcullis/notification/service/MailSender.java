@@ -28,13 +28,17 @@ import jakarta.persistence.EntityManager;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -45,18 +49,20 @@ import org.jboss.logging.Logger;
  * Safe with several instances: a pass first <em>claims</em> up to a batch of due messages
  * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
  * instances never send the same message; a killed instance's claims lapse after
- * {@code portcullis.notification.mail.claim} and another instance sends them. Each outcome is written in a
- * transaction of its own, and up to {@code portcullis.notification.mail.concurrency} messages are in flight at once: SENT with {@code notification-delivered}; a permanent refusal (SMTP 5xx
+ * {@code portcullis.notification.mail.claim} and another instance sends them. Up to
+ * {@code portcullis.notification.mail.concurrency} messages are in flight at once, and mails leave at most at
+ * {@code portcullis.notification.mail.rate} per second per instance (relays throttle, and some block a sender that floods them).
+ * The pass's deliveries are written together: SENT with {@code notification-delivered}; a failure at once: a permanent refusal (SMTP 5xx
  * but 500-504, see {@link #refusedForGood}) FAILED at once with {@code notification-failed}; anything else waits for the message's own next
  * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
- * a crash between the SMTP server's answer and the commit sends that one message again when its
- * claim lapses.
+ * a crash between the SMTP server's answers and the pass's commit sends that pass's messages again when their
+ * claims lapse, with the same {@code Message-ID}.
  */
 @ApplicationScoped
 public class MailSender {
 
     private static final Logger LOG = Logger.getLogger(MailSender.class);
-    private static final int BATCH = 50;
+    private static final int MAX_BATCH = 50;
 
     @Inject
     Mailer mailer;
@@ -83,6 +89,9 @@ public class MailSender {
     WebhookPoster webhooks;
 
     private ExecutorService senders;
+    private Pace pace;
+    /** Messages claimed in one pass: at most what the pace lets out in a quarter of the claim, so a claimed batch goes before its claim lapses. */
+    private int batch;
 
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private BackgroundWorker worker;
@@ -100,7 +109,9 @@ public class MailSender {
         sent = metrics.counter("portcullis.mail.sent");
         failed = metrics.counter("portcullis.mail.failed");
         failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
-        Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages waiting to be sent").register(metrics);
+        Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages due and not sent yet").register(metrics);
+        pace = new Pace(settings.mail().rate());
+        batch = (int) Math.max(1, Math.min(MAX_BATCH, settings.mail().rate() * settings.mail().claim().toSeconds() / 4));
         senders = Executors.newFixedThreadPool(settings.mail().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "mail-send");
             thread.setDaemon(true);
@@ -125,28 +136,34 @@ public class MailSender {
     public boolean sendDue() throws InterruptedException {
         List<Notification> claimed = claimDue();
         // several SMTP conversations at once: a round trip to the server, not this service, bounds one message
-        List<Callable<Void>> sends = claimed.stream().<Callable<Void>>map(message -> () -> {
-            send(message);
-            return null;
-        }).toList();
-        for (Future<Void> sent : senders.invokeAll(sends)) {
+        List<Callable<Delivered>> sends = claimed.stream().<Callable<Delivered>>map(message -> () -> send(message)).toList();
+        List<Delivered> delivered = new ArrayList<>();
+        for (Future<Delivered> outcome : senders.invokeAll(sends)) {
             try {
-                sent.get();
+                if (outcome.get() != null) {
+                    delivered.add(outcome.get());
+                }
             } catch (ExecutionException e) {
                 LOG.warnf("a send failed unexpectedly: %s", e.getCause().toString());
             }
         }
-        return claimed.size() == BATCH;
+        recordDelivered(delivered);
+        return claimed.size() == batch;
     }
 
-    private void send(Notification message) {
+    /** A message the server (or the endpoint) took, and the span of that send: its notification-delivered belongs to the same trace. */
+    private record Delivered(Notification message, Span span) {
+    }
+
+    /** Returns the message if it went, null if the attempt failed (its failure is recorded already). */
+    private Delivered send(Notification message) throws InterruptedException {
         // the send belongs to the trace of the signal that planned it: so does the notification-delivered it publishes
         Span span = traces.start((message.webhookId != null ? "post webhook " : "send mail ") + message.type, SpanKind.CLIENT, message.traceparent);
         span.setAttribute("portcullis.notification.id", message.id.toString());
         span.setAttribute("portcullis.notification.attempt", message.attempts + 1L);
         try (Scope current = span.makeCurrent();
                 Traces.LogContext log = Traces.logContext(message.guestId == null ? null : message.guestId.toString(), span)) {
-            sendInSpan(message);
+            return sendInSpan(message) ? new Delivered(message, span) : null;
         } catch (RuntimeException e) {
             Traces.failed(span, e);
             throw e;
@@ -155,7 +172,7 @@ public class MailSender {
         }
     }
 
-    private void sendInSpan(Notification message) {
+    private boolean sendInSpan(Notification message) throws InterruptedException {
         try {
             if (message.webhookId != null) {
                 webhooks.post(message, QuarkusTransaction.requiringNew().call(() -> Webhook.<Webhook>findById(message.webhookId)));
@@ -165,21 +182,41 @@ public class MailSender {
                 if (message.html != null) {
                     mail.setHtml(message.html); // multipart/alternative: the text part for plain-text readers, the HTML part for the rest
                 }
+                pace.acquire();
                 mailer.send(mail);
             }
+            return true;
         } catch (RuntimeException e) {
             Traces.failed(Span.current(), e);
             recordFailure(message, e);
+            return false;
+        }
+    }
+
+    /**
+     * SENT, with a {@code notification-delivered} each, for every message of a pass that went: one transaction for the pass rather
+     * than one per message (each commit waits for the disk). The events' keys are the recipients, whose outbox sequence rows this
+     * locks: taken in the recipients' order, so two instances' passes never wait for each other in a circle.
+     */
+    private void recordDelivered(List<Delivered> delivered) {
+        if (delivered.isEmpty()) {
             return;
         }
+        List<Delivered> inKeyOrder = delivered.stream().sorted(Comparator.comparing((Delivered d) -> d.message().recipient)).toList();
         QuarkusTransaction.requiringNew().run(() -> {
-            Notification delivered = Notification.findById(message.id);
-            delivered.sent(clock.instant());
-            outbox.publish(new NotificationDelivered(delivered.id.toString(), delivered.recipient, delivered.type.name(), delivered.subject,
-                    delivered.causeId, delivered.sentAt));
+            Map<UUID, Notification> rows = Notification.<Notification>list("id in ?1", inKeyOrder.stream().map(d -> d.message().id).toList()).stream()
+                    .collect(Collectors.toMap(n -> n.id, n -> n));
+            for (Delivered d : inKeyOrder) {
+                Notification row = rows.get(d.message().id);
+                row.sent(clock.instant());
+                try (Scope inItsTrace = d.span().makeCurrent()) {
+                    outbox.publish(new NotificationDelivered(row.id.toString(), row.recipient, row.type.name(), row.subject, row.causeId, row.sentAt));
+                }
+            }
         });
-        sent.increment();
-        LOG.infof("notification=%s sent type=%s cause=%s guest=%s", message.id, message.type, message.causeId, message.guestId);
+        sent.increment(delivered.size());
+        delivered.forEach(d -> LOG.infof("notification=%s sent type=%s cause=%s guest=%s", d.message().id, d.message().type, d.message().causeId,
+                d.message().guestId));
     }
 
     /** Claims up to a batch of due messages nobody else holds, for this instance, until the claim deadline. */
@@ -190,7 +227,7 @@ public class MailSender {
                             + " where id in (select id from notification where status = 'PENDING' and next_attempt_at <= now()"
                             + " and (claimed_until is null or claimed_until < now()) order by next_attempt_at limit ?3 for update skip locked)"
                             + " returning id")
-                    .setParameter(1, instance).setParameter(2, (double) settings.mail().claim().toSeconds()).setParameter(3, BATCH)
+                    .setParameter(1, instance).setParameter(2, (double) settings.mail().claim().toSeconds()).setParameter(3, batch)
                     .getResultList();
             return ids.isEmpty() ? List.<Notification>of() : Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids);
         });
@@ -240,7 +277,8 @@ public class MailSender {
 
     private double pendingOrNaN() {
         try {
-            return QuarkusTransaction.requiringNew().call(() -> (double) Notification.count("status", Notification.Status.PENDING));
+            return QuarkusTransaction.requiringNew().call(() -> (double) Notification.count("status = ?1 and nextAttemptAt <= ?2",
+                    Notification.Status.PENDING, clock.instant())); // a reminder not due yet is not waiting
         } catch (RuntimeException e) {
             return Double.NaN;
         }

@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
  * run); both get the type's data and the configured brand. A message is planned once per recipient,
  * cause and guest (the table's unique index says the same), in the consumer's transaction, and the
  * sender is woken after the commit; a type its recipient opted out of (never a mandatory one) is logged
- * SUPPRESSED and not sent. Each webhook endpoint that takes the type gets a copy, posted by the same sender.
+ * SUPPRESSED and not sent, and one that is not mandatory, for someone who chose a daily digest, is HELD for it. Each webhook endpoint that takes the type gets a copy, posted by the same sender.
  */
 @ApplicationScoped
 public class Messages {
@@ -97,6 +97,13 @@ public class Messages {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean plan(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about) {
+        return planAt(to, type, cause, subject, data, eventId, about, null);
+    }
+
+    /** {@link #plan}, for a message not to be sent before {@code notBefore} (a reminder); null: at once. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean planAt(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about,
+            Instant notBefore) {
         String recipient = to.toLowerCase(Locale.ROOT);
         Batch batch = batch();
         if (!batch.planned.add(recipient + "\n" + cause + "\n" + about.guestId()) || planned(recipient, cause, about.guestId())) {
@@ -105,10 +112,14 @@ public class Messages {
         Rendered message = render(type, subject, data);
         Notification n = Notification.pending(recipient, type, message.subject(), message.text(), cause, eventId, about.guestId(), clock.instant());
         n.html = message.html();
+        if (notBefore != null) {
+            n.nextAttemptAt = notBefore;
+        }
         // the guest's address and name are personal data: a removed guest's messages are scrubbed of them (RevocationNotices.erase)
         n.guestEmail = about.guestEmail();
         n.guestName = about.guestName();
-        if (RecipientPreference.optedOut(recipient, type)) {
+        RecipientPreference preference = batch.preference(recipient);
+        if (preference != null && preference.optsOut(type)) {
             // logged, so the message log says what was not sent and why; never claimed by a sender
             n.status = Notification.Status.SUPPRESSED;
             n.lastError = "the recipient opted out of " + type;
@@ -116,11 +127,17 @@ public class Messages {
             LOG.infof("%s for %s (%s) suppressed: opted out", type, recipient, cause);
             return true;
         }
+        if (preference != null && preference.digests(type)) {
+            // waits for the recipient's next digest (DailyDigests), never claimed by a sender itself
+            n.status = Notification.Status.HELD;
+            n.nextAttemptAt = DailyDigests.next(settings.digestTime(), n.createdAt);
+        }
         n.persist();
         for (UUID endpoint : batch.webhooks(type)) {
             // the same message, posted to each endpoint that takes its type: a copy of its own, sent and retried like a mail
             Notification copy = Notification.pending(recipient, type, n.subject, n.body, cause, eventId, n.guestId, n.createdAt);
             copy.webhookId = endpoint;
+            copy.nextAttemptAt = n.nextAttemptAt;
             copy.guestEmail = n.guestEmail;
             copy.guestName = n.guestName;
             copy.persist();
@@ -138,6 +155,12 @@ public class Messages {
     private final class Batch {
         final java.util.Set<String> planned = new java.util.HashSet<>();
         private Map<String, List<UUID>> webhooksByType;
+        private final Map<String, java.util.Optional<RecipientPreference>> preferences = new java.util.HashMap<>();
+
+        /** A recipient's preferences, read once per transaction; null if they never chose. */
+        RecipientPreference preference(String recipient) {
+            return preferences.computeIfAbsent(recipient, r -> java.util.Optional.ofNullable(em.find(RecipientPreference.class, r))).orElse(null);
+        }
 
         List<UUID> webhooks(Notification.Type type) {
             if (webhooksByType == null) {
@@ -196,6 +219,9 @@ public class Messages {
                     Map.of("requester", "ann@contoso.example", "package", "Falcon sales", "stage", " (stage 1 of 2)", "escalated", false,
                             "deadline", dayAndTime(deadline), "justificationRequired", true,
                             "link", "https://portcullis.example.com/reviews?request=sample"));
+            case APPROVAL_REMINDER -> render(type, "Reminder: please decide by " + dayAndTime(deadline) + ": ann@contoso.example asks for Falcon sales",
+                    Map.of("requester", "ann@contoso.example", "package", "Falcon sales", "stage", " (stage 1 of 2)", "deadline", dayAndTime(deadline),
+                            "justificationRequired", true, "link", "https://portcullis.example.com/reviews?request=sample"));
             case ACCESS_REQUEST_DECIDED -> render(type, "Your request for Falcon sales approved",
                     Map.of("forRequester", true, "requester", "ann@contoso.example", "package", "Falcon sales",
                             "outcome", "was approved: you have the access until " + date(deadline) + "."));
@@ -210,6 +236,12 @@ public class Messages {
                             "revocation", "3 denied access(es) will be revoked now."));
             case GUEST_REMOVED -> render(type, "A guest you sponsored was removed",
                     Map.of("guestId", "7d9f3a52-2b1c-4e8e-9a0f-5c6d7e8f9a0b", "reason", "INACTIVE", "revoked", 2));
+            case DAILY_DIGEST -> render(type, "Your Portcullis digest: 2 messages", Map.of("count", 2, "messages", List.of(
+                    Map.of("subject", "ann@contoso.example's access to CRM ends " + date(deadline), "text", "The access of ann@contoso.example ..."),
+                    Map.of("subject", "Your request for Falcon sales approved", "text", "Your request for the access package ..."))));
+            case POLICY_VIOLATION -> render(type, "ann@rival.example's access to CRM breaks the policy No rival partners",
+                    Map.of("guest", "ann@rival.example", "resource", "CRM", "policy", "No rival partners", "version", 3,
+                            "message", "email domain rival.example is blocked", "follows", PolicyNotices.follows("REVOCATION_REQUESTED")));
         };
     }
 }

@@ -20,6 +20,8 @@ import dev.portcullis.policy.domain.Violation.Resolution;
 import dev.portcullis.policy.engine.CompiledPolicy;
 import dev.portcullis.policy.engine.RuleOutcome;
 import dev.portcullis.readmodel.KnownGrant;
+import dev.portcullis.readmodel.KnownGuest;
+import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.readmodel.ReadModelChanged;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -303,12 +306,34 @@ public class ContinuousEvaluation {
 
     /** Writes the detected events of the violations a pass opened, once what follows each is decided. */
     private void publishDetected(List<Violation> opened) {
+        if (opened.isEmpty()) {
+            return;
+        }
+        // the guests' addresses and the resources' names and owners go with each event, so the owners can be told: read once for the pass
+        Map<UUID, KnownGuest> guests = byId("select g from KnownGuest g where g.guestId in ?1", opened.stream().map(v -> v.guestId), g -> g.guestId);
+        Map<UUID, KnownResource> resources = byId("select distinct r from KnownResource r left join fetch r.owners where r.resourceId in ?1",
+                opened.stream().map(v -> v.resourceId), r -> r.resourceId);
         for (Violation v : opened) {
             Enforcement said = v.enforcement == Enforcement.DECLINED ? Enforcement.HELD : v.enforcement;
+            KnownResource resource = resources.get(v.resourceId);
             outbox.publish(new PolicyViolationDetected(v.id.toString(), v.policyId.toString(), v.policyVersion, v.policyName, v.rule,
-                    v.mode.name(), v.guestId.toString(), v.grantId.toString(), v.resourceId.toString(), v.message, said.name(),
+                    v.mode.name(), v.guestId.toString(), guests.containsKey(v.guestId) ? guests.get(v.guestId).email : null, v.grantId.toString(),
+                    v.resourceId.toString(), resource == null ? null : resource.name,
+                    resource == null ? List.of() : List.copyOf(resource.owners), v.message, said.name(),
                     v.holdId == null ? null : v.holdId.toString(), v.detectedAt));
         }
+    }
+
+    /** The read model's rows with these ids, by id; a bounded number of bind parameters per query. */
+    @SuppressWarnings("unchecked")
+    private <T> Map<UUID, T> byId(String query, java.util.stream.Stream<UUID> ids, java.util.function.Function<T, UUID> idOf) {
+        List<UUID> distinct = ids.distinct().toList();
+        Map<UUID, T> found = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += 1000) {
+            em.createQuery(query).setParameter(1, distinct.subList(from, Math.min(distinct.size(), from + 1000))).getResultList()
+                    .forEach(row -> found.put(idOf.apply((T) row), (T) row));
+        }
+        return found;
     }
 
     private void resolve(Violation v, Instant now) {
