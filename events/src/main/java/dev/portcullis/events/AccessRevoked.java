@@ -3,7 +3,12 @@ package dev.portcullis.events;
 import java.time.Instant;
 import java.util.List;
 
-/** A grant ended. {@code causeId} names what caused it: a partner signal, a review item, a violation. */
+/**
+ * A grant ended. {@code causeId} names what caused it: a partner signal, a review item, a violation.
+ * {@code guestEmail} and {@code sponsors} are the guest's when it ended, so that the sponsors can be told of a
+ * grant ended on its own (a review, a policy, its expiry, an admin); a removed guest's address is not sent
+ * (null), nor is it in events written before these were added (then null and an empty list).
+ */
 public record AccessRevoked(
         String grantId,
         String guestId,
@@ -14,7 +19,19 @@ public record AccessRevoked(
         RevocationReason reason,
         String causeId,
         Instant revokedAt,
-        String actor) implements EventPayload {
+        String actor,
+        String guestEmail,
+        List<String> sponsors) implements EventPayload {
+
+    public AccessRevoked {
+        sponsors = sponsors == null ? List.of() : List.copyOf(sponsors);
+    }
+
+    /** Without the guest's address and sponsors (nobody to tell but the owners). */
+    public AccessRevoked(String grantId, String guestId, String resourceId, String resourceName, List<String> resourceOwners, String role,
+            RevocationReason reason, String causeId, Instant revokedAt, String actor) {
+        this(grantId, guestId, resourceId, resourceName, resourceOwners, role, reason, causeId, revokedAt, actor, null, List.of());
+    }
 
     @Override
     public EventType eventType() {

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.events.AccessExpiring;
+import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.CampaignCompleted;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.PolicyViolationDetected;
+import dev.portcullis.events.RevocationReason;
 import dev.portcullis.testsupport.GreenMailResource;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The messages about a guest's and a campaign's lifecycle, over real Kafka and SMTP: a grant's coming end to
  * the sponsors (14 days, then 1 day before, each once), a removed guest to their sponsors (by id: their data
- * is erased), a completed campaign's summary to its owner and the configured admins, and a policy violation to
- * the resource's owners.
+ * is erased), a completed campaign's summary to its owner and the configured admins, a policy violation to
+ * the resource's owners, and grants that end one by one, gathered per guest for the sponsor and the owners.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -118,6 +120,41 @@ class LifecycleNoticeTest {
         assertTrue(mailsTo(owner).stream().map(MailParts::text).anyMatch(t -> t.contains("this access is being revoked now")));
         assertEquals(2, mailsTo(owner).size());
         assertEquals(1, mailsTo(coOwner).size());
+    }
+
+    @Test
+    void grantsAReviewEndedOneByOneComeToTheSponsorAndEachOwnerInOneMessageEach() throws Exception {
+        String sponsor = "sponsor-" + run + "@example.com";
+        String crmOwner = "crm-" + run + "@example.com";
+        String wikiOwner = "wiki-" + run + "@example.com";
+        String guestId = UUID.randomUUID().toString();
+        String guest = "ann-" + run + "@contoso.example";
+        String review = UUID.randomUUID().toString();
+        // a campaign's denials reach inventory one by one: one access-revoked each, moments apart
+        kafka.publish(new AccessRevoked(UUID.randomUUID().toString(), guestId, UUID.randomUUID().toString(), "CRM", List.of(crmOwner), "writer",
+                RevocationReason.REVIEW_DENIED, review + "-item-1", Instant.now(), "review", guest, List.of(sponsor)));
+        kafka.publish(new AccessRevoked(UUID.randomUUID().toString(), guestId, UUID.randomUUID().toString(), "Wiki", List.of(wikiOwner, crmOwner),
+                "reader", RevocationReason.REVIEW_DENIED, review + "-item-2", Instant.now(), "review", guest, List.of(sponsor)));
+        // a block's revocations are told with its guest-blocked, not one by one
+        kafka.publish(new AccessRevoked(UUID.randomUUID().toString(), guestId, UUID.randomUUID().toString(), "ERP", List.of(crmOwner), "reader",
+                RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal-" + run, Instant.now(), "partner", guest, List.of(sponsor)));
+
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1 && mailsTo(crmOwner).size() == 1 && mailsTo(wikiOwner).size() == 1);
+        String toSponsor = MailParts.text(mailsTo(sponsor).get(0));
+        assertEquals("Access ended for " + guest + ", whom you sponsor", mailsTo(sponsor).get(0).getSubject());
+        assertTrue(toSponsor.contains("CRM (writer)") && toSponsor.contains("Wiki (reader)") && toSponsor.contains("An access review denied it")
+                && !toSponsor.contains("ERP"), toSponsor);
+        String toCrmOwner = MailParts.text(mailsTo(crmOwner).get(0));
+        assertTrue(toCrmOwner.contains("CRM (writer)") && toCrmOwner.contains("Wiki (reader)"), toCrmOwner);
+        String toWikiOwner = MailParts.text(mailsTo(wikiOwner).get(0));
+        assertTrue(toWikiOwner.contains("Wiki (reader)") && !toWikiOwner.contains("CRM"), toWikiOwner);
+        // a marker after them on the same key: once it is in, a second message to any of them would be too
+        String marker = "marker-" + run + "@example.com";
+        kafka.publish(new AccessRevoked(UUID.randomUUID().toString(), guestId, UUID.randomUUID().toString(), "Wiki", List.of(marker), "reader",
+                RevocationReason.EXPIRED, "expiry-" + run, Instant.now(), "expiry", guest, List.of()));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(marker).size() == 1);
+        assertTrue(MailParts.text(mailsTo(marker).get(0)).contains("It reached its end date."));
+        assertEquals(List.of(1, 1, 1), List.of(mailsTo(sponsor).size(), mailsTo(crmOwner).size(), mailsTo(wikiOwner).size()));
     }
 
     private static String subjectOf(MimeMessage m) {

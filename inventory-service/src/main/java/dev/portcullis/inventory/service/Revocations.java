@@ -45,7 +45,7 @@ public class Revocations {
     @Transactional(Transactional.TxType.MANDATORY)
     public void revoke(AccessGrant grant, RevocationReason reason, String cause, String actor) {
         Resource resource = Resource.findById(grant.resourceId);
-        revoke(grant, resource, reason, cause, actor, clock.instant());
+        revoke(Guest.findById(grant.guestId), grant, resource, reason, cause, actor, clock.instant());
     }
 
     /**
@@ -78,7 +78,7 @@ public class Revocations {
         List<GuestBlocked.RevokedGrant> summary = new ArrayList<>();
         for (AccessGrant grant : active) {
             Resource resource = resources.get(grant.resourceId);
-            revoke(grant, resource, reason, cause, actor, now);
+            revoke(guest, grant, resource, reason, cause, actor, now);
             summary.add(new GuestBlocked.RevokedGrant(grant.id.toString(), resource.id.toString(), resource.name, grant.role,
                     List.copyOf(resource.owners)));
         }
@@ -121,7 +121,7 @@ public class Revocations {
         List<AccessGrant> active = AccessGrant.activeOf(guest.id);
         Map<UUID, Resource> resources = resourcesOf(active);
         for (AccessGrant grant : active) {
-            revoke(grant, resources.get(grant.resourceId), RevocationReason.GUEST_REMOVED, cause, actor, now);
+            revoke(guest, grant, resources.get(grant.resourceId), RevocationReason.GUEST_REMOVED, cause, actor, now);
         }
         List<UUID> revoked = active.stream().map(g -> g.id).toList();
         outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason, cause, revoked.stream().map(UUID::toString).toList(),
@@ -147,10 +147,12 @@ public class Revocations {
         }
     }
 
-    private void revoke(AccessGrant grant, Resource resource, RevocationReason reason, String cause, String actor, Instant at) {
+    private void revoke(Guest guest, AccessGrant grant, Resource resource, RevocationReason reason, String cause, String actor, Instant at) {
         grant.revoke(reason, actor, cause, at);
+        // a removed guest's address is about to be erased: it does not go out with the revocations of the removal
         outbox.publish(new AccessRevoked(grant.id.toString(), grant.guestId.toString(), resource.id.toString(), resource.name,
-                List.copyOf(resource.owners), grant.role, reason, cause, at, actor));
+                List.copyOf(resource.owners), grant.role, reason, cause, at, actor, reason == RevocationReason.GUEST_REMOVED ? null : guest.email,
+                List.copyOf(guest.sponsors)));
         audit.record(AuditTrail.change("GRANT_REVOKED", actor).guestId(grant.guestId).resource(resource.id).target(grant.id).reason(reason.name())
                 .cause(cause).detail("role", grant.role).detail("note", grant.revocationNote));
     }

@@ -19,6 +19,13 @@ public interface NotificationSettings {
     @WithDefault("PT24H")
     Duration approvalReminderBefore();
 
+    /**
+     * How long the first message about grants that end one by one (a review's denials, a policy's revocations, expiries, an admin's)
+     * waits for the next of the same guest and reason, so sponsors and owners get one message listing them all.
+     */
+    @WithDefault("PT10S")
+    Duration revocationGathering();
+
     /** When, each day (UTC), the held messages of those who chose a daily digest go out, one digest each. */
     @WithDefault("08:00")
     java.time.LocalTime digestTime();
@@ -45,7 +52,7 @@ public interface NotificationSettings {
         Duration claim();
 
         /** SMTP conversations one instance holds at once (the mailer's pool keeps one connection per sender). */
-        @WithDefault("16")
+        @WithDefault("32")
         int concurrency();
 
         /**

@@ -137,6 +137,11 @@ public class Notification extends PanacheEntityBase {
     @Column(length = 55)
     public String traceparent;
 
+    /** What a gathering message lists so far (a revoked grant a line), so a later event adds a line and renders it again; else null. */
+    @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.ARRAY)
+    @Column(name = "items")
+    public String[] items;
+
     @Column(name = "claimed_by")
     public String claimedBy;
 

@@ -2,6 +2,7 @@ package dev.portcullis.notification.messaging;
 
 import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.events.AccessExpiring;
+import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.Topic;
 import dev.portcullis.notification.service.RevocationNotices;
@@ -11,7 +12,11 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Reads {@code access-expiring} (inventory's expiry job, 14 days and 1 day before a grant ends) for the sponsors' reminders; the rest of inventory.access tells nobody. */
+/**
+ * Reads {@code access-expiring} (inventory's expiry job, 14 days and 1 day before a grant ends) for the sponsors' reminders, and
+ * {@code access-revoked} for the grants that end one by one (a block's are told with its guest-blocked); the rest of inventory.access
+ * tells nobody.
+ */
 @ApplicationScoped
 public class AccessEventConsumer {
 
@@ -27,6 +32,8 @@ public class AccessEventConsumer {
         inbox.applyAll(records, event -> {
             if (event.type().orElse(null) == EventType.ACCESS_EXPIRING) {
                 notices.expiring(event.as(AccessExpiring.class), event.id());
+            } else if (event.type().orElse(null) == EventType.ACCESS_REVOKED) {
+                notices.revoked(event.as(AccessRevoked.class), event.id());
             }
         });
     }

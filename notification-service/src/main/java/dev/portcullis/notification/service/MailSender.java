@@ -62,7 +62,6 @@ import org.jboss.logging.Logger;
 public class MailSender {
 
     private static final Logger LOG = Logger.getLogger(MailSender.class);
-    private static final int MAX_BATCH = 50;
 
     @Inject
     Mailer mailer;
@@ -111,7 +110,8 @@ public class MailSender {
         failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
         Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages due and not sent yet").register(metrics);
         pace = new Pace(settings.mail().rate());
-        batch = (int) Math.max(1, Math.min(MAX_BATCH, settings.mail().rate() * settings.mail().claim().toSeconds() / 4));
+        // four rounds of the senders per pass: enough that the pass's slowest conversation holds few of them back
+        batch = (int) Math.max(1, Math.min(4L * settings.mail().concurrency(), settings.mail().rate() * settings.mail().claim().toSeconds() / 4));
         senders = Executors.newFixedThreadPool(settings.mail().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "mail-send");
             thread.setDaemon(true);

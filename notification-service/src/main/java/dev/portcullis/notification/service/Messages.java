@@ -97,17 +97,17 @@ public class Messages {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean plan(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about) {
-        return planAt(to, type, cause, subject, data, eventId, about, null);
+        return planAt(to, type, cause, subject, data, eventId, about, null) != null;
     }
 
-    /** {@link #plan}, for a message not to be sent before {@code notBefore} (a reminder); null: at once. */
+    /** {@link #plan}, for a message not to be sent before {@code notBefore} (a reminder, a gathering); null: at once. Returns the message, or null if planned already. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean planAt(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about,
-            Instant notBefore) {
+    public Notification planAt(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId,
+            About about, Instant notBefore) {
         String recipient = to.toLowerCase(Locale.ROOT);
         Batch batch = batch();
         if (!batch.planned.add(recipient + "\n" + cause + "\n" + about.guestId()) || planned(recipient, cause, about.guestId())) {
-            return false;
+            return null;
         }
         Rendered message = render(type, subject, data);
         Notification n = Notification.pending(recipient, type, message.subject(), message.text(), cause, eventId, about.guestId(), clock.instant());
@@ -125,7 +125,7 @@ public class Messages {
             n.lastError = "the recipient opted out of " + type;
             n.persist();
             LOG.infof("%s for %s (%s) suppressed: opted out", type, recipient, cause);
-            return true;
+            return n;
         }
         if (preference != null && preference.digests(type)) {
             // waits for the recipient's next digest (DailyDigests), never claimed by a sender itself
@@ -144,7 +144,21 @@ public class Messages {
         }
         afterCommit.runOnce(MailSender.class, sender::wake);
         LOG.infof("%s planned for %s (%s)", type, recipient, cause);
-        return true;
+        return n;
+    }
+
+    /** Renders a message not sent yet again with new data (a gathering message that lists one more thing), and its webhook copies with it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void rerender(Notification message, String subject, Map<String, Object> data) {
+        Rendered r = render(message.type, subject, data);
+        message.subject = r.subject();
+        message.body = r.text();
+        message.html = r.html();
+        for (Notification copy : Notification.<Notification>list("recipient = ?1 and causeId = ?2 and webhookId is not null and status = ?3",
+                message.recipient, message.causeId, Notification.Status.PENDING)) {
+            copy.subject = r.subject();
+            copy.body = r.text();
+        }
     }
 
     /**

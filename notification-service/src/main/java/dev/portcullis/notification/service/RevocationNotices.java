@@ -1,6 +1,15 @@
 package dev.portcullis.notification.service;
 
 import dev.portcullis.events.AccessExpiring;
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.RevocationReason;
+import dev.portcullis.notification.config.NotificationSettings;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
@@ -19,7 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns a guest's block into messages: one to each sponsor and one to each owner of a resource the
- * guest lost — one per person per cause and guest, however many grants it ended. Someone who is both sponsor
+ * guest lost — one per person per cause and guest, however many grants it ended; grants that end one by one
+ * (a review, a policy, an expiry, an admin) are gathered per guest and reason the same way. Someone who is both sponsor
  * and owner gets the sponsor's message, which lists everything.
  */
 @ApplicationScoped
@@ -29,6 +39,15 @@ public class RevocationNotices {
 
     @Inject
     Messages messages;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    NotificationSettings settings;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public int plan(GuestBlocked event, String eventId) {
@@ -58,6 +77,72 @@ public class RevocationNotices {
         }
         LOG.infof("guest=%s cause=%s notifications planned=%d", event.guestId(), cause, planned);
         return planned;
+    }
+
+    /** Reasons whose grants end one by one, with no guest-blocked to list them: told from each access-revoked, gathered per guest. */
+    private static final Set<RevocationReason> ONE_BY_ONE = EnumSet.of(RevocationReason.REVIEW_DENIED, RevocationReason.POLICY_VIOLATION,
+            RevocationReason.EXPIRED, RevocationReason.MANUAL);
+
+    /**
+     * A grant that ended on its own (a review's denial, a policy, its expiry, an admin), to the guest's sponsors and the resource's
+     * owners. A campaign's or a policy's revocations come as many events at once: the first message waits
+     * {@code portcullis.notification.revocation-gathering} for the next ones of the same guest and reason, and lists them all. A block's
+     * revocations are told with its {@code guest-blocked} ({@link #plan}), a removal's with {@code guest-removed}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int revoked(AccessRevoked event, String eventId) {
+        if (!ONE_BY_ONE.contains(event.reason())) {
+            return 0;
+        }
+        String guest = event.guestEmail() != null ? event.guestEmail() : "guest " + event.guestId();
+        String line = (event.resourceName() == null ? "resource " + event.resourceId() : event.resourceName())
+                + (event.role() == null ? "" : " (" + event.role() + ")");
+        Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), null);
+        int planned = 0;
+        Set<String> told = new java.util.HashSet<>();
+        for (String sponsor : event.sponsors()) {
+            if (told.add(normalize(sponsor))) {
+                planned += gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, "Access ended for " + guest + ", whom you sponsor",
+                        event, guest, line, about, eventId);
+            }
+        }
+        for (String owner : event.resourceOwners()) {
+            if (told.add(normalize(owner))) {
+                planned += gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, "Guest " + guest + " no longer has access to your"
+                        + " resources", event, guest, line, about, eventId);
+            }
+        }
+        return planned;
+    }
+
+    /** Adds the grant to the recipient's message about this guest and reason that is still gathering, or plans one; 1 if a message was planned. */
+    private int gather(String recipient, Notification.Type type, String subject, AccessRevoked event, String guest, String line,
+            Messages.About about, String eventId) {
+        String group = "revoked:" + event.reason() + ":" + event.guestId() + ":";
+        Instant now = clock.instant();
+        // locked: if it falls due meanwhile, the sender skips it (SKIP LOCKED) until this line is in; one claimed already is left alone
+        List<Notification> open = em.createQuery("from Notification n where n.recipient = :r and n.type = :t and n.webhookId is null"
+                        + " and n.causeId like :g and n.status = :s and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now",
+                        Notification.class).setParameter("r", recipient).setParameter("t", type).setParameter("g", group + "%")
+                .setParameter("s", Notification.Status.PENDING).setParameter("now", now).setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setMaxResults(1).getResultList();
+        if (!open.isEmpty() && open.get(0).items != null) {
+            Notification gathering = open.get(0);
+            List<String> lines = new ArrayList<>(List.of(gathering.items));
+            if (!lines.contains(line)) {
+                lines.add(line);
+                gathering.items = lines.toArray(String[]::new);
+                messages.rerender(gathering, subject, Map.of("guest", guest, "why", why(event.reason().name()), "grants", lines));
+            }
+            return 0;
+        }
+        Notification planned = messages.planAt(recipient, type, group + event.grantId(), subject, Map.of("guest", guest, "why",
+                why(event.reason().name()), "grants", List.of(line)), eventId, about, now.plus(settings.revocationGathering()));
+        if (planned == null) {
+            return 0;
+        }
+        planned.items = new String[] {line};
+        return 1;
     }
 
     /**
@@ -127,9 +212,15 @@ public class RevocationNotices {
 
     /** Why the guest lost access, as a sentence. */
     static String why(String reason) {
-        return "PARTNER_ACCOUNT_DISABLED".equals(reason)
-                ? "Their home organization disabled their account, so Portcullis blocked the guest and revoked every access at once."
-                : "The guest was blocked (" + reason + ").";
+        return switch (reason) {
+            case "PARTNER_ACCOUNT_DISABLED" -> "Their home organization disabled their account, so Portcullis blocked the guest and revoked every"
+                    + " access at once.";
+            case "REVIEW_DENIED" -> "An access review denied it (or it was not confirmed before the review ended), so Portcullis revoked it.";
+            case "POLICY_VIOLATION" -> "It broke a governance policy in force, so Portcullis revoked it.";
+            case "EXPIRED" -> "It reached its end date.";
+            case "MANUAL" -> "An administrator revoked it.";
+            default -> "The guest was blocked (" + reason + ").";
+        };
     }
 
     private static List<String> list(List<RevokedGrant> grants) {
