@@ -15,12 +15,9 @@ import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -78,7 +75,7 @@ public class IdempotencyKeys {
         request.setEntityStream(new ByteArrayInputStream(body));
         String caller = identity.getPrincipal().getName();
         String path = request.getUriInfo().getRequestUri().getRawPath();
-        String hash = sha256(request.getMethod() + ' ' + path + '\n' + new String(body, StandardCharsets.UTF_8));
+        String hash = dev.portcullis.backbone.Sha256.hex(request.getMethod() + ' ' + path + '\n' + new String(body, StandardCharsets.UTF_8));
         Instant now = clock.instant();
         Object[] earlier = QuarkusTransaction.requiringNew().call(() -> {
             int claimed = em.createNativeQuery("""
@@ -159,13 +156,5 @@ public class IdempotencyKeys {
 
     private static Response problem(ContainerRequestContext request, int status, String title, String message) {
         return ProblemMapper.problem(status, title, HEADER + " " + message, request.getUriInfo().getPath(), List.of(new FieldError(HEADER, message)));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,6 +14,22 @@ public interface InventorySettings {
 
     Lifecycle lifecycle();
 
+    Ssf ssf();
+
+    /** The Shared Signals receiver (partners' transmitters pushing SETs). */
+    interface Ssf {
+        /**
+         * How old a SET's {@code iat} may be: a transmitter retries a refused push with the same SET for a while (Keycloak: 1 s, 5 s,
+         * 30 s, 2 min, 10 min, ...), and the {@code jti}s applied inside it are what makes a repeat change nothing.
+         */
+        @WithDefault("PT1H")
+        Duration iatWindow();
+
+        /** At most one refetch of a transmitter's JWKS per this long, however many SETs name a kid it does not have. */
+        @WithDefault("PT10S")
+        Duration jwksRefetchEvery();
+    }
+
     /** The scheduled lifecycle jobs ({@code LifecycleJobs}). */
     interface Lifecycle {
         /** How often the jobs run ({@code off} disables them: the service's tests run them by hand). */

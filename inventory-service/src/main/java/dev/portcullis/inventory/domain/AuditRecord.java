@@ -7,12 +7,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /** One change, as the audit trail keeps it; see V5__audit_trail.sql. */
@@ -76,10 +72,6 @@ public class AuditRecord extends PanacheEntityBase {
                 String.valueOf(guestId), String.valueOf(resourceId), String.valueOf(targetId), String.valueOf(reason), String.valueOf(cause),
                 String.valueOf(correlationId), String.valueOf(details), personal == null ? "-" : Base64.getEncoder().encodeToString(personal),
                 String.valueOf(previous));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.portcullis.backbone.Sha256.hex(canonical);
     }
 }

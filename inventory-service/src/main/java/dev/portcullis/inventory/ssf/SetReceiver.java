@@ -1,0 +1,224 @@
+package dev.portcullis.inventory.ssf;
+
+import dev.portcullis.backbone.Sha256;
+import dev.portcullis.inventory.config.InventorySettings;
+import dev.portcullis.inventory.domain.Partner;
+import dev.portcullis.inventory.domain.SignalChannel;
+import dev.portcullis.inventory.domain.SignalType;
+import dev.portcullis.inventory.service.PartnerSignalService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Receives a partner's Security Event Token pushed to us (RFC 8935) and applies it through the same path as a REST or Kafka
+ * signal. Nothing happens before the SET is verified: the push authorization given to the transmitter, a JWS signed with an
+ * asymmetric algorithm by a key of the transmitter's JWKS (refetched once for an unknown {@code kid}), {@code typ} {@code secevent+jwt},
+ * {@code iss} the partner's transmitter, {@code aud} its stream's audience, {@code iat} inside the configured window, and a
+ * {@code jti} never applied before (a repeat is accepted and changes nothing).
+ */
+@ApplicationScoped
+public class SetReceiver {
+
+    private static final Logger LOG = Logger.getLogger(SetReceiver.class);
+    static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
+    static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";
+    static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+    private static final Map<String, SignalType> ACTS = Map.of(RISC + "account-disabled", SignalType.ACCOUNT_DISABLED, RISC + "account-purged",
+            SignalType.ACCOUNT_PURGED, RISC + "account-enabled", SignalType.ACCOUNT_ENABLED, RISC + "credential-compromise",
+            SignalType.CREDENTIAL_COMPROMISED);
+    /** Asymmetric only: a symmetric algorithm would let anyone holding the "key" (published in a JWKS) sign, and none signs nothing. */
+    private static final Set<String> ALGORITHMS = Set.of(AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_USING_SHA384,
+            AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA384,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA512, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384, AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+
+    @Inject
+    TransmitterKeys keys;
+
+    @Inject
+    PartnerSignalService signals;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    InventorySettings settings;
+
+    /** What a SET did: the signals it applied (their ids), or nothing (a repeat, a verification, an event we record but do not act on). */
+    public record Outcome(boolean repeat, List<UUID> signalIds, List<String> events) {
+    }
+
+    @Transactional
+    public Outcome receive(UUID partnerId, String authorization, String set) {
+        PartnerTransmitter transmitter = PartnerTransmitter.findById(partnerId);
+        if (transmitter == null) {
+            throw new SetRefused("access_denied", "no transmitter is connected for this partner");
+        }
+        if (authorization == null || !Sha256.hex(authorization.startsWith("Bearer ") ? authorization.substring(7) : authorization)
+                .equals(transmitter.pushTokenSha256)) {
+            throw new SetRefused("authentication_failed", "the push authorization is missing or wrong");
+        }
+        JwtClaims claims = verified(transmitter, set);
+        try {
+            Map<String, Object> events = claims.getClaimValue("events") instanceof Map<?, ?> m ? cast(m) : null;
+            if (events == null || events.isEmpty()) {
+                throw new SetRefused("invalid_request", "the SET has no events");
+            }
+            String jti = claims.getJwtId();
+            if (jti == null || jti.isBlank() || jti.length() > 255) {
+                throw new SetRefused("invalid_request", "the SET has no usable jti");
+            }
+            int first = em.createNativeQuery("insert into ssf_received_set (partner_id, jti, received_at, events) values (?1, ?2, ?3, ?4)"
+                    + " on conflict do nothing").setParameter(1, partnerId).setParameter(2, jti).setParameter(3, clock.instant())
+                    .setParameter(4, truncate(String.join(" ", events.keySet()), 1024)).executeUpdate();
+            if (first == 0) {
+                LOG.infof("partner=%s SET jti=%s again: nothing to do", partnerId, jti);
+                return new Outcome(true, List.of(), List.copyOf(events.keySet()));
+            }
+            Partner partner = Partner.findById(partnerId);
+            Instant occurredAt = claims.getIssuedAt() == null ? clock.instant() : Instant.ofEpochSecond(claims.getIssuedAt().getValue());
+            List<UUID> applied = new ArrayList<>();
+            for (Map.Entry<String, Object> event : events.entrySet()) {
+                SignalType type = ACTS.get(event.getKey());
+                if (type == null) {
+                    // verification, CAEP session-revoked and credential-change, identifier-changed: recorded (the jti row), not acted on yet
+                    LOG.infof("partner=%s SET jti=%s event %s recorded, not acted on", partnerId, jti, event.getKey());
+                    continue;
+                }
+                Subject subject = subject(claims, event.getValue(), partner, transmitter);
+                applied.add(signals.receive(new PartnerSignalService.Signal(type, partner.tenantId, subject.homeSubject(), subject.email(), occurredAt),
+                        SignalChannel.SSF, "ssf:" + transmitter.issuer, null).signal().id);
+            }
+            return new Outcome(false, applied, List.copyOf(events.keySet()));
+        } catch (MalformedClaimException e) {
+            throw new SetRefused("invalid_request", e.getMessage());
+        }
+    }
+
+    /** The claims of a SET whose signature, type, issuer, audience and age hold. */
+    private JwtClaims verified(PartnerTransmitter transmitter, String set) {
+        JsonWebSignature jws = new JsonWebSignature();
+        try {
+            jws.setCompactSerialization(set == null ? "" : set.strip());
+        } catch (JoseException e) {
+            throw new SetRefused("invalid_request", "not a signed JWT: " + e.getMessage());
+        }
+        String alg = jws.getAlgorithmHeaderValue();
+        if (alg == null || !ALGORITHMS.contains(alg)) {
+            throw new SetRefused("invalid_request", "the algorithm '" + alg + "' is not accepted: an asymmetric signature is required");
+        }
+        String typ = jws.getHeader("typ");
+        if (typ == null || !(typ.equalsIgnoreCase("secevent+jwt") || typ.equalsIgnoreCase("application/secevent+jwt"))) {
+            throw new SetRefused("invalid_request", "typ must be secevent+jwt, was '" + typ + "'");
+        }
+        JsonWebKey key = keys.key(transmitter, jws.getKeyIdHeaderValue());
+        if (key == null) {
+            throw new SetRefused("invalid_key", "no key '" + jws.getKeyIdHeaderValue() + "' in the transmitter's JWKS");
+        }
+        try {
+            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
+            jws.setKey(key.getKey());
+            if (!jws.verifySignature()) {
+                throw new SetRefused("authentication_failed", "the signature does not verify with the transmitter's key '" + key.getKeyId() + "'");
+            }
+            JwtClaims claims = JwtClaims.parse(jws.getPayload());
+            if (!transmitter.issuer.equals(claims.getIssuer())) {
+                throw new SetRefused("invalid_issuer", "iss '" + claims.getIssuer() + "' is not this partner's transmitter");
+            }
+            if (claims.getAudience() == null || !claims.getAudience().contains(transmitter.audience)) {
+                throw new SetRefused("invalid_audience", "aud " + claims.getAudience() + " does not name " + transmitter.audience);
+            }
+            NumericDate iat = claims.getIssuedAt();
+            Duration window = settings.ssf().iatWindow();
+            Instant now = clock.instant();
+            if (iat == null || Instant.ofEpochSecond(iat.getValue()).isBefore(now.minus(window))
+                    || Instant.ofEpochSecond(iat.getValue()).isAfter(now.plus(Duration.ofMinutes(1)))) {
+                throw new SetRefused("invalid_request", "iat is missing or outside the accepted window (" + window + ")");
+            }
+            return claims;
+        } catch (JoseException | InvalidJwtException | MalformedClaimException | ClassCastException e) {
+            throw new SetRefused("invalid_request", "the SET cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Whom an event names: {@code sub_id} (SSF), or the event's own {@code subject} (older RISC). */
+    private record Subject(String homeSubject, String email) {
+    }
+
+    private static Subject subject(JwtClaims claims, Object event, Partner partner, PartnerTransmitter transmitter) {
+        Object subId = claims.getClaimValue("sub_id");
+        if (subId == null && event instanceof Map<?, ?> body) {
+            subId = body.get("subject");
+        }
+        if (!(subId instanceof Map<?, ?> raw)) {
+            throw new SetRefused("invalid_request", "the SET names no subject (sub_id)");
+        }
+        Map<String, Object> id = cast(raw);
+        if (!"complex".equals(id.get("format"))) {
+            return simple(id, transmitter);
+        }
+        // complex: a user, and the tenant they belong to, which must be this partner's
+        if (id.get("tenant") instanceof Map<?, ?> tenant && tenant.get("id") != null && !partner.tenantId.equals(String.valueOf(tenant.get("id")))) {
+            throw new SetRefused("access_denied", "a subject of tenant '" + tenant.get("id") + "', not this partner's");
+        }
+        if (!(id.get("user") instanceof Map<?, ?> user)) {
+            throw new SetRefused("invalid_request", "a complex subject without a user");
+        }
+        return simple(cast(user), transmitter);
+    }
+
+    private static Subject simple(Map<String, Object> id, PartnerTransmitter transmitter) {
+        String format = String.valueOf(id.get("format"));
+        return switch (format) {
+            case "iss_sub" -> {
+                if (!transmitter.issuer.equals(id.get("iss"))) {
+                    throw new SetRefused("access_denied", "an iss_sub subject of issuer '" + id.get("iss") + "', not this partner's");
+                }
+                yield new Subject(text(id, "sub"), null);
+            }
+            case "email" -> new Subject(null, text(id, "email"));
+            case "opaque" -> new Subject(text(id, "id"), null);
+            default -> throw new SetRefused("invalid_request", "subject format '" + format + "' is not supported");
+        };
+    }
+
+    private static String text(Map<String, Object> id, String field) {
+        Object value = id.get(field);
+        if (value == null || String.valueOf(value).isBlank()) {
+            throw new SetRefused("invalid_request", "the subject has no " + field);
+        }
+        return String.valueOf(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() > max ? s.substring(0, max) : s;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.portcullis.inventory.ssf;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.emptyOrNullString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.response.Response;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A partner's identity provider pushes Security Event Tokens (RFC 8935) to Portcullis: a verified RISC account-disabled ends
+ * the guest's access through the same path as a REST signal; every SET that fails a check is refused with its RFC 8935 code and
+ * changes nothing; a repeated jti changes nothing; a rotated key is fetched.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class SharedSignalsReceiverTest {
+
+    private static final String DISABLED = SetReceiver.RISC + "account-disabled";
+    private static final String AUDIENCE = "https://portcullis.example.com/ssf";
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    InventoryApi api;
+    TestTransmitter transmitter;
+    InventoryApi.Guest guest;
+    String partnerId;
+    String push;
+    String authorization;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+        transmitter = new TestTransmitter();
+        guest = api.guestWithGrants(api.twoResources(), 2, "sponsor@example.com");
+        partnerId = api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().extract().path("partnerId");
+        Response connected = api.as(TestTokens.admin()).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE))
+                .put("/api/v1/partners/" + partnerId + "/ssf");
+        connected.then().statusCode(200).body("jwksUri", equalTo(transmitter.issuer + "/jwks"))
+                .body("pushAuthorization", startsWith("Bearer "));
+        push = connected.path("pushEndpoint");
+        authorization = connected.path("pushAuthorization");
+    }
+
+    @AfterEach
+    void tearDown() {
+        transmitter.close();
+    }
+
+    @Test
+    void aVerifiedAccountDisabledEndsEveryGrantOnceAndARepeatChangesNothing() throws Exception {
+        // the authorization is shown once
+        api.as(TestTokens.auditor()).get("/api/v1/partners/" + partnerId + "/ssf").then().statusCode(200).body("pushAuthorization", nullValue())
+                .body("issuer", equalTo(transmitter.issuer));
+
+        String set = transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE);
+        pushed(set, authorization).then().statusCode(202).body(emptyOrNullString());
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("BLOCKED"));
+        List<String> signals = api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then().extract()
+                .path("items.revocationCause");
+        api.as(TestTokens.auditor()).get("/api/v1/partner-signals/" + signals.get(0)).then().statusCode(200).body("channel", equalTo("SSF"))
+                .body("type", equalTo("ACCOUNT_DISABLED")).body("matchedGuestIds", equalTo(List.of(guest.id())));
+
+        // the transmitter retries the same SET: accepted, and no second signal
+        pushed(set, authorization).then().statusCode(202);
+        assertEquals(1L, io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
+                () -> dev.portcullis.inventory.domain.PartnerSignal.count("homeTenantId", guest.homeTenantId())));
+    }
+
+    @Test
+    void everySetThatFailsACheckIsRefusedWithItsCodeAndChangesNothing() throws Exception {
+        Map<String, Object> subject = issSub(guest.homeSubject());
+        Instant now = Instant.now();
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("authentication_failed: no push authorization", push(transmitter.set(DISABLED, subject, AUDIENCE), null));
+        refused.put("authentication_failed: another push authorization", push(transmitter.set(DISABLED, subject, AUDIENCE), "Bearer guessed"));
+        // signed by a key the transmitter does not publish, under its own kid: the signature does not verify
+        refused.put("authentication_failed: a forged signature", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE,
+                DISABLED, subject, now), TestTransmitter.newKey("key-1"), "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        refused.put("invalid_key: a kid unknown after a refetch", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE,
+                DISABLED, subject, now), TestTransmitter.newKey("key-9"), "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        refused.put("invalid_issuer: another issuer", push(TestTransmitter.sign(TestTransmitter.claims("https://elsewhere.example", AUDIENCE,
+                DISABLED, subject, now), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        refused.put("invalid_audience: another audience", push(transmitter.set(DISABLED, subject, "https://someone-else.example"), authorization));
+        refused.put("invalid_request: an iat two hours old", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE,
+                DISABLED, subject, now.minus(Duration.ofHours(2))), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256),
+                authorization));
+        refused.put("invalid_request: typ JWT", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject,
+                now), transmitter.signing, "JWT", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        refused.put("invalid_request: alg none", push(unsigned(TestTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject, now)),
+                authorization));
+        refused.put("invalid_request: not a SET", push("hello", authorization));
+        refused.put("access_denied: a subject of another issuer", push(transmitter.set(DISABLED, Map.of("format", "iss_sub", "iss",
+                "https://elsewhere.example", "sub", guest.homeSubject()), AUDIENCE), authorization));
+        refused.put("access_denied: a subject of another tenant", push(transmitter.set(DISABLED, Map.of("format", "complex", "user",
+                issSub(guest.homeSubject()), "tenant", Map.of("format", "opaque", "id", "someone-elses-tenant")), AUDIENCE), authorization));
+        refused.forEach((expected, err) -> assertEquals(expected.substring(0, expected.indexOf(':')), err, expected));
+
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("INVITED"));
+    }
+
+    @Test
+    void aRotatedKeyIsFetchedAndAComplexSubjectOfThePartnersTenantIsApplied() throws Exception {
+        transmitter.rotate("key-2");
+        String set = transmitter.set(DISABLED, Map.of("format", "complex", "user", issSub(guest.homeSubject()), "tenant",
+                Map.of("format", "opaque", "id", guest.homeTenantId())), AUDIENCE);
+        pushed(set, authorization).then().statusCode(202);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    private Map<String, Object> issSub(String sub) {
+        return Map.of("format", "iss_sub", "iss", transmitter.issuer, "sub", sub);
+    }
+
+    private Response pushed(String set, String auth) {
+        var request = given().baseUri(baseUrl.toString()).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
+                .encoderConfig().encodeContentTypeAs("application/secevent+jwt", io.restassured.http.ContentType.TEXT)))
+                .contentType("application/secevent+jwt").body(set);
+        if (auth != null) {
+            request.header("Authorization", auth);
+        }
+        return request.post(push);
+    }
+
+    /** The RFC 8935 code of a refused push (it must be refused: a 400 with {err, description}). */
+    private String push(String set, String auth) {
+        return pushed(set, auth).then().statusCode(400).contentType("application/json").body("description", org.hamcrest.Matchers.notNullValue())
+                .extract().path("err");
+    }
+
+    private static String unsigned(JwtClaims claims) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
+        jws.setHeader("typ", "secevent+jwt");
+        jws.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+        return jws.getCompactSerialization();
+    }
+}
