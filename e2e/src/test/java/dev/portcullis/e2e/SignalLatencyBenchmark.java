@@ -7,6 +7,7 @@ import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.RepositoryRoot;
+import dev.portcullis.testsupport.SsfTransmitter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and resident memory. Run: see docs/benchmarks.md.
  * <ul>
  * <li>Sequential (the default): one signal at a time. -Dbenchmark.signals (200), -Dbenchmark.grants (20).</li>
+ * <li>-Dbenchmark.channel=ssf (sequential only): each signal is a RISC account-disabled SET pushed by the guest's partner's
+ * Shared Signals transmitter (a test one, connected to every partner), instead of a REST signal.</li>
  * <li>Open loop, when -Dbenchmark.rate is given: signals sent every 1/rate s for -Dbenchmark.seconds
  * (30), round-robin over every inventory instance, whether or not earlier ones are done.</li>
  * </ul>
@@ -61,6 +64,7 @@ class SignalLatencyBenchmark {
     private static final int SECONDS = Integer.getInteger("benchmark.seconds", 30);
     private static final int GRANTS = Integer.getInteger("benchmark.grants", 20);
     private static final int WARM_UP = 20;
+    private static final boolean SSF = "ssf".equals(System.getProperty("benchmark.channel"));
 
     /** When the listener saw each access-revoked event, by guest; the listener notifies on it. */
     private final Map<String, List<Long>> revokedAt = new ConcurrentHashMap<>();
@@ -82,6 +86,17 @@ class SignalLatencyBenchmark {
             guests.add(api.guestWithGrants(resources, GRANTS, "bench-sponsor@example.com"));
         }
 
+        SsfTransmitter transmitter = SSF ? new SsfTransmitter() : null;
+        Map<String, List<String>> pushTo = new ConcurrentHashMap<>(); // guest id -> [push endpoint, its authorization]
+        if (SSF) {
+            for (InventoryApi.Guest guest : guests) {
+                String partnerId = api.as(adminToken).get("/api/v1/guests/" + guest.id()).then().extract().path("partnerId");
+                var connected = api.as(adminToken).body(Map.of("issuer", transmitter.issuer, "audience", "bench")).put("/api/v1/partners/"
+                        + partnerId + "/ssf");
+                pushTo.put(guest.id(), List.of(connected.path("pushEndpoint"), connected.path("pushAuthorization")));
+            }
+        }
+
         settle(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -94,8 +109,17 @@ class SignalLatencyBenchmark {
         List<Long> restMillis = new ArrayList<>();
         for (int i = 0; i < guests.size(); i++) {
             InventoryApi.Guest guest = guests.get(i);
+            String set = SSF ? transmitter.set(SsfTransmitter.RISC + "account-disabled", Map.of("format", "iss_sub", "iss", transmitter.issuer,
+                    "sub", guest.homeSubject()), "bench") : null;
             long sent = System.currentTimeMillis();
-            api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202);
+            if (SSF) {
+                api.as(null).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
+                                .encodeContentTypeAs("application/secevent+jwt", io.restassured.http.ContentType.TEXT)))
+                        .contentType("application/secevent+jwt").header("Authorization", pushTo.get(guest.id()).get(1)).body(set)
+                        .post(pushTo.get(guest.id()).get(0)).then().statusCode(202);
+            } else {
+                api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202);
+            }
             long accepted = System.currentTimeMillis();
             long last = awaitRevocations(guest.id());
             if (i >= WARM_UP) {
@@ -106,12 +130,16 @@ class SignalLatencyBenchmark {
         }
         running.set(false);
         listener.join();
+        if (transmitter != null) {
+            transmitter.close();
+        }
 
         System.out.println();
-        System.out.printf("Flagship latency, %d signals (after %d warm-up), %d grants per guest, sequential:%n", SIGNALS, WARM_UP, GRANTS);
+        System.out.printf("Flagship latency, %d %s (after %d warm-up), %d grants per guest, sequential:%n", SIGNALS,
+                SSF ? "RISC account-disabled SETs pushed" : "signals", WARM_UP, GRANTS);
         print("202 received -> last access-revoked visible on Kafka", fromAccepted);
-        print("signal sent  -> last access-revoked visible on Kafka", fromSent);
-        print("POST /partner-signals round trip (revocation committed)", restMillis);
+        print((SSF ? "SET pushed" : "signal sent") + "  -> last access-revoked visible on Kafka", fromSent);
+        print((SSF ? "POST /ssf/v1/receiver/{partner}/push" : "POST /partner-signals") + " round trip (revocation committed)", restMillis);
         System.out.println();
         printServices(platform);
     }

@@ -132,6 +132,12 @@ class WebhookTest {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/chat";
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", "ftp://127.0.0.1/x", "types", List.of("REVIEW_ASSIGNED")))
                 .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("url"));
+        // not into the platform's own network: the clouds' metadata address, a private range, a name for loopback
+        for (String inside : List.of("http://169.254.169.254/latest/meta-data", "https://10.1.2.3/hook", "http://localhost:8080/hook")) {
+            given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", inside, "types", List.of("REVIEW_ASSIGNED")))
+                    .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("url"))
+                    .body("errors[0].message", org.hamcrest.Matchers.containsString("private network"));
+        }
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", url, "types", List.of("REVIEW_ASSIGNED", "GOSSIP")))
                 .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("types[1]"));
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)

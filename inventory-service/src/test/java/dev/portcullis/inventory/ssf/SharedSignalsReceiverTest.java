@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.SsfTransmitter;
 import dev.portcullis.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -47,7 +48,7 @@ class SharedSignalsReceiverTest {
     URL baseUrl;
 
     InventoryApi api;
-    TestTransmitter transmitter;
+    SsfTransmitter transmitter;
     InventoryApi.Guest guest;
     String partnerId;
     String push;
@@ -56,7 +57,7 @@ class SharedSignalsReceiverTest {
     @BeforeEach
     void setUp() throws Exception {
         api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
-        transmitter = new TestTransmitter();
+        transmitter = new SsfTransmitter();
         guest = api.guestWithGrants(api.twoResources(), 2, "sponsor@example.com");
         partnerId = api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().extract().path("partnerId");
         Response connected = api.as(TestTokens.admin()).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE))
@@ -101,19 +102,19 @@ class SharedSignalsReceiverTest {
         refused.put("authentication_failed: no push authorization", push(transmitter.set(DISABLED, subject, AUDIENCE), null));
         refused.put("authentication_failed: another push authorization", push(transmitter.set(DISABLED, subject, AUDIENCE), "Bearer guessed"));
         // signed by a key the transmitter does not publish, under its own kid: the signature does not verify
-        refused.put("authentication_failed: a forged signature", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE,
-                DISABLED, subject, now), TestTransmitter.newKey("key-1"), "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
-        refused.put("invalid_key: a kid unknown after a refetch", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE,
-                DISABLED, subject, now), TestTransmitter.newKey("key-9"), "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
-        refused.put("invalid_issuer: another issuer", push(TestTransmitter.sign(TestTransmitter.claims("https://elsewhere.example", AUDIENCE,
+        refused.put("authentication_failed: a forged signature", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE,
+                DISABLED, subject, now), SsfTransmitter.newKey("key-1"), "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        refused.put("invalid_key: a kid unknown after a refetch", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE,
+                DISABLED, subject, now), SsfTransmitter.newKey("key-9"), "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        refused.put("invalid_issuer: another issuer", push(SsfTransmitter.sign(SsfTransmitter.claims("https://elsewhere.example", AUDIENCE,
                 DISABLED, subject, now), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
         refused.put("invalid_audience: another audience", push(transmitter.set(DISABLED, subject, "https://someone-else.example"), authorization));
-        refused.put("invalid_request: an iat two hours old", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE,
+        refused.put("invalid_request: an iat two hours old", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE,
                 DISABLED, subject, now.minus(Duration.ofHours(2))), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256),
                 authorization));
-        refused.put("invalid_request: typ JWT", push(TestTransmitter.sign(TestTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject,
+        refused.put("invalid_request: typ JWT", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject,
                 now), transmitter.signing, "JWT", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
-        refused.put("invalid_request: alg none", push(unsigned(TestTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject, now)),
+        refused.put("invalid_request: alg none", push(unsigned(SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject, now)),
                 authorization));
         refused.put("invalid_request: not a SET", push("hello", authorization));
         refused.put("access_denied: a subject of another issuer", push(transmitter.set(DISABLED, Map.of("format", "iss_sub", "iss",

@@ -2,6 +2,7 @@ package dev.portcullis.notification.rest;
 
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.notification.domain.Notification;
 import dev.portcullis.notification.domain.RecipientPreference;
@@ -85,17 +86,15 @@ public class PreferenceResource {
         for (int i = 0; i < preferences.optOuts().size(); i++) {
             String name = preferences.optOuts().get(i);
             String field = "optOuts[" + i + "]";
-            Notification.Type type = Arrays.stream(Notification.Type.values()).filter(t -> t.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new BadRequestProblem(field, "'" + name + "' is no message type"));
+            Notification.Type type = MessageTypes.named(field, name);
             if (type.mandatory()) {
                 throw new BadRequestProblem(field, type + " is mandatory: review assignments, approvals and security messages"
                         + " cannot be opted out of");
             }
             optOuts.add(type.name());
         }
-        RecipientPreference.Delivery delivery = preferences.delivery() == null ? RecipientPreference.Delivery.IMMEDIATE
-                : Arrays.stream(RecipientPreference.Delivery.values()).filter(d -> d.name().equals(preferences.delivery())).findFirst()
-                        .orElseThrow(() -> new BadRequestProblem("delivery", "must be IMMEDIATE or DAILY_DIGEST"));
+        RecipientPreference.Delivery chosen = QueryParams.enumValue(RecipientPreference.Delivery.class, "delivery", preferences.delivery());
+        RecipientPreference.Delivery delivery = chosen == null ? RecipientPreference.Delivery.IMMEDIATE : chosen;
         RecipientPreference p = em.find(RecipientPreference.class, recipient, LockModeType.PESSIMISTIC_WRITE);
         if (p == null) {
             p = new RecipientPreference();

@@ -1,6 +1,5 @@
 package dev.portcullis.notification.rest;
 
-import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.notification.domain.Notification;
 import dev.portcullis.notification.service.Messages;
@@ -30,7 +29,7 @@ public class TemplateResource {
             + " type: REVIEW_ASSIGNED, REVIEW_REMINDER, APPROVAL_REQUESTED, APPROVAL_REMINDER, ACCESS_REQUEST_DECIDED, GUEST_ACCESS_REVOKED,"
             + " RESOURCE_ACCESS_REVOKED, ACCESS_EXPIRING, CAMPAIGN_COMPLETED, GUEST_REMOVED, POLICY_VIOLATION; any other is a 400 naming the field.")
     public Preview preview(@PathParam("type") String type) {
-        Notification.Type which = QueryParams.enumValue(Notification.Type.class, "type", type);
+        Notification.Type which = MessageTypes.named("type", type);
         Messages.Rendered rendered = messages.sample(which);
         return new Preview(which, rendered.subject(), rendered.text(), rendered.html());
     }

@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/webhooks")
 @Tag(name = "webhooks", description = "Endpoints that receive the messages as signed JSON (Standard Webhooks)")
 public class WebhookResource {
+
+    @Inject
+    dev.portcullis.notification.service.WebhookTargets targets;
 
     @Inject
     Actor actor;
@@ -55,7 +57,8 @@ public class WebhookResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Transactional
-    @Operation(summary = "Add a webhook endpoint", description = "url (http or https, absolute); types: the message types it receives; secret:"
+    @Operation(summary = "Add a webhook endpoint", description = "url (http or https, absolute; not into a private network: loopback, link-local, site-local and unique-local addresses are"
+            + " refused unless the host is in portcullis.notification.webhooks.private-hosts); types: the message types it receives; secret:"
             + " whsec_ and the base64 of a 24-64 byte key, or none to have one made. Each message of those types is posted to it as JSON"
             + " {id, type, recipient, subject, text, causeId, guestId, createdAt}, signed per Standard Webhooks (webhook-id, webhook-timestamp,"
             + " webhook-signature v1 HMAC-SHA256), retried like a mail. The secret is in this answer only. Each refusal is a 400 naming the field.")
@@ -69,13 +72,14 @@ public class WebhookResource {
         if (url.getScheme() == null || !List.of("http", "https").contains(url.getScheme().toLowerCase()) || url.getHost() == null) {
             throw new BadRequestProblem("url", "must be an absolute http or https URL");
         }
+        String refusal = targets.refusal(url);
+        if (refusal != null) {
+            throw new BadRequestProblem("url", refusal);
+        }
         Set<String> types = new LinkedHashSet<>();
         for (int i = 0; i < request.types().size(); i++) {
             String name = request.types().get(i);
-            if (Arrays.stream(Notification.Type.values()).noneMatch(t -> t.name().equals(name))) {
-                throw new BadRequestProblem("types[" + i + "]", "'" + name + "' is no message type");
-            }
-            types.add(name);
+            types.add(MessageTypes.named("types[" + i + "]", name).name());
         }
         String secret = request.secret() == null ? WebhookPoster.newSecret() : request.secret();
         try {

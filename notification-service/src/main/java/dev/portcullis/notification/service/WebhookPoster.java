@@ -43,6 +43,9 @@ public class WebhookPoster {
     @Inject
     Clock clock;
 
+    @Inject
+    WebhookTargets targets;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
 
     /** The endpoint did not take the message: its status, and whether trying again could help. */
@@ -57,6 +60,11 @@ public class WebhookPoster {
 
     public void post(Notification message, Webhook endpoint) {
         String body = payload(message);
+        String refusal = targets.refusal(URI.create(endpoint.url));
+        if (refusal != null) {
+            // checked again before each post: the name may point elsewhere since the endpoint was added
+            throw new Refused(endpoint.url + " " + refusal, refusal.startsWith("points"));
+        }
         long timestamp = clock.instant().getEpochSecond();
         String id = message.id.toString();
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.url)).timeout(TIMEOUT)

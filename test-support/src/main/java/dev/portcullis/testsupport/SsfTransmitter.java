@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.testsupport;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -21,16 +21,16 @@ import org.jose4j.lang.JoseException;
 
 /**
  * A partner's Shared Signals transmitter as a test plays it: it serves {@code /.well-known/ssf-configuration} and its JWKS on
- * 127.0.0.1 and signs SETs with its RSA key; its keys can rotate.
+ * 127.0.0.1 and signs SETs with its RSA key; its keys can rotate. Its issuer is {@code http://127.0.0.1:<port>/idp}.
  */
-final class TestTransmitter implements AutoCloseable {
+public final class SsfTransmitter implements AutoCloseable {
 
     private final HttpServer server;
-    final String issuer;
+    public final String issuer;
     private final List<RsaJsonWebKey> published = new ArrayList<>();
-    RsaJsonWebKey signing;
+    public RsaJsonWebKey signing;
 
-    TestTransmitter() throws IOException, JoseException {
+    public SsfTransmitter() throws IOException, JoseException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/idp";
         signing = newKey("key-1");
@@ -45,7 +45,7 @@ final class TestTransmitter implements AutoCloseable {
         server.start();
     }
 
-    static RsaJsonWebKey newKey(String kid) throws JoseException {
+    public static RsaJsonWebKey newKey(String kid) throws JoseException {
         RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId(kid);
         key.setUse("sig");
@@ -53,19 +53,22 @@ final class TestTransmitter implements AutoCloseable {
     }
 
     /** A new signing key, published beside the old one (as a transmitter rotates). */
-    void rotate(String kid) throws JoseException {
+    public void rotate(String kid) throws JoseException {
         synchronized (published) {
             signing = newKey(kid);
             published.add(signing);
         }
     }
 
+    /** The RISC event types a partner's transmitter sends (SSF 1.0 URIs). */
+    public static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
+
     /** A SET of one event about {@code subject}, as the transmitter would sign it. */
-    String set(String eventType, Map<String, Object> subject, String audience) throws JoseException {
+    public String set(String eventType, Map<String, Object> subject, String audience) throws JoseException {
         return sign(claims(issuer, audience, eventType, subject, Instant.now()), signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
-    static JwtClaims claims(String issuer, String audience, String eventType, Map<String, Object> subject, Instant iat) {
+    public static JwtClaims claims(String issuer, String audience, String eventType, Map<String, Object> subject, Instant iat) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setAudience(audience);
@@ -76,7 +79,7 @@ final class TestTransmitter implements AutoCloseable {
         return claims;
     }
 
-    static String sign(JwtClaims claims, RsaJsonWebKey key, String typ, String alg) throws JoseException {
+    public static String sign(JwtClaims claims, RsaJsonWebKey key, String typ, String alg) throws JoseException {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key.getPrivateKey());

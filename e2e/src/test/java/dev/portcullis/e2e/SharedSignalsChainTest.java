@@ -1,0 +1,66 @@
+package dev.portcullis.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.SsfTransmitter;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A partner's identity provider, as a Shared Signals transmitter (a test one: it serves its ssf-configuration and JWKS and signs
+ * with its own key), pushes a RISC account-disabled SET: every grant of the guest ends before the push is answered, and the rest of
+ * the chain (events, mails) follows as for a REST signal.
+ */
+@ExtendWith(Platform.class)
+class SharedSignalsChainTest {
+
+    private static final String AUDIENCE = "https://portcullis.example.com/ssf/e2e";
+
+    @Test
+    void aRiscAccountDisabledPushedByThePartnersTransmitterEndsEveryGrantAndRunsTheChain() throws Exception {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        Chain chain = Chain.create(platform, 4);
+        String admin = platform.userToken("admin");
+        String partnerId = inventory.as(admin).get("/api/v1/guests/" + chain.guest().id()).then().statusCode(200).extract().path("partnerId");
+        try (SsfTransmitter transmitter = new SsfTransmitter()) {
+            Response connected = inventory.as(admin).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE))
+                    .put("/api/v1/partners/" + partnerId + "/ssf");
+            connected.then().statusCode(200);
+            String set = transmitter.set(SsfTransmitter.RISC + "account-disabled", Map.of("format", "iss_sub", "iss", transmitter.issuer, "sub",
+                    chain.guest().homeSubject()), AUDIENCE);
+
+            long start = System.nanoTime();
+            inventory.as(null).config(RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
+                            .encodeContentTypeAs("application/secevent+jwt", ContentType.TEXT)))
+                    .contentType("application/secevent+jwt").header("Authorization", connected.<String>path("pushAuthorization")).body(set)
+                    .post(connected.<String>path("pushEndpoint")).then().statusCode(202);
+            long answeredMs = (System.nanoTime() - start) / 1_000_000;
+            // answered after the commit: the grants are revoked already, with no waiting
+            assertEquals(Collections.nCopies(4, "REVOKED"), inventory.grantStates(chain.guest().id()));
+            System.out.printf("SSF push answered (every grant revoked) in %d ms%n", answeredMs);
+
+            List<String> causes = inventory.as(admin).queryParam("guestId", chain.guest().id()).get("/api/v1/grants").then().extract()
+                    .path("items.revocationCause");
+            inventory.as(platform.userToken("auditor")).get("/api/v1/partner-signals/" + causes.get(0)).then().statusCode(200)
+                    .body("channel", equalTo("SSF")).body("outcome", equalTo("APPLIED")).body("revokedGrantIds.size()", equalTo(4));
+            await().atMost(Duration.ofSeconds(10)).until(() -> chain.revokedOnKafka(platform.kafka()), r -> r.size() == 4);
+            assertTrue(chain.revokedOnKafka(platform.kafka()).stream().allMatch(r -> r.value().contains(causes.get(0))),
+                    "each access-revoked names the signal the SET became");
+            // the sponsor and each owner are told once, as for any signal
+            await().atMost(Duration.ofSeconds(60)).until(() -> chain.mailCounts(platform), equalTo(List.of(1, 1, 1)));
+        }
+    }
+}
