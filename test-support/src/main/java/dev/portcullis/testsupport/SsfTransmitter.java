@@ -60,12 +60,20 @@ public final class SsfTransmitter implements AutoCloseable {
         }
     }
 
-    /** The RISC event types a partner's transmitter sends (SSF 1.0 URIs). */
+    /** The RISC and CAEP event types a partner's transmitter sends (SSF 1.0 URIs). */
     public static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
+    public static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";
 
     /** A SET of one event about {@code subject}, as the transmitter would sign it. */
     public String set(String eventType, Map<String, Object> subject, String audience) throws JoseException {
-        return sign(claims(issuer, audience, eventType, subject, Instant.now()), signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256);
+        return set(eventType, Map.of(), subject, audience);
+    }
+
+    /** The same, with the event's own fields (a CAEP event's {@code change_type}, say). */
+    public String set(String eventType, Map<String, Object> event, Map<String, Object> subject, String audience) throws JoseException {
+        JwtClaims claims = claims(issuer, audience, eventType, subject, Instant.now());
+        claims.setClaim("events", Map.of(eventType, event));
+        return sign(claims, signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
     public static JwtClaims claims(String issuer, String audience, String eventType, Map<String, Object> subject, Instant iat) {

@@ -33,6 +33,10 @@ public class PartnerTransmitter extends PanacheEntityBase {
     @Column(name = "push_token_sha256", nullable = false)
     public String pushTokenSha256;
 
+    /** Whether a CAEP credential-change of change_type revoke is taken as CREDENTIAL_COMPROMISED; otherwise it is recorded only. */
+    @Column(name = "credential_revoke_is_compromise", nullable = false)
+    public boolean credentialRevokeIsCompromise;
+
     @Column(name = "updated_by", nullable = false)
     public String updatedBy;
 

@@ -5,6 +5,7 @@ import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalType;
+import dev.portcullis.inventory.service.AuditTrail;
 import dev.portcullis.inventory.service.PartnerSignalService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ public class SetReceiver {
     private static final Logger LOG = Logger.getLogger(SetReceiver.class);
     static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
     static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";
+    static final String CREDENTIAL_CHANGE = CAEP + "credential-change";
     static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
     private static final Map<String, SignalType> ACTS = Map.of(RISC + "account-disabled", SignalType.ACCOUNT_DISABLED, RISC + "account-purged",
             SignalType.ACCOUNT_PURGED, RISC + "account-enabled", SignalType.ACCOUNT_ENABLED, RISC + "credential-compromise",
@@ -66,6 +68,9 @@ public class SetReceiver {
 
     @Inject
     InventorySettings settings;
+
+    @Inject
+    AuditTrail audit;
 
     /** What a SET did: the signals it applied (their ids), or nothing (a repeat, a verification, an event we record but do not act on). */
     public record Outcome(boolean repeat, List<UUID> signalIds, List<String> events) {
@@ -103,8 +108,16 @@ public class SetReceiver {
             List<UUID> applied = new ArrayList<>();
             for (Map.Entry<String, Object> event : events.entrySet()) {
                 SignalType type = ACTS.get(event.getKey());
+                if (type == null && CREDENTIAL_CHANGE.equals(event.getKey()) && transmitter.credentialRevokeIsCompromise
+                        && event.getValue() instanceof Map<?, ?> body && "revoke".equals(body.get("change_type"))) {
+                    type = SignalType.CREDENTIAL_COMPROMISED; // the partner chose to count a revoked credential as a compromised one
+                }
                 if (type == null) {
-                    // verification, CAEP session-revoked and credential-change, identifier-changed: recorded (the jti row), not acted on yet
+                    // verification, CAEP session-revoked and credential-change, identifier-changed: recorded, not acted on (yet)
+                    if (!VERIFICATION.equals(event.getKey())) {
+                        audit.record(AuditTrail.change("SSF_EVENT_RECORDED", "ssf:" + transmitter.issuer).reason(event.getKey()).cause(jti)
+                                .detail("partnerId", partnerId));
+                    }
                     LOG.infof("partner=%s SET jti=%s event %s recorded, not acted on", partnerId, jti, event.getKey());
                     continue;
                 }

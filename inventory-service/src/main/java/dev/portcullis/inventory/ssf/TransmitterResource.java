@@ -44,15 +44,18 @@ public class TransmitterResource {
     @Inject
     Clock clock;
 
-    public record ConnectTransmitter(@NotBlank @Size(max = 512) String issuer, @NotBlank @Size(max = 512) String audience) {
+    /** {@code credentialRevokeIsCompromise}: a CAEP credential-change that revokes a credential is taken as CREDENTIAL_COMPROMISED (default: recorded only). */
+    public record ConnectTransmitter(@NotBlank @Size(max = 512) String issuer, @NotBlank @Size(max = 512) String audience,
+            Boolean credentialRevokeIsCompromise) {
     }
 
     /** A connected transmitter; {@code pushAuthorization} only in the answer that made it (it is kept hashed). */
     public record TransmitterView(UUID partnerId, String issuer, String audience, String jwksUri, String pushEndpoint, String pushAuthorization,
-            String updatedBy, java.time.Instant updatedAt) {
+            boolean credentialRevokeIsCompromise, String updatedBy, java.time.Instant updatedAt) {
 
         static TransmitterView of(PartnerTransmitter t, String pushAuthorization) {
-            return new TransmitterView(t.partnerId, t.issuer, t.audience, t.jwksUri, pushPath(t.partnerId), pushAuthorization, t.updatedBy, t.updatedAt);
+            return new TransmitterView(t.partnerId, t.issuer, t.audience, t.jwksUri, pushPath(t.partnerId), pushAuthorization,
+                    t.credentialRevokeIsCompromise, t.updatedBy, t.updatedAt);
         }
     }
 
@@ -65,7 +68,8 @@ public class TransmitterResource {
     @Operation(summary = "Connect a partner's Shared Signals transmitter", description = "issuer: the transmitter's issuer (its SETs' iss; its"
             + " /.well-known/ssf-configuration is read now, and must name the same issuer and a jwks_uri: a 400 naming issuer otherwise);"
             + " audience: the aud its SETs carry (the stream's). Answers with the push endpoint and a new push authorization, shown this once:"
-            + " the transmitter sends it verbatim as the Authorization header of every push (RFC 8935). Connecting again replaces both.")
+            + " the transmitter sends it verbatim as the Authorization header of every push (RFC 8935). credentialRevokeIsCompromise (default false):"
+            + " a CAEP credential-change with change_type revoke blocks the guest as CREDENTIAL_COMPROMISED would. Connecting again replaces all.")
     public TransmitterView connect(@PathParam("id") UUID partnerId, @Valid @NotNull ConnectTransmitter request) {
         if (Partner.findById(partnerId) == null) {
             throw new NotFoundProblem("partner", partnerId);
@@ -97,6 +101,7 @@ public class TransmitterResource {
             t.issuer = request.issuer();
             t.audience = request.audience();
             t.jwksUri = jwksUri;
+            t.credentialRevokeIsCompromise = Boolean.TRUE.equals(request.credentialRevokeIsCompromise());
             t.pushTokenSha256 = dev.portcullis.backbone.Sha256.hex(token);
             t.updatedBy = actor.name();
             t.updatedAt = clock.instant();

@@ -136,6 +136,31 @@ class SharedSignalsReceiverTest {
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
     }
 
+    @Test
+    void aRevokedCredentialIsRecordedOnlyUntilThePartnerCountsItAsCompromised() throws Exception {
+        String change = SsfTransmitter.CAEP + "credential-change";
+        Map<String, Object> revoke = Map.of("credential_type", "password", "change_type", "revoke");
+        // by default: accepted and recorded in the audit trail, nothing changes
+        Instant before = Instant.now().minusSeconds(1);
+        pushed(transmitter.set(change, revoke, issSub(guest.homeSubject()), AUDIENCE), authorization).then().statusCode(202);
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+        List<Map<String, Object>> recorded = api.as(TestTokens.auditor()).queryParam("from", before.toString()).queryParam("limit", 500)
+                .get("/api/v1/audit").then().statusCode(200).extract().path("items.findAll { it.action == 'SSF_EVENT_RECORDED' }");
+        org.junit.jupiter.api.Assertions.assertTrue(recorded.stream().anyMatch(r -> change.equals(r.get("reason"))
+                && String.valueOf(r.get("details")).contains(partnerId)), recorded.toString());
+
+        // the partner's transmitter connected again, with a revoked credential counting as compromised: blocked, the CONFIDENTIAL grant revoked
+        Response again = api.as(TestTokens.admin()).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE,
+                "credentialRevokeIsCompromise", true)).put("/api/v1/partners/" + partnerId + "/ssf");
+        again.then().statusCode(200).body("credentialRevokeIsCompromise", equalTo(true));
+        pushed(transmitter.set(change, Map.of("credential_type", "password", "change_type", "update"), issSub(guest.homeSubject()), AUDIENCE),
+                again.path("pushAuthorization")).then().statusCode(202);
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()), "an updated credential is no compromise");
+        pushed(transmitter.set(change, revoke, issSub(guest.homeSubject()), AUDIENCE), again.path("pushAuthorization")).then().statusCode(202);
+        assertEquals(List.of("ACTIVE", "REVOKED"), api.grantStates(guest.id()).stream().sorted().toList());
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("BLOCKED"));
+    }
+
     private Map<String, Object> issSub(String sub) {
         return Map.of("format", "iss_sub", "iss", transmitter.issuer, "sub", sub);
     }
