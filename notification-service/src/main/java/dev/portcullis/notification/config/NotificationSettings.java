@@ -66,7 +66,7 @@ public interface NotificationSettings {
          * Mails one instance hands the SMTP server per second, at most (webhook posts are not counted): set it to the relay's limit
          * divided by the instances. Relays throttle senders (Exchange Online: 30 a minute per mailbox; SES: the account's quota).
          */
-        @WithDefault("100")
+        @WithDefault("200")
         double rate();
     }
 }
