@@ -227,6 +227,29 @@ class CampaignTest {
     }
 
     @Test
+    void fortyItemsForOneReviewerAreOneAssignmentForThemWithTheCount() {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        List<String> resources = List.of(w.resource("CONFIDENTIAL", owner), w.resource("HIGHLY_CONFIDENTIAL", owner));
+        for (int i = 0; i < 20; i++) {
+            String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+            resources.forEach(resource -> w.grant(guest, resource));
+        }
+        w.known();
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/review-definitions").then().statusCode(201)
+                .extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201)
+                .body("counts.total", equalTo(40)).extract().path("id");
+        // one reviewer-assigned for the owner, naming all 40: notification-service makes one digest of it (ReviewDigestTest)
+        List<ReviewerAssigned> assigned = campaignEvents(campaign, EventType.REVIEWER_ASSIGNED, 1).stream()
+                .map(r -> EventJson.read(r.value(), ReviewerAssigned.class)).toList();
+        assertEquals(1, assigned.size());
+        assertEquals(owner, assigned.get(0).reviewer());
+        assertEquals(40, assigned.get(0).itemCount());
+        as(owner).queryParam("limit", 500).get("/api/v1/my/review-items").then().body("items", hasSize(40));
+    }
+
+    @Test
     void inASelfReviewEachGuestAttestsToTheirOwnAccessWithTheirOwnToken() {
         World w = new World();
         String crm = w.resource("CONFIDENTIAL", "o-" + w.run + "@corp.example");
