@@ -7,10 +7,11 @@ import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.inventory.service.AuditTrail;
 import dev.portcullis.inventory.service.PartnerSignalService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,8 @@ import org.jose4j.lang.JoseException;
  * signal. Nothing happens before the SET is verified: the push authorization given to the transmitter, a JWS signed with an
  * asymmetric algorithm by a key of the transmitter's JWKS (refetched once for an unknown {@code kid}), {@code typ} {@code secevent+jwt},
  * {@code iss} the partner's transmitter, {@code aud} its stream's audience, {@code iat} inside the configured window, and a
- * {@code jti} never applied before (a repeat is accepted and changes nothing).
+ * {@code jti} never applied before (a repeat is accepted and changes nothing). The verification, which may fetch the transmitter's
+ * keys, happens before the transaction that records the jti and applies the signal.
  */
 @ApplicationScoped
 public class SetReceiver {
@@ -76,9 +78,8 @@ public class SetReceiver {
     public record Outcome(boolean repeat, List<UUID> signalIds, List<String> events) {
     }
 
-    @Transactional
     public Outcome receive(UUID partnerId, String authorization, String set) {
-        PartnerTransmitter transmitter = PartnerTransmitter.findById(partnerId);
+        PartnerTransmitter transmitter = QuarkusTransaction.requiringNew().call(() -> PartnerTransmitter.<PartnerTransmitter>findById(partnerId));
         if (transmitter == null) {
             throw new SetRefused("access_denied", "no transmitter is connected for this partner");
         }
@@ -86,7 +87,13 @@ public class SetReceiver {
                 .equals(transmitter.pushTokenSha256)) {
             throw new SetRefused("authentication_failed", "the push authorization is missing or wrong");
         }
+        // verified before the transaction: fetching a rotated key goes over the network, and no connection waits for it
         JwtClaims claims = verified(transmitter, set);
+        return QuarkusTransaction.requiringNew().call(() -> apply(partnerId, transmitter, claims));
+    }
+
+    /** What a verified SET does, in one transaction with its jti: all of it or nothing. */
+    private Outcome apply(UUID partnerId, PartnerTransmitter transmitter, JwtClaims claims) {
         try {
             Map<String, Object> events = claims.getClaimValue("events") instanceof Map<?, ?> m ? cast(m) : null;
             if (events == null || events.isEmpty()) {
@@ -128,6 +135,21 @@ public class SetReceiver {
             return new Outcome(false, applied, List.copyOf(events.keySet()));
         } catch (MalformedClaimException e) {
             throw new SetRefused("invalid_request", e.getMessage());
+        }
+    }
+
+    /**
+     * Forgets the jtis of SETs received long ago: a repeat older than the iat window is refused on its iat anyway, so a jti need only
+     * be kept that long; a month keeps the record of what arrived (the events column) for an operator.
+     */
+    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void prune() {
+        Duration keep = settings.ssf().iatWindow().compareTo(Duration.ofDays(30)) > 0 ? settings.ssf().iatWindow() : Duration.ofDays(30);
+        Instant before = clock.instant().minus(keep);
+        int pruned = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("delete from ssf_received_set where received_at < ?1")
+                .setParameter(1, before).executeUpdate());
+        if (pruned > 0) {
+            LOG.infof("forgot %d SETs received before %s", pruned, before);
         }
     }
 

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -147,18 +149,54 @@ public class Messages {
         return n;
     }
 
-    /** Renders a message not sent yet again with new data (a gathering message that lists one more thing), and its webhook copies with it. */
+    /**
+     * A message that lists what arrives as separate events (a grant a line): adds {@code line} to the recipient's message of
+     * {@code group} that is still gathering, rendering it again, or plans one (cause {@code cause}) due after {@code window}. Returns
+     * whether a message was planned. A message of this transaction is found in memory, one of an earlier transaction in the table
+     * (not due, not claimed), locked, so the sender's {@code SKIP LOCKED} claim waits for the new line; no flush either way.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void rerender(Notification message, String subject, Map<String, Object> data) {
-        Rendered r = render(message.type, subject, data);
-        message.subject = r.subject();
-        message.body = r.text();
-        message.html = r.html();
-        for (Notification copy : Notification.<Notification>list("recipient = ?1 and causeId = ?2 and webhookId is not null and status = ?3",
-                message.recipient, message.causeId, Notification.Status.PENDING)) {
-            copy.subject = r.subject();
-            copy.body = r.text();
+    public boolean gather(String to, Notification.Type type, String group, String cause, String line, String subject,
+            Function<List<String>, Map<String, Object>> data, String eventId, About about, Duration window) {
+        String recipient = to.toLowerCase(Locale.ROOT);
+        Batch batch = batch();
+        String key = recipient + "\n" + type + "\n" + group;
+        Notification open = batch.gathering.get(key);
+        if (open == null) {
+            open = em.createQuery("from Notification n where n.recipient = :r and n.type = :t and n.webhookId is null and n.causeId like :g"
+                            + " and n.status = :s and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now and n.items is not null",
+                            Notification.class).setParameter("r", recipient).setParameter("t", type).setParameter("g", group + "%")
+                    .setParameter("s", Notification.Status.PENDING).setParameter("now", clock.instant()).setFlushMode(FlushModeType.COMMIT)
+                    .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).setMaxResults(1).getResultStream().findFirst().orElse(null);
         }
+        if (open == null) {
+            Notification planned = planAt(to, type, cause, subject, data.apply(List.of(line)), eventId, about, clock.instant().plus(window));
+            if (planned != null) {
+                planned.items = new String[] {line};
+                batch.gathering.put(key, planned);
+            }
+            return planned != null;
+        }
+        batch.gathering.put(key, open);
+        List<String> lines = new ArrayList<>(List.of(open.items));
+        if (!lines.contains(line)) {
+            lines.add(line);
+            open.items = lines.toArray(String[]::new);
+            Rendered r = render(type, subject, data.apply(lines));
+            open.subject = r.subject();
+            open.body = r.text();
+            open.html = r.html();
+            if (!batch.webhooks(type).isEmpty()) {
+                // its webhook copies, not posted yet, say the same
+                for (Notification copy : em.createQuery("from Notification n where n.recipient = :r and n.causeId = :c and n.webhookId is not null"
+                        + " and n.status = :s", Notification.class).setParameter("r", recipient).setParameter("c", open.causeId)
+                        .setParameter("s", Notification.Status.PENDING).getResultList()) {
+                    copy.subject = r.subject();
+                    copy.body = r.text();
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -168,6 +206,8 @@ public class Messages {
      */
     private final class Batch {
         final java.util.Set<String> planned = new java.util.HashSet<>();
+        /** The gathering messages this transaction planned or added to, by recipient, type and group. */
+        final Map<String, Notification> gathering = new java.util.HashMap<>();
         private Map<String, List<UUID>> webhooksByType;
         private final Map<String, java.util.Optional<RecipientPreference>> preferences = new java.util.HashMap<>();
 

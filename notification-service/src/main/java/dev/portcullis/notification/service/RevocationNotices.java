@@ -4,11 +4,6 @@ import dev.portcullis.events.AccessExpiring;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.notification.config.NotificationSettings;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
@@ -39,12 +34,6 @@ public class RevocationNotices {
 
     @Inject
     Messages messages;
-
-    @Inject
-    EntityManager em;
-
-    @Inject
-    Clock clock;
 
     @Inject
     NotificationSettings settings;
@@ -119,30 +108,9 @@ public class RevocationNotices {
     private int gather(String recipient, Notification.Type type, String subject, AccessRevoked event, String guest, String line,
             Messages.About about, String eventId) {
         String group = "revoked:" + event.reason() + ":" + event.guestId() + ":";
-        Instant now = clock.instant();
-        // locked: if it falls due meanwhile, the sender skips it (SKIP LOCKED) until this line is in; one claimed already is left alone
-        List<Notification> open = em.createQuery("from Notification n where n.recipient = :r and n.type = :t and n.webhookId is null"
-                        + " and n.causeId like :g and n.status = :s and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now",
-                        Notification.class).setParameter("r", recipient).setParameter("t", type).setParameter("g", group + "%")
-                .setParameter("s", Notification.Status.PENDING).setParameter("now", now).setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setMaxResults(1).getResultList();
-        if (!open.isEmpty() && open.get(0).items != null) {
-            Notification gathering = open.get(0);
-            List<String> lines = new ArrayList<>(List.of(gathering.items));
-            if (!lines.contains(line)) {
-                lines.add(line);
-                gathering.items = lines.toArray(String[]::new);
-                messages.rerender(gathering, subject, Map.of("guest", guest, "why", why(event.reason().name()), "grants", lines));
-            }
-            return 0;
-        }
-        Notification planned = messages.planAt(recipient, type, group + event.grantId(), subject, Map.of("guest", guest, "why",
-                why(event.reason().name()), "grants", List.of(line)), eventId, about, now.plus(settings.revocationGathering()));
-        if (planned == null) {
-            return 0;
-        }
-        planned.items = new String[] {line};
-        return 1;
+        String why = why(event.reason().name());
+        return messages.gather(recipient, type, group, group + event.grantId(), line, subject,
+                lines -> Map.of("guest", guest, "why", why, "grants", lines), eventId, about, settings.revocationGathering()) ? 1 : 0;
     }
 
     /**
