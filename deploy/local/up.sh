@@ -197,6 +197,8 @@ KEYCLOAK_REALM=portcullis
 KEYCLOAK_TOKEN_URL=http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
 SIGNAL_CLIENT_ID=portcullis-signal
 SIGNAL_CLIENT_SECRET=portcullis-signal-secret
+SCIM_CLIENT_ID=portcullis-scim
+SCIM_CLIENT_SECRET=portcullis-scim-secret
 SMTP_HOST=127.0.0.1
 SMTP_PORT=$SMTP_PORT
 IMAP_PORT=$IMAP_PORT
@@ -240,6 +242,9 @@ Tokens (users admin, owner, auditor, partner (a partner's person, pat@partner.ex
   curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$INVENTORY_PORT/api/v1/guests
 A partner signal client (client credentials):
   curl -s -d grant_type=client_credentials -d client_id=portcullis-signal -d client_secret=portcullis-signal-secret \\
+      http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
+A SCIM provisioning client (client credentials; SCIM 2.0 at http://127.0.0.1:$INVENTORY_PORT/scim/v2/Users):
+  curl -s -d grant_type=client_credentials -d client_id=portcullis-scim -d client_secret=portcullis-scim-secret \\
       http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
 
 Logs: $LOGS/<name>.log      Stop: deploy/local/down.sh

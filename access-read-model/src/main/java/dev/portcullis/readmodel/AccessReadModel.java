@@ -8,6 +8,7 @@ import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.GuestUpdated;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.PartnerUpserted;
@@ -123,6 +124,16 @@ public class AccessReadModel {
                 guest.persist();
             }
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
+        } else if (type == EventType.GUEST_UPDATED) {
+            // a new address (SCIM, or the partner's identifier-changed) or new sponsors: the policies' facts change with them
+            GuestUpdated g = event.as(GuestUpdated.class);
+            KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(g.guestId())).ifPresent(guest -> {
+                guest.email = g.email();
+                guest.sponsors.clear();
+                g.sponsors().forEach(s -> guest.sponsors.add(s.toLowerCase(java.util.Locale.ROOT)));
+                guest.updatedAt = clock.instant();
+                changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
+            });
         } else if (type == EventType.GUEST_BLOCKED) {
             setState(event.as(GuestBlocked.class).guestId(), "BLOCKED");
         } else if (type == EventType.GUEST_UNBLOCKED) {

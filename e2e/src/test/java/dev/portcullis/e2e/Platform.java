@@ -195,6 +195,13 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
     }
 
+    /** A Keycloak access token for the SCIM provisioning client (client credentials). */
+    String scimToken() {
+        return given().formParam("grant_type", "client_credentials").formParam("client_id", endpoint("SCIM_CLIENT_ID"))
+                .formParam("client_secret", endpoint("SCIM_CLIENT_SECRET"))
+                .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
+    }
+
     /** A demo user's token, fetched again after 60 s: long tests outlive Keycloak's access-token lifespan. */
     Supplier<String> freshUserToken(String user) {
         return refreshed(() -> userToken(user));

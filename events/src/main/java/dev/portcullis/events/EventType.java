@@ -17,7 +17,7 @@ public enum EventType {
     PARTNER_CREDENTIAL_COMPROMISED("signal", "partner-credential-compromised", Topic.PARTNER_SIGNALS, PartnerCredentialCompromised.class),
 
     GUEST_INVITED("guest", "guest-invited", Topic.INVENTORY_GUESTS, GuestInvited.class),
-    GUEST_UPDATED("guest", "guest-updated", Topic.INVENTORY_GUESTS, null),
+    GUEST_UPDATED("guest", "guest-updated", Topic.INVENTORY_GUESTS, GuestUpdated.class),
     GUEST_SIGNED_IN("guest", "guest-signed-in", Topic.INVENTORY_GUESTS, GuestSignedIn.class),
     GUEST_BLOCKED("guest", "guest-blocked", Topic.INVENTORY_GUESTS, GuestBlocked.class),
     GUEST_UNBLOCKED("guest", "guest-unblocked", Topic.INVENTORY_GUESTS, GuestUnblocked.class),

@@ -58,6 +58,8 @@ class EventContractTest {
                     "REVOCATION_REQUESTED", null, NOW)),
             Map.entry(EventType.POLICY_VIOLATION_RESOLVED, new PolicyViolationResolved(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 3,
                     GUEST, GRANT, "GRANT_REVOKED", NOW)),
+            Map.entry(EventType.GUEST_UPDATED, new GuestUpdated(GUEST, "ann.new@contoso.com", "Ann", List.of("sponsor@example.com"),
+                    List.of("email"), "SCIM", null, NOW, "scim-client")),
             Map.entry(EventType.GUEST_UNBLOCKED, new GuestUnblocked(GUEST, "ann@contoso.com", "Ann", List.of("sponsor@example.com"), "ACTIVE",
                     "PARTNER_ACCOUNT_ENABLED", UUID.randomUUID().toString(), NOW, "partner:contoso")),
             Map.entry(EventType.GUEST_REMOVED, new GuestRemoved(GUEST, List.of("sponsor@example.com"), "PARTNER_ACCOUNT_PURGED",

@@ -50,6 +50,7 @@ class InventoryApiGuardTest {
     private static final String OWNER = TestTokens.OWNER;
     private static final String AUDITOR = TestTokens.AUDITOR;
     private static final String SIGNAL = TestTokens.SIGNAL;
+    private static final String SCIM = TestTokens.SCIM;
 
     /** Every endpoint of the service, with the roles it lets in. */
     private static final List<RoleMatrix.Endpoint> ENDPOINTS = List.of(
@@ -85,7 +86,18 @@ class InventoryApiGuardTest {
             endpoint("GET", "/api/v1/admin/dead-letters", ADMIN),
             endpoint("POST", "/api/v1/admin/dead-letters/redrive", ADMIN),
             endpoint("GET", "/api/v1/admin/outbox/parked", ADMIN),
-            endpoint("POST", "/api/v1/admin/outbox/parked/1/retry", ADMIN));
+            endpoint("POST", "/api/v1/admin/outbox/parked/1/retry", ADMIN),
+            endpoint("GET", "/scim/v2/Users", SCIM),
+            endpoint("POST", "/scim/v2/Users", SCIM),
+            endpoint("GET", "/scim/v2/Users/" + ANY_ID, SCIM),
+            endpoint("PUT", "/scim/v2/Users/" + ANY_ID, SCIM),
+            endpoint("PATCH", "/scim/v2/Users/" + ANY_ID, SCIM),
+            endpoint("DELETE", "/scim/v2/Users/" + ANY_ID, SCIM),
+            endpoint("GET", "/scim/v2/ServiceProviderConfig", SCIM, ADMIN, AUDITOR),
+            endpoint("GET", "/scim/v2/ResourceTypes", SCIM, ADMIN, AUDITOR),
+            endpoint("GET", "/scim/v2/ResourceTypes/User", SCIM, ADMIN, AUDITOR),
+            endpoint("GET", "/scim/v2/Schemas", SCIM, ADMIN, AUDITOR),
+            endpoint("GET", "/scim/v2/Schemas/" + "urn:ietf:params:scim:schemas:core:2.0:User", SCIM, ADMIN, AUDITOR));
 
     @TestFactory
     Stream<DynamicTest> everyEndpointWithoutATokenAndWithEachRole() {

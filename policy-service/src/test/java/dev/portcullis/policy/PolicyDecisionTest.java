@@ -176,6 +176,10 @@ class PolicyDecisionTest {
         evaluate(guest, "grant", selfService, requester("sam@corp.example")).body("decision", equalTo(true))
                 .body("context.obligations[0].type", equalTo("ownerApproval")).body("context.obligations[0].approvers", contains("olga@corp.example"));
         evaluate(guest, "grant", selfService, requester("olga@corp.example")).body("decision", equalTo(true)).body("context.obligations", empty());
+        // a SCIM client is IT's provisioning: it invites to the directory as an admin would, and that is all it does as one
+        evaluate(guest, "invite", directory(), requester("service-account-portcullis-scim", "portcullis-scim")).body("decision", equalTo(true));
+        evaluate(guest, "invite", directory(), requester("olga@corp.example", "portcullis-owner")).body("decision", equalTo(false));
+        evaluate(guest, "grant", itGoverned, requester("service-account-portcullis-scim", "portcullis-scim")).body("decision", equalTo(false));
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class RoleMatrix {
     /** A token of each role, as the platform issues them (an owner has an email, a signal client its client id). */
     private static final Map<String, Supplier<String>> TOKENS = Map.of(TestTokens.ADMIN, TestTokens::admin,
             TestTokens.OWNER, () -> TestTokens.owner("owner@example.com"), TestTokens.AUDITOR, TestTokens::auditor, TestTokens.SIGNAL, TestTokens::signal,
-            TestTokens.GUEST, () -> TestTokens.guest("pat@partner.example"));
+            TestTokens.GUEST, () -> TestTokens.guest("pat@partner.example"), TestTokens.SCIM, TestTokens::scim);
 
     private RoleMatrix() {
     }
@@ -57,7 +57,9 @@ public final class RoleMatrix {
             int status = response.extract().statusCode();
             assertTrue(status != 401 && status != 403, method + " " + path + " as " + role + " answered " + status);
         } else {
-            response.statusCode(403).contentType("application/problem+json").body("status", equalTo(403));
+            // under /scim/ a refusal is a SCIM error document (RFC 7644 §3.12), its status a string
+            boolean scim = path.startsWith("/scim/");
+            response.statusCode(403).contentType(scim ? "application/scim+json" : "application/problem+json").body("status", scim ? equalTo("403") : equalTo(403));
         }
     }
 }

@@ -12,6 +12,7 @@ public final class TestTokens {
     public static final String AUDITOR = "portcullis-auditor";
     public static final String SIGNAL = "portcullis-signal";
     public static final String GUEST = "portcullis-guest";
+    public static final String SCIM = "portcullis-scim";
 
     private TestTokens() {
     }
@@ -50,6 +51,11 @@ public final class TestTokens {
     /** A partner's person, known by their address (a guest, or not yet). */
     public static String guest(String email) {
         return withRole(email, GUEST);
+    }
+
+    /** A SCIM provisioning client's token (client credentials of the realm's portcullis-scim client). */
+    public static String scim() {
+        return token("service-account-portcullis-scim", SCIM, AUDIENCE, "portcullis-scim");
     }
 
     public static String signal() {

@@ -10,6 +10,8 @@ public final class Roles {
     public static final String GUEST = "portcullis-guest";
     /** Policy enforcement points (inventory-service, resource servers) asking policy-service for decisions. */
     public static final String PDP = "portcullis-pdp";
+    /** Provisioning systems speaking SCIM 2.0 over the guest inventory (/scim/v2). */
+    public static final String SCIM = "portcullis-scim";
 
     private Roles() {
     }

@@ -80,6 +80,20 @@ public class Guest extends PanacheEntityBase {
     @Column(name = "last_sign_in_at")
     public Instant lastSignInAt;
 
+    /** The SCIM client's own id for the guest (externalId); released when the guest is removed. */
+    @Column(name = "external_id")
+    public String externalId;
+
+    /** When anything about the guest last changed (SCIM's meta.lastModified). */
+    @Column(name = "modified_at", nullable = false)
+    public Instant modifiedAt;
+
+    @jakarta.persistence.PrePersist
+    @jakarta.persistence.PreUpdate
+    void touch() {
+        modifiedAt = modifiedAt == null ? createdAt : Instant.now();
+    }
+
     /** Blocks sign-in; returns false if the guest was blocked already. A removed guest cannot be blocked. */
     public boolean block(String reason, Instant at) {
         if (state == GuestState.REMOVED) {
@@ -126,6 +140,7 @@ public class Guest extends PanacheEntityBase {
             return false;
         }
         state = GuestState.REMOVED;
+        externalId = null; // the provisioning client may create the person anew under the same id
         removedAt = at;
         removedReason = reason;
         return true;

@@ -8,6 +8,7 @@ import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.GuestUpdated;
 import dev.portcullis.events.PartnerUpserted;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.RevocationReason;
@@ -178,6 +179,67 @@ public class InventoryService {
                 .detail("lastSignInAt", guest.lastSignInAt));
         LOG.debugf("guest=%s added partner=%s by=%s (%s)", guest.id, partnerId, actor, reason);
         return guest;
+    }
+
+    /** What a guest's details become: each one as it is to be (the caller fills in what stays). */
+    public record GuestDetails(String email, String displayName, List<String> sponsors) {
+    }
+
+    /**
+     * Changes a guest's address, display name or sponsors (SCIM, or a partner's RISC identifier-changed):
+     * {@code guest-updated} naming what changed, and an audit record with the details as they now are.
+     * A new address must be nobody else's (409) and not another partner's domain (400). Returns what
+     * changed; nothing, and no event, if nothing did.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<String> updateGuest(Guest guest, GuestDetails to, String actor, String reason, String cause) {
+        if (guest.state == GuestState.REMOVED) {
+            throw new ConflictProblem("guest " + guest.id + " is REMOVED");
+        }
+        String email = to.email().toLowerCase(Locale.ROOT);
+        LinkedHashSet<String> sponsors = new LinkedHashSet<>(to.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+        if (sponsors.isEmpty() || sponsors.size() > 5) {
+            throw new BadRequestProblem("sponsors", "a guest has 1 to 5 sponsors");
+        }
+        List<String> changed = new java.util.ArrayList<>();
+        if (!email.equals(guest.email)) {
+            checkNewAddress(guest, email);
+            guest.email = email;
+            changed.add("email");
+        }
+        if (!java.util.Objects.equals(to.displayName(), guest.displayName)) {
+            guest.displayName = to.displayName();
+            changed.add("displayName");
+        }
+        if (!sponsors.equals(new LinkedHashSet<>(guest.sponsors))) {
+            guest.sponsors.clear();
+            guest.sponsors.addAll(sponsors);
+            changed.add("sponsors");
+        }
+        if (changed.isEmpty()) {
+            return changed;
+        }
+        outbox.publish(new GuestUpdated(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), List.copyOf(changed),
+                reason, cause, clock.instant(), actor));
+        audit.record(AuditTrail.change("GUEST_UPDATED", actor).guest(guest).reason(reason).cause(cause).detail("changed", changed)
+                .detail("sponsors", guest.sponsors));
+        LOG.infof("guest=%s updated %s by=%s (%s)", guest.id, changed, actor, reason);
+        return changed;
+    }
+
+    /**
+     * Whether the guest may take this address: nobody else's (409), and not another partner's domain (400). Not transactional, so
+     * a caller inside its own transaction may ask first and go on with the refusal (a thrown exception through a transactional
+     * method would mark the transaction for rollback).
+     */
+    public void checkNewAddress(Guest guest, String email) {
+        if (Guest.count("lower(email) = ?1 and id <> ?2", email.toLowerCase(Locale.ROOT), guest.id) > 0) {
+            throw new ConflictProblem("a guest with email " + email + " exists");
+        }
+        String domain = email.substring(email.indexOf('@') + 1);
+        Partner.byDomain(domain).filter(p -> !p.id.equals(guest.partnerId)).ifPresent(p -> {
+            throw new BadRequestProblem("email", "its domain " + domain + " belongs to partner " + p.id + ", not to the guest's");
+        });
     }
 
     private Partner proposePartner(String tenantId, String domain) {

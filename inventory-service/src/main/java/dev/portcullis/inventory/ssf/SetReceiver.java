@@ -1,5 +1,11 @@
 package dev.portcullis.inventory.ssf;
 
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.events.EmailAddresses;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.domain.GuestState;
+import dev.portcullis.inventory.service.InventoryService;
 import dev.portcullis.backbone.Sha256;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Partner;
@@ -46,6 +52,7 @@ public class SetReceiver {
     static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
     static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";
     static final String CREDENTIAL_CHANGE = CAEP + "credential-change";
+    static final String IDENTIFIER_CHANGED = RISC + "identifier-changed";
     static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
     private static final Map<String, SignalType> ACTS = Map.of(RISC + "account-disabled", SignalType.ACCOUNT_DISABLED, RISC + "account-purged",
             SignalType.ACCOUNT_PURGED, RISC + "account-enabled", SignalType.ACCOUNT_ENABLED, RISC + "credential-compromise",
@@ -73,6 +80,9 @@ public class SetReceiver {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    InventoryService inventory;
 
     /** What a SET did: the signals it applied (their ids), or nothing (a repeat, a verification, an event we record but do not act on). */
     public record Outcome(boolean repeat, List<UUID> signalIds, List<String> events) {
@@ -119,8 +129,13 @@ public class SetReceiver {
                         && event.getValue() instanceof Map<?, ?> body && "revoke".equals(body.get("change_type"))) {
                     type = SignalType.CREDENTIAL_COMPROMISED; // the partner chose to count a revoked credential as a compromised one
                 }
+                if (type == null && IDENTIFIER_CHANGED.equals(event.getKey()) && event.getValue() instanceof Map<?, ?> body
+                        && body.get("new-value") instanceof String newValue && EmailAddresses.isValid(newValue)) {
+                    changeAddress(partner, transmitter, subject(claims, event.getValue(), partner, transmitter), newValue, jti);
+                    continue;
+                }
                 if (type == null) {
-                    // verification, CAEP session-revoked and credential-change, identifier-changed: recorded, not acted on (yet)
+                    // verification, CAEP session-revoked and credential-change, a changed phone number: recorded, not acted on
                     if (!VERIFICATION.equals(event.getKey())) {
                         audit.record(AuditTrail.change("SSF_EVENT_RECORDED", "ssf:" + transmitter.issuer).reason(event.getKey()).cause(jti)
                                 .detail("partnerId", partnerId));
@@ -135,6 +150,30 @@ public class SetReceiver {
             return new Outcome(false, applied, List.copyOf(events.keySet()));
         } catch (MalformedClaimException e) {
             throw new SetRefused("invalid_request", e.getMessage());
+        }
+    }
+
+    /**
+     * RISC identifier-changed with a new address: the guest's email follows, through the same change as SCIM's (guest-updated,
+     * audited). One the platform cannot take (the address is another guest's, or another partner's domain) is accepted from the
+     * transmitter, which did nothing wrong, and recorded as not applied, with why.
+     */
+    private void changeAddress(Partner partner, PartnerTransmitter transmitter, Subject subject, String newAddress, String jti) {
+        String actor = "ssf:" + transmitter.issuer;
+        for (Guest guest : Guest.lockByHomeIdentity(partner.tenantId, subject.homeSubject(), subject.email())) {
+            if (guest.state == GuestState.REMOVED) {
+                continue;
+            }
+            try {
+                inventory.checkNewAddress(guest, newAddress);
+            } catch (ConflictProblem | BadRequestProblem e) {
+                audit.record(AuditTrail.change("SSF_EVENT_NOT_APPLIED", actor).guest(guest).reason(IDENTIFIER_CHANGED).cause(jti)
+                        .detail("partnerId", partner.id).detail("problem", e.getMessage()));
+                LOG.warnf("partner=%s SET jti=%s identifier-changed for guest=%s not applied: %s", partner.id, jti, guest.id, e.getMessage());
+                continue;
+            }
+            inventory.updateGuest(guest, new InventoryService.GuestDetails(newAddress, guest.displayName, List.copyOf(guest.sponsors)), actor,
+                    "RISC_IDENTIFIER_CHANGED", jti);
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -159,6 +160,31 @@ class SharedSignalsReceiverTest {
         pushed(transmitter.set(change, revoke, issSub(guest.homeSubject()), AUDIENCE), again.path("pushAuthorization")).then().statusCode(202);
         assertEquals(List.of("ACTIVE", "REVOKED"), api.grantStates(guest.id()).stream().sorted().toList());
         api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("BLOCKED"));
+    }
+
+    @Test
+    void anIdentifierChangedMovesTheGuestsAddressAndOneThePlatformCannotTakeIsRecordedNotApplied() throws Exception {
+        String changed = SsfTransmitter.RISC + "identifier-changed";
+        String email = api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().extract().path("email");
+        String renamed = "renamed-" + email;
+        Instant before = Instant.now().minusSeconds(1);
+
+        pushed(transmitter.set(changed, Map.of("new-value", renamed), Map.of("format", "email", "email", email), AUDIENCE), authorization)
+                .then().statusCode(202);
+
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("email", equalTo(renamed)).body("state", equalTo("INVITED"));
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()), "a new address ends no access");
+        api.as(TestTokens.auditor()).queryParam("guestId", guest.id()).queryParam("from", before.toString()).get("/api/v1/audit").then()
+                .body("items.find { it.action == 'GUEST_UPDATED' }.reason", equalTo("RISC_IDENTIFIER_CHANGED"));
+
+        // an address of another partner's domain is not this partner's to give: accepted, recorded, nothing changes
+        String otherDomain = "other-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        api.createPartner("tenant-" + otherDomain, otherDomain);
+        pushed(transmitter.set(changed, Map.of("new-value", "ann@" + otherDomain), issSub(guest.homeSubject()), AUDIENCE), authorization)
+                .then().statusCode(202);
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("email", equalTo(renamed));
+        api.as(TestTokens.auditor()).queryParam("guestId", guest.id()).queryParam("from", before.toString()).get("/api/v1/audit").then()
+                .body("items.find { it.action == 'SSF_EVENT_NOT_APPLIED' }.details.problem", org.hamcrest.Matchers.containsString("belongs to partner"));
     }
 
     private Map<String, Object> issSub(String sub) {

@@ -235,7 +235,8 @@ public final class PolicyRules {
         Facts.Resource resource = facts.resource();
         ControlModel model = resource == null || resource.controlModel() == null ? ControlModel.IT_GOVERNED : resource.controlModel();
         Facts.Requester requester = facts.requester();
-        boolean admin = requester.roles().contains(Roles.ADMIN);
+        // a SCIM client is IT's provisioning, set up by an admin: it invites to the directory as they would (it never grants)
+        boolean admin = requester.roles().contains(Roles.ADMIN) || (resource == null && requester.roles().contains(Roles.SCIM));
         List<String> owners = resource == null || resource.owners() == null ? List.of() : resource.owners();
         boolean owner = requester.id() != null && owners.contains(requester.id().toLowerCase(Locale.ROOT));
         return switch (model) {

@@ -10,6 +10,7 @@ import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.GuestUnblocked;
+import dev.portcullis.events.GuestUpdated;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.Topic;
 import dev.portcullis.readmodel.KnownGrant;
@@ -224,6 +225,11 @@ public class AccessView {
                     UUID id = UUID.fromString(g.guestId());
                     guests.put(id, new Guest(id, lower(g.email()), g.partnerId() == null ? null : UUID.fromString(g.partnerId()),
                             g.sponsors().stream().map(AccessView::lower).toList(), "INVITED"));
+                }
+                case GUEST_UPDATED -> {
+                    GuestUpdated g = event.as(GuestUpdated.class);
+                    guests.computeIfPresent(UUID.fromString(g.guestId()), (id, known) -> new Guest(id, lower(g.email()), known.partnerId(),
+                            g.sponsors().stream().map(AccessView::lower).toList(), known.state()));
                 }
                 case GUEST_BLOCKED -> setState(event.as(GuestBlocked.class).guestId(), "BLOCKED");
                 case GUEST_UNBLOCKED -> {

@@ -1,0 +1,245 @@
+package dev.portcullis.inventory.scim;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.problem.ProblemMapper;
+import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Roles;
+import dev.portcullis.backbone.rest.ScimProblem;
+import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.policy.AccessPolicy;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * SCIM 2.0 (RFC 7643, RFC 7644) over the guest inventory, for provisioning systems (role
+ * {@code portcullis-scim}). Errors are SCIM error documents ({@link ProblemMapper} renders them under
+ * {@code /scim/}). Bodies are {@code application/scim+json}; {@code application/json} is accepted too.
+ */
+@Path("/scim/v2")
+@Produces(ProblemMapper.SCIM_MEDIA_TYPE)
+@Tag(name = "scim", description = "SCIM 2.0 Users over the guest inventory")
+public class ScimResource {
+
+    @Inject
+    ScimUsers users;
+
+    @Inject
+    AccessPolicy policy;
+
+    @Inject
+    Actor actor;
+
+    @GET
+    @Path("/Users")
+    @RolesAllowed(Roles.SCIM)
+    @Operation(summary = "List or find users", description = "filter: eq on userName, emails.value, externalId, id or active, joined by and"
+            + " (anything else is a 400 invalidFilter). startIndex (1-based) and count (default 100, at most 1000). Removed guests are gone.")
+    public Map<String, Object> list(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
+            @QueryParam("count") String count, @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimUsers.Page page = users.list(filter, integer("startIndex", startIndex), integer("count", count));
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("schemas", List.of(ScimUsers.LIST_SCHEMA));
+        list.put("totalResults", page.total());
+        list.put("startIndex", page.startIndex());
+        list.put("itemsPerPage", page.guests().size());
+        list.put("Resources", page.guests().stream().map(g -> ScimUsers.view(g, base(uri))).toList());
+        return list;
+    }
+
+    @POST
+    @Path("/Users")
+    @Consumes({ProblemMapper.SCIM_MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @RolesAllowed(Roles.SCIM)
+    @Operation(summary = "Provision a guest", description = "userName is the guest's email; the Guest extension carries homeTenantId (required),"
+            + " homeSubject and sponsors (1 to 5). Asked of policy-service first, as an invitation is (422 if refused). 409 uniqueness for a"
+            + " userName or externalId taken. Publishes guest-invited; active false provisions the guest blocked.")
+    public Response create(JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimUsers.UserInput in = users.read(body);
+        users.validate(in, actor.name());
+        policy.checkInvite(in.invitation(actor.name()), null, actor.email(), actor.roles());
+        Guest guest = users.create(in, actor.name());
+        return Response.created(URI.create(base(uri) + "scim/v2/Users/" + guest.id)).type(ProblemMapper.SCIM_MEDIA_TYPE)
+                .entity(ScimUsers.view(guest, base(uri))).build();
+    }
+
+    @GET
+    @Path("/Users/{id}")
+    @RolesAllowed(Roles.SCIM)
+    @Operation(summary = "Get a user")
+    public Map<String, Object> get(@PathParam("id") String id, @jakarta.ws.rs.core.Context UriInfo uri) {
+        return ScimUsers.view(users.get(uuid(id)), base(uri));
+    }
+
+    @PUT
+    @Path("/Users/{id}")
+    @Consumes({ProblemMapper.SCIM_MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @RolesAllowed(Roles.SCIM)
+    @Operation(summary = "Replace a user", description = "userName, displayName, externalId and active as given (displayName and externalId"
+            + " cleared when absent); the Guest extension's sponsors replaced when given. homeTenantId and homeSubject are immutable (400"
+            + " mutability). A changed address, name or sponsors publish guest-updated.")
+    public Map<String, Object> replace(@PathParam("id") String id, JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
+        return ScimUsers.view(users.replace(uuid(id), users.read(body), actor.name()), base(uri));
+    }
+
+    @PATCH
+    @Path("/Users/{id}")
+    @Consumes({ProblemMapper.SCIM_MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @RolesAllowed(Roles.SCIM)
+    @Operation(summary = "Patch a user", description = "A PatchOp: add, replace or remove on active, displayName, externalId, userName, emails"
+            + " and the Guest extension's sponsors (remove one with sponsors[value eq \"...\"]). active false blocks the guest (revoking their"
+            + " grants, guest-blocked); true lifts a block made over SCIM only. All operations apply, or none.")
+    public Map<String, Object> patch(@PathParam("id") String id, JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
+        return ScimUsers.view(users.patch(uuid(id), body, actor.name()), base(uri));
+    }
+
+    @DELETE
+    @Path("/Users/{id}")
+    @RolesAllowed(Roles.SCIM)
+    @Operation(summary = "Delete a user", description = "Removes the guest, as an admin's removal does: grants revoked, guest-removed, personal"
+            + " data erased. 404 afterwards.")
+    public Response delete(@PathParam("id") String id) {
+        users.delete(uuid(id), actor.name());
+        return Response.noContent().build();
+    }
+
+    // ---- discovery (RFC 7644 §4)
+
+    @GET
+    @Path("/ServiceProviderConfig")
+    @RolesAllowed({Roles.SCIM, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "What this SCIM service supports")
+    public Map<String, Object> serviceProviderConfig(@jakarta.ws.rs.core.Context UriInfo uri) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"));
+        config.put("documentationUri", "https://portcullis.dev/docs/scim");
+        config.put("patch", Map.of("supported", true));
+        config.put("bulk", Map.of("supported", false, "maxOperations", 0, "maxPayloadSize", 0));
+        config.put("filter", Map.of("supported", true, "maxResults", ScimUsers.MAX_COUNT));
+        config.put("changePassword", Map.of("supported", false));
+        config.put("sort", Map.of("supported", false));
+        config.put("etag", Map.of("supported", false));
+        config.put("authenticationSchemes", List.of(Map.of("type", "oauthbearertoken", "name", "OAuth Bearer Token",
+                "description", "A client-credentials access token with the role portcullis-scim", "primary", true)));
+        config.put("meta", Map.of("resourceType", "ServiceProviderConfig", "location", base(uri) + "scim/v2/ServiceProviderConfig"));
+        return config;
+    }
+
+    @GET
+    @Path("/ResourceTypes")
+    @RolesAllowed({Roles.SCIM, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "The resource types: User")
+    public Map<String, Object> resourceTypes(@jakarta.ws.rs.core.Context UriInfo uri) {
+        return listOf(List.of(userType(uri)));
+    }
+
+    @GET
+    @Path("/ResourceTypes/{name}")
+    @RolesAllowed({Roles.SCIM, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "One resource type")
+    public Map<String, Object> resourceType(@PathParam("name") String name, @jakarta.ws.rs.core.Context UriInfo uri) {
+        if (!"User".equals(name)) {
+            throw new NotFoundProblem("ResourceType", name);
+        }
+        return userType(uri);
+    }
+
+    @GET
+    @Path("/Schemas")
+    @RolesAllowed({Roles.SCIM, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "The schemas: User and the Portcullis Guest extension")
+    public Map<String, Object> schemas() {
+        return listOf(SCHEMAS);
+    }
+
+    @GET
+    @Path("/Schemas/{id}")
+    @RolesAllowed({Roles.SCIM, Roles.ADMIN, Roles.AUDITOR})
+    @Operation(summary = "One schema")
+    public Map<String, Object> schema(@PathParam("id") String id) {
+        return SCHEMAS.stream().filter(s -> s.get("id").equals(id)).findFirst().orElseThrow(() -> new NotFoundProblem("Schema", id));
+    }
+
+    private static final List<Map<String, Object>> SCHEMAS = loadSchemas();
+
+    private static List<Map<String, Object>> loadSchemas() {
+        try (InputStream in = ScimResource.class.getResourceAsStream("/scim/schemas.json")) {
+            return new ObjectMapper().readValue(in, new TypeReference<List<Map<String, Object>>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> userType(UriInfo uri) {
+        Map<String, Object> type = new LinkedHashMap<>();
+        type.put("schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:ResourceType"));
+        type.put("id", "User");
+        type.put("name", "User");
+        type.put("description", "A guest");
+        type.put("endpoint", "/Users");
+        type.put("schema", ScimUsers.USER_SCHEMA);
+        type.put("schemaExtensions", List.of(Map.of("schema", ScimUsers.GUEST_SCHEMA, "required", true)));
+        type.put("meta", Map.of("resourceType", "ResourceType", "location", base(uri) + "scim/v2/ResourceTypes/User"));
+        return type;
+    }
+
+    private static Map<String, Object> listOf(List<Map<String, Object>> resources) {
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("schemas", List.of(ScimUsers.LIST_SCHEMA));
+        list.put("totalResults", resources.size());
+        list.put("startIndex", 1);
+        list.put("itemsPerPage", resources.size());
+        list.put("Resources", resources);
+        return list;
+    }
+
+    private static String base(UriInfo uri) {
+        return uri.getBaseUri().toString();
+    }
+
+    /** An id that is no UUID names no user: 404, as an unknown one does. */
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundProblem("User", id);
+        }
+    }
+
+    private static Integer integer(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw new ScimProblem(400, "invalidValue", name + " must be an integer");
+        }
+    }
+}
