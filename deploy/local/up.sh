@@ -162,12 +162,21 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_POLICY_URLS="$(urls policy instance_port)" PORTCULLIS_PDP_CLIENT_SECRET=portcullis-pdp-secret \
   PORTCULLIS_REVIEW_PAGE_URL="http://127.0.0.1:$(instance_port review 1)/reviews" \
   PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET=portcullis-review-page-secret-for-local-use-only \
+  PORTCULLIS_INVENTORY_SSF_TRANSMITTER_ISSUER="http://127.0.0.1:$(instance_port inventory 1)" \
+  PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE="$RUN/ssf-transmitter.p12" PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE_PASSWORD=portcullis-local \
   MALLOC_ARENA_MAX=2 START_DIR="$ROOT/$s-service/target/quarkus-app" \
     start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java "${SERVICE_JVM[@]}" -XX:SharedArchiveFile=app-cds.jsa \
       "$(process_mark "$(instance_name "$s" "$k")")" ${tracing[@]+"${tracing[@]}"} -jar quarkus-run.jar
 }
 
 ready_http() { curl -fsS -o /dev/null "$1"; }
+
+# The CAEP transmitter's signing key, one for every inventory instance (a receiver may fetch the JWKS from any), made once per
+# run directory with the JDK's keytool
+ssf_keystore() {
+  [ -f "$RUN/ssf-transmitter.p12" ] || keytool -genkeypair -keyalg RSA -keysize 2048 -alias "local-$(date +%Y%m%d)" -dname CN=portcullis-ssf \
+    -validity 3650 -storetype PKCS12 -keystore "$RUN/ssf-transmitter.p12" -storepass portcullis-local >/dev/null
+}
 
 wants kafka || wants mail && runtime_jars
 wants postgres && start_postgres
@@ -179,6 +188,7 @@ wants mail && wait_for mail 60 port_open "$SMTP_PORT"
 wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
 
 started=()
+wants inventory && ssf_keystore
 for s in "${SERVICES[@]}"; do
   if wants "$s"; then
     ensure_built
@@ -197,8 +207,11 @@ KEYCLOAK_REALM=portcullis
 KEYCLOAK_TOKEN_URL=http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
 SIGNAL_CLIENT_ID=portcullis-signal
 SIGNAL_CLIENT_SECRET=portcullis-signal-secret
-SCIM_CLIENT_ID=portcullis-scim
-SCIM_CLIENT_SECRET=portcullis-scim-secret
+SCIM_CLIENT_ID=portcullis-demo-scim
+SCIM_CLIENT_SECRET=portcullis-demo-scim-secret
+SSF_RECEIVER_CLIENT_ID=portcullis-demo-app
+SSF_RECEIVER_CLIENT_SECRET=portcullis-demo-app-secret
+SSF_CONFIGURATION_URL=http://127.0.0.1:$INVENTORY_PORT/.well-known/ssf-configuration
 SMTP_HOST=127.0.0.1
 SMTP_PORT=$SMTP_PORT
 IMAP_PORT=$IMAP_PORT
@@ -244,8 +257,10 @@ A partner signal client (client credentials):
   curl -s -d grant_type=client_credentials -d client_id=portcullis-signal -d client_secret=portcullis-signal-secret \\
       http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
 A SCIM provisioning client (client credentials; SCIM 2.0 at http://127.0.0.1:$INVENTORY_PORT/scim/v2/Users):
-  curl -s -d grant_type=client_credentials -d client_id=portcullis-scim -d client_secret=portcullis-scim-secret \\
+  curl -s -d grant_type=client_credentials -d client_id=portcullis-demo-scim -d client_secret=portcullis-demo-scim-secret \\
       http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
+An application taking CAEP session-revoked events (client portcullis-demo-app, secret portcullis-demo-app-secret):
+  its transmitter is http://127.0.0.1:$INVENTORY_PORT/.well-known/ssf-configuration
 
 Logs: $LOGS/<name>.log      Stop: deploy/local/down.sh
 TXT

@@ -185,6 +185,19 @@ class KubernetesManifestTest {
                 users.remove(i);
             }
         }
+        // demo clients (portcullis-demo-*: a provisioning system, an application taking CAEP events) are local, like the demo users:
+        // in production each such system gets a client of its own
+        ArrayNode clients = (ArrayNode) local.get("clients");
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            if (clients.get(i).path("clientId").asText().startsWith("portcullis-demo-")) {
+                clients.remove(i);
+            }
+        }
+        for (int i = users.size() - 1; i >= 0; i--) {
+            if (users.get(i).path("username").asText().startsWith("service-account-portcullis-demo-")) {
+                users.remove(i);
+            }
+        }
         local.get("clients").forEach(c -> ((ObjectNode) c).remove("secret"));
         ObjectNode imported = ((ObjectNode) untyped("KeycloakRealmImport").get(0).path("spec").path("realm")).deepCopy();
         // two secrets are imported, each from the Secret that both sides read: the portcullis-pdp client's

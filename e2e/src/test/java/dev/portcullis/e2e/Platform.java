@@ -190,15 +190,17 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
 
     /** A Keycloak access token for the partner-signal connector (client credentials). */
     String signalToken() {
-        return given().formParam("grant_type", "client_credentials").formParam("client_id", endpoint("SIGNAL_CLIENT_ID"))
-                .formParam("client_secret", endpoint("SIGNAL_CLIENT_SECRET"))
-                .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
+        return clientToken("SIGNAL");
     }
 
-    /** A Keycloak access token for the SCIM provisioning client (client credentials). */
-    String scimToken() {
-        return given().formParam("grant_type", "client_credentials").formParam("client_id", endpoint("SCIM_CLIENT_ID"))
-                .formParam("client_secret", endpoint("SCIM_CLIENT_SECRET"))
+    /**
+     * A client-credentials token of one of the realm's machine clients, named in endpoints.env by {@code <prefix>_CLIENT_ID}
+     * and {@code <prefix>_CLIENT_SECRET}: SIGNAL (the partner-signal connector), SCIM (a provisioning system), SSF_RECEIVER
+     * (an application taking our CAEP events).
+     */
+    String clientToken(String prefix) {
+        return given().formParam("grant_type", "client_credentials").formParam("client_id", endpoint(prefix + "_CLIENT_ID"))
+                .formParam("client_secret", endpoint(prefix + "_CLIENT_SECRET"))
                 .post(endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200).extract().path("access_token");
     }
 

@@ -46,7 +46,7 @@ class ScimProvisioningTest {
         String domain = "scim" + suffix + ".example";
         inventory.createPartner(tenant, domain);
         String resource = inventory.createResource("SCIM app " + suffix, "GENERAL", List.of("owner@example.com"));
-        String token = platform.scimToken();
+        String token = platform.clientToken("SCIM");
 
         String id = scim(platform, token).body(Map.of("schemas", List.of(USER, GUEST), "userName", "ann@" + domain, "displayName", "Ann",
                         "externalId", "hr-" + suffix, GUEST, Map.of("homeTenantId", tenant, "homeSubject", "sub-" + suffix,

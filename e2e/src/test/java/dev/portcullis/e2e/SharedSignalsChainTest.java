@@ -1,11 +1,13 @@
 package dev.portcullis.e2e;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.SsfReceiver;
 import dev.portcullis.testsupport.SsfTransmitter;
 import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
@@ -15,13 +17,15 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A partner's identity provider, as a Shared Signals transmitter (a test one: it serves its ssf-configuration and JWKS and signs
  * with its own key), pushes a RISC account-disabled SET: every grant of the guest ends before the push is answered, and the rest of
- * the chain (events, mails) follows as for a REST signal.
+ * the chain (events, mails) follows as for a REST signal; and our own transmitter tells the organization's application (its push
+ * stream) to end the guest's sessions.
  */
 @ExtendWith(Platform.class)
 class SharedSignalsChainTest {
@@ -35,7 +39,13 @@ class SharedSignalsChainTest {
         Chain chain = Chain.create(platform, 4);
         String admin = platform.userToken("admin");
         String partnerId = inventory.as(admin).get("/api/v1/guests/" + chain.guest().id()).then().statusCode(200).extract().path("partnerId");
-        try (SsfTransmitter transmitter = new SsfTransmitter()) {
+        // one of the organization's applications takes our CAEP events on a push stream of its own
+        String app = platform.clientToken("SSF_RECEIVER");
+        String issuer = given().get(platform.endpoint("SSF_CONFIGURATION_URL")).then().statusCode(200).extract().path("issuer");
+        try (SsfTransmitter transmitter = new SsfTransmitter(); SsfReceiver application = new SsfReceiver()) {
+            String stream = given().baseUri(issuer).auth().oauth2(app).contentType(ContentType.JSON).body(Map.of("delivery", Map.of("method",
+                    "urn:ietf:rfc:8935", "endpoint_url", application.endpoint), "events_requested", List.of(SsfTransmitter.CAEP + "session-revoked")))
+                    .post("/ssf/v1/transmitter/streams").then().statusCode(201).extract().path("stream_id");
             Response connected = inventory.as(admin).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE))
                     .put("/api/v1/partners/" + partnerId + "/ssf");
             connected.then().statusCode(200);
@@ -61,6 +71,17 @@ class SharedSignalsChainTest {
                     "each access-revoked names the signal the SET became");
             // the sponsor and each owner are told once, as for any signal
             await().atMost(Duration.ofSeconds(60)).until(() -> chain.mailCounts(platform), equalTo(List.of(1, 1, 1)));
+
+            // and the application was told to end the guest's sessions, by a SET that verifies against the JWKS of every instance
+            await().atMost(Duration.ofSeconds(10)).until(() -> application.received().size() == 1);
+            String email = inventory.as(admin).get("/api/v1/guests/" + chain.guest().id()).then().extract().path("email");
+            for (String instance : platform.endpoint("INVENTORY_URLS").split(",")) {
+                String jwks = given().get(instance + "/ssf/v1/transmitter/jwks").then().statusCode(200).extract().asString();
+                JwtClaims claims = SsfReceiver.verify(application.received().get(0), jwks, issuer, "portcullis-demo-app");
+                assertEquals(Map.of("format", "email", "email", email), claims.getClaimValue("sub_id"));
+                assertTrue(((Map<?, ?>) claims.getClaimValue("events")).containsKey(SsfTransmitter.CAEP + "session-revoked"));
+            }
+            given().baseUri(issuer).auth().oauth2(app).queryParam("stream_id", stream).delete("/ssf/v1/transmitter/streams").then().statusCode(204);
         }
     }
 }

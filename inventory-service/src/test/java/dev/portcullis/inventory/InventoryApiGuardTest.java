@@ -51,6 +51,7 @@ class InventoryApiGuardTest {
     private static final String AUDITOR = TestTokens.AUDITOR;
     private static final String SIGNAL = TestTokens.SIGNAL;
     private static final String SCIM = TestTokens.SCIM;
+    private static final String SSF = TestTokens.SSF_RECEIVER;
 
     /** Every endpoint of the service, with the roles it lets in. */
     private static final List<RoleMatrix.Endpoint> ENDPOINTS = List.of(
@@ -87,6 +88,17 @@ class InventoryApiGuardTest {
             endpoint("POST", "/api/v1/admin/dead-letters/redrive", ADMIN),
             endpoint("GET", "/api/v1/admin/outbox/parked", ADMIN),
             endpoint("POST", "/api/v1/admin/outbox/parked/1/retry", ADMIN),
+            endpoint("POST", "/ssf/v1/transmitter/streams", SSF),
+            endpoint("GET", "/ssf/v1/transmitter/streams", SSF),
+            endpoint("PATCH", "/ssf/v1/transmitter/streams", SSF),
+            endpoint("PUT", "/ssf/v1/transmitter/streams", SSF),
+            endpoint("DELETE", "/ssf/v1/transmitter/streams?stream_id=" + ANY_ID, SSF),
+            endpoint("GET", "/ssf/v1/transmitter/status?stream_id=" + ANY_ID, SSF),
+            endpoint("POST", "/ssf/v1/transmitter/status", SSF),
+            endpoint("POST", "/ssf/v1/transmitter/subjects/add", SSF),
+            endpoint("POST", "/ssf/v1/transmitter/subjects/remove", SSF),
+            endpoint("POST", "/ssf/v1/transmitter/verify", SSF),
+            endpoint("POST", "/ssf/v1/transmitter/poll/" + ANY_ID, SSF),
             endpoint("GET", "/scim/v2/Users", SCIM),
             endpoint("POST", "/scim/v2/Users", SCIM),
             endpoint("GET", "/scim/v2/Users/" + ANY_ID, SCIM),

@@ -26,7 +26,8 @@ public final class RoleMatrix {
     /** A token of each role, as the platform issues them (an owner has an email, a signal client its client id). */
     private static final Map<String, Supplier<String>> TOKENS = Map.of(TestTokens.ADMIN, TestTokens::admin,
             TestTokens.OWNER, () -> TestTokens.owner("owner@example.com"), TestTokens.AUDITOR, TestTokens::auditor, TestTokens.SIGNAL, TestTokens::signal,
-            TestTokens.GUEST, () -> TestTokens.guest("pat@partner.example"), TestTokens.SCIM, TestTokens::scim);
+            TestTokens.GUEST, () -> TestTokens.guest("pat@partner.example"), TestTokens.SCIM, TestTokens::scim,
+            TestTokens.SSF_RECEIVER, () -> TestTokens.ssfReceiver("an-application"));
 
     private RoleMatrix() {
     }
@@ -55,7 +56,7 @@ public final class RoleMatrix {
         var response = given().auth().oauth2(TOKENS.get(role).get()).contentType(ContentType.JSON).body("{}").request(method, path).then();
         if (letIn) {
             int status = response.extract().statusCode();
-            assertTrue(status != 401 && status != 403, method + " " + path + " as " + role + " answered " + status);
+            assertTrue(status != 401 && status != 403 && status < 500, method + " " + path + " as " + role + " answered " + status);
         } else {
             // under /scim/ a refusal is a SCIM error document (RFC 7644 §3.12), its status a string
             boolean scim = path.startsWith("/scim/");

@@ -13,6 +13,7 @@ public final class TestTokens {
     public static final String SIGNAL = "portcullis-signal";
     public static final String GUEST = "portcullis-guest";
     public static final String SCIM = "portcullis-scim";
+    public static final String SSF_RECEIVER = "portcullis-ssf-receiver";
 
     private TestTokens() {
     }
@@ -56,6 +57,11 @@ public final class TestTokens {
     /** A SCIM provisioning client's token (client credentials of the realm's portcullis-scim client). */
     public static String scim() {
         return token("service-account-portcullis-scim", SCIM, AUDIENCE, "portcullis-scim");
+    }
+
+    /** One of the organization's applications receiving our CAEP events (client credentials, client {@code app}). */
+    public static String ssfReceiver(String client) {
+        return token("service-account-" + client, SSF_RECEIVER, AUDIENCE, client);
     }
 
     public static String signal() {

@@ -12,6 +12,8 @@ public final class Roles {
     public static final String PDP = "portcullis-pdp";
     /** Provisioning systems speaking SCIM 2.0 over the guest inventory (/scim/v2). */
     public static final String SCIM = "portcullis-scim";
+    /** The organization's own applications receiving CAEP events from Portcullis' transmitter (SSF stream management, poll). */
+    public static final String SSF_RECEIVER = "portcullis-ssf-receiver";
 
     private Roles() {
     }

@@ -3,6 +3,7 @@ package dev.portcullis.inventory.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** inventory-service's own settings, beside the backbone's {@code PortcullisSettings}. */
 @ConfigMapping(prefix = "portcullis.inventory")
@@ -28,6 +29,45 @@ public interface InventorySettings {
         /** At most one refetch of a transmitter's JWKS per this long, however many SETs name a kid it does not have. */
         @WithDefault("PT10S")
         Duration jwksRefetchEvery();
+
+        /** Our own CAEP transmitter, for the organization's applications. */
+        Transmitter transmitter();
+    }
+
+    /** The CAEP transmitter: its issuer, its signing keys, and how it delivers. */
+    interface Transmitter {
+        /** The issuer of our SETs and of {@code /.well-known/ssf-configuration}: inventory-service's public base URL, no path. */
+        @WithDefault("http://127.0.0.1:8081")
+        String issuer();
+
+        /**
+         * A PKCS#12 keystore of RSA keys: every key in it is published in the JWKS, the one under {@code signing-alias} signs. To
+         * rotate, add the new key, make it the signing one, and drop the old one once receivers have the new. Without a keystore,
+         * an instance signs with a key of its own made at start (one instance only: a receiver fetching the JWKS from another
+         * instance would not find it).
+         */
+        Optional<String> keystore();
+
+        Optional<String> keystorePassword();
+
+        /** The alias of the signing key; the keystore's only key by default. */
+        Optional<String> signingAlias();
+
+        /** How long a receiver's push endpoint has to answer. */
+        @WithDefault("PT5S")
+        Duration pushTimeout();
+
+        /** The longest a poll waits for a SET when the poller asks to wait (RFC 8936 long polling). */
+        @WithDefault("PT20S")
+        Duration longPoll();
+
+        /** The longest wait between two pushes of a SET a receiver did not take (doubling from one second). */
+        @WithDefault("PT5M")
+        Duration maxBackoff();
+
+        /** How long delivered SETs are kept (they name a guest). */
+        @WithDefault("P7D")
+        Duration keepDelivered();
     }
 
     /** The scheduled lifecycle jobs ({@code LifecycleJobs}). */

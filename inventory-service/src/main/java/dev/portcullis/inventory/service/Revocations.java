@@ -9,6 +9,7 @@ import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.Resource;
+import dev.portcullis.inventory.ssf.CaepTransmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -38,6 +39,9 @@ public class Revocations {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    CaepTransmitter sessions;
 
     @Inject
     PersonalData personalData;
@@ -87,6 +91,8 @@ public class Revocations {
                     cause, summary, now, actor));
             audit.record(AuditTrail.change("GUEST_BLOCKED", actor).guest(guest).reason(blockReason).cause(cause)
                     .detail("revokedGrantIds", active.stream().map(g -> g.id).toList()));
+            // a blocked guest's open sessions in our own applications end too (CAEP session-revoked to their streams)
+            sessions.sessionRevoked(guest, initiatingEntity(blockReason), "blocked: " + blockReason + (cause == null ? "" : " (" + cause + ")"));
         }
         LOG.infof("guest=%s blocked reason=%s cause=%s grantsRevoked=%d", guest.id, blockReason, cause, active.size());
         return new Blocked(newlyBlocked, active.stream().map(g -> g.id).toList());
@@ -127,10 +133,16 @@ public class Revocations {
         outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason, cause, revoked.stream().map(UUID::toString).toList(),
                 now, actor));
         audit.record(AuditTrail.change("GUEST_REMOVED", actor).guest(guest).reason(reason).cause(cause).detail("revokedGrantIds", revoked));
+        sessions.sessionRevoked(guest, initiatingEntity(reason), "removed: " + reason); // told with the address, before it is erased
         // a removed guest is a data subject whose data goes: from the guest row, the signals that named them, and (its key destroyed) the audit trail
         personalData.erase(guest);
         LOG.infof("guest=%s removed reason=%s cause=%s grantsRevoked=%d", guest.id, reason, cause, revoked.size());
         return Optional.of(revoked);
+    }
+
+    /** CAEP's initiating_entity: an admin's own act (REST or SCIM), else the platform's rules (a signal, a review, a policy, a job). */
+    private static String initiatingEntity(String reason) {
+        return "ADMIN".equals(reason) || "SCIM".equals(reason) ? "admin" : "policy";
     }
 
     private static Map<UUID, Resource> resourcesOf(List<AccessGrant> grants) {

@@ -84,6 +84,9 @@ public class SetReceiver {
     @Inject
     InventoryService inventory;
 
+    @Inject
+    CaepTransmitter sessions;
+
     /** What a SET did: the signals it applied (their ids), or nothing (a repeat, a verification, an event we record but do not act on). */
     public record Outcome(boolean repeat, List<UUID> signalIds, List<String> events) {
     }
@@ -134,8 +137,12 @@ public class SetReceiver {
                     changeAddress(partner, transmitter, subject(claims, event.getValue(), partner, transmitter), newValue, jti);
                     continue;
                 }
+                if (type == null && CaepTransmitter.SESSION_REVOKED.equals(event.getKey())) {
+                    revokeSessions(partner, transmitter, subject(claims, event.getValue(), partner, transmitter), event.getValue(), jti);
+                    continue;
+                }
                 if (type == null) {
-                    // verification, CAEP session-revoked and credential-change, a changed phone number: recorded, not acted on
+                    // verification, CAEP credential-change, a changed phone number: recorded, not acted on
                     if (!VERIFICATION.equals(event.getKey())) {
                         audit.record(AuditTrail.change("SSF_EVENT_RECORDED", "ssf:" + transmitter.issuer).reason(event.getKey()).cause(jti)
                                 .detail("partnerId", partnerId));
@@ -150,6 +157,23 @@ public class SetReceiver {
             return new Outcome(false, applied, List.copyOf(events.keySet()));
         } catch (MalformedClaimException e) {
             throw new SetRefused("invalid_request", e.getMessage());
+        }
+    }
+
+    /**
+     * CAEP session-revoked at the partner: the guest's sessions end in our own applications too (our transmitter tells their
+     * streams); the guest keeps their grants and may sign in again. Audited per guest.
+     */
+    private void revokeSessions(Partner partner, PartnerTransmitter transmitter, Subject subject, Object event, String jti) {
+        String actor = "ssf:" + transmitter.issuer;
+        String initiating = event instanceof Map<?, ?> body && body.get("initiating_entity") instanceof String s ? s : "policy";
+        for (Guest guest : Guest.lockByHomeIdentity(partner.tenantId, subject.homeSubject(), subject.email())) {
+            if (guest.state == GuestState.REMOVED) {
+                continue;
+            }
+            int streams = sessions.sessionRevoked(guest, initiating, "the partner revoked the session");
+            audit.record(AuditTrail.change("SESSIONS_REVOKED", actor).guest(guest).reason(CaepTransmitter.SESSION_REVOKED).cause(jti)
+                    .detail("partnerId", partner.id).detail("streams", streams));
         }
     }
 

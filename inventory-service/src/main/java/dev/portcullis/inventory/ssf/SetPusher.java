@@ -1,0 +1,154 @@
+package dev.portcullis.inventory.ssf;
+
+import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.inventory.config.InventorySettings;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Pushes our SETs to the receivers' endpoints (RFC 8935), in order per stream: one instance at a time holds a stream (a lease
+ * on its row, taken with {@code skip locked}, so two instances share the streams and a killed one's lease runs out), pushes its
+ * SETs oldest first, and stops at the first that does not go through. A {@code 2xx} delivers a SET; a {@code 400} with an RFC
+ * 8935 error is the receiver refusing that SET for good (recorded, and the next goes); anything else (no answer, {@code 5xx},
+ * {@code 401}) is transient: the stream waits, doubling from one second up to {@code max-backoff}, and the same SET goes again.
+ * A SET pushed just before a crash may be pushed again: receivers tell repeats by {@code jti}.
+ */
+@ApplicationScoped
+public class SetPusher {
+
+    private static final Logger LOG = Logger.getLogger(SetPusher.class);
+    private static final int STREAMS_PER_PASS = 16;
+    private static final int SETS_PER_STREAM = 100;
+    private static final Duration LEASE = Duration.ofSeconds(60);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    InventorySettings settings;
+
+    @Inject
+    OwnSigningKeys keys;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<CaepTransmitter> transmitter;
+
+    private final String instance = UUID.randomUUID().toString();
+    private HttpClient http;
+    private BackgroundWorker worker;
+
+    void start(@Observes StartupEvent event) {
+        http = HttpClient.newBuilder().connectTimeout(settings.ssf().transmitter().pushTimeout()).build();
+        worker = new BackgroundWorker("ssf-push", this::pass, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        worker.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    void wake() {
+        if (worker != null) {
+            worker.wake();
+        }
+    }
+
+    /** One pass: the streams this instance could take, each pushed as far as it goes. True when more is waiting. */
+    @SuppressWarnings("unchecked")
+    boolean pass() {
+        List<Object> claimed = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("update ssf_stream set claimed_by = ?1,"
+                + " claimed_until = now() + make_interval(secs => ?2) where id in (select s.id from ssf_stream s where s.delivery_method = ?3"
+                + " and s.status = 'enabled' and (s.claimed_until is null or s.claimed_until < now()) and (s.next_attempt_at is null"
+                + " or s.next_attempt_at <= now()) and exists (select 1 from ssf_outgoing_set o where o.stream_id = s.id and o.delivered_at is null)"
+                + " order by s.id limit ?4 for update skip locked) returning id").setParameter(1, instance).setParameter(2, LEASE.toSeconds())
+                .setParameter(3, SsfStream.PUSH).setParameter(4, STREAMS_PER_PASS).getResultList());
+        boolean more = claimed.size() == STREAMS_PER_PASS;
+        for (Object id : claimed) {
+            UUID streamId = (UUID) id;
+            try {
+                more |= push(streamId);
+            } finally {
+                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update ssf_stream set claimed_by = null, claimed_until = null"
+                        + " where id = ?1 and claimed_by = ?2").setParameter(1, streamId).setParameter(2, instance).executeUpdate());
+            }
+        }
+        return more;
+    }
+
+    /** Pushes the stream's waiting SETs in order; true if a full batch went and more may wait. */
+    private boolean push(UUID streamId) {
+        SsfStream stream = QuarkusTransaction.requiringNew().call(() -> SsfStream.<SsfStream>findById(streamId));
+        if (stream == null || stream.endpointUrl == null) {
+            return false;
+        }
+        List<CaepTransmitter.Pending> pending = transmitter.get().pending(streamId, SETS_PER_STREAM);
+        long deadline = System.nanoTime() + LEASE.toNanos() / 2; // hand the stream back well inside the lease: never two pushing it at once
+        for (CaepTransmitter.Pending set : pending) {
+            if (System.nanoTime() > deadline) {
+                return true;
+            }
+            String failure;
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stream.endpointUrl)).timeout(settings.ssf().transmitter().pushTimeout())
+                        .header("Content-Type", "application/secevent+jwt").header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(keys.sign(set.claims())));
+                if (stream.authorizationHeader != null) {
+                    request.header("Authorization", stream.authorizationHeader);
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
+                    transmitter.get().delivered(streamId, List.of(set.jti()), null);
+                    continue;
+                }
+                if (status == 400) {
+                    // the receiver read the SET and refused it (RFC 8935 §2.3): pushing it again would be refused again
+                    String refusal = truncate("refused: " + response.body(), 1000);
+                    transmitter.get().delivered(streamId, List.of(set.jti()), refusal);
+                    LOG.warnf("stream=%s SET %s %s", streamId, set.jti(), refusal);
+                    continue;
+                }
+                failure = "HTTP " + status;
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            retryLater(stream, failure);
+            return false;
+        }
+        if (!pending.isEmpty()) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update ssf_stream set attempts = 0, next_attempt_at = null,"
+                    + " last_error = null where id = ?1 and attempts > 0").setParameter(1, streamId).executeUpdate());
+        }
+        return pending.size() == SETS_PER_STREAM;
+    }
+
+    private void retryLater(SsfStream stream, String failure) {
+        long seconds = Math.min(settings.ssf().transmitter().maxBackoff().toSeconds(), 1L << Math.min(stream.attempts, 20));
+        LOG.warnf("stream=%s push to %s failed (%s): again in %d s", stream.id, stream.endpointUrl, failure, seconds);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update ssf_stream set attempts = attempts + 1,"
+                + " next_attempt_at = now() + make_interval(secs => ?1), last_error = ?2 where id = ?3").setParameter(1, seconds)
+                .setParameter(2, truncate(failure, 1000)).setParameter(3, stream.id).executeUpdate());
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

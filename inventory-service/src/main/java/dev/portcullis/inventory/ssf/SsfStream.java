@@ -1,0 +1,74 @@
+package dev.portcullis.inventory.ssf;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** A stream of our CAEP transmitter to one of the organization's applications (SSF 1.0 §8): made, changed and polled by its receiver. */
+@Entity
+@Table(name = "ssf_stream")
+public class SsfStream extends PanacheEntityBase {
+
+    public static final String PUSH = "urn:ietf:rfc:8935";
+    public static final String POLL = "urn:ietf:rfc:8936";
+    public static final String ENABLED = "enabled";
+    public static final String PAUSED = "paused";
+    public static final String DISABLED = "disabled";
+
+    @Id
+    public UUID id;
+
+    /** The receiver's OIDC client: only it sees, changes and polls the stream. */
+    @Column(name = "client_id", nullable = false)
+    public String clientId;
+
+    @Column(nullable = false)
+    public String audience;
+
+    /** Space-separated event-type URIs. */
+    @Column(name = "events_requested", nullable = false)
+    public String eventsRequested;
+
+    @Column(name = "delivery_method", nullable = false)
+    public String deliveryMethod;
+
+    @Column(name = "endpoint_url")
+    public String endpointUrl;
+
+    @Column(name = "authorization_header")
+    public String authorizationHeader;
+
+    public String description;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "status_reason")
+    public String statusReason;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    public List<String> requested() {
+        return eventsRequested.isBlank() ? List.of() : Arrays.asList(eventsRequested.split(" "));
+    }
+
+    public boolean wants(String eventType) {
+        return requested().contains(eventType);
+    }
+}

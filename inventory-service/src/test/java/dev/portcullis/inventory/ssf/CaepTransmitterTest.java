@@ -1,0 +1,270 @@
+package dev.portcullis.inventory.ssf;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.testsupport.InventoryApi;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.SsfReceiver;
+import dev.portcullis.testsupport.SsfTransmitter;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our CAEP transmitter as one of the organization's applications meets it: it reads the configuration, makes a stream through
+ * the SSF management API with its own client-credentials token, and gets a verifiable session-revoked whenever a guest is
+ * blocked or removed, pushed in order through an outage, or polled until acknowledged.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class CaepTransmitterTest {
+
+    private static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+    private static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+
+    @TestHTTPResource("/")
+    URL baseUrl;
+
+    InventoryApi api;
+    SsfReceiver receiver;
+    String app;
+    String issuer;
+    String jwks;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
+        receiver = new SsfReceiver();
+        app = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> config = given().baseUri(baseUrl.toString()).get("/.well-known/ssf-configuration").then().statusCode(200)
+                .body("delivery_methods_supported", equalTo(List.of("urn:ietf:rfc:8935", "urn:ietf:rfc:8936")))
+                .body("default_subjects", equalTo("ALL")).extract().as(Map.class);
+        issuer = (String) config.get("issuer");
+        assertEquals(issuer + "/ssf/v1/transmitter/streams", config.get("configuration_endpoint"));
+        jwks = given().baseUri(baseUrl.toString()).get("/ssf/v1/transmitter/jwks").then().statusCode(200).extract().asString();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+        // the test's streams go with it: no other test's blocks queue SETs for a receiver that is gone
+        List<String> streams = as(app).get("/ssf/v1/transmitter/streams").then().extract().path("stream_id");
+        streams.forEach(id -> as(app).queryParam("stream_id", id).delete("/ssf/v1/transmitter/streams").then().statusCode(204));
+    }
+
+    private RequestSpecification as(String client) {
+        return given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.ssfReceiver(client)).contentType(ContentType.JSON);
+    }
+
+    private String pushStream() {
+        return as(app).body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", receiver.endpoint,
+                        "authorization_header", "Bearer app-secret"), "events_requested", List.of(SESSION_REVOKED, "urn:example:unknown"),
+                        "description", "the CRM"))
+                .post("/ssf/v1/transmitter/streams").then().statusCode(201).body("aud", equalTo(app)).body("iss", equalTo(issuer))
+                .body("events_delivered", equalTo(List.of(SESSION_REVOKED))).extract().path("stream_id");
+    }
+
+    private String pollStream() {
+        return as(app).body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8936"), "events_requested", List.of(SESSION_REVOKED)))
+                .post("/ssf/v1/transmitter/streams").then().statusCode(201)
+                .body("delivery.endpoint_url", org.hamcrest.Matchers.containsString("/ssf/v1/transmitter/poll/")).extract().path("stream_id");
+    }
+
+    /** The events the receiver got, verified: event type and the subject's email (or the verification's state). */
+    private List<String> pushed() throws Exception {
+        List<String> events = new java.util.ArrayList<>();
+        for (String set : receiver.received()) {
+            events.add(describe(SsfReceiver.verify(set, jwks, issuer, app)));
+        }
+        return events;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String describe(JwtClaims claims) throws Exception {
+        Map<String, Object> events = (Map<String, Object>) claims.getClaimValue("events");
+        String type = events.keySet().iterator().next();
+        Map<String, Object> subject = (Map<String, Object>) claims.getClaimValue("sub_id");
+        Map<String, Object> event = (Map<String, Object>) events.get(type);
+        return type.equals(SESSION_REVOKED) ? "session-revoked " + subject.get("email") + " by " + event.get("initiating_entity")
+                : "verification " + event.get("state");
+    }
+
+    private String emailOf(String guestId) {
+        return api.as(TestTokens.admin()).get("/api/v1/guests/" + guestId).then().extract().path("email");
+    }
+
+    @Test
+    void aBlockedGuestsSessionsAreRevokedAtTheApplicationsPushStreamWithAVerifiableSet() throws Exception {
+        String stream = pushStream();
+        as(app).body(Map.of("stream_id", stream, "state", "hello")).post("/ssf/v1/transmitter/verify").then().statusCode(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 1);
+        assertEquals(List.of("verification hello"), pushed());
+
+        InventoryApi.Guest guest = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        String email = emailOf(guest.id());
+        api.as(TestTokens.admin()).body(Map.of("reason", "left the project")).post("/api/v1/guests/" + guest.id() + "/block").then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+        assertEquals("session-revoked " + email + " by admin", pushed().get(1));
+        assertEquals(List.of("Bearer app-secret", "Bearer app-secret"), receiver.authorizations());
+        as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("description", equalTo("the CRM"));
+        as(app).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("stream_id", equalTo(List.of(stream)));
+    }
+
+    @Test
+    void whileTheReceiverIsDownSetsWaitAndThenArriveInOrder() throws Exception {
+        pushStream();
+        receiver.down(true);
+        InventoryApi.Guest first = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        InventoryApi.Guest second = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        String firstEmail = emailOf(first.id());
+        String secondEmail = emailOf(second.id());
+        api.postSignal("ACCOUNT_DISABLED", first.homeTenantId(), first.homeSubject(), java.time.Instant.now()).then().statusCode(202);
+        api.as(TestTokens.admin()).body(Map.of()).delete("/api/v1/guests/" + second.id()).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.refusedWhileDown() >= 2);
+
+        receiver.down(false);
+
+        // the stream backs off (1 s, 2 s, ...), then both come, the first first
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().size() == 2);
+        assertEquals(List.of("session-revoked " + firstEmail + " by policy", "session-revoked " + secondEmail + " by admin"), pushed());
+    }
+
+    @Test
+    void aPollStreamGivesEachSetUntilItIsAcknowledgedAndLongPollsForTheNext() throws Exception {
+        String stream = pollStream();
+        InventoryApi.Guest guest = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        String email = emailOf(guest.id());
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + guest.id() + "/block").then().statusCode(200);
+
+        Map<String, String> sets = as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().statusCode(200)
+                .body("moreAvailable", equalTo(false)).extract().path("sets");
+        assertEquals(1, sets.size());
+        String jti = sets.keySet().iterator().next();
+        assertEquals("session-revoked " + email + " by admin", describe(SsfReceiver.verify(sets.get(jti), jwks, issuer, app)));
+        // not acknowledged: it comes again
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets." + jti,
+                org.hamcrest.Matchers.notNullValue());
+        as(app).body(Map.of("ack", List.of(jti), "maxEvents", 0)).post("/ssf/v1/transmitter/poll/" + stream).then().statusCode(200)
+                .body("sets.size()", equalTo(0));
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(0));
+
+        // a long poll waits, and returns as soon as the next SET is made
+        InventoryApi.Guest next = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        CompletableFuture<Map<String, String>> waiting = CompletableFuture.supplyAsync(() -> as(app).body(Map.of("returnImmediately", false))
+                .post("/ssf/v1/transmitter/poll/" + stream).then().statusCode(200).extract().path("sets"));
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + next.id() + "/block").then().statusCode(200);
+        Map<String, String> arrived = waiting.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, arrived.size());
+        assertEquals("session-revoked " + emailOf(next.id()) + " by admin",
+                describe(SsfReceiver.verify(arrived.values().iterator().next(), jwks, issuer, app)));
+    }
+
+    @Test
+    void aRemovedSubjectAPausedAndADisabledStreamGetNothingAndAnotherApplicationSeesNoneOfIt() throws Exception {
+        String stream = pollStream();
+        InventoryApi.Guest excluded = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        as(app).body(Map.of("stream_id", stream, "subject", Map.of("format", "email", "email", emailOf(excluded.id()))))
+                .post("/ssf/v1/transmitter/subjects/remove").then().statusCode(204);
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + excluded.id() + "/block").then().statusCode(200);
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(0));
+        // added back (by id this time): the guest's next block is told
+        as(app).body(Map.of("stream_id", stream, "subject", Map.of("format", "opaque", "id", excluded.id())))
+                .post("/ssf/v1/transmitter/subjects/add").then().statusCode(200);
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + excluded.id() + "/unblock").then().statusCode(200);
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + excluded.id() + "/block").then().statusCode(200);
+        Map<String, String> told = as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then()
+                .body("sets.size()", equalTo(1)).extract().path("sets");
+        as(app).body(Map.of("ack", List.copyOf(told.keySet()), "maxEvents", 0)).post("/ssf/v1/transmitter/poll/" + stream).then().statusCode(200);
+
+        // paused: kept, and given once enabled again
+        as(app).body(Map.of("stream_id", stream, "status", "paused", "reason", "maintenance")).post("/ssf/v1/transmitter/status").then()
+                .statusCode(200).body("status", equalTo("paused"));
+        InventoryApi.Guest held = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + held.id() + "/block").then().statusCode(200);
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(0));
+        as(app).body(Map.of("stream_id", stream, "status", "enabled")).post("/ssf/v1/transmitter/status").then().statusCode(200);
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(1));
+
+        // disabled: what waited is dropped, and nothing new is made
+        as(app).body(Map.of("stream_id", stream, "status", "disabled")).post("/ssf/v1/transmitter/status").then().statusCode(200);
+        as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/status").then().body("status", equalTo("disabled"));
+        as(app).body(Map.of("stream_id", stream, "status", "enabled")).post("/ssf/v1/transmitter/status").then().statusCode(200);
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(0));
+
+        // another application: none of it is there
+        as("other-app").queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(404);
+        as("other-app").body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().statusCode(404);
+        as("other-app").queryParam("stream_id", stream).delete("/ssf/v1/transmitter/streams").then().statusCode(404);
+        as(app).queryParam("stream_id", stream).delete("/ssf/v1/transmitter/streams").then().statusCode(204);
+        as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(404);
+    }
+
+    @Test
+    void badStreamRequestsAreRefusedNamingTheField() {
+        as(app).body(Map.of("events_requested", List.of(SESSION_REVOKED))).post("/ssf/v1/transmitter/streams").then().statusCode(400)
+                .body("errors[0].field", equalTo("delivery"));
+        as(app).body(Map.of("delivery", Map.of("method", "urn:example:carrier-pigeon"))).post("/ssf/v1/transmitter/streams").then().statusCode(400)
+                .body("errors[0].field", equalTo("delivery.method"));
+        as(app).body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", "not a url"))).post("/ssf/v1/transmitter/streams")
+                .then().statusCode(400).body("errors[0].field", equalTo("delivery.endpoint_url"));
+        as(app).body(Map.of("stream_id", UUID.randomUUID().toString(), "status", "asleep")).post("/ssf/v1/transmitter/status").then().statusCode(400)
+                .body("errors[0].field", equalTo("status"));
+        as(app).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("size()", equalTo(0));
+        // an application's token opens its streams and nothing of the REST API
+        as(app).get("/api/v1/guests").then().statusCode(403);
+    }
+
+    @Test
+    void aPartnersCaepSessionRevokedEndsTheGuestsSessionsHereAndLeavesTheGrants() throws Exception {
+        String stream = pollStream();
+        InventoryApi.Guest guest = api.guestWithGrants(api.twoResources(), 2, "sponsor@example.com");
+        String partnerId = api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().extract().path("partnerId");
+        try (SsfTransmitter partner = new SsfTransmitter()) {
+            var connected = api.as(TestTokens.admin()).body(Map.of("issuer", partner.issuer, "audience", "https://portcullis.example.com/ssf"))
+                    .put("/api/v1/partners/" + partnerId + "/ssf");
+            String set = partner.set(SESSION_REVOKED, Map.of("initiating_entity", "user"), Map.of("format", "iss_sub", "iss", partner.issuer,
+                    "sub", guest.homeSubject()), "https://portcullis.example.com/ssf");
+            given().baseUri(baseUrl.toString()).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
+                            .encoderConfig().encodeContentTypeAs("application/secevent+jwt", ContentType.TEXT)))
+                    .contentType("application/secevent+jwt").header("Authorization", connected.<String>path("pushAuthorization")).body(set)
+                    .post(connected.<String>path("pushEndpoint")).then().statusCode(202);
+        }
+        Map<String, String> sets = as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().extract()
+                .path("sets");
+        assertEquals(List.of("session-revoked " + emailOf(guest.id()) + " by user"),
+                sets.values().stream().map(s -> {
+                    try {
+                        return describe(SsfReceiver.verify(s, jwks, issuer, app));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList());
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("INVITED"));
+        api.as(TestTokens.auditor()).queryParam("guestId", guest.id()).get("/api/v1/audit").then().body("items.action", hasItem("SESSIONS_REVOKED"));
+        assertTrue(receiver.received().isEmpty());
+    }
+}
