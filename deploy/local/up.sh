@@ -109,15 +109,24 @@ start_keycloak() {
   # --import-realm skips a realm that exists: when the realm file changed since Keycloak last imported
   # it (a new client, a new role), start from an empty database so the new one is imported. The
   # local realm holds nothing but what the file says (demo users included).
-  if [ -f "$home/data/import/portcullis-realm.json" ] && ! cmp -s "$ROOT/deploy/keycloak/portcullis-realm.json" "$home/data/import/portcullis-realm.json"; then
-    log "the realm file changed: Keycloak imports it again"
-    rm -rf "$home/data/h2"
-  fi
+  # The realm "partner" plays a partner's identity provider, a Shared Signals transmitter: its receiver client may push to
+  # inventory-service's receiver endpoints only (ssf.validPushUrls, with this machine's port).
+  mkdir -p "$RUN/realms"
+  cp "$ROOT/deploy/keycloak/portcullis-realm.json" "$RUN/realms/"
+  sed "s/@INVENTORY_PORT@/$INVENTORY_PORT/g" "$ROOT/deploy/keycloak/partner-realm.json" > "$RUN/realms/partner-realm.json"
+  for realm in portcullis-realm.json partner-realm.json; do
+    if [ -f "$home/data/import/$realm" ] && ! cmp -s "$RUN/realms/$realm" "$home/data/import/$realm"; then
+      log "the realm file $realm changed: Keycloak imports the realms again"
+      rm -rf "$home/data/h2"
+    fi
+  done
   mkdir -p "$home/data/import"
-  cp "$ROOT/deploy/keycloak/portcullis-realm.json" "$home/data/import/"
+  cp "$RUN/realms/"*.json "$home/data/import/"
+  # SSF (experimental in 26.7): pushes to http://127.0.0.1 allowed, its outbox drained every second (30 s by default)
   JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
     start_process keycloak "$KEYCLOAK_PORT" "$home/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=$KEYCLOAK_PORT \
-      --http-management-port=$KEYCLOAK_MANAGEMENT_PORT --hostname-strict=false --import-realm
+      --http-management-port=$KEYCLOAK_MANAGEMENT_PORT --hostname-strict=false --import-realm --features=ssf \
+      --spi-ssf-transmitter--default--allow-insecure-push-targets=true --spi-ssf-transmitter--default--outbox-drainer-interval=1s
 }
 
 ensure_built() { # builds when a service is missing, or a source or pom is newer than its build
@@ -212,6 +221,11 @@ SCIM_CLIENT_SECRET=portcullis-demo-scim-secret
 SSF_RECEIVER_CLIENT_ID=portcullis-demo-app
 SSF_RECEIVER_CLIENT_SECRET=portcullis-demo-app-secret
 SSF_CONFIGURATION_URL=http://127.0.0.1:$INVENTORY_PORT/.well-known/ssf-configuration
+PARTNER_IDP_ISSUER=http://127.0.0.1:$KEYCLOAK_PORT/realms/partner
+PARTNER_IDP_CLIENT_ID=portcullis-receiver
+PARTNER_IDP_CLIENT_SECRET=portcullis-receiver-secret
+PARTNER_IDP_USER=ann
+PARTNER_IDP_USER_ID=6f1c2a50-0000-4000-8000-00000000a11e
 SMTP_HOST=127.0.0.1
 SMTP_PORT=$SMTP_PORT
 IMAP_PORT=$IMAP_PORT

@@ -36,7 +36,71 @@ public final class SsfTransmitter implements AutoCloseable {
         signing = newKey("key-1");
         published.add(signing);
         server.createContext("/.well-known/ssf-configuration/idp", exchange -> reply(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\""
-                + issuer + "/jwks\",\"delivery_methods_supported\":[\"urn:ietf:rfc:8935\"]}"));
+                + issuer + "/jwks\",\"delivery_methods_supported\":[\"urn:ietf:rfc:8935\",\"urn:ietf:rfc:8936\"],\"configuration_endpoint\":\""
+                + issuer + "/streams\",\"status_endpoint\":\"" + issuer + "/status\",\"verification_endpoint\":\"" + issuer + "/verify\"}"));
+        // its stream management (SSF 1.0 §8), behind a client-credentials token of client "portcullis" / "secret"
+        server.createContext("/idp/.well-known/openid-configuration", exchange -> reply(exchange, "{\"issuer\":\"" + issuer
+                + "\",\"token_endpoint\":\"" + issuer + "/token\"}"));
+        server.createContext("/idp/token", exchange -> {
+            String form = body(exchange);
+            if (form.contains("client_id=portcullis") && form.contains("client_secret=secret")) {
+                reply(exchange, "{\"access_token\":\"" + TOKEN + "\",\"expires_in\":300}");
+            } else {
+                reply(exchange, 401, "{\"error\":\"invalid_client\"}");
+            }
+        });
+        server.createContext("/idp/streams", exchange -> {
+            if (!authorized(exchange)) {
+                return;
+            }
+            String query = exchange.getRequestURI().getQuery();
+            synchronized (this) {
+                switch (exchange.getRequestMethod()) {
+                    case "GET" -> reply(exchange, stream == null ? "[]" : "[" + stream + "]");
+                    case "DELETE" -> {
+                        deleted.add(query == null ? "" : query.replace("stream_id=", ""));
+                        stream = null;
+                        reply(exchange, 204, "");
+                    }
+                    default -> {
+                        String request = body(exchange);
+                        requests.add(request);
+                        String id = UUID.randomUUID().toString();
+                        boolean poll = request.contains("urn:ietf:rfc:8936");
+                        stream = "{\"stream_id\":\"" + id + "\",\"iss\":\"" + issuer + "\",\"aud\":[\"portcullis/" + id + "\"],\"delivery\":{"
+                                + (poll ? "\"method\":\"urn:ietf:rfc:8936\",\"endpoint_url\":\"" + issuer + "/poll\"" : "\"method\":\"urn:ietf:rfc:8935\"")
+                                + "}}";
+                        reply(exchange, 201, stream);
+                    }
+                }
+            }
+        });
+        server.createContext("/idp/status", exchange -> {
+            if (authorized(exchange)) {
+                reply(exchange, "{\"status\":\"enabled\"}");
+            }
+        });
+        server.createContext("/idp/verify", exchange -> {
+            if (authorized(exchange)) {
+                synchronized (this) {
+                    verifications.add(body(exchange));
+                }
+                reply(exchange, 204, "");
+            }
+        });
+        server.createContext("/idp/poll", exchange -> {
+            if (!authorized(exchange)) {
+                return;
+            }
+            String request = body(exchange);
+            synchronized (this) {
+                polls.add(request);
+                queued.keySet().removeIf(jti -> request.contains("\"" + jti + "\""));
+                StringBuilder sets = new StringBuilder();
+                queued.forEach((jti, set) -> sets.append(sets.length() == 0 ? "" : ",").append("\"").append(jti).append("\":\"").append(set).append("\""));
+                reply(exchange, "{\"sets\":{" + sets + "},\"moreAvailable\":false}");
+            }
+        });
         server.createContext("/idp/jwks", exchange -> {
             synchronized (published) {
                 reply(exchange, new JsonWebKeySet(new ArrayList<>(published)).toJson());
@@ -97,13 +161,56 @@ public final class SsfTransmitter implements AutoCloseable {
         return jws.getCompactSerialization();
     }
 
+    private static final String TOKEN = "transmitter-token";
+    private String stream;
+    /** What receivers asked of the stream-management API: stream requests, deleted stream ids, verifications, polls. */
+    public final List<String> requests = new ArrayList<>();
+    public final List<String> deleted = new ArrayList<>();
+    public final List<String> verifications = new ArrayList<>();
+    public final List<String> polls = new ArrayList<>();
+    private final java.util.Map<String, String> queued = new java.util.LinkedHashMap<>();
+
+    /** A SET for the poll stream, given in every poll until acknowledged (or refused in setErrs). */
+    public synchronized void queue(String jti, String set) {
+        queued.put(jti, set);
+    }
+
+    public synchronized boolean queueEmpty() {
+        return queued.isEmpty();
+    }
+
+    public synchronized List<String> polls() {
+        return List.copyOf(polls);
+    }
+
+    private static boolean authorized(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        if (("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        reply(exchange, 401, "{\"error\":\"invalid_token\"}");
+        return false;
+    }
+
+    private static String body(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        try (java.io.InputStream in = exchange.getRequestBody()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static void reply(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
+        reply(exchange, 200, body);
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
         }
+        exchange.close();
     }
 
     @Override

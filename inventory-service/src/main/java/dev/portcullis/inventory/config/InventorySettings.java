@@ -30,6 +30,10 @@ public interface InventorySettings {
         @WithDefault("PT10S")
         Duration jwksRefetchEvery();
 
+        /** How often a POLL stream at a partner's transmitter is polled when it had nothing (transmitters may not long-poll). */
+        @WithDefault("PT2S")
+        Duration pollEvery();
+
         /** Our own CAEP transmitter, for the organization's applications. */
         Transmitter transmitter();
     }

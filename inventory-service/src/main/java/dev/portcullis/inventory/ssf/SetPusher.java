@@ -1,6 +1,5 @@
 package dev.portcullis.inventory.ssf;
 
-import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.inventory.config.InventorySettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,7 +26,7 @@ import org.jboss.logging.Logger;
  * A SET pushed just before a crash may be pushed again: receivers tell repeats by {@code jti}.
  */
 @ApplicationScoped
-public class SetPusher {
+public class SetPusher extends LeasedWork {
 
     private static final Logger LOG = Logger.getLogger(SetPusher.class);
     private static final int STREAMS_PER_PASS = 16;
@@ -46,45 +45,29 @@ public class SetPusher {
     @Inject
     jakarta.enterprise.inject.Instance<CaepTransmitter> transmitter;
 
-    private final String instance = UUID.randomUUID().toString();
     private HttpClient http;
-    private BackgroundWorker worker;
 
     void start(@Observes StartupEvent event) {
         http = HttpClient.newBuilder().connectTimeout(settings.ssf().transmitter().pushTimeout()).build();
-        worker = new BackgroundWorker("ssf-push", this::pass, Duration.ofSeconds(1), Duration.ofSeconds(10));
-        worker.start();
+        start("ssf-push", Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (worker != null) {
-            worker.stop();
-        }
-    }
-
-    void wake() {
-        if (worker != null) {
-            worker.wake();
-        }
+        stop();
     }
 
     /** One pass: the streams this instance could take, each pushed as far as it goes. True when more is waiting. */
-    @SuppressWarnings("unchecked")
-    boolean pass() {
-        List<Object> claimed = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("update ssf_stream set claimed_by = ?1,"
-                + " claimed_until = now() + make_interval(secs => ?2) where id in (select s.id from ssf_stream s where s.delivery_method = ?3"
-                + " and s.status = 'enabled' and (s.claimed_until is null or s.claimed_until < now()) and (s.next_attempt_at is null"
-                + " or s.next_attempt_at <= now()) and exists (select 1 from ssf_outgoing_set o where o.stream_id = s.id and o.delivered_at is null)"
-                + " order by s.id limit ?4 for update skip locked) returning id").setParameter(1, instance).setParameter(2, LEASE.toSeconds())
-                .setParameter(3, SsfStream.PUSH).setParameter(4, STREAMS_PER_PASS).getResultList());
+    @Override
+    protected boolean pass() {
+        List<UUID> claimed = claim(em, "ssf_stream", "id", "delivery_method = '" + SsfStream.PUSH + "' and status = 'enabled'"
+                + " and (next_attempt_at is null or next_attempt_at <= now()) and exists (select 1 from ssf_outgoing_set o"
+                + " where o.stream_id = ssf_stream.id and o.delivered_at is null)", LEASE, STREAMS_PER_PASS);
         boolean more = claimed.size() == STREAMS_PER_PASS;
-        for (Object id : claimed) {
-            UUID streamId = (UUID) id;
+        for (UUID streamId : claimed) {
             try {
                 more |= push(streamId);
             } finally {
-                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update ssf_stream set claimed_by = null, claimed_until = null"
-                        + " where id = ?1 and claimed_by = ?2").setParameter(1, streamId).setParameter(2, instance).executeUpdate());
+                release(em, "ssf_stream", "id", streamId);
             }
         }
         return more;

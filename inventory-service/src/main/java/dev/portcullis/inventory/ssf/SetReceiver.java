@@ -100,9 +100,22 @@ public class SetReceiver {
                 .equals(transmitter.pushTokenSha256)) {
             throw new SetRefused("authentication_failed", "the push authorization is missing or wrong");
         }
+        return verifyAndApply(transmitter, set);
+    }
+
+    /** A SET Portcullis polled from the partner's transmitter (RFC 8936): the same checks but the push authorization. */
+    public Outcome receivePolled(UUID partnerId, String set) {
+        PartnerTransmitter transmitter = QuarkusTransaction.requiringNew().call(() -> PartnerTransmitter.<PartnerTransmitter>findById(partnerId));
+        if (transmitter == null) {
+            throw new SetRefused("access_denied", "no transmitter is connected for this partner");
+        }
+        return verifyAndApply(transmitter, set);
+    }
+
+    private Outcome verifyAndApply(PartnerTransmitter transmitter, String set) {
         // verified before the transaction: fetching a rotated key goes over the network, and no connection waits for it
         JwtClaims claims = verified(transmitter, set);
-        return QuarkusTransaction.requiringNew().call(() -> apply(partnerId, transmitter, claims));
+        return QuarkusTransaction.requiringNew().call(() -> apply(transmitter.partnerId, transmitter, claims));
     }
 
     /** What a verified SET does, in one transaction with its jti: all of it or nothing. */
@@ -141,12 +154,19 @@ public class SetReceiver {
                     revokeSessions(partner, transmitter, subject(claims, event.getValue(), partner, transmitter), event.getValue(), jti);
                     continue;
                 }
+                if (type == null && VERIFICATION.equals(event.getKey())) {
+                    // the answer to the verification asked for when the stream was made: the stream works end to end
+                    Object state = event.getValue() instanceof Map<?, ?> body ? body.get("state") : null;
+                    int verified = state == null ? 0 : em.createQuery("update PartnerTransmitter t set t.verifiedAt = :now where t.partnerId = :partner"
+                            + " and t.verificationState = :state").setParameter("now", clock.instant()).setParameter("partner", partnerId)
+                            .setParameter("state", String.valueOf(state)).executeUpdate();
+                    LOG.infof("partner=%s SET jti=%s verification%s", partnerId, jti, verified > 0 ? ": the stream is verified" : "");
+                    continue;
+                }
                 if (type == null) {
-                    // verification, CAEP credential-change, a changed phone number: recorded, not acted on
-                    if (!VERIFICATION.equals(event.getKey())) {
-                        audit.record(AuditTrail.change("SSF_EVENT_RECORDED", "ssf:" + transmitter.issuer).reason(event.getKey()).cause(jti)
-                                .detail("partnerId", partnerId));
-                    }
+                    // CAEP credential-change, a changed phone number: recorded, not acted on
+                    audit.record(AuditTrail.change("SSF_EVENT_RECORDED", "ssf:" + transmitter.issuer).reason(event.getKey()).cause(jti)
+                            .detail("partnerId", partnerId));
                     LOG.infof("partner=%s SET jti=%s event %s recorded, not acted on", partnerId, jti, event.getKey());
                     continue;
                 }

@@ -43,6 +43,11 @@ public class TransmitterKeys {
 
     /** The transmitter's {@code jwks_uri}, from its SSF configuration; the configuration must name the same issuer. */
     public String jwksUriOf(String issuer) {
+        return configurationOf(issuer).path("jwks_uri").asText();
+    }
+
+    /** The transmitter's SSF configuration (its metadata): it must name the same issuer and a {@code jwks_uri}. */
+    public JsonNode configurationOf(String issuer) {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         URI uri = URI.create(base);
         // SSF 1.0: the well-known path goes between the host and the issuer's own path; many transmitters also serve it after it
@@ -54,11 +59,10 @@ public class TransmitterKeys {
                 if (!issuer.equals(config.path("issuer").asText())) {
                     throw new IllegalArgumentException("its SSF configuration names the issuer '" + config.path("issuer").asText() + "'");
                 }
-                String jwksUri = config.path("jwks_uri").asText("");
-                if (jwksUri.isBlank()) {
+                if (config.path("jwks_uri").asText("").isBlank()) {
                     throw new IllegalArgumentException("its SSF configuration has no jwks_uri");
                 }
-                return jwksUri;
+                return config;
             }
         }
         throw new IllegalArgumentException("no SSF configuration at " + inserted);
@@ -106,7 +110,7 @@ public class TransmitterKeys {
     }
 
     /** The JSON at {@code url}, or null if it is not there (any status but 200). */
-    private JsonNode get(String url) {
+    JsonNode get(String url) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "application/json")
                     .GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,106 @@
+package dev.portcullis.inventory.ssf;
+
+import dev.portcullis.inventory.config.InventorySettings;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Polls the partners' POLL streams (RFC 8936): one instance at a time per stream (a lease on the partner's transmitter row, taken
+ * with {@code skip locked}; a killed instance's lease runs out), every {@code poll-every} while a stream has nothing. Each SET
+ * goes through {@link SetReceiver} as a pushed one does; what it applied (or had applied before: a repeat) is acknowledged with
+ * the next poll, what it refused is returned as an error with its RFC 8935 code, and what failed here (the database) is neither,
+ * so the transmitter gives it again.
+ */
+@ApplicationScoped
+public class PartnerStreamPoller extends LeasedWork {
+
+    private static final Logger LOG = Logger.getLogger(PartnerStreamPoller.class);
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final int ROUNDS = 20;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    InventorySettings settings;
+
+    @Inject
+    PartnerStreams streams;
+
+    @Inject
+    SetReceiver receiver;
+
+    void start(@Observes StartupEvent event) {
+        start("ssf-poll", settings.ssf().pollEvery(), Duration.ofSeconds(30));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    @Override
+    protected boolean pass() {
+        boolean more = false;
+        for (UUID partnerId : claim(em, "partner_transmitter", "partner_id", "delivery = 'POLL'", LEASE, 16)) {
+            try {
+                more |= poll(partnerId);
+            } finally {
+                release(em, "partner_transmitter", "partner_id", partnerId);
+            }
+        }
+        return more;
+    }
+
+    /** Polls one stream until it has nothing more and every answer is sent; true if it stopped with more waiting. */
+    private boolean poll(UUID partnerId) {
+        PartnerTransmitter transmitter = QuarkusTransaction.requiringNew().call(() -> PartnerTransmitter.<PartnerTransmitter>findById(partnerId));
+        if (transmitter == null || transmitter.pollEndpoint == null) {
+            return false;
+        }
+        List<String> acks = new ArrayList<>();
+        Map<String, Map<String, String>> errors = new LinkedHashMap<>();
+        String problem = null;
+        boolean more = false;
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                PartnerStreams.Polled polled = streams.poll(transmitter, acks, errors);
+                acks.clear();
+                errors.clear();
+                for (Map.Entry<String, String> set : polled.sets().entrySet()) {
+                    try {
+                        receiver.receivePolled(partnerId, set.getValue());
+                        acks.add(set.getKey());
+                    } catch (SetRefused e) {
+                        errors.put(set.getKey(), Map.of("err", e.err, "description", e.getMessage()));
+                    } catch (RuntimeException e) {
+                        // not the SET's fault: neither acknowledged nor refused, so it comes again
+                        LOG.warnf("partner=%s polled SET %s not applied now: %s", partnerId, set.getKey(), e.toString());
+                    }
+                }
+                more = polled.moreAvailable();
+                if (acks.isEmpty() && errors.isEmpty() && !more) {
+                    break;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+            LOG.warnf("partner=%s poll of %s failed: %s", partnerId, transmitter.pollEndpoint, problem);
+        }
+        String error = problem == null ? null : problem.length() > 1000 ? problem.substring(0, 1000) : problem;
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update partner_transmitter set last_polled_at = now(), last_error = ?1"
+                + " where partner_id = ?2").setParameter(1, error).setParameter(2, partnerId).executeUpdate());
+        return more;
+    }
+}
