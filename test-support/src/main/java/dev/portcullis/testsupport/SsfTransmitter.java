@@ -32,6 +32,7 @@ public final class SsfTransmitter implements AutoCloseable {
 
     public SsfTransmitter() throws IOException, JoseException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a held long poll keeps no other request waiting
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/idp";
         signing = newKey("key-1");
         published.add(signing);
@@ -96,6 +97,16 @@ public final class SsfTransmitter implements AutoCloseable {
             synchronized (this) {
                 polls.add(request);
                 queued.keySet().removeIf(jti -> request.contains("\"" + jti + "\""));
+                // a long poll (RFC 8936 §2.4): held until a SET is queued, for 3 s at the most
+                long until = System.nanoTime() + 3_000_000_000L;
+                while (queued.isEmpty() && request.contains("\"returnImmediately\":false") && System.nanoTime() < until) {
+                    try {
+                        wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
                 StringBuilder sets = new StringBuilder();
                 queued.forEach((jti, set) -> sets.append(sets.length() == 0 ? "" : ",").append("\"").append(jti).append("\":\"").append(set).append("\""));
                 reply(exchange, "{\"sets\":{" + sets + "},\"moreAvailable\":false}");
@@ -173,6 +184,7 @@ public final class SsfTransmitter implements AutoCloseable {
     /** A SET for the poll stream, given in every poll until acknowledged (or refused in setErrs). */
     public synchronized void queue(String jti, String set) {
         queued.put(jti, set);
+        notifyAll(); // a poll held open returns with it
     }
 
     public synchronized boolean queueEmpty() {

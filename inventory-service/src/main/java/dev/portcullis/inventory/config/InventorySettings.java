@@ -30,9 +30,23 @@ public interface InventorySettings {
         @WithDefault("PT10S")
         Duration jwksRefetchEvery();
 
+        /**
+         * Whether http (not only https) URLs are taken for partners' transmitters and our receivers' push endpoints: for a
+         * machine where everything is on 127.0.0.1 (deploy/local, the tests), never in production.
+         */
+        @WithDefault("false")
+        boolean allowHttp();
+
         /** How often a POLL stream at a partner's transmitter is polled when it had nothing (transmitters may not long-poll). */
         @WithDefault("PT2S")
         Duration pollEvery();
+
+        /**
+         * How long a poll may wait at a transmitter that long-polls (the poll asks it not to return at once; one that does not
+         * long-poll answers at once anyway). PT0S: always {@code returnImmediately}.
+         */
+        @WithDefault("PT20S")
+        Duration longPoll();
 
         /** Our own CAEP transmitter, for the organization's applications. */
         Transmitter transmitter();

@@ -19,7 +19,7 @@ abstract class LeasedWork {
     private BackgroundWorker worker;
 
     /** One pass over what this instance could take; true when more is waiting. */
-    protected abstract boolean pass();
+    protected abstract boolean pass() throws Exception;
 
     protected void start(String name, Duration idle, Duration maxBackoff) {
         worker = new BackgroundWorker(name, this::pass, idle, maxBackoff);

@@ -14,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +33,7 @@ public class PartnerStreamPoller extends LeasedWork {
 
     private static final Logger LOG = Logger.getLogger(PartnerStreamPoller.class);
     private static final Duration LEASE = Duration.ofSeconds(60);
-    private static final int ROUNDS = 20;
+    private static final int STREAMS_PER_PASS = 8;
 
     @Inject
     EntityManager em;
@@ -42,22 +47,40 @@ public class PartnerStreamPoller extends LeasedWork {
     @Inject
     SetReceiver receiver;
 
+    private final ExecutorService pollers = Executors.newFixedThreadPool(STREAMS_PER_PASS, r -> {
+        Thread thread = new Thread(r, "ssf-poll-stream");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     void start(@Observes StartupEvent event) {
         start("ssf-poll", settings.ssf().pollEvery(), Duration.ofSeconds(30));
     }
 
     void stop(@Observes ShutdownEvent event) {
         stop();
+        pollers.shutdownNow();
     }
 
     @Override
-    protected boolean pass() {
+    protected boolean pass() throws InterruptedException {
+        // each stream on a thread of its own: one transmitter holding a long poll keeps no other stream waiting
+        List<Callable<Boolean>> polls = new ArrayList<>();
+        for (UUID partnerId : claim(em, "partner_transmitter", "partner_id", "delivery = 'POLL'", LEASE, STREAMS_PER_PASS)) {
+            polls.add(() -> {
+                try {
+                    return poll(partnerId);
+                } finally {
+                    release(em, "partner_transmitter", "partner_id", partnerId);
+                }
+            });
+        }
         boolean more = false;
-        for (UUID partnerId : claim(em, "partner_transmitter", "partner_id", "delivery = 'POLL'", LEASE, 16)) {
+        for (Future<Boolean> done : pollers.invokeAll(polls)) {
             try {
-                more |= poll(partnerId);
-            } finally {
-                release(em, "partner_transmitter", "partner_id", partnerId);
+                more |= done.get();
+            } catch (ExecutionException e) {
+                LOG.warnf("a poll failed: %s", e.getCause().toString());
             }
         }
         return more;
@@ -73,11 +96,13 @@ public class PartnerStreamPoller extends LeasedWork {
         Map<String, Map<String, String>> errors = new LinkedHashMap<>();
         String problem = null;
         boolean more = false;
+        long deadline = System.nanoTime() + LEASE.toNanos() / 2; // handed back well inside the lease: never two pollers on one stream
         try {
-            for (int round = 0; round < ROUNDS; round++) {
-                PartnerStreams.Polled polled = streams.poll(transmitter, acks, errors);
+            while (System.nanoTime() < deadline) {
+                PartnerStreams.Polled polled = streams.poll(transmitter, acks, errors, settings.ssf().longPoll());
                 acks.clear();
                 errors.clear();
+                polled(partnerId, null);
                 for (Map.Entry<String, String> set : polled.sets().entrySet()) {
                     try {
                         receiver.receivePolled(partnerId, set.getValue());
@@ -98,9 +123,15 @@ public class PartnerStreamPoller extends LeasedWork {
             problem = e.getMessage();
             LOG.warnf("partner=%s poll of %s failed: %s", partnerId, transmitter.pollEndpoint, problem);
         }
-        String error = problem == null ? null : problem.length() > 1000 ? problem.substring(0, 1000) : problem;
+        if (problem != null) {
+            polled(partnerId, problem.length() > 1000 ? problem.substring(0, 1000) : problem);
+        }
+        return more;
+    }
+
+    /** When the stream was last polled, and what went wrong if it did not go through (null: it did). */
+    private void polled(UUID partnerId, String error) {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update partner_transmitter set last_polled_at = now(), last_error = ?1"
                 + " where partner_id = ?2").setParameter(1, error).setParameter(2, partnerId).executeUpdate());
-        return more;
     }
 }

@@ -146,13 +146,15 @@ public class PartnerStreams {
     record Polled(Map<String, String> sets, boolean moreAvailable) {
     }
 
-    Polled poll(PartnerTransmitter t, List<String> acks, Map<String, Map<String, String>> errors) {
-        ObjectNode request = json.createObjectNode().put("maxEvents", 100).put("returnImmediately", true);
+    Polled poll(PartnerTransmitter t, List<String> acks, Map<String, Map<String, String>> errors, Duration wait) {
+        // long polling where the transmitter supports it: it may hold the request until a SET comes (RFC 8936 §2.4); one that does
+        // not answers at once, as Keycloak does
+        ObjectNode request = json.createObjectNode().put("maxEvents", 100).put("returnImmediately", wait.isZero());
         request.set("ack", json.valueToTree(acks));
         if (!errors.isEmpty()) {
             request.set("setErrs", json.valueToTree(errors));
         }
-        Response answer = send("POST", t.pollEndpoint, token(t), request);
+        Response answer = send("POST", t.pollEndpoint, token(t), request, TIMEOUT.plus(wait));
         if (answer.status() == 401) {
             tokens.remove(t.partnerId); // expired early, or revoked: a new one next time
         }
@@ -200,8 +202,12 @@ public class PartnerStreams {
     }
 
     private Response send(String method, String url, String token, JsonNode body) {
+        return send(method, url, token, body, TIMEOUT);
+    }
+
+    private Response send(String method, String url, String token, JsonNode body, Duration timeout) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Authorization", "Bearer " + token)
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Authorization", "Bearer " + token)
                     .header("Accept", "application/json");
             if (body != null) {
                 request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));

@@ -299,8 +299,8 @@ public class StreamResource {
             String method = text(delivery, "method", 64, "delivery.method");
             if (SsfStream.PUSH.equals(method)) {
                 String url = text(delivery, "endpoint_url", 2048, "delivery.endpoint_url");
-                if (url == null || !isHttpUrl(url)) {
-                    throw new BadRequestProblem("delivery.endpoint_url", "must be the receiver's absolute http(s) URL for pushes");
+                if (url == null || !isHttpUrl(url, settings.ssf().allowHttp())) {
+                    throw new BadRequestProblem("delivery.endpoint_url", "must be the receiver's absolute https URL for pushes");
                 }
                 stream.endpointUrl = url;
                 stream.authorizationHeader = text(delivery, "authorization_header", 4096, "delivery.authorization_header");
@@ -451,10 +451,11 @@ public class StreamResource {
         return strings;
     }
 
-    private static boolean isHttpUrl(String url) {
+    private static boolean isHttpUrl(String url, boolean allowHttp) {
         try {
             URI uri = URI.create(url);
-            return uri.isAbsolute() && uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
+            return uri.isAbsolute() && uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme())
+                    || allowHttp && "http".equalsIgnoreCase(uri.getScheme()));
         } catch (IllegalArgumentException e) {
             return false;
         }

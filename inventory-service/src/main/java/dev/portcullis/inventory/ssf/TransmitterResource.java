@@ -113,7 +113,7 @@ public class TransmitterResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestProblem("issuer", "is not a URL");
         }
-        if (!("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme())) || issuer.getHost() == null) {
+        if (!("https".equals(issuer.getScheme()) || settings.ssf().allowHttp() && "http".equals(issuer.getScheme())) || issuer.getHost() == null) {
             throw new BadRequestProblem("issuer", "must be an https URL");
         }
         StreamManagement management = request.streamManagement();

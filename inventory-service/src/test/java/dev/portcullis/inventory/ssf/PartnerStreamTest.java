@@ -120,6 +120,7 @@ class PartnerStreamTest {
         await().atMost(Duration.ofSeconds(15)).until(transmitter::queueEmpty);
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
         List<JsonPath> polls = transmitter.polls().stream().map(JsonPath::from).toList();
+        assertTrue(polls.stream().allMatch(p -> Boolean.FALSE.equals(p.get("returnImmediately"))), "a long poll, where the transmitter holds it");
         assertTrue(polls.stream().anyMatch(p -> p.getList("ack").contains(goodJti)), "the applied SET is acknowledged");
         assertTrue(polls.stream().anyMatch(p -> "invalid_audience".equals(p.getString("setErrs.'" + misaddressedJti + "'.err"))),
                 "the refused one is returned with its RFC 8935 code: " + transmitter.polls());
