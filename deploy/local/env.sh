@@ -63,7 +63,8 @@ wait_for() {
   local name=$1 seconds=$2; shift 2
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    if [ -f "$PIDS/$name.pid" ] && ! running "$name"; then
+    # dead, not merely "not yet ours": just after the start, the recorded pid may still be the subshell before its exec (no mark yet)
+    if [ -f "$PIDS/$name.pid" ] && ! kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null; then
       log "$name exited; the end of $LOGS/$name.log:"; tail -30 "$LOGS/$name.log" >&2; return 1
     fi
     if [ $SECONDS -ge $deadline ]; then

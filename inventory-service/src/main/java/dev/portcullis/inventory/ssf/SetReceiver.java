@@ -186,7 +186,9 @@ public class SetReceiver {
      */
     private void revokeSessions(Partner partner, PartnerTransmitter transmitter, Subject subject, Object event, String jti) {
         String actor = "ssf:" + transmitter.issuer;
-        String initiating = event instanceof Map<?, ?> body && body.get("initiating_entity") instanceof String s ? s : "policy";
+        // passed on only if it is one of CAEP's values: what a partner writes does not go into our SETs as it likes
+        String initiating = event instanceof Map<?, ?> body && body.get("initiating_entity") instanceof String s
+                && Set.of("admin", "user", "policy", "system").contains(s) ? s : "policy";
         for (Guest guest : Guest.lockByHomeIdentity(partner.tenantId, subject.homeSubject(), subject.email())) {
             if (guest.state == GuestState.REMOVED) {
                 continue;
