@@ -35,6 +35,15 @@ public final class EventJson {
         }
     }
 
+    /** The same, from JSON already parsed (and validated): the text is not read twice. */
+    public static <T extends EventPayload> T read(com.fasterxml.jackson.databind.JsonNode json, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(json, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

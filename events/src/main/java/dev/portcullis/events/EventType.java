@@ -92,8 +92,12 @@ public enum EventType {
     }
 
     public static Optional<EventType> ofCeType(String ceType) {
-        return Arrays.stream(values()).filter(t -> t.ceType.equals(ceType)).findFirst();
+        return Optional.ofNullable(ceType == null ? null : BY_CE_TYPE.get(ceType));
     }
+
+    /** Every consumed event asks this, several times: a map, not a scan of the catalogue. */
+    private static final java.util.Map<String, EventType> BY_CE_TYPE = Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(t -> t.ceType, t -> t));
 
     public static List<EventType> withPayload() {
         return Arrays.stream(values()).filter(t -> t.payloadType != null).toList();

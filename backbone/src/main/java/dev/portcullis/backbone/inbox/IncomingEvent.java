@@ -46,12 +46,18 @@ public record IncomingEvent(String id, String ceType, String source, String key,
     /** The payload, once it has passed its JSON Schema: a payload that breaks the contract is poison. */
     public <T extends EventPayload> T as(Class<T> payloadType) {
         EventType type = type().orElseThrow(() -> new PoisonMessageException("event " + id + ": unknown type " + ceType));
-        List<String> violations = EventSchemas.violations(type, data);
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = EventJson.mapper().readTree(data); // read once: validated, then bound
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new PoisonMessageException("event " + id + " breaks the " + type.eventName() + " schema: [not JSON: " + e.getOriginalMessage() + "]");
+        }
+        List<String> violations = EventSchemas.violations(type, json);
         if (!violations.isEmpty()) {
             throw new PoisonMessageException("event " + id + " breaks the " + type.eventName() + " schema: " + violations);
         }
         try {
-            return EventJson.read(data, payloadType);
+            return EventJson.read(json, payloadType);
         } catch (IllegalArgumentException e) {
             throw new PoisonMessageException("event " + id + ": " + e.getMessage());
         }
