@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.SsfReceiver;
 import dev.portcullis.testsupport.SsfTransmitter;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.time.Duration;
@@ -53,10 +51,8 @@ class SharedSignalsChainTest {
                     chain.guest().homeSubject()), AUDIENCE);
 
             long start = System.nanoTime();
-            inventory.as(null).config(RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
-                            .encodeContentTypeAs("application/secevent+jwt", ContentType.TEXT)))
-                    .contentType("application/secevent+jwt").header("Authorization", connected.<String>path("pushAuthorization")).body(set)
-                    .post(connected.<String>path("pushEndpoint")).then().statusCode(202);
+            SsfTransmitter.push(platform.endpoint("INVENTORY_URL"), connected.path("pushEndpoint"), connected.path("pushAuthorization"), set)
+                    .then().statusCode(202);
             long answeredMs = (System.nanoTime() - start) / 1_000_000;
             // answered after the commit: the grants are revoked already, with no waiting
             assertEquals(Collections.nCopies(4, "REVOKED"), inventory.grantStates(chain.guest().id()));

@@ -113,10 +113,8 @@ class SignalLatencyBenchmark {
                     "sub", guest.homeSubject()), "bench") : null;
             long sent = System.currentTimeMillis();
             if (SSF) {
-                api.as(null).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
-                                .encodeContentTypeAs("application/secevent+jwt", io.restassured.http.ContentType.TEXT)))
-                        .contentType("application/secevent+jwt").header("Authorization", pushTo.get(guest.id()).get(1)).body(set)
-                        .post(pushTo.get(guest.id()).get(0)).then().statusCode(202);
+                SsfTransmitter.push(platform.endpoint("INVENTORY_URL"), pushTo.get(guest.id()).get(0), pushTo.get(guest.id()).get(1), set)
+                        .then().statusCode(202);
             } else {
                 api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202);
             }

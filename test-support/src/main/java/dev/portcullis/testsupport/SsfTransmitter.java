@@ -135,6 +135,22 @@ public final class SsfTransmitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Pushes a SET as a transmitter does (RFC 8935): {@code application/secevent+jwt}, sent as text, with the push authorization
+     * the partner was given (none if null). The answer is the caller's to check.
+     */
+    public static io.restassured.response.Response push(String baseUri, String endpoint, String authorization, String set) {
+        var request = io.restassured.RestAssured.given().baseUri(baseUri).config(io.restassured.RestAssured.config().encoderConfig(
+                        io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs(SECEVENT_JWT, io.restassured.http.ContentType.TEXT)))
+                .contentType(SECEVENT_JWT).body(set);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request.post(endpoint);
+    }
+
+    private static final String SECEVENT_JWT = "application/secevent+jwt";
+
     /** The RISC and CAEP event types a partner's transmitter sends (SSF 1.0 URIs). */
     public static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
     public static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";

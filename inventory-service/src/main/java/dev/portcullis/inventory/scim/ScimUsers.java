@@ -3,6 +3,8 @@ package dev.portcullis.inventory.scim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.ScimProblem;
 import dev.portcullis.events.RevocationReason;
@@ -230,8 +232,15 @@ public class ScimUsers {
         if (in.externalId() != null && in.externalId().length() > 255) {
             throw ScimProblem.invalidValue("externalId", "is longer than 255 characters");
         }
-        if (!in.userName().equalsIgnoreCase(guest.email) && Guest.count("lower(email) = ?1 and id <> ?2", in.userName().toLowerCase(Locale.ROOT), guest.id) > 0) {
-            throw new ScimProblem(409, "uniqueness", "a user with userName " + in.userName() + " exists");
+        if (!in.userName().equalsIgnoreCase(guest.email)) {
+            // the service's own rule for a new address, said in SCIM's terms
+            try {
+                inventory.checkNewAddress(guest, in.userName());
+            } catch (ConflictProblem e) {
+                throw new ScimProblem(409, "uniqueness", "a user with userName " + in.userName() + " exists");
+            } catch (BadRequestProblem e) {
+                throw ScimProblem.invalidValue("userName", e.getMessage());
+            }
         }
         inventory.updateGuest(guest, new GuestDetails(in.userName(), in.displayName(), in.sponsors()), actor, "SCIM", null);
         if (!Objects.equals(in.externalId(), guest.externalId)) {

@@ -249,7 +249,7 @@ class ScimTest {
         String otherPartnerDomain = "o" + tenant + ".example";
         api.createPartner("other-" + tenant, otherPartnerDomain);
         foreignDomain.put("userName", "ann@" + otherPartnerDomain);
-        scimError(scim().body(foreignDomain).put("/scim/v2/Users/" + id).then(), 400, "invalidValue", "belongs to partner");
+        scimError(scim().body(foreignDomain).put("/scim/v2/Users/" + id).then(), 400, "invalidValue", "userName its domain");
         guestEvents(id, EventType.GUEST_UPDATED, 1);
     }
 

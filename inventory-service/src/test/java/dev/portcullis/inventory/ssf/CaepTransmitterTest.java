@@ -247,10 +247,7 @@ class CaepTransmitterTest {
                     .put("/api/v1/partners/" + partnerId + "/ssf");
             String set = partner.set(SESSION_REVOKED, Map.of("initiating_entity", "user"), Map.of("format", "iss_sub", "iss", partner.issuer,
                     "sub", guest.homeSubject()), "https://portcullis.example.com/ssf");
-            given().baseUri(baseUrl.toString()).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
-                            .encoderConfig().encodeContentTypeAs("application/secevent+jwt", ContentType.TEXT)))
-                    .contentType("application/secevent+jwt").header("Authorization", connected.<String>path("pushAuthorization")).body(set)
-                    .post(connected.<String>path("pushEndpoint")).then().statusCode(202);
+            SsfTransmitter.push(baseUrl.toString(), connected.path("pushEndpoint"), connected.path("pushAuthorization"), set).then().statusCode(202);
         }
         Map<String, String> sets = as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().extract()
                 .path("sets");

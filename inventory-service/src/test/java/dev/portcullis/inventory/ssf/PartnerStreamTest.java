@@ -142,8 +142,6 @@ class PartnerStreamTest {
     }
 
     private void push(String set, String authorization, String endpoint) {
-        given().baseUri(baseUrl.toString()).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
-                        .encoderConfig().encodeContentTypeAs("application/secevent+jwt", ContentType.TEXT)))
-                .contentType("application/secevent+jwt").header("Authorization", authorization).body(set).post(endpoint).then().statusCode(202);
+        SsfTransmitter.push(baseUrl.toString(), endpoint, authorization, set).then().statusCode(202);
     }
 }

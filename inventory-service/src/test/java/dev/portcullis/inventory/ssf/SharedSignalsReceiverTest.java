@@ -192,13 +192,7 @@ class SharedSignalsReceiverTest {
     }
 
     private Response pushed(String set, String auth) {
-        var request = given().baseUri(baseUrl.toString()).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
-                .encoderConfig().encodeContentTypeAs("application/secevent+jwt", io.restassured.http.ContentType.TEXT)))
-                .contentType("application/secevent+jwt").body(set);
-        if (auth != null) {
-            request.header("Authorization", auth);
-        }
-        return request.post(push);
+        return SsfTransmitter.push(baseUrl.toString(), push, auth, set);
     }
 
     /** The RFC 8935 code of a refused push (it must be refused: a 400 with {err, description}). */
