@@ -10,6 +10,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,12 +60,15 @@ public class CaepTransmitter {
      * {@code session-revoked} for each enabled or paused stream that asked for it and did not remove the guest from its subjects.
      * The subject is the guest's email, as it is now (before a removal erases it).
      */
+    // Both statements here touch only the transmitter's tables, which nothing in the caller's session writes: they run without
+    // flushing it first (a partner's block revokes many guests in one transaction; a flush per guest would grow with their number).
     @Transactional(Transactional.TxType.MANDATORY)
     public int sessionRevoked(Guest guest, String initiatingEntity, String reason) {
         @SuppressWarnings("unchecked")
         List<SsfStream> streams = em.createNativeQuery("select s.* from ssf_stream s where s.status in ('enabled', 'paused')"
                 + " and s.events_requested like ?1 and not exists (select 1 from ssf_stream_excluded_subject x where x.stream_id = s.id"
-                + " and x.guest_id = ?2)", SsfStream.class).setParameter(1, "%" + SESSION_REVOKED + "%").setParameter(2, guest.id).getResultList();
+                + " and x.guest_id = ?2)", SsfStream.class).setParameter(1, "%" + SESSION_REVOKED + "%").setParameter(2, guest.id)
+                .setFlushMode(FlushModeType.COMMIT).getResultList();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_timestamp", clock.instant().getEpochSecond());
         event.put("initiating_entity", initiatingEntity);
@@ -104,7 +108,7 @@ public class CaepTransmitter {
         try {
             em.createNativeQuery("insert into ssf_outgoing_set (stream_id, jti, event_type, claims, created_at) values (?1, ?2, ?3, ?4, ?5)")
                     .setParameter(1, stream.id).setParameter(2, jti).setParameter(3, eventType).setParameter(4, json.writeValueAsString(claims))
-                    .setParameter(5, now).executeUpdate();
+                    .setParameter(5, now).setFlushMode(FlushModeType.COMMIT).executeUpdate();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
