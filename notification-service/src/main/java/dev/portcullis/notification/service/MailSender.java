@@ -28,13 +28,15 @@ import jakarta.persistence.EntityManager;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,16 +48,16 @@ import org.jboss.logging.Logger;
  * Sends due messages over SMTP outside any Kafka consumer (a blocking send inside one stalls it), and
  * posts the webhook endpoints' copies ({@link WebhookPoster}) the same way: claimed, retried, logged.
  * <p>
- * Safe with several instances: a pass first <em>claims</em> up to a batch of due messages
+ * Safe with several instances: a pass <em>claims</em> due messages, a batch at a time as its conversations free up
  * ({@code FOR UPDATE SKIP LOCKED}, stamped with this instance and a claim deadline), so two
  * instances never send the same message; a killed instance's claims lapse after
  * {@code portcullis.notification.mail.claim} and another instance sends them. Up to
  * {@code portcullis.notification.mail.concurrency} messages are in flight at once, and mails leave at most at
  * {@code portcullis.notification.mail.rate} per second per instance (relays throttle, and some block a sender that floods them).
- * The pass's deliveries are written together: SENT with {@code notification-delivered}; a failure at once: a permanent refusal (SMTP 5xx
+ * Deliveries are written together, {@code concurrency} at a time: SENT with {@code notification-delivered}; a failure at once: a permanent refusal (SMTP 5xx
  * but 500-504, see {@link #refusedForGood}) FAILED at once with {@code notification-failed}; anything else waits for the message's own next
  * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
- * a crash between the SMTP server's answers and the pass's commit sends that pass's messages again when their
+ * a crash between the SMTP server's answers and the commit of their deliveries sends those messages again when their
  * claims lapse, with the same {@code Message-ID}.
  */
 @ApplicationScoped
@@ -89,7 +91,7 @@ public class MailSender {
 
     private ExecutorService senders;
     private Pace pace;
-    /** Messages claimed in one pass: at most what the pace lets out in a quarter of the claim, so a claimed batch goes before its claim lapses. */
+    /** Messages claimed at once: at most what the pace lets out in a quarter of the claim, so a claimed batch goes before its claim lapses. */
     private int batch;
 
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -110,8 +112,8 @@ public class MailSender {
         failedAttempts = metrics.counter("portcullis.mail.attempts.failed");
         Gauge.builder("portcullis.mail.pending", this, MailSender::pendingOrNaN).description("messages due and not sent yet").register(metrics);
         pace = new Pace(settings.mail().rate());
-        // four rounds of the senders per pass: enough that the pass's slowest conversation holds few of them back
-        batch = (int) Math.max(1, Math.min(4L * settings.mail().concurrency(), settings.mail().rate() * settings.mail().claim().toSeconds() / 4));
+        // a claim refills every conversation once: claimed messages wait little, and another instance takes the rest
+        batch = (int) Math.max(1, Math.min(settings.mail().concurrency(), settings.mail().rate() * settings.mail().claim().toSeconds() / 4));
         senders = Executors.newFixedThreadPool(settings.mail().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "mail-send");
             thread.setDaemon(true);
@@ -132,23 +134,64 @@ public class MailSender {
         }
     }
 
-    /** One pass: claims due messages and sends them; returns true when a full batch went (more may be due). */
+    /**
+     * One pass: keeps every conversation busy, claiming due messages as conversations free up (a pass that sent in rounds
+     * waited for each round's slowest conversation), and records what went every {@code concurrency} deliveries. Ends when
+     * nothing more is due or after a quarter of the claim; returns true in the second case (more may be due).
+     */
     public boolean sendDue() throws InterruptedException {
-        List<Notification> claimed = claimDue();
-        // several SMTP conversations at once: a round trip to the server, not this service, bounds one message
-        List<Callable<Delivered>> sends = claimed.stream().<Callable<Delivered>>map(message -> () -> send(message)).toList();
+        CompletionService<Delivered> sends = new ExecutorCompletionService<>(senders);
+        ArrayDeque<Notification> claimed = new ArrayDeque<>();
         List<Delivered> delivered = new ArrayList<>();
-        for (Future<Delivered> outcome : senders.invokeAll(sends)) {
-            try {
-                if (outcome.get() != null) {
-                    delivered.add(outcome.get());
+        long until = System.nanoTime() + settings.mail().claim().toNanos() / 4;
+        boolean drained = false;
+        boolean timeUp = false;
+        int inFlight = 0;
+        try {
+            while (true) {
+                while (inFlight < settings.mail().concurrency() && !(claimed.isEmpty() && drained)) {
+                    if (claimed.isEmpty()) {
+                        timeUp = System.nanoTime() >= until;
+                        List<Notification> more = timeUp ? List.of() : claimDue();
+                        drained = more.size() < batch;
+                        claimed.addAll(more);
+                        if (claimed.isEmpty()) {
+                            break;
+                        }
+                    }
+                    Notification message = claimed.poll();
+                    sends.submit(() -> send(message));
+                    inFlight++;
                 }
-            } catch (ExecutionException e) {
-                LOG.warnf("a send failed unexpectedly: %s", e.getCause().toString());
+                if (inFlight == 0) {
+                    return timeUp;
+                }
+                Future<Delivered> outcome = sends.take();
+                inFlight--;
+                collect(outcome, delivered);
+                if (delivered.size() >= settings.mail().concurrency()) {
+                    List<Delivered> recording = List.copyOf(delivered);
+                    delivered.clear();
+                    recordDelivered(recording);
+                }
             }
+        } finally {
+            // never leave sends running outside a pass; what went is recorded even when the pass failed (a claim or a record)
+            for (; inFlight > 0; inFlight--) {
+                collect(sends.take(), delivered);
+            }
+            recordDelivered(delivered);
         }
-        recordDelivered(delivered);
-        return claimed.size() == batch;
+    }
+
+    private static void collect(Future<Delivered> outcome, List<Delivered> delivered) throws InterruptedException {
+        try {
+            if (outcome.get() != null) {
+                delivered.add(outcome.get());
+            }
+        } catch (ExecutionException e) {
+            LOG.warnf("a send failed unexpectedly: %s", e.getCause().toString());
+        }
     }
 
     /** A message the server (or the endpoint) took, and the span of that send: its notification-delivered belongs to the same trace. */
@@ -194,7 +237,7 @@ public class MailSender {
     }
 
     /**
-     * SENT, with a {@code notification-delivered} each, for every message of a pass that went: one transaction for the pass rather
+     * SENT, with a {@code notification-delivered} each, for every message of a group that went: one transaction for the group rather
      * than one per message (each commit waits for the disk). The events' keys are the recipients, whose outbox sequence rows this
      * locks: taken in the recipients' order, so two instances' passes never wait for each other in a circle.
      */
