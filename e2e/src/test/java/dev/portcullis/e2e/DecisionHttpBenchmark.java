@@ -2,19 +2,12 @@ package dev.portcullis.e2e;
 
 import static io.restassured.RestAssured.given;
 
+import dev.portcullis.testsupport.OpenLoopLoad;
 import io.restassured.http.ContentType;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,8 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (open loop: a request is sent every 1/rate s whether or not earlier ones have answered, and its
  * latency counts from when it was due, so a stall is not hidden). 22 policies in force, 2 of them CEL
  * conditions, over the request's guest. -Dbenchmark.rates (500,1000,2000 per s, one after the other,
- * after 10 s of warm-up at the first), -Dbenchmark.seconds (30 each). Prints p50, p99, p99.9 and
- * errors (a request unanswered after 10 s is one). Run: see docs/benchmarks.md.
+ * after 10 s of warm-up at the first), -Dbenchmark.seconds (30 each), -Dbenchmark.connections (16
+ * keep-alive connections, {@link OpenLoopLoad}). Prints p50, p99, p99.9 and errors (a request
+ * unanswered after 10 s is one). Run: see docs/benchmarks.md.
  */
 @ExtendWith(Platform.class)
 class DecisionHttpBenchmark {
@@ -33,6 +27,7 @@ class DecisionHttpBenchmark {
     private static final List<Integer> RATES = java.util.Arrays.stream(System.getProperty("benchmark.rates", "500,1000,2000").split(","))
             .map(String::trim).map(Integer::valueOf).toList();
     private static final int SECONDS = Integer.getInteger("benchmark.seconds", 30);
+    private static final int CONNECTIONS = Integer.getInteger("benchmark.connections", 16);
 
     @Test
     void run() throws Exception {
@@ -53,49 +48,15 @@ class DecisionHttpBenchmark {
         String token = given().formParam("grant_type", "client_credentials").formParam("client_id", "portcullis-pdp")
                 .formParam("client_secret", "portcullis-pdp-secret").post(platform.endpoint("KEYCLOAK_TOKEN_URL")).then().statusCode(200)
                 .extract().path("access_token");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String body = "{\"subject\":{\"type\":\"guest\",\"id\":\"%s\",\"properties\":{\"email\":\"ann%d@contoso.example\",\"partnerId\":\"" + partner
                 + "\",\"sponsors\":[\"s@corp.example\"],\"inactiveDays\":%d}},\"action\":{\"name\":\"grant\"},"
                 + "\"resource\":{\"type\":\"resource\",\"id\":\"%s\",\"properties\":{\"sensitivity\":\"GENERAL\"}},"
                 + "\"context\":{\"requester\":{\"id\":\"admin@corp.example\",\"roles\":[\"portcullis-admin\"]}}}";
         URI uri = URI.create(pdpUrl + "/access/v1/evaluation");
-
-        phase(http, uri, token, body, RATES.get(0), 10, "warm-up");
+        java.util.function.IntFunction<String> request = i -> String.format(body, UUID.randomUUID(), i, i % 400, UUID.randomUUID());
+        System.out.println(OpenLoopLoad.post(uri, token, request, RATES.get(0), 10, CONNECTIONS).summary("decisions over HTTP, warm-up", RATES.get(0)));
         for (int rate : RATES) {
-            phase(http, uri, token, body, rate, SECONDS, "measured");
+            System.out.println(OpenLoopLoad.post(uri, token, request, rate, SECONDS, CONNECTIONS).summary("decisions over HTTP, measured", rate));
         }
-    }
-
-    private static void phase(HttpClient http, URI uri, String token, String body, int rate, int seconds, String name) throws Exception {
-        int total = rate * seconds;
-        long[] latencies = new long[total];
-        AtomicLong errors = new AtomicLong();
-        CompletableFuture<?>[] pending = new CompletableFuture<?>[total];
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            int index = i;
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString(String.format(body, UUID.randomUUID(), i, i % 400, UUID.randomUUID()))).build();
-            pending[i] = http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
-                latencies[index] = System.nanoTime() - due;
-                if (failure != null || response.statusCode() != 200) {
-                    errors.incrementAndGet();
-                }
-                return null;
-            });
-        }
-        CompletableFuture.allOf(pending).get();
-        double achieved = total / ((System.nanoTime() - start) / 1e9);
-        Arrays.sort(latencies);
-        System.out.printf("decisions over HTTP, %s: %d at %d/s offered (%.0f/s achieved), p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, %d errors%n",
-                name, total, rate, achieved, latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6, latencies[(int) (total * 0.999)] / 1e6,
-                latencies[total - 1] / 1e6, errors.get());
     }
 }

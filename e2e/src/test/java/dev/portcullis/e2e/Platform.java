@@ -30,6 +30,12 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     static final String PORT_OFFSET = System.getProperty("portcullis.e2e.port-offset", "20000");
     /** Instances of each service: two, so that the fault tests can kill one and the platform must carry on. */
     static final String INSTANCES = System.getProperty("portcullis.e2e.instances", "2");
+    /**
+     * The parts up.sh starts (its names, space-separated); all of them unless given. A benchmark of one service may run it
+     * alone: {@code -Dportcullis.e2e.parts="postgres kafka keycloak policy"}.
+     */
+    static final String[] PARTS = System.getProperty("portcullis.e2e.parts", "").trim().isEmpty() ? new String[0]
+            : System.getProperty("portcullis.e2e.parts").trim().split("\\s+");
 
     /**
      * Where the services send their traces (OTLP over HTTP): a collector of the tests' own, on 4318 + the
@@ -60,7 +66,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     private void start() {
         collector = new OtlpCollector(OTLP_PORT);
         try {
-            run("up.sh");
+            run("up.sh", PARTS);
         } catch (RuntimeException e) {
             // leave nothing behind that half-started
             run("down.sh");

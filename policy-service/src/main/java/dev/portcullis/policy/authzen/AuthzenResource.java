@@ -12,6 +12,11 @@ import dev.portcullis.policy.engine.Decision;
 import dev.portcullis.policy.service.DecisionLog;
 import dev.portcullis.policy.service.PolicyStore;
 import dev.portcullis.backbone.rest.Actor;
+import dev.portcullis.policy.engine.Facts;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -26,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -55,12 +61,21 @@ public class AuthzenResource {
     @POST
     @Path("/access/v1/evaluation")
     @RolesAllowed({Roles.PDP, Roles.ADMIN})
+    @NonBlocking // decided on the event loop when memory holds the facts (a queue takes the log entry): no hop to a worker thread
     @Operation(summary = "Decide one request", description = "AuthZEN Access Evaluation: {subject, action, resource, context} -> {decision, context}."
             + " Actions: invite, grant, access, revoke (a resource owner's own), and offer: may an access package (resource type access-package,"
             + " properties scenarioId and sensitivity, its most sensitive resource's) be offered for context.duration (an ISO-8601 period)"
             + " or until context.expiresAt; only SENSITIVITY_CEILING and MAX_GRANT_DURATION decide an offer.")
-    public EvaluationResponse evaluation(@Valid @NotNull EvaluationRequest request) {
-        return decide(request.subject(), request.action(), request.resource(), request.context());
+    public Uni<EvaluationResponse> evaluation(@Valid @NotNull EvaluationRequest request) {
+        String caller = caller();
+        Optional<Facts> known = facts.resolveFromMemory(request.subject(), request.action(), request.resource(), request.context());
+        if (known.isPresent()) {
+            return Uni.createFrom().item(decide(caller, request.subject(), request.action(), request.resource(), known.get()));
+        }
+        // the view has not caught up yet, or the resource's scenario was never read here: the read model, on a worker thread
+        return Uni.createFrom().item(() -> QuarkusTransaction.requiringNew().call(() -> decide(caller, request.subject(), request.action(),
+                request.resource(), facts.resolve(request.subject(), request.action(), request.resource(), request.context()))))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @POST
@@ -154,10 +169,18 @@ public class AuthzenResource {
     }
 
     private EvaluationResponse decide(AuthzenModel.Entity subject, AuthzenModel.Action action, AuthzenModel.Entity resource, Map<String, Object> context) {
-        Decision decision = policies.engine().decide(facts.resolve(subject, action, resource, context));
-        String caller = actor.clientId() != null ? actor.clientId() : actor.name();
+        return decide(caller(), subject, action, resource, facts.resolve(subject, action, resource, context));
+    }
+
+    private EvaluationResponse decide(String caller, AuthzenModel.Entity subject, AuthzenModel.Action action, AuthzenModel.Entity resource, Facts known) {
+        Decision decision = policies.engine().decide(known);
         log.record(caller, subject.type(), subject.id(), action.name(), resource.type(), resource.id(), decision);
         return new EvaluationResponse(decision.decision(), decision.context());
+    }
+
+    /** Who asks, for the decision log: the OIDC client, else the person. */
+    private String caller() {
+        return actor.clientId() != null ? actor.clientId() : actor.name();
     }
 
     private static Map<String, Object> merged(Map<String, Object> defaults, Map<String, Object> item) {

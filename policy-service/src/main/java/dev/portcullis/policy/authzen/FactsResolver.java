@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,14 +52,40 @@ public class FactsResolver {
     /** Scenarios are created, never changed: their control models are kept once read. */
     private final Map<UUID, ControlModel> controlModels = new ConcurrentHashMap<>();
 
+    /** The facts, from memory or, for what memory does not hold yet, from the read model: may query (a worker thread, in a transaction). */
     public Facts resolve(Entity subject, AuthzenModel.Action action, Entity resource, Map<String, Object> context) {
+        return resolve(subject, action, resource, context, true);
+    }
+
+    /**
+     * The facts if memory holds every one of them (the view has caught up, and the resource's scenario was read before); empty if the
+     * read model must be asked. Never blocks: a decision on the event loop.
+     */
+    public Optional<Facts> resolveFromMemory(Entity subject, AuthzenModel.Action action, Entity resource, Map<String, Object> context) {
+        try {
+            return Optional.of(resolve(subject, action, resource, context, false));
+        } catch (NotInMemory e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Thrown, without a stack, where a fact would need a query and none may be made. */
+    private static final class NotInMemory extends RuntimeException {
+        static final NotInMemory INSTANCE = new NotInMemory();
+
+        private NotInMemory() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Facts resolve(Entity subject, AuthzenModel.Action action, Entity resource, Map<String, Object> context, boolean mayQuery) {
         UUID guestId = uuid(subject.id());
-        AccessView.Guest known = knownGuest(guestId);
+        AccessView.Guest known = knownGuest(guestId, mayQuery);
         UUID resourceId = RESOURCE_TYPE.equals(resource.type()) ? uuid(resource.id()) : null;
-        AccessView.Resource knownResource = knownResource(resourceId);
-        Boolean holdsGrant = known != null && knownResource != null ? holds(guestId, resourceId) : null;
+        AccessView.Resource knownResource = knownResource(resourceId, mayQuery);
+        Boolean holdsGrant = known != null && knownResource != null ? holds(guestId, resourceId, mayQuery) : null;
         Instant now = clock.instant();
-        return new Facts(action.name(), guest(subject, known), resource(resource, knownResource), requester(context), now, holdsGrant,
+        return new Facts(action.name(), guest(subject, known), resource(resource, knownResource, mayQuery), requester(context), now, holdsGrant,
                 accessEnds(context, now));
     }
 
@@ -94,41 +121,53 @@ public class FactsResolver {
     }
 
     /** From memory once the view has caught up; from the read model before. */
-    private AccessView.Guest knownGuest(UUID id) {
+    private AccessView.Guest knownGuest(UUID id, boolean mayQuery) {
         if (id == null) {
             return null;
         }
         if (view.ready()) {
             return view.guest(id);
         }
+        if (!mayQuery) {
+            throw NotInMemory.INSTANCE;
+        }
         KnownGuest g = KnownGuest.findById(id);
         return g == null ? null : new AccessView.Guest(g.guestId, g.email, g.partnerId, List.copyOf(g.sponsors), g.state);
     }
 
-    private AccessView.Resource knownResource(UUID id) {
+    private AccessView.Resource knownResource(UUID id, boolean mayQuery) {
         if (id == null) {
             return null;
         }
         if (view.ready()) {
             return view.resource(id);
         }
+        if (!mayQuery) {
+            throw NotInMemory.INSTANCE;
+        }
         KnownResource r = KnownResource.findById(id);
         return r == null ? null : new AccessView.Resource(r.resourceId, r.sensitivity, r.scenarioId, List.copyOf(r.owners));
     }
 
-    private boolean holds(UUID guestId, UUID resourceId) {
+    private boolean holds(UUID guestId, UUID resourceId, boolean mayQuery) {
         if (view.ready()) {
             return view.holds(guestId, resourceId);
+        }
+        if (!mayQuery) {
+            throw NotInMemory.INSTANCE;
         }
         return KnownGrant.count("guestId = ?1 and resourceId = ?2 and state = ?3", guestId, resourceId, KnownGrant.ACTIVE) > 0;
     }
 
-    private ControlModel controlModel(UUID scenarioId) {
+    private ControlModel controlModel(UUID scenarioId, boolean mayQuery) {
         if (scenarioId == null) {
             return null;
         }
         ControlModel model = controlModels.get(scenarioId);
         if (model == null) {
+            if (!mayQuery) {
+                throw NotInMemory.INSTANCE;
+            }
             Scenario scenario = Scenario.findById(scenarioId);
             if (scenario != null) {
                 model = scenario.controlModel;
@@ -161,7 +200,7 @@ public class FactsResolver {
         return new Facts.Guest(subject.id(), email == null ? null : email.toLowerCase(Locale.ROOT), partnerId, partnerState, sponsors, inactiveDays, p);
     }
 
-    private Facts.Resource resource(Entity resource, AccessView.Resource known) {
+    private Facts.Resource resource(Entity resource, AccessView.Resource known, boolean mayQuery) {
         Map<String, Object> p = resource.props();
         if (!RESOURCE_TYPE.equals(resource.type()) && p.isEmpty()) {
             return null;
@@ -177,7 +216,7 @@ public class FactsResolver {
         if (owners == null && known != null) {
             owners = known.owners();
         }
-        ControlModel model = controlModel(scenarioId);
+        ControlModel model = controlModel(scenarioId, mayQuery);
         return new Facts.Resource(resource.id(), sensitivity, scenarioId, model,
                 owners == null ? List.of() : owners.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList(), p);
     }
