@@ -248,7 +248,19 @@ class ReviewPageBrowserTest {
 
         <T> T until(java.util.function.Function<? super WebDriver, T> condition) {
             try {
-                return wait.until(condition);
+                return wait.until(driver -> {
+                    try {
+                        return condition.apply(driver);
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        // the page re-rendered while the condition looked at one of its nodes (Chromium: "Node with given id does not
+                        // belong to the document", seen in CI after a click): look again
+                        if (e instanceof org.openqa.selenium.StaleElementReferenceException
+                                || String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
             } catch (org.openqa.selenium.TimeoutException e) {
                 String text = browser.findElement(By.tagName("body")).getText();
                 throw new AssertionError("at " + browser.getCurrentUrl() + ", showing:\n" + text.substring(0, Math.min(2000, text.length())), e);
