@@ -4,10 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.outbox.OutboxRelay;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventType;
+import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.InventoryApi;
@@ -16,6 +18,7 @@ import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
 import dev.portcullis.testsupport.TestTokens;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +57,9 @@ class OutboxOrderTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    Outbox outbox;
 
     InventoryApi api;
     KafkaTestClient kafka;
@@ -163,6 +169,30 @@ class OutboxOrderTest {
         }
         io.restassured.RestAssured.given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("portcullis_outbox_parked_rows " + parkedRows + ".0"));
+    }
+
+    @Test
+    void keysReservedTogetherTakeTheSameNumbersAsKeysTakenOneByOne() throws Exception {
+        String earlier = UUID.randomUUID().toString();
+        String fresh = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(signedIn(earlier)));
+        // one statement for both keys (one named twice): the key seen before goes on to 2, the new one starts at 1
+        QuarkusTransaction.requiringNew().run(() -> {
+            outbox.reserveKeys(List.of(fresh, earlier, earlier));
+            outbox.publish(signedIn(earlier));
+            outbox.publish(signedIn(fresh));
+            outbox.publish(signedIn(fresh));
+        });
+        try (Connection c = dataSource.getConnection()) {
+            assertEquals(1, single(c, "select count(*) from outbox_event where record_key = '" + earlier + "' and key_seq = 1"));
+            assertEquals(1, single(c, "select count(*) from outbox_event where record_key = '" + earlier + "' and key_seq = 2"));
+            assertEquals(2, single(c, "select count(*) from outbox_event where record_key = '" + fresh + "' and key_seq = 1"));
+            assertEquals(2, single(c, "select last_seq from outbox_key where record_key = '" + earlier + "'"));
+        }
+    }
+
+    private static GuestSignedIn signedIn(String guestId) {
+        return new GuestSignedIn(guestId, Instant.now(), "ACTIVE", false, Instant.now());
     }
 
     /** Takes the relay's advisory lock from under it: ends the relay's lease session and holds the lock on {@code thief}. */
