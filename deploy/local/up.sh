@@ -59,6 +59,11 @@ start_postgres() {
 
 start_kafka() {
   local dir=$RUN/kafka
+  # fresh databases come with a fresh broker: the consumers of fresh databases would otherwise take up an earlier run's
+  # events where their groups left off. Only when this call makes the databases fresh (not "up.sh kafka" after a broker stop).
+  if [ "${PORTCULLIS_FRESH_DATABASES:-0}" = 1 ] && wants postgres && ! running kafka; then
+    rm -rf "$dir/data"
+  fi
   mkdir -p "$dir"
   cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
