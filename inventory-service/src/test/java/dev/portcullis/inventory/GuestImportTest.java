@@ -10,6 +10,7 @@ import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
 import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,9 @@ class GuestImportTest {
 
     @TestHTTPResource("/")
     URL baseUrl;
+
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
 
     InventoryApi api;
     KafkaTestClient kafka;
@@ -101,6 +105,61 @@ class GuestImportTest {
         api.as(TestTokens.admin()).queryParam("q", "bob").queryParam("partnerId", partner).get("/api/v1/guests").then().body("items.size()", equalTo(0));
         api.as(TestTokens.auditor()).queryParam("guestId", ann).get("/api/v1/audit").then()
                 .body("items.action", equalTo(List.of("GUEST_INVITED", "GRANT_CREATED"))).body("items[0].reason", equalTo("import " + id));
+    }
+
+    @Test
+    void rowsOfAPartnerBlockedMeanwhileAreRejectedWithTheReasonAndTheNextImportGoesOn() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String blocked = api.createPartner("tenant-b" + s, "b" + s + ".com");
+        String open = api.createPartner("tenant-o" + s, "o" + s + ".com");
+        api.inviteGuest("first@b" + s + ".com", "tenant-b" + s, "first", List.of("sponsor@example.com"));
+        api.as(TestTokens.admin()).body(java.util.Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + blocked).then().statusCode(200);
+        String csv = String.join("\n", "email,homeTenantId,sponsors",
+                "ann@b" + s + ".com,tenant-b" + s + ",s1@example.com",
+                "bob@o" + s + ".com,tenant-o" + s + ",s1@example.com",
+                "cy@b" + s + ".com,tenant-b" + s + ",s1@example.com");
+        JsonPath report = importAndAwait(csv, "COMPLETED");
+        assertEquals(1, report.getInt("imported"));
+        assertEquals(List.of(2, 4), report.getList("rejectedLines.line"));
+        assertEquals("partner " + blocked + " (Partner tenant-b" + s + ") is BLOCKED: its people cannot be invited", report.getString("rejectedLines[0].errors"));
+        api.as(TestTokens.admin()).queryParam("partnerId", open).get("/api/v1/guests").then().body("items.email", equalTo(List.of("bob@o" + s + ".com")));
+        // the worker was not left stuck on it: an import after it completes
+        assertEquals(1, importAndAwait("email,homeTenantId,sponsors\ndan@o" + s + ".com,tenant-o" + s + ",s1@example.com", "COMPLETED").getInt("imported"));
+    }
+
+    @Test
+    void aChunkTheDatabaseKeepsRefusingEndsItsImportFailedWithTheErrorAndTheNextImportGoesOn() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "tenant-" + s;
+        String domain = "f" + s + ".com";
+        api.createPartner(tenant, domain);
+        // a fault no check foresees (a constraint, a bug): the database refuses one row's guest, every time
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                create or replace function refuse_boom() returns trigger language plpgsql as $$
+                begin if new.email like 'boom@%' then raise exception 'guest % refused by the test''s trigger', new.email; end if; return new; end $$;
+                drop trigger if exists refuse_boom on guest;
+                create trigger refuse_boom before insert on guest for each row execute function refuse_boom();""").executeUpdate());
+        try {
+            JsonPath failed = importAndAwait("email,homeTenantId,sponsors\nann@" + domain + "," + tenant + ",s1@example.com\nboom@" + domain + "," + tenant
+                    + ",s1@example.com", "FAILED");
+            assertEquals(0, failed.getInt("imported"), "the failing chunk changed nothing");
+            org.hamcrest.MatcherAssert.assertThat(failed.getString("error"), containsString("guest boom@" + domain + " refused by the test's trigger"));
+            api.as(TestTokens.admin()).queryParam("q", "ann@" + domain).get("/api/v1/guests").then().body("items.size()", equalTo(0));
+            assertEquals(1, importAndAwait("email,homeTenantId,sponsors\ncy@" + domain + "," + tenant + ",s1@example.com", "COMPLETED").getInt("imported"));
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("drop trigger if exists refuse_boom on guest").executeUpdate());
+        }
+    }
+
+    private JsonPath importAndAwait(String csv, String state) {
+        String id = api.as(TestTokens.admin()).contentType("text/csv").body(csv).post("/api/v1/imports/guests").then().statusCode(202).extract().path("id");
+        return await().atMost(Duration.ofSeconds(30)).until(() -> api.as(TestTokens.admin()).get("/api/v1/imports/" + id).then().statusCode(200)
+                .extract().jsonPath(), r -> !"RUNNING".equals(r.getString("state")) && assertState(state, r));
+    }
+
+    private static boolean assertState(String expected, JsonPath report) {
+        assertEquals(expected, report.getString("state"), () -> "import ended " + report.prettify());
+        return true;
     }
 
     @Test

@@ -67,6 +67,8 @@ public final class BackgroundWorker {
 
     private void loop() {
         long backoffMillis = 0;
+        int failed = 0;
+        String lastCause = null;
         while (running) {
             try {
                 if (backoffMillis > 0) {
@@ -82,15 +84,26 @@ public final class BackgroundWorker {
                     // more is waiting: go on at once
                 }
                 if (backoffMillis > 0) {
-                    LOG.infof("%s: recovered", name);
+                    LOG.infof("%s: recovered after %d failed pass(es)", name, failed);
                 }
                 backoffMillis = 0;
+                failed = 0;
+                lastCause = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
                 backoffMillis = backoffMillis == 0 ? 200 : Math.min(backoffMillis * 2, maxBackoff.toMillis());
-                LOG.warnf("%s: pass failed, retrying in %d ms: %s", name, backoffMillis, e.toString());
+                failed++;
+                // the root cause is what a person can act on ("Could not commit transaction" is not); said once while it lasts
+                String cause = Failures.rootMessage(e);
+                if (!cause.equals(lastCause)) {
+                    LOG.warnf("%s: pass failed, retrying in %d ms: %s%s", name, backoffMillis, cause,
+                            cause.equals(e.toString()) ? "" : " (" + e + ")");
+                } else {
+                    LOG.debugf("%s: pass failed again (%d), retrying in %d ms: %s", name, failed, backoffMillis, cause);
+                }
+                lastCause = cause;
             }
         }
     }

@@ -43,7 +43,7 @@ public class ImportResource {
     }
 
     public record ImportView(UUID id, String state, int totalRows, int processedRows, int imported, int rejected, String createdBy, Instant createdAt,
-            Instant finishedAt, List<LineView> rejectedLines) {
+            Instant finishedAt, String error, List<LineView> rejectedLines) {
     }
 
     @POST
@@ -68,12 +68,13 @@ public class ImportResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "An import's progress and report", description = "state RUNNING or COMPLETED, rows processed, imported and rejected,"
-            + " and the first 1,000 rejected lines with their reasons (all lines: /lines).")
+    @Operation(summary = "An import's progress and report", description = "state RUNNING, COMPLETED or FAILED, rows processed, imported and rejected,"
+            + " the error that ended a FAILED import (a chunk that failed three times for a reason that does not pass; the rows before"
+            + " it stay imported), and the first 1,000 rejected lines with their reasons (all lines: /lines).")
     public ImportView get(@PathParam("id") UUID id) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                select state, total_lines, next_line, imported, rejected, created_by, created_at, finished_at from guest_import where id = ?1""")
+                select state, total_lines, next_line, imported, rejected, created_by, created_at, finished_at, error from guest_import where id = ?1""")
                 .setParameter(1, id).getResultList();
         if (rows.isEmpty()) {
             throw new NotFoundProblem("import", id);
@@ -82,7 +83,7 @@ public class ImportResource {
         int total = ((Number) r[1]).intValue() - 1;
         int imported = ((Number) r[3]).intValue();
         int rejected = ((Number) r[4]).intValue();
-        return new ImportView(id, (String) r[0], total, imported + rejected, imported, rejected, (String) r[5], instant(r[6]), instant(r[7]),
+        return new ImportView(id, (String) r[0], total, imported + rejected, imported, rejected, (String) r[5], instant(r[6]), instant(r[7]), (String) r[8],
                 lines(id, "REJECTED", 0, 1000));
     }
 

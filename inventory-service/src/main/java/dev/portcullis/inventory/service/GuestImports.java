@@ -1,9 +1,9 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.Failures;
 import dev.portcullis.events.EmailAddresses;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.Resource;
@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
@@ -54,6 +53,7 @@ public class GuestImports {
     static final List<String> COLUMNS = List.of("email", "displayName", "homeTenantId", "homeSubject", "sponsors", "lastSignInAt", "grants");
     static final Set<String> REQUIRED = Set.of("email", "homeTenantId", "sponsors");
     static final int CHUNK = 1000;
+    static final int ATTEMPTS = 3;
     public static final int MAX_ROWS = 200_000;
     private static final Pattern EMAIL = Pattern.compile(EmailAddresses.REGEX);
 
@@ -68,9 +68,6 @@ public class GuestImports {
 
     @Inject
     Clock clock;
-
-    /** Partners found for (tenant, domain) during an import, by import: a partner lookup per row would be the import's cost. */
-    private final Map<UUID, Map<String, UUID>> partners = new ConcurrentHashMap<>();
 
     private final BackgroundWorker worker = new BackgroundWorker("guest-imports", this::chunk, Duration.ofSeconds(2), Duration.ofSeconds(30));
 
@@ -151,8 +148,47 @@ public class GuestImports {
         return positions;
     }
 
-    /** One chunk of the oldest running import; true when more may be waiting. */
+    /**
+     * One chunk of the oldest running import; true when more may be waiting. A chunk that fails for a reason that does not pass
+     * (a bug, a row the checks let through and the database refuses) is retried with the worker's back-off, and after
+     * {@value #ATTEMPTS} attempts its import ends FAILED with the error, so the imports after it go on. A transient failure (the
+     * database down, a lock) is retried as long as it lasts, and counts for nothing.
+     */
     boolean chunk() {
+        UUID[] attempted = new UUID[1];
+        try {
+            return chunk(attempted);
+        } catch (RuntimeException e) {
+            if (attempted[0] == null || Failures.classify(e) == Failures.Kind.TRANSIENT) {
+                throw e;
+            }
+            if (recordFailure(attempted[0], e)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** Counts a failed chunk on its import; true when that ended the import FAILED. */
+    private boolean recordFailure(UUID id, RuntimeException failure) {
+        String error = Failures.rootMessage(failure);
+        String state = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery("""
+                update guest_import set failures = failures + 1, error = ?2,
+                state = case when failures + 1 >= ?3 then 'FAILED' else state end,
+                finished_at = case when failures + 1 >= ?3 then ?4 else finished_at end
+                where id = ?1 and state = 'RUNNING' returning state""")
+                .setParameter(1, id).setParameter(2, error.length() > 2000 ? error.substring(0, 2000) : error).setParameter(3, ATTEMPTS)
+                .setParameter(4, clock.instant()).getSingleResult());
+        if (!"FAILED".equals(state)) {
+            return false;
+        }
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from guest_import_source where import_id = ?1").setParameter(1, id)
+                .executeUpdate());
+        LOG.errorf("import=%s FAILED after %d attempts of one chunk: %s", id, ATTEMPTS, error);
+        return true;
+    }
+
+    private boolean chunk(UUID[] attempted) {
         return QuarkusTransaction.requiringNew().timeout(300).call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> running = em.createNativeQuery("""
@@ -162,6 +198,7 @@ public class GuestImports {
                 return false;
             }
             UUID id = (UUID) running.get(0)[0];
+            attempted[0] = id;
             int next = ((Number) running.get(0)[1]).intValue();
             int total = ((Number) running.get(0)[2]).intValue();
             String actor = (String) running.get(0)[3];
@@ -177,7 +214,8 @@ public class GuestImports {
             Set<String> taken = emails.isEmpty() ? new HashSet<>() : new HashSet<>(em.createQuery(
                     "select lower(g.email) from Guest g where lower(g.email) in :emails", String.class).setParameter("emails", emails).getResultList());
             Map<String, Resource> resources = new HashMap<>();
-            Map<String, UUID> partnersOfImport = partners.computeIfAbsent(id, i -> new ConcurrentHashMap<>());
+            // per chunk, as its transaction reads them: a partner blocked while the import waits refuses the rows after it
+            Map<String, InventoryService.PartnerMatch> partnersOfChunk = new HashMap<>();
             List<Integer> lineNumbers = new ArrayList<>();
             List<String> outcomes = new ArrayList<>();
             List<UUID> guestIds = new ArrayList<>();
@@ -185,7 +223,7 @@ public class GuestImports {
             int imported = 0;
             for (Object[] row : source.subList(1, source.size())) {
                 int line = ((Number) row[0]).intValue();
-                Row result = importRow(id, (String) row[1], columns, taken, resources, partnersOfImport, actor);
+                Row result = importRow(id, (String) row[1], columns, taken, resources, partnersOfChunk, actor);
                 lineNumbers.add(line);
                 outcomes.add(result.guestId() == null ? "REJECTED" : "IMPORTED");
                 guestIds.add(result.guestId());
@@ -207,13 +245,12 @@ public class GuestImports {
             });
             boolean done = next + CHUNK > total;
             em.createNativeQuery("""
-                    update guest_import set next_line = ?2, imported = imported + ?3, rejected = rejected + ?4,
+                    update guest_import set next_line = ?2, imported = imported + ?3, rejected = rejected + ?4, failures = 0, error = null,
                     state = case when ?5 then 'COMPLETED' else state end, finished_at = case when ?5 then ?6 else finished_at end where id = ?1""")
                     .setParameter(1, id).setParameter(2, next + CHUNK).setParameter(3, imported).setParameter(4, lineNumbers.size() - imported)
                     .setParameter(5, done).setParameter(6, clock.instant()).executeUpdate();
             if (done) {
                 em.createNativeQuery("delete from guest_import_source where import_id = ?1").setParameter(1, id).executeUpdate();
-                partners.remove(id);
                 LOG.infof("import=%s completed", id);
             }
             return true;
@@ -225,7 +262,7 @@ public class GuestImports {
     }
 
     private Row importRow(UUID importId, String text, Map<String, Integer> columns, Set<String> taken, Map<String, Resource> resources,
-            Map<String, UUID> partnersOfImport, String actor) {
+            Map<String, InventoryService.PartnerMatch> partnersOfChunk, String actor) {
         List<String> errors = new ArrayList<>();
         List<String> fields;
         try {
@@ -293,17 +330,17 @@ public class GuestImports {
         if (!errors.isEmpty()) {
             return new Row(null, errors);
         }
-        UUID partnerId;
-        try {
-            String key = tenant + '\u0000' + email.substring(email.indexOf('@') + 1);
-            partnerId = partnersOfImport.get(key);
-            if (partnerId == null) {
-                partnerId = inventory.partnerFor(tenant, email).id;
-                partnersOfImport.put(key, partnerId);
-            }
-        } catch (BadRequestProblem | ConflictProblem e) {
-            return new Row(null, List.of(e.getMessage()));
+        String key = tenant + '\u0000' + email.substring(email.indexOf('@') + 1);
+        InventoryService.PartnerMatch match = partnersOfChunk.computeIfAbsent(key, k -> inventory.matchPartner(tenant, email));
+        if (match.refusal() != null) {
+            return new Row(null, List.of(match.refusal().message()));
         }
+        if (match.partner() == null) {
+            // the next row of this organization joins the partner this one proposes
+            match = new InventoryService.PartnerMatch(inventory.partnerOf(match, tenant), match.domain(), null);
+            partnersOfChunk.put(key, match);
+        }
+        UUID partnerId = match.partner().id;
         String reason = "import " + importId;
         Guest guest = inventory.addGuest(partnerId, new InventoryService.NewGuest(email, displayName, tenant, subject, sponsors, actor, lastSignInAt),
                 actor, reason);

@@ -138,19 +138,49 @@ public class InventoryService {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Partner partnerFor(String homeTenantId, String email) {
+        PartnerMatch match = matchPartner(homeTenantId, email);
+        if (match.refusal() != null) {
+            throw match.refusal().problem();
+        }
+        return partnerOf(match, homeTenantId);
+    }
+
+    /** The partner of a match that was not refused: the one known, else a PROPOSED one for the domain (as Entra does). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Partner partnerOf(PartnerMatch match, String homeTenantId) {
+        return match.partner() != null ? match.partner() : proposePartner(homeTenantId, match.domain());
+    }
+
+    /** Why a guest may not be added to a partner: the field it is about (null: the partner's state, a 409) and what a person can act on. */
+    public record Refusal(String field, String message) {
+        public RuntimeException problem() {
+            return field == null ? new ConflictProblem(message) : new BadRequestProblem(field, message);
+        }
+    }
+
+    /** The partner a guest of (tenant, email) would join: the partner known (null: one to propose for the domain), or the refusal. */
+    public record PartnerMatch(Partner partner, String domain, Refusal refusal) {
+    }
+
+    /**
+     * {@link #partnerFor}'s answer as a value, writing nothing: not transactional and throwing nothing, so a caller inside its own
+     * transaction (an import's chunk, a request's delivery) may ask first and go on with a refusal. An exception thrown through a
+     * transactional method marks the caller's transaction for rollback, and its commit then fails.
+     */
+    public PartnerMatch matchPartner(String homeTenantId, String email) {
         String domain = email.substring(email.indexOf('@') + 1).toLowerCase(Locale.ROOT);
         Optional<Partner> byTenant = Partner.byTenant(homeTenantId);
         Optional<Partner> byDomain = Partner.byDomain(domain);
         if (byTenant.isPresent() && byDomain.isPresent() && !byTenant.get().id.equals(byDomain.get().id)) {
             // one says partner A, the other partner B: a typo or an impostor, and either way not ours to guess
-            throw new BadRequestProblem("email", "its domain " + domain + " belongs to partner " + byDomain.get().id + ", but homeTenantId "
-                    + homeTenantId + " is partner " + byTenant.get().id + "'s");
+            return new PartnerMatch(null, domain, new Refusal("email", "its domain " + domain + " belongs to partner " + byDomain.get().id
+                    + ", but homeTenantId " + homeTenantId + " is partner " + byTenant.get().id + "'s"));
         }
-        Partner partner = byTenant.or(() -> byDomain).orElseGet(() -> proposePartner(homeTenantId, domain));
-        if (partner.state == PartnerState.BLOCKED) {
-            throw new ConflictProblem("partner " + partner.id + " is BLOCKED: its people cannot be invited");
+        Partner partner = byTenant.or(() -> byDomain).orElse(null);
+        if (partner != null && partner.state == PartnerState.BLOCKED) {
+            return new PartnerMatch(partner, domain, new Refusal(null, "partner " + partner.id + " (" + partner.name + ") is BLOCKED: its people cannot be invited"));
         }
-        return partner;
+        return new PartnerMatch(partner, domain, null);
     }
 
     /** Adds the guest with its event (guest-invited; the sign-in publisher adds guest-signed-in for one who signed in before) and its audit record. */
