@@ -57,3 +57,13 @@ for part in "${PARTS[@]}"; do
     fi
   fi
 done
+
+# what still runs, listed again; nothing of the platform running, nothing listed
+anything_runs=false
+for f in "$PIDS"/*.pid; do [ -e "$f" ] && running "$(basename "$f" .pid)" && anything_runs=true; done
+if $anything_runs; then
+  [ "$(running_instances)" -gt 0 ] && INSTANCES=$(running_instances)
+  write_endpoints
+else
+  rm -f "$RUN/endpoints.env"
+fi

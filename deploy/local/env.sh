@@ -37,6 +37,15 @@ instance_port() { echo $(( $(service_port "$1") + 10 * ($2 - 1) )); }
 # health and metrics (the management interface) listen 100 ports above the instance's API
 management_port() { echo $(( $(instance_port "$1" "$2") + 100 )); }
 
+# the highest instance number of any service instance that runs now (0: none)
+running_instances() {
+  local s k n=0
+  for s in "${SERVICES[@]}"; do for k in 1 2 3 4 5 6 7 8 9; do running "$(instance_name "$s" "$k")" && [ "$k" -gt "$n" ] && n=$k; done; done
+  echo "$n"
+}
+# SERVICE PORT_FUNCTION: the comma-separated URLs of every instance of a service
+urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$($2 "$1" "$k")"; done; echo "$out"; }
+
 PIDS=$RUN/pids
 LOGS=$RUN/logs
 mkdir -p "$PIDS" "$LOGS"
@@ -75,3 +84,50 @@ wait_for() {
 }
 
 MVN=("$ROOT/mvnw" -B --no-transfer-progress)
+
+# endpoints.env: where everything is, true to what runs after every up.sh and down.sh (a part started or stopped alone
+# keeps the other instances listed); written whole, then moved, so a reader never sees half of it
+write_endpoints() {
+  local INSTANCES=$INSTANCES now
+  now=$(running_instances)
+  [ "$now" -gt "$INSTANCES" ] && INSTANCES=$now
+  cat > "$RUN/endpoints.env.tmp" <<ENV
+KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT
+KEYCLOAK_REALM=portcullis
+KEYCLOAK_TOKEN_URL=http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
+SIGNAL_CLIENT_ID=portcullis-signal
+SIGNAL_CLIENT_SECRET=portcullis-signal-secret
+SCIM_CLIENT_ID=portcullis-demo-scim
+SCIM_CLIENT_SECRET=portcullis-demo-scim-secret
+SSF_RECEIVER_CLIENT_ID=portcullis-demo-app
+SSF_RECEIVER_CLIENT_SECRET=portcullis-demo-app-secret
+SSF_CONFIGURATION_URL=http://127.0.0.1:$INVENTORY_PORT/.well-known/ssf-configuration
+PARTNER_IDP_ISSUER=http://127.0.0.1:$KEYCLOAK_PORT/realms/partner
+PARTNER_IDP_CLIENT_ID=portcullis-receiver
+PARTNER_IDP_CLIENT_SECRET=portcullis-receiver-secret
+PARTNER_IDP_USER=ann
+PARTNER_IDP_USER_ID=6f1c2a50-0000-4000-8000-00000000a11e
+SMTP_HOST=127.0.0.1
+SMTP_PORT=$SMTP_PORT
+IMAP_PORT=$IMAP_PORT
+MAIL_API_URL=http://127.0.0.1:$MAIL_API_PORT
+POSTGRES_URL=jdbc:postgresql://$PGHOST:$PGPORT/${DB_PREFIX}_<service>
+INVENTORY_URL=http://127.0.0.1:$INVENTORY_PORT
+REVIEW_URL=http://127.0.0.1:$REVIEW_PORT
+POLICY_URL=http://127.0.0.1:$POLICY_PORT
+NOTIFICATION_URL=http://127.0.0.1:$NOTIFICATION_PORT
+INSTANCES=$INSTANCES
+INVENTORY_URLS=$(urls inventory instance_port)
+INVENTORY_MANAGEMENT_URLS=$(urls inventory management_port)
+REVIEW_URLS=$(urls review instance_port)
+REVIEW_MANAGEMENT_URLS=$(urls review management_port)
+POLICY_URLS=$(urls policy instance_port)
+POLICY_MANAGEMENT_URLS=$(urls policy management_port)
+NOTIFICATION_URLS=$(urls notification instance_port)
+NOTIFICATION_MANAGEMENT_URLS=$(urls notification management_port)
+PIDS=$PIDS
+LOGS=$LOGS
+ENV
+  mv "$RUN/endpoints.env.tmp" "$RUN/endpoints.env"
+}

@@ -8,6 +8,8 @@
 set -euo pipefail
 if [ "${1:-}" = "--instances" ]; then export PORTCULLIS_INSTANCES=$2; shift 2; fi
 source "$(dirname "$0")/env.sh"
+# without --instances (up.sh mail, up.sh kafka beside a running platform): as many instances as run now
+if [ -z "${PORTCULLIS_INSTANCES:-}" ] && [ "$(running_instances)" -gt 0 ]; then INSTANCES=$(running_instances); fi
 [[ "$INSTANCES" =~ ^[1-9]$ ]] || { echo "up.sh: --instances must be 1 to 9" >&2; exit 2; }
 PARTS=("$@"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(postgres kafka mail keycloak "${SERVICES[@]}")
 for tool in java curl; do
@@ -156,9 +158,6 @@ ensure_built() { # builds when a service is missing, or a source or pom is newer
 # replaces these options.
 read -r -a SERVICE_JVM <<< "${PORTCULLIS_SERVICE_JVM:--Xmx256m}"
 
-# SERVICE PORT_FUNCTION: the comma-separated URLs of every instance of a service
-urls() { local k out=""; for k in $(seq 1 "$INSTANCES"); do out="$out${out:+,}http://127.0.0.1:$($2 "$1" "$k")"; done; echo "$out"; }
-
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
   # traces go to an OTLP/HTTP collector when PORTCULLIS_OTLP_ENDPOINT names one (e.g. http://127.0.0.1:4318); off otherwise
@@ -216,44 +215,7 @@ for entry in "${started[@]}"; do
   wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(management_port "$s" "$k")/q/health/ready"
 done
 
-cat > "$RUN/endpoints.env" <<ENV
-KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
-KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT
-KEYCLOAK_REALM=portcullis
-KEYCLOAK_TOKEN_URL=http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token
-SIGNAL_CLIENT_ID=portcullis-signal
-SIGNAL_CLIENT_SECRET=portcullis-signal-secret
-SCIM_CLIENT_ID=portcullis-demo-scim
-SCIM_CLIENT_SECRET=portcullis-demo-scim-secret
-SSF_RECEIVER_CLIENT_ID=portcullis-demo-app
-SSF_RECEIVER_CLIENT_SECRET=portcullis-demo-app-secret
-SSF_CONFIGURATION_URL=http://127.0.0.1:$INVENTORY_PORT/.well-known/ssf-configuration
-PARTNER_IDP_ISSUER=http://127.0.0.1:$KEYCLOAK_PORT/realms/partner
-PARTNER_IDP_CLIENT_ID=portcullis-receiver
-PARTNER_IDP_CLIENT_SECRET=portcullis-receiver-secret
-PARTNER_IDP_USER=ann
-PARTNER_IDP_USER_ID=6f1c2a50-0000-4000-8000-00000000a11e
-SMTP_HOST=127.0.0.1
-SMTP_PORT=$SMTP_PORT
-IMAP_PORT=$IMAP_PORT
-MAIL_API_URL=http://127.0.0.1:$MAIL_API_PORT
-POSTGRES_URL=jdbc:postgresql://$PGHOST:$PGPORT/${DB_PREFIX}_<service>
-INVENTORY_URL=http://127.0.0.1:$INVENTORY_PORT
-REVIEW_URL=http://127.0.0.1:$REVIEW_PORT
-POLICY_URL=http://127.0.0.1:$POLICY_PORT
-NOTIFICATION_URL=http://127.0.0.1:$NOTIFICATION_PORT
-INSTANCES=$INSTANCES
-INVENTORY_URLS=$(urls inventory instance_port)
-INVENTORY_MANAGEMENT_URLS=$(urls inventory management_port)
-REVIEW_URLS=$(urls review instance_port)
-REVIEW_MANAGEMENT_URLS=$(urls review management_port)
-POLICY_URLS=$(urls policy instance_port)
-POLICY_MANAGEMENT_URLS=$(urls policy management_port)
-NOTIFICATION_URLS=$(urls notification instance_port)
-NOTIFICATION_MANAGEMENT_URLS=$(urls notification management_port)
-PIDS=$PIDS
-LOGS=$LOGS
-ENV
+write_endpoints
 
 if [ "${PORTCULLIS_QUIET:-0}" != 1 ]; then
 cat <<TXT

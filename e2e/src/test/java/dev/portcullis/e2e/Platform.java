@@ -73,13 +73,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
             collector.close();
             throw e;
         }
-        try {
-            endpoints = Files.readAllLines(runDir().resolve("endpoints.env")).stream()
-                    .filter(l -> l.contains("="))
-                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        endpoints = readEndpoints();
         if (PARTS.length == 0 || java.util.Arrays.asList(PARTS).contains("policy")) {
             decidesInTime();
         }
@@ -276,13 +270,39 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     }
 
     private static void run(String script, String... parts) {
-        List<String> command = new ArrayList<>(List.of("env",
+        run(true, script, parts);
+    }
+
+    /** Runs up.sh as a developer does by hand beside the running platform, without --instances, and reads endpoints.env again. */
+    Map<String, String> upByHand(String... parts) {
+        run(false, "up.sh", parts);
+        return readEndpoints();
+    }
+
+    private static Map<String, String> readEndpoints() {
+        try {
+            return Files.readAllLines(runDir().resolve("endpoints.env")).stream()
+                    .filter(l -> l.contains("="))
+                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The facts up.sh wrote when the platform started. */
+    Map<String, String> endpoints() {
+        return endpoints;
+    }
+
+    private static void run(boolean instances, String script, String... parts) {
+        // by hand, a developer's environment names neither how many instances nor fresh databases
+        List<String> command = new ArrayList<>(instances ? List.of("env", "PORTCULLIS_INSTANCES=" + INSTANCES, "PORTCULLIS_FRESH_DATABASES=1")
+                : List.of("env", "-u", "PORTCULLIS_INSTANCES", "-u", "PORTCULLIS_FRESH_DATABASES"));
+        command.addAll(List.of(
                 "PORTCULLIS_RUN_DIR=" + runDir(),
                 "PORTCULLIS_PORT_OFFSET=" + PORT_OFFSET,
                 "PORTCULLIS_DB_PREFIX=e2e",
-                "PORTCULLIS_FRESH_DATABASES=1",
                 "PORTCULLIS_QUIET=1",
-                "PORTCULLIS_INSTANCES=" + INSTANCES,
                 "PORTCULLIS_OTLP_ENDPOINT=" + (TRACING ? "http://127.0.0.1:" + OTLP_PORT : ""),
                 // a test platform: review-service's clock may be moved (to a campaign's end), and its jobs look every 2 s
                 "PORTCULLIS_REVIEW_CLOCK_ADJUSTABLE=true",

@@ -12,6 +12,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PlatformGuardTest {
 
     @Test
+    void upShStartingOnePartBesideTheRunningPlatformKeepsEveryInstanceInEndpointsEnv() {
+        Platform platform = Platform.get();
+        // as a developer would, without --instances: the mail server runs, so up.sh leaves it alone and lists what runs
+        java.util.Map<String, String> after = platform.upByHand("mail");
+        org.junit.jupiter.api.Assertions.assertEquals(Platform.INSTANCES, after.get("INSTANCES"));
+        org.junit.jupiter.api.Assertions.assertEquals(platform.endpoints(), after);
+    }
+
+    @Test
     void everyServiceRefusesACallWithoutAToken() {
         Platform platform = Platform.get();
         given().get(platform.endpoint("INVENTORY_URL") + "/api/v1/guests").then().statusCode(401);
