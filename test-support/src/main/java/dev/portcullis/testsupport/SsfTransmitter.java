@@ -29,6 +29,9 @@ public final class SsfTransmitter implements AutoCloseable {
     public final String issuer;
     private final List<RsaJsonWebKey> published = new ArrayList<>();
     public RsaJsonWebKey signing;
+    /** How often the receiver fetched the JWKS; whether it is served (false: 503, the transmitter's key server down). */
+    public final java.util.concurrent.atomic.AtomicInteger jwksFetches = new java.util.concurrent.atomic.AtomicInteger();
+    public volatile boolean jwksServed = true;
 
     public SsfTransmitter() throws IOException, JoseException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -113,6 +116,12 @@ public final class SsfTransmitter implements AutoCloseable {
             }
         });
         server.createContext("/idp/jwks", exchange -> {
+            jwksFetches.incrementAndGet();
+            if (!jwksServed) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             synchronized (published) {
                 reply(exchange, new JsonWebKeySet(new ArrayList<>(published)).toJson());
             }
@@ -132,6 +141,13 @@ public final class SsfTransmitter implements AutoCloseable {
         synchronized (published) {
             signing = newKey(kid);
             published.add(signing);
+        }
+    }
+
+    /** Withdraws a key from the published set (a key the partner no longer trusts). */
+    public void withdraw(String kid) {
+        synchronized (published) {
+            published.removeIf(k -> kid.equals(k.getKeyId()));
         }
     }
 

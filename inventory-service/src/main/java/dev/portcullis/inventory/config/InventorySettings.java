@@ -20,15 +20,15 @@ public interface InventorySettings {
     /** The Shared Signals receiver (partners' transmitters pushing SETs). */
     interface Ssf {
         /**
-         * How old a SET's {@code iat} may be: a transmitter retries a refused push with the same SET for a while (Keycloak: 1 s, 5 s,
-         * 30 s, 2 min, 10 min, ...), and the {@code jti}s applied inside it are what makes a repeat change nothing.
+         * How old a SET's {@code iat} may be: as long as its {@code jti} is kept (the replay check), so a SET queued while this
+         * receiver was down, or retried by the transmitter for hours, is still applied.
          */
-        @WithDefault("PT1H")
+        @WithDefault("P30D")
         Duration iatWindow();
 
-        /** At most one refetch of a transmitter's JWKS per this long, however many SETs name a kid it does not have. */
-        @WithDefault("PT10S")
-        Duration jwksRefetchEvery();
+        /** How long a transmitter's keys are kept before they are fetched again (a key the partner withdrew stops verifying). */
+        @WithDefault("PT15M")
+        Duration jwksCacheFor();
 
         /**
          * Whether http (not only https) URLs are taken for partners' transmitters and our receivers' push endpoints: for a

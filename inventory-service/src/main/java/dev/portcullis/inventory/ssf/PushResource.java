@@ -34,7 +34,8 @@ public class PushResource {
             + " account-disabled, account-purged, account-enabled and credential-compromise are applied as partner signals (channel SSF),"
             + " through the same path as REST and Kafka. 202 when accepted (a jti seen before is accepted and changes nothing); 400 with"
             + " {err, description} and an RFC 8935 code otherwise (invalid_request, invalid_key, invalid_issuer, invalid_audience,"
-            + " authentication_failed, access_denied), and nothing changes.")
+            + " authentication_failed, access_denied), and nothing changes; 503 with Retry-After when the transmitter's keys cannot be"
+            + " fetched now (a SET with a new kid is then to come again, not lost).")
     public Response push(@PathParam("id") String partnerId, @HeaderParam("Authorization") String authorization, String set) {
         UUID partner;
         try {
@@ -48,6 +49,11 @@ public class PushResource {
             return Response.accepted().build();
         } catch (SetRefused e) {
             return refused(e);
+        } catch (TransmitterKeys.KeysUnavailable e) {
+            // not the SET's fault, and a 400 is final: the transmitter keeps the SET and pushes it again
+            LOG.warnf("partner=%s SET not verified now: %s", partner, e.getMessage());
+            return Response.status(503).header("Retry-After", "30").type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("err", "temporarily_unavailable", "description", e.getMessage())).build();
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
@@ -19,9 +20,12 @@ import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
 
 /**
- * The signing keys of the partners' transmitters, fetched from each one's {@code jwks_uri} and kept in memory. A SET signed
- * with a key not in the set makes one refetch (a transmitter that rotated its keys), at most once per
- * {@code portcullis.inventory.ssf.jwks-refetch-every} per partner, so a flood of unknown {@code kid}s cannot make us hammer the transmitter.
+ * The signing keys of the partners' transmitters, fetched from each one's {@code jwks_uri} and kept in memory for
+ * {@code portcullis.inventory.ssf.jwks-cache-for} (every instance fetches again after it, so a key the partner withdrew stops
+ * verifying). A SET whose {@code kid} is not in a set fetched after the SET arrived makes a refetch, one at a time per partner:
+ * SETs arriving while it runs wait for it, and a key rotated a moment after an earlier refetch is still found. A key not in a
+ * set fetched after the SET arrived is not the transmitter's. When the set cannot be fetched, {@link KeysUnavailable}: the
+ * transmitter is to try again, since a final refusal would lose the signal.
  */
 @ApplicationScoped
 public class TransmitterKeys {
@@ -37,8 +41,17 @@ public class TransmitterKeys {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<UUID, Fetched> keys = new ConcurrentHashMap<>();
+    /** The fetch under way per partner: single flight, never a cool-down that a later honest key would hit. */
+    private final Map<UUID, CompletableFuture<Fetched>> fetching = new ConcurrentHashMap<>();
 
-    private record Fetched(String jwksUri, JsonWebKeySet set, long fetchedAtNanos) {
+    private record Fetched(String jwksUri, JsonWebKeySet set, long startedAtNanos) {
+    }
+
+    /** The transmitter's keys cannot be read now (unreachable, not 200, not a JWKS): a SET that needs them is to come again. */
+    public static class KeysUnavailable extends RuntimeException {
+        KeysUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The transmitter's {@code jwks_uri}, from its SSF configuration; the configuration must name the same issuer. */
@@ -68,17 +81,54 @@ public class TransmitterKeys {
         throw new IllegalArgumentException("no SSF configuration at " + inserted);
     }
 
-    /** The key {@code kid} names (the only key, if there is no kid), refetching the set once if it is not known; null if none. */
+    /**
+     * The key {@code kid} names (the only key, if there is no kid), or null when a set fetched after this call began has none;
+     * {@link KeysUnavailable} when no such set can be had now.
+     */
     public JsonWebKey key(PartnerTransmitter transmitter, String kid) {
+        long arrived = System.nanoTime();
         Fetched fetched = keys.get(transmitter.partnerId);
-        if (fetched == null || !fetched.jwksUri().equals(transmitter.jwksUri)) {
-            fetched = fetch(transmitter);
+        if (fetched == null || !fetched.jwksUri().equals(transmitter.jwksUri)
+                || arrived - fetched.startedAtNanos() >= settings.ssf().jwksCacheFor().toNanos()) {
+            fetched = fetchedSince(transmitter, arrived);
         }
         JsonWebKey key = find(fetched, kid);
-        if (key == null && System.nanoTime() - fetched.fetchedAtNanos() >= settings.ssf().jwksRefetchEvery().toNanos()) {
-            key = find(fetch(transmitter), kid);
+        if (key == null && fetched.startedAtNanos() < arrived) {
+            // the set was fetched before this SET came: the transmitter may have rotated since
+            key = find(fetchedSince(transmitter, arrived), kid);
         }
         return key;
+    }
+
+    /** A set whose fetch began at or after {@code since}: the one under way if it began late enough, else a new one. */
+    private Fetched fetchedSince(PartnerTransmitter transmitter, long since) {
+        while (true) {
+            CompletableFuture<Fetched> mine = new CompletableFuture<>();
+            CompletableFuture<Fetched> running = fetching.putIfAbsent(transmitter.partnerId, mine);
+            if (running == null) {
+                try {
+                    Fetched fetched = fetch(transmitter);
+                    keys.put(transmitter.partnerId, fetched);
+                    mine.complete(fetched);
+                    return fetched;
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e);
+                    throw e;
+                } finally {
+                    fetching.remove(transmitter.partnerId, mine);
+                }
+            }
+            Fetched theirs;
+            try {
+                theirs = running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof KeysUnavailable unavailable ? unavailable : new KeysUnavailable(e.getCause().getMessage(), e.getCause());
+            }
+            if (theirs.startedAtNanos() - since >= 0 && theirs.jwksUri().equals(transmitter.jwksUri)) {
+                return theirs;
+            }
+            // it began before we were asked: the next one answers
+        }
     }
 
     /** Forgets a partner's keys (its transmitter changed or was disconnected). */
@@ -97,16 +147,17 @@ public class TransmitterKeys {
     }
 
     private Fetched fetch(PartnerTransmitter transmitter) {
-        JsonWebKeySet set = null;
+        long started = System.nanoTime();
         try {
             JsonNode body = get(transmitter.jwksUri);
-            set = body == null ? null : new JsonWebKeySet(body.toString());
-        } catch (JoseException | RuntimeException e) {
+            if (body == null) {
+                throw new KeysUnavailable("the transmitter's keys at " + transmitter.jwksUri + " are not there now", null);
+            }
+            return new Fetched(transmitter.jwksUri, new JsonWebKeySet(body.toString()), started);
+        } catch (JoseException | IllegalArgumentException e) {
             LOG.warnf("partner=%s: the transmitter's keys at %s could not be read: %s", transmitter.partnerId, transmitter.jwksUri, e.toString());
+            throw new KeysUnavailable("the transmitter's keys at " + transmitter.jwksUri + " cannot be read now: " + e.getMessage(), e);
         }
-        Fetched fetched = new Fetched(transmitter.jwksUri, set, System.nanoTime());
-        keys.put(transmitter.partnerId, fetched);
-        return fetched;
     }
 
     /** The JSON at {@code url}, or null if it is not there (any status but 200). */

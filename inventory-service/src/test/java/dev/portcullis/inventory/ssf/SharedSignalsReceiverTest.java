@@ -110,9 +110,9 @@ class SharedSignalsReceiverTest {
         refused.put("invalid_issuer: another issuer", push(SsfTransmitter.sign(SsfTransmitter.claims("https://elsewhere.example", AUDIENCE,
                 DISABLED, subject, now), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
         refused.put("invalid_audience: another audience", push(transmitter.set(DISABLED, subject, "https://someone-else.example"), authorization));
-        refused.put("invalid_request: an iat two hours old", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE,
-                DISABLED, subject, now.minus(Duration.ofHours(2))), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256),
-                authorization));
+        refused.put("invalid_request: an iat 31 days old (older than the jtis kept)", push(SsfTransmitter.sign(SsfTransmitter.claims(
+                transmitter.issuer, AUDIENCE, DISABLED, subject, now.minus(Duration.ofDays(31))), transmitter.signing, "secevent+jwt",
+                AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
         refused.put("invalid_request: typ JWT", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject,
                 now), transmitter.signing, "JWT", AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
         refused.put("invalid_request: alg none", push(unsigned(SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, subject, now)),
@@ -126,6 +126,53 @@ class SharedSignalsReceiverTest {
 
         assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
         api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("INVITED"));
+    }
+
+    @Test
+    void aKeyRotatedJustAfterAnUnknownKidIsFetchedAndItsSignalApplied() throws Exception {
+        // a kid the transmitter never had: refused for good, after a fetch made for it
+        assertEquals("invalid_key", push(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED,
+                issSub("nobody-" + guest.homeSubject()), Instant.now()), SsfTransmitter.newKey("key-9"), "secevent+jwt",
+                AlgorithmIdentifiers.RSA_USING_SHA256), authorization));
+        // the partner rotates at once: its first SET with the new kid is verified, not refused by a cool-down of the refetch before
+        transmitter.rotate("key-2");
+        pushed(transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE), authorization).then().statusCode(202);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    @Test
+    void whileTheTransmittersKeysCannotBeFetchedASetWithANewKidIsToComeAgainNotRefused() throws Exception {
+        pushed(transmitter.set(DISABLED, issSub("nobody-" + guest.homeSubject()), AUDIENCE), authorization).then().statusCode(202); // keys cached
+        transmitter.jwksServed = false;
+        transmitter.rotate("key-2");
+        String set = transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE);
+        pushed(set, authorization).then().statusCode(503).header("Retry-After", "30").body("err", equalTo("temporarily_unavailable"));
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+        // the transmitter pushes it again once its keys are served
+        transmitter.jwksServed = true;
+        pushed(set, authorization).then().statusCode(202);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    @Test
+    void aSetQueuedForHoursIsStillApplied() throws Exception {
+        pushed(SsfTransmitter.sign(SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, issSub(guest.homeSubject()),
+                Instant.now().minus(Duration.ofHours(2))), transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256), authorization)
+                .then().statusCode(202);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    @Test
+    void aKeyThePartnerWithdrewStopsVerifyingOnceTheCachedKeysExpire() throws Exception {
+        Map<String, Object> nobody = issSub("nobody-" + guest.homeSubject());
+        pushed(transmitter.set(DISABLED, nobody, AUDIENCE), authorization).then().statusCode(202);
+        org.jose4j.jwk.RsaJsonWebKey firstKey = transmitter.signing;
+        transmitter.rotate("key-2");
+        transmitter.withdraw("key-1");
+        // key-1 no longer published: once the keys kept (2 s in tests) expire, a SET signed with it is refused
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> pushed(SsfTransmitter.sign(
+                SsfTransmitter.claims(transmitter.issuer, AUDIENCE, DISABLED, nobody, Instant.now()), firstKey, "secevent+jwt",
+                AlgorithmIdentifiers.RSA_USING_SHA256), authorization).asString().contains("\"invalid_key\""));
     }
 
     @Test
