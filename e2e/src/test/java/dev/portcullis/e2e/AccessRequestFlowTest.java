@@ -97,6 +97,48 @@ class AccessRequestFlowTest {
     }
 
     /**
+     * A delegated scenario (only an admin or a resource's owner grants), a package an admin made and its owner added a resource to,
+     * and two stages: the package's owner, then a named approver who owns nothing (a security team's address). Delivery acts with
+     * the package's authority (each resource as its offerer offered it), not the last approver's: the request is DELIVERED, and the
+     * audit trail names both approvers.
+     */
+    @Test
+    void aTwoStageRequestWhoseLastApproverOwnsNothingIsDeliveredWithThePackagesAuthority() {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String guestId = partnerUserAsGuest(platform, inventory);
+        String scenario = SelfService.scenario(platform, "Osprey delegated " + run, "DELEGATED");
+        String crm = SelfService.resource(platform, scenario, "CRM " + run, "CONFIDENTIAL", OWNER);
+        String wiki = SelfService.resource(platform, scenario, "Wiki " + run, "GENERAL", OWNER);
+        Map<String, Object> pkg = new java.util.HashMap<>(Map.of("name", "Osprey " + run, "scenarioId", scenario, "owners", List.of(OWNER),
+                "resources", List.of(Map.of("resourceId", crm, "role", "reader")),
+                "requestPolicy", Map.of("who", Map.of("type", "CONNECTED_PARTNERS"), "lifetimeDays", 30,
+                        "approvalStages", List.of(Map.of("approvers", "PACKAGE_OWNERS", "deadlineDays", 7),
+                                Map.of("approvers", "NAMED", "namedApprovers", List.of(SECURITY), "deadlineDays", 3)))));
+        String packageId = await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin").body(pkg)
+                .post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
+        // the package's owner adds their own wiki: offered by them, as an owner of it
+        pkg.put("resources", List.of(Map.of("resourceId", crm, "role", "reader"), Map.of("resourceId", wiki, "role", "reader")));
+        Reviews.as(platform, "owner").body(pkg).put("/api/v1/access-packages/" + packageId).then().statusCode(200)
+                .body("resources.offeredAs", equalTo(List.of("ADMIN", "OWNER")));
+
+        String requestId = request(platform, packageId, guestId);
+        decide(platform, "owner", requestId, "APPROVE", null).then().statusCode(200).body("stage", equalTo(2));
+        decide(platform, "admin", requestId, "APPROVE", "security review done").then().statusCode(200).body("state", equalTo("APPROVED"));
+        var delivered = await().atMost(Duration.ofSeconds(30)).until(() -> Reviews.as(platform, "partner").get("/api/v1/access-requests/" + requestId)
+                .then().statusCode(200).extract(), r -> !"APPROVED".equals(r.path("state")));
+        assertEquals("DELIVERED", delivered.path("state"), delivered.asString());
+
+        List<String> granted = inventory.as(platform.userToken("admin")).queryParam("guestId", guestId).queryParam("limit", 500).get("/api/v1/grants")
+                .then().statusCode(200).extract().path("items.findAll { it.justification.contains('" + requestId + "') }.resourceId");
+        assertEquals(List.of(crm, wiki).stream().sorted().toList(), granted.stream().sorted().toList());
+        inventory.as(platform.userToken("admin")).queryParam("guestId", guestId).queryParam("limit", 500).get("/api/v1/audit").then().statusCode(200)
+                .body("items.find { it.action == 'ACCESS_REQUEST_DELIVERED' && it.cause == '" + requestId + "' }.details.approvers",
+                        equalTo(List.of(OWNER, SECURITY)));
+    }
+
+    /**
      * Before review-service saves a package, policy-service weighs it against its scenario's guard rails: a package
      * reaching above the sensitivity ceiling, or living longer than the maximum duration, is a 422 with both
      * policies' reasons, and nothing is saved; a change that would break them leaves the package as it was.

@@ -16,8 +16,13 @@ final class SelfService {
     }
 
     static String scenario(Platform platform, String name) {
+        return scenario(platform, name, "SELF_SERVICE");
+    }
+
+    /** A scenario of the given control model (IT_GOVERNED, DELEGATED, SELF_SERVICE). */
+    static String scenario(Platform platform, String name, String controlModel) {
         return given().baseUri(platform.endpoint("POLICY_URL")).auth().oauth2(platform.userToken("admin")).contentType(ContentType.JSON)
-                .body(Map.of("name", name, "controlModel", "SELF_SERVICE")).post("/api/v1/scenarios").then().statusCode(201).extract().path("id");
+                .body(Map.of("name", name, "controlModel", controlModel)).post("/api/v1/scenarios").then().statusCode(201).extract().path("id");
     }
 
     /** An enforced policy scoped to the scenario: one of its guard rails. */

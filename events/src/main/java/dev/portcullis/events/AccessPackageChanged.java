@@ -18,8 +18,16 @@ public record AccessPackageChanged(
         String changedBy,
         Instant changedAt) implements EventPayload {
 
-    /** A resource of the package and the role a request gives on it. */
-    public record PackageResource(String resourceId, String role) {
+    /**
+     * A resource of the package and the role a request gives on it, with who offered it there: {@code offeredBy} (an address) as
+     * {@code offeredAs} {@code ADMIN} or {@code OWNER} (an owner of the resource when the package was saved). A delivery acts with
+     * that authority, not the last approver's. Both null in events written before offers were recorded.
+     */
+    public record PackageResource(String resourceId, String role, String offeredBy, String offeredAs) {
+
+        public PackageResource(String resourceId, String role) {
+            this(resourceId, role, null, null);
+        }
     }
 
     @Override

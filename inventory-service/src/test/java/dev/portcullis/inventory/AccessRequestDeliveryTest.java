@@ -63,7 +63,7 @@ class AccessRequestDeliveryTest {
         AccessRequestApproved approved = new AccessRequestApproved(requestId, UUID.randomUUID().toString(), "Falcon",
                 new Requester(email, null, "sub-" + run, "Nia"), null, partner, List.of("owner-" + run + "@corp.example"),
                 List.of(new PackageResource(resources.get(0), "reader"), new PackageResource(resources.get(1), "editor")), expiresAt,
-                "owner-" + run + "@corp.example", Instant.now());
+                "owner-" + run + "@corp.example", Instant.now(), List.of("owner-" + run + "@corp.example"));
         String ceId = UUID.randomUUID().toString();
         kafka.publish(approved, ceId);
 
@@ -83,7 +83,7 @@ class AccessRequestDeliveryTest {
         String next = UUID.randomUUID().toString();
         kafka.publish(new AccessRequestApproved(next, UUID.randomUUID().toString(), "Wiki", new Requester(email, null, null, null), guestId,
                 partner, List.of("owner-" + run + "@corp.example"), List.of(new PackageResource(resources.get(0), "viewer")), expiresAt, "owner-" + run + "@corp.example",
-                Instant.now()));
+                Instant.now(), List.of("owner-" + run + "@corp.example")));
         await().atMost(Duration.ofSeconds(20)).until(() -> granted(next).size() == 1);
         assertEquals(guestId, granted(next).get(0).guestId());
         assertEquals(2, granted(requestId).size());
@@ -101,7 +101,7 @@ class AccessRequestDeliveryTest {
         String requestId = UUID.randomUUID().toString();
         kafka.publish(new AccessRequestApproved(requestId, UUID.randomUUID().toString(), "Falcon", new Requester(email, null, null, null),
                 guest.id(), null, List.of("sponsor-" + run + "@corp.example"), List.of(new PackageResource(api.twoResources().get(0), "reader")),
-                Instant.now().plus(Duration.ofDays(30)), "owner@corp.example", Instant.now()));
+                Instant.now().plus(Duration.ofDays(30)), "owner@corp.example", Instant.now(), List.of("owner@corp.example")));
 
         ConsumerRecord<String, String> refusal = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(
                 Topic.INVENTORY_DELIVERIES.topicName(), r -> r.value().contains(requestId)), r -> !r.isEmpty()).get(0);
@@ -110,6 +110,40 @@ class AccessRequestDeliveryTest {
         assertEquals(guest.id(), refusal.key());
         assertTrue(refused.message().contains("BLOCKED"), refused.message());
         assertEquals(List.of(), granted(requestId));
+    }
+
+    @Test
+    void aNewcomerOfAPartnerBlockedSinceTheRequestIsRefusedWithTheReasonAndTheAuditNamesTheApprovers() {
+        InventoryApi api = api();
+        String domain = "blk" + run + ".example";
+        String partner = api.createPartner("tenant-blk-" + run, domain);
+        given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(java.util.Map.of("state", "BLOCKED"))
+                .patch(baseUrl + "api/v1/partners/" + partner).then().statusCode(200);
+        String requestId = UUID.randomUUID().toString();
+        kafka.publish(new AccessRequestApproved(requestId, UUID.randomUUID().toString(), "Falcon", new Requester("nora-" + run + "@" + domain,
+                "tenant-blk-" + run, null, null), null, partner, List.of("owner@corp.example"), List.of(new PackageResource(api.twoResources().get(0),
+                "reader", "owner@corp.example", "OWNER")), Instant.now().plus(Duration.ofDays(30)), "security@corp.example", Instant.now(),
+                List.of("owner@corp.example", "security@corp.example")));
+        // the refusal is written (a refusal thrown through a transactional method made the delivery's commit fail, for good)
+        ConsumerRecord<String, String> refusal = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(
+                Topic.INVENTORY_DELIVERIES.topicName(), r -> r.value().contains(requestId)), r -> !r.isEmpty()).get(0);
+        AccessRequestRefused refused = EventJson.read(refusal.value(), AccessRequestRefused.class);
+        assertTrue(refused.message().contains("partner " + partner) && refused.message().contains("is BLOCKED"), refused.message());
+        assertEquals(List.of(), granted(requestId));
+
+        // a delivered one records its whole approval chain in the audit trail
+        String email = "nils-" + run + "@p" + run + ".example";
+        api.createPartner("tenant-n-" + run, "p" + run + ".example");
+        String delivered = UUID.randomUUID().toString();
+        kafka.publish(new AccessRequestApproved(delivered, UUID.randomUUID().toString(), "Falcon", new Requester(email, "tenant-n-" + run, null, null),
+                null, null, List.of("owner@corp.example"), List.of(new PackageResource(api.twoResources().get(0), "reader", "owner@corp.example",
+                "OWNER")), Instant.now().plus(Duration.ofDays(30)), "security@corp.example", Instant.now(),
+                List.of("owner@corp.example", "security@corp.example")));
+        String guestId = await().atMost(Duration.ofSeconds(20)).until(() -> granted(delivered), g -> g.size() == 1).get(0).guestId();
+        given().auth().oauth2(TestTokens.admin()).queryParam("guestId", guestId).get(baseUrl + "api/v1/audit").then().statusCode(200)
+                .body("items.find { it.action == 'ACCESS_REQUEST_DELIVERED' }.details.approvers",
+                        org.hamcrest.Matchers.equalTo(List.of("owner@corp.example", "security@corp.example")))
+                .body("items.find { it.action == 'ACCESS_REQUEST_DELIVERED' }.cause", org.hamcrest.Matchers.equalTo(delivered));
     }
 
     private InventoryApi api() {

@@ -64,8 +64,27 @@ class AccessPackageTest {
                 r -> id.equals(r.key()) && EventType.ACCESS_PACKAGE_CHANGED.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() == 2)
                 .stream().map(ConsumerRecord::value).map(v -> EventJson.read(v, AccessPackageChanged.class)).toList();
         assertEquals(List.of("CREATED 1", "UPDATED 2"), changes.stream().map(c -> c.change() + " " + c.version()).toList());
-        assertEquals(List.of(new AccessPackageChanged.PackageResource(crm, "reader"), new AccessPackageChanged.PackageResource(wiki, "editor")),
-                changes.get(1).resources());
+        // who offered each resource: the admin who made the package, the owner who added theirs; delivery acts with that authority
+        assertEquals(List.of(new AccessPackageChanged.PackageResource(crm, "reader", "admin", "ADMIN"),
+                new AccessPackageChanged.PackageResource(wiki, "editor", owner, "OWNER")), changes.get(1).resources());
+        as(owner).get("/api/v1/access-packages/" + id).then().body("resources.offeredBy", equalTo(List.of("admin", owner)));
+    }
+
+    @Test
+    void anOwnerCannotPutAResourceTheyDoNotOwnInTheirPackage() {
+        String crm = resource();
+        Map<String, Object> body = pkg(List.of(Map.of("resourceId", crm, "role", "reader")));
+        String id = admin().body(body).post("/api/v1/access-packages").then().statusCode(201).extract().path("id");
+        String someoneElses = resource("someone-" + run + "@corp.example");
+        body.put("resources", List.of(Map.of("resourceId", crm, "role", "reader"), Map.of("resourceId", someoneElses, "role", "reader")));
+        as(owner).body(body).put("/api/v1/access-packages/" + id).then().statusCode(403).contentType("application/problem+json")
+                .body("detail", equalTo("resources[1].resourceId: resource " + someoneElses + " is not yours to offer: only an admin or an owner of"
+                        + " the resource puts it in a package"));
+        // nothing was saved
+        as(owner).get("/api/v1/access-packages/" + id).then().statusCode(200).body("version", equalTo(1));
+        // an admin may offer anything
+        body.put("resources", List.of(Map.of("resourceId", crm, "role", "reader"), Map.of("resourceId", someoneElses, "role", "reader")));
+        admin().body(body).put("/api/v1/access-packages/" + id).then().statusCode(200).body("resources.offeredAs", equalTo(List.of("ADMIN", "ADMIN")));
     }
 
     @Test
@@ -130,8 +149,12 @@ class AccessPackageTest {
 
     /** A resource as inventory announces it, once review-service's read model holds it. */
     private String resource() {
+        return resource(owner);
+    }
+
+    private String resource(String itsOwner) {
         String id = UUID.randomUUID().toString();
-        kafka.publish(new ResourceUpserted(id, "app " + id.substring(0, 6), "APPLICATION", "CONFIDENTIAL", null, List.of(owner), "admin", null));
+        kafka.publish(new ResourceUpserted(id, "app " + id.substring(0, 6), "APPLICATION", "CONFIDENTIAL", null, List.of(itsOwner), "admin", null));
         await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(() -> KnownResource.findById(UUID.fromString(id)) != null));
         return id;
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.policy;
 
+import dev.portcullis.backbone.policy.PackageDelivery;
 import dev.portcullis.backbone.policy.PolicyDecisionPoint;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
@@ -42,11 +43,14 @@ public class AccessPolicy {
 
     /** Refuses an invite the policies deny. */
     public void checkInvite(InviteGuest request, Resource resource, String actor, Set<String> roles) {
-        checkInvite(request, resource, actor, roles, false);
+        checkInvite(request, resource, caller(actor, roles), List.of());
     }
 
-    /** Refuses an invite the policies deny; {@code ownersApproved}: it delivers an access request its approvers approved. */
-    public void checkInvite(InviteGuest request, Resource resource, String actor, Set<String> roles, boolean ownersApproved) {
+    /**
+     * Refuses an invite the policies deny, asked by {@code requester} (AuthZEN's {@code context.requester}); {@code approvers}: the
+     * approval chain of an access request it delivers (none for a person's own invite).
+     */
+    public void checkInvite(InviteGuest request, Resource resource, Map<String, Object> requester, List<String> approvers) {
         if (!pdp.enabled()) {
             return;
         }
@@ -61,9 +65,9 @@ public class AccessPolicy {
         subject.put("sponsors", request.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
         // invited to a resource (as an owner must be): the resource's scenario and owners count
         PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", email, "properties", subject), "invite",
-                resource == null ? Map.of("type", "directory", "id", "guests") : target(resource), actor, roles, null));
+                resource == null ? Map.of("type", "directory", "id", "guests") : target(resource), requester, null));
         refuseUnlessAllowed(answer, "invite " + email);
-        unfulfillable(answer.obligations(), ownersApproved).ifPresent(o -> refuse("invite " + email, o));
+        refuseUnmet(answer.obligations(), approvers, "invite " + email);
     }
 
     /** Refuses a grant the policies deny; returns the expiry to give it (the one asked for, capped by any policy's). */
@@ -75,15 +79,15 @@ public class AccessPolicy {
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
                 .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
         Partner partner = guest.partnerId == null ? null : Partner.findById(guest.partnerId);
-        return checkGrant(guest, partner, resource, request.expiresAt(), actor, roles, false);
+        return checkGrant(guest, partner, resource, request.expiresAt(), caller(actor, roles), List.of());
     }
 
     /**
      * Refuses a grant of {@code resource} to {@code guest} (of {@code partner}, if known) that the policies deny; returns the
      * expiry to give it. The guest need not be stored yet: an access request's delivery checks everything before it invites.
      */
-    public Instant checkGrant(Guest guest, Partner partner, Resource resource, Instant requestedExpiry, String actor, Set<String> roles,
-            boolean ownersApproved) {
+    public Instant checkGrant(Guest guest, Partner partner, Resource resource, Instant requestedExpiry, Map<String, Object> requester,
+            List<String> approvers) {
         if (!pdp.enabled()) {
             return requestedExpiry;
         }
@@ -98,7 +102,7 @@ public class AccessPolicy {
         subject.put("sponsors", List.copyOf(guest.sponsors));
         String subjectId = guest.id != null ? guest.id.toString() : guest.email;
         PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", subjectId, "properties", subject), "grant",
-                target(resource), actor, roles, requestedExpiry));
+                target(resource), requester, requestedExpiry));
         String what = "grant " + resource.name + " to " + guest.email;
         refuseUnlessAllowed(answer, what);
         Instant expiresAt = requestedExpiry;
@@ -108,7 +112,7 @@ public class AccessPolicy {
                 expiresAt = expiresAt == null || expiresAt.isAfter(limit) ? limit : expiresAt;
             }
         }
-        unfulfillable(answer.obligations(), ownersApproved).ifPresent(o -> refuse(what, o));
+        refuseUnmet(answer.obligations(), approvers, what);
         return expiresAt;
     }
 
@@ -119,7 +123,7 @@ public class AccessPolicy {
         }
         Resource resource = Resource.findById(grant.resourceId);
         PolicyDecisionPoint.Answer answer = pdp.decide(request(Map.of("type", "guest", "id", grant.guestId.toString()), "revoke", target(resource),
-                actor, roles, null));
+                caller(actor, roles), null));
         refuseUnlessAllowed(answer, "revoke " + grant.role + " on " + resource.name);
     }
 
@@ -133,10 +137,15 @@ public class AccessPolicy {
         return Map.of("type", "resource", "id", resource.id.toString(), "properties", target);
     }
 
-    private static Map<String, Object> request(Map<String, Object> subject, String action, Map<String, Object> resource, String actor,
-            Set<String> roles, Instant expiresAt) {
+    /** A person asking for themselves: their address and the roles their token grants. */
+    private static Map<String, Object> caller(String actor, Set<String> roles) {
+        return Map.of("id", actor, "roles", List.copyOf(roles));
+    }
+
+    private static Map<String, Object> request(Map<String, Object> subject, String action, Map<String, Object> resource,
+            Map<String, Object> requester, Instant expiresAt) {
         Map<String, Object> context = new LinkedHashMap<>();
-        context.put("requester", Map.of("id", actor, "roles", List.copyOf(roles)));
+        context.put("requester", requester);
         if (expiresAt != null) {
             context.put("expiresAt", expiresAt.toString());
         }
@@ -149,19 +158,16 @@ public class AccessPolicy {
         }
     }
 
-    /**
-     * The first obligation this service cannot carry out: anything but an expiry or a directory visibility (for resource servers),
-     * and the owners' approval unless an access request's approvers gave it.
-     */
-    private static Optional<Map<String, Object>> unfulfillable(List<Map<String, Object>> obligations, boolean ownersApproved) {
-        Set<String> fulfilled = ownersApproved ? Set.of("expiresAt", "directoryVisibility", "ownerApproval") : Set.of("expiresAt", "directoryVisibility");
-        return obligations.stream().filter(o -> !fulfilled.contains(String.valueOf(o.get("type")))).findFirst();
-    }
-
-    private static void refuse(String what, Map<String, Object> obligation) {
-        String message = "ownerApproval".equals(obligation.get("type"))
+    /** Refuses what the policies allow only with an obligation this service cannot carry out, or an owners' approval not given. */
+    private static void refuseUnmet(List<Map<String, Object>> obligations, List<String> approvers, String what) {
+        List<Map<String, Object>> unmet = PackageDelivery.unmet(obligations, approvers);
+        if (unmet.isEmpty()) {
+            return;
+        }
+        Map<String, Object> obligation = unmet.get(0);
+        String message = "ownerApproval".equals(obligation.get("type")) && approvers.isEmpty()
                 ? "the policies allow this only with the resource owners' approval, which a direct grant does not have: ask for it as an access request"
-                : "the policies attach an obligation inventory-service cannot carry out: " + obligation.get("type");
+                : PackageDelivery.explain(obligation);
         Map<String, Object> reason = new LinkedHashMap<>(obligation);
         reason.put("message", message);
         throw new RefusedByPolicyProblem("the policies refuse to " + what + ": " + message, List.of(reason));

@@ -1,9 +1,9 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.policy.PackageDelivery;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
-import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.events.AccessPackageChanged;
 import dev.portcullis.events.AccessRequestApproved;
 import dev.portcullis.events.AccessRequestRefused;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -31,17 +30,19 @@ import org.jboss.logging.Logger;
  * Delivers an approved access request ({@code access-request-approved}): invites the requester if they
  * are no guest yet, and grants every resource of the package with its role until the request's expiry
  * (capped by the policies, as any grant). The policies are asked first, the same questions as for an
- * admin's invite and grant, in the approver's name; the owners' approval a self-service scenario
- * demands is the request's approval. A package is delivered whole or not at all: if the policies refuse
- * the invitation or any grant, or the guest is blocked, nothing is written but {@code access-request-refused}.
- * Runs in the inbox's transaction, so a redelivered event delivers nothing twice.
+ * admin's invite and grant, with the package's authority ({@link PackageDelivery}): each resource in the
+ * name of whoever offered it in the package, the approval chain as the owners' consent where one of the
+ * owners approved. Who clicked last does not matter: a named approver who owns nothing completes a chain.
+ * A package is delivered whole or not at all: if the policies refuse the invitation or any grant, the
+ * partner is blocked or the guest is, nothing is written but {@code access-request-refused}. Nothing on
+ * the way throws through a transactional method (that would mark the inbox's transaction for rollback,
+ * and the refusal would never be written). Runs in the inbox's transaction, so a redelivered event
+ * delivers nothing twice.
  */
 @ApplicationScoped
 public class RequestDeliveries {
 
     private static final Logger LOG = Logger.getLogger(RequestDeliveries.class);
-    /** Who approved a request that needed no approval. */
-    private static final String NOBODY = "portcullis";
 
     @Inject
     AccessPolicy policy;
@@ -53,15 +54,17 @@ public class RequestDeliveries {
     Outbox outbox;
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     Clock clock;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void deliver(AccessRequestApproved approved) {
         String email = approved.requester().email().toLowerCase(Locale.ROOT);
+        // recorded as the one who completed the chain; the policies hear the package's authority instead
         String actor = approved.approvedBy();
-        boolean ownersApproved = !NOBODY.equals(actor);
-        // the approvers are business owners deciding about their own resources; a request nobody approved carries no role
-        Set<String> roles = ownersApproved ? Set.of(Roles.OWNER) : Set.of();
+        List<String> approvers = approved.approvers().isEmpty() && !PackageDelivery.NOBODY.equals(actor) ? List.of(actor) : approved.approvers();
         String justification = "access request " + approved.requestId() + " (" + approved.packageName() + ")";
         Optional<Guest> existing = (approved.guestId() != null ? Guest.<Guest>findByIdOptional(UUID.fromString(approved.guestId())) : Optional.<Guest>empty())
                 .or(() -> Guest.<Guest>find("lower(email) = ?1", email).firstResultOptional())
@@ -79,27 +82,49 @@ public class RequestDeliveries {
             Guest subject = existing.orElseGet(() -> newcomer(approved, email));
             Partner partner = subject.partnerId != null ? Partner.findById(subject.partnerId) : partnerOf(approved, email).orElse(null);
             InviteGuest invitation = existing.isPresent() ? null : invitation(approved, email, partner);
+            InventoryService.PartnerMatch match = null;
             if (invitation != null) {
-                policy.checkInvite(invitation, resources.get(0), actor, roles, ownersApproved);
+                match = inventory.matchPartner(invitation.homeTenantId(), email);
+                if (match.refusal() != null) {
+                    throw new ConflictProblem(match.refusal().message());
+                }
+                if (Guest.count("lower(email)", email) > 0) {
+                    throw new ConflictProblem("a guest with email " + email + " exists");
+                }
+                policy.checkInvite(invitation, resources.get(0), requester(approved, 0, approvers), approvers);
             }
             List<Instant> expiries = new ArrayList<>();
-            for (Resource resource : resources) {
-                expiries.add(policy.checkGrant(subject, partner, resource, approved.expiresAt(), actor, roles, ownersApproved));
+            for (int i = 0; i < resources.size(); i++) {
+                expiries.add(policy.checkGrant(subject, partner, resources.get(i), approved.expiresAt(), requester(approved, i, approvers), approvers));
             }
 
-            Guest guest = existing.isPresent() ? Guest.lock(existing.get().id).orElseThrow() : inventory.invite(invitation, actor);
-            guest.requireGrantable();
+            Guest guest;
+            if (existing.isPresent()) {
+                guest = Guest.lock(existing.get().id).orElseThrow();
+                guest.requireGrantable();
+            } else {
+                guest = inventory.addGuest(inventory.partnerOf(match, invitation.homeTenantId()).id, new InventoryService.NewGuest(email,
+                        invitation.displayName(), invitation.homeTenantId(), invitation.homeSubject(), invitation.sponsors(), actor, null), actor,
+                        justification);
+            }
             for (int i = 0; i < resources.size(); i++) {
                 inventory.addGrant(guest, resources.get(i), approved.resources().get(i).role(), justification, expiries.get(i), actor,
                         approved.requestId());
             }
-            LOG.infof("access request=%s delivered: guest=%s, %d grant(s) until %s", approved.requestId(), guest.id, resources.size(),
-                    approved.expiresAt());
+            audit.record(AuditTrail.change("ACCESS_REQUEST_DELIVERED", actor).guest(guest).reason(justification).cause(approved.requestId())
+                    .detail("accessPackage", approved.packageId()).detail("approvers", approvers)
+                    .detail("offeredBy", approved.resources().stream().map(r -> r.resourceId() + " " + r.offeredBy() + " (" + r.offeredAs() + ")").toList()));
+            LOG.infof("access request=%s delivered: guest=%s, %d grant(s) until %s, approved by %s", approved.requestId(), guest.id, resources.size(),
+                    approved.expiresAt(), approvers);
         } catch (RefusedByPolicyProblem refused) {
             refuse(approved, existing, refused.getMessage(), refused.reasons());
         } catch (ConflictProblem conflict) {
             refuse(approved, existing, conflict.getMessage(), List.of(Map.of("message", conflict.getMessage())));
         }
+    }
+
+    private static Map<String, Object> requester(AccessRequestApproved approved, int resource, List<String> approvers) {
+        return PackageDelivery.requester(approved.packageId(), approved.resources().get(resource), approved.approvedBy(), approvers);
     }
 
     private void refuse(AccessRequestApproved approved, Optional<Guest> guest, String message, List<Map<String, Object>> reasons) {

@@ -161,10 +161,10 @@ public class Revocations {
 
     private void revoke(Guest guest, AccessGrant grant, Resource resource, RevocationReason reason, String cause, String actor, Instant at) {
         grant.revoke(reason, actor, cause, at);
-        // a removed guest's address is about to be erased: it does not go out with the revocations of the removal
+        // a removed guest's address and name are about to be erased: they do not go out with the revocations of the removal
         outbox.publish(new AccessRevoked(grant.id.toString(), grant.guestId.toString(), resource.id.toString(), resource.name,
                 List.copyOf(resource.owners), grant.role, reason, cause, at, actor, reason == RevocationReason.GUEST_REMOVED ? null : guest.email,
-                List.copyOf(guest.sponsors)));
+                List.copyOf(guest.sponsors), reason == RevocationReason.GUEST_REMOVED ? null : guest.displayName));
         audit.record(AuditTrail.change("GRANT_REVOKED", actor).guestId(grant.guestId).resource(resource.id).target(grant.id).reason(reason.name())
                 .cause(cause).detail("role", grant.role).detail("note", grant.revocationNote));
     }

@@ -3,6 +3,8 @@ package dev.portcullis.review.access;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Roles;
+import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.events.AccessPackageChanged;
 import dev.portcullis.review.domain.AccessPackage;
 import dev.portcullis.review.domain.StoredJson;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -46,8 +49,9 @@ public class AccessPackages {
     @Inject
     PackageGuardRails guardRails;
 
-    public AccessPackage create(PackageSpec spec, String actor, Set<String> roles) {
-        check(spec, clock.instant());
+    public AccessPackage create(PackageSpec posted, String actor, String actorEmail, Set<String> roles) {
+        check(posted, clock.instant());
+        PackageSpec spec = offered(posted, null, actorEmail, roles);
         UUID id = UUID.randomUUID();
         guardRails.check(id, spec, actor, roles);
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -64,10 +68,38 @@ public class AccessPackages {
         });
     }
 
+    /**
+     * The spec with who offered each resource: a resource the package had already, with the same role, keeps its offer; any other
+     * is offered by the editor, who must be an admin or an owner of it (403 naming it otherwise). A delivery acts with that
+     * authority, so a package can never give what its editor could not.
+     */
+    private PackageSpec offered(PackageSpec spec, PackageSpec before, String editor, Set<String> roles) {
+        boolean admin = roles.contains(Roles.ADMIN);
+        List<PackageSpec.PackageResource> offered = new java.util.ArrayList<>();
+        for (int i = 0; i < spec.resources().size(); i++) {
+            PackageSpec.PackageResource r = spec.resources().get(i);
+            Optional<PackageSpec.PackageResource> kept = before == null ? Optional.empty() : before.resources().stream()
+                    .filter(b -> b.resourceId().equals(r.resourceId()) && b.role().equals(r.role()) && b.offeredBy() != null).findFirst();
+            if (kept.isPresent()) {
+                offered.add(r.offeredBy(kept.get().offeredBy(), kept.get().offeredAs()));
+            } else if (admin) {
+                offered.add(r.offeredBy(editor, "ADMIN"));
+            } else if (KnownResource.<KnownResource>findByIdOptional(r.resourceId()).filter(k -> k.owners.stream().anyMatch(o -> o.equalsIgnoreCase(editor))).isPresent()) {
+                offered.add(r.offeredBy(editor, "OWNER"));
+            } else {
+                throw new ForbiddenException("resources[" + i + "].resourceId: resource " + r.resourceId() + " is not yours to offer: only an"
+                        + " admin or an owner of the resource puts it in a package");
+            }
+        }
+        return spec.withResources(offered);
+    }
+
     /** A new version of the package; {@code ownerOnly}: the caller changes it as one of its owners, not as an admin. */
-    public AccessPackage update(UUID id, PackageSpec spec, String actor, String actorEmail, Set<String> roles, boolean ownerOnly) {
-        authorize(AccessPackage.findById(id), id, spec, actorEmail, ownerOnly);
-        check(spec, clock.instant());
+    public AccessPackage update(UUID id, PackageSpec posted, String actor, String actorEmail, Set<String> roles, boolean ownerOnly) {
+        AccessPackage current = AccessPackage.findById(id);
+        authorize(current, id, posted, actorEmail, ownerOnly);
+        check(posted, clock.instant());
+        PackageSpec spec = offered(posted, spec(current.spec), actorEmail, roles);
         guardRails.check(id, spec, actor, roles);
         return QuarkusTransaction.requiringNew().call(() -> {
             AccessPackage p = em.find(AccessPackage.class, id, LockModeType.PESSIMISTIC_WRITE);
@@ -126,13 +158,18 @@ public class AccessPackages {
         p.updatedAt = now;
     }
 
+    /** A package's resource as events carry it, with its offer. */
+    public static AccessPackageChanged.PackageResource event(PackageSpec.PackageResource r) {
+        return new AccessPackageChanged.PackageResource(r.resourceId().toString(), r.role(), r.offeredBy(), r.offeredAs());
+    }
+
     private void recordVersion(AccessPackage p, String change, PackageSpec spec) {
         em.flush();
         em.createNativeQuery("insert into access_package_version (package_id, version, spec, changed_by, changed_at) values (?1, ?2, cast(?3 as jsonb), ?4, ?5)")
                 .setParameter(1, p.id).setParameter(2, p.version).setParameter(3, p.spec).setParameter(4, p.updatedBy).setParameter(5, p.updatedAt)
                 .executeUpdate();
         outbox.publish(new AccessPackageChanged(p.id.toString(), p.version, change, p.name, p.scenarioId.toString(), List.of(p.owners),
-                spec.resources().stream().map(r -> new AccessPackageChanged.PackageResource(r.resourceId().toString(), r.role())).toList(),
+                spec.resources().stream().map(AccessPackages::event).toList(),
                 p.updatedBy, p.updatedAt));
         LOG.infof("access package=%s version %d %s by %s", p.id, p.version, change.toLowerCase(java.util.Locale.ROOT), p.updatedBy);
     }

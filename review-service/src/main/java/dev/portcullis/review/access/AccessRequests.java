@@ -5,7 +5,6 @@ import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
 import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
-import dev.portcullis.events.AccessPackageChanged;
 import dev.portcullis.events.AccessRequestApproved;
 import dev.portcullis.events.AccessRequestDecided;
 import dev.portcullis.events.AccessRequestDelivered;
@@ -440,10 +439,16 @@ public class AccessRequests {
         setApprovers(r, Set.of());
         publishDecided(r, "APPROVE", approver, justification, now);
         outbox.publish(new AccessRequestApproved(r.id.toString(), r.packageId.toString(), r.packageName, requesterOf(r), idOrNull(r.guestId),
-                idOrNull(r.partnerId), List.of(r.sponsors), spec.resources().stream()
-                        .map(res -> new AccessPackageChanged.PackageResource(res.resourceId().toString(), res.role())).toList(),
-                r.expiresAt, approver, now));
+                idOrNull(r.partnerId), List.of(r.sponsors), spec.resources().stream().map(AccessPackages::event).toList(), r.expiresAt, approver,
+                now, approversOf(r.id)));
         LOG.infof("access request=%s approved by %s, access until %s", r.id, approver, r.expiresAt);
+    }
+
+    /** Who approved the request, stage by stage (its decisions are recorded before the approval). */
+    @SuppressWarnings("unchecked")
+    private List<String> approversOf(UUID requestId) {
+        return em.createNativeQuery("select decided_by from access_request_decision where request_id = ?1 and decision = 'APPROVE' order by stage")
+                .setParameter(1, requestId).getResultList();
     }
 
     private void end(AccessRequest r, State state, String decision, String by, String justification, String reason, Instant now) {

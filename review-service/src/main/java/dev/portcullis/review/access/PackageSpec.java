@@ -3,6 +3,7 @@ package dev.portcullis.review.access;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.EmailAddress;
 import jakarta.validation.Valid;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -27,8 +28,27 @@ public record PackageSpec(
         @NotNull @Size(min = 1, max = 50, message = "a package bundles 1 to 50 resources") List<@NotNull @Valid PackageResource> resources,
         @NotNull @Valid RequestPolicy requestPolicy) {
 
-    /** A resource of the package and the role a delivered request gives on it. */
-    public record PackageResource(@NotNull UUID resourceId, @NotBlank @Size(max = 64) String role) {
+    /**
+     * A resource of the package and the role a delivered request gives on it; {@code offeredBy} and {@code offeredAs} (ADMIN or
+     * OWNER) say who put it there, recorded by review-service when the package is saved (what a caller sends of them is ignored):
+     * a delivery acts with that authority.
+     */
+    public record PackageResource(@NotNull UUID resourceId, @NotBlank @Size(max = 64) String role,
+            @Schema(readOnly = true, description = "who put the resource in the package (set by review-service)") String offeredBy,
+            @Schema(readOnly = true, description = "ADMIN, or OWNER: an owner of the resource when it was put there") String offeredAs) {
+
+        public PackageResource(UUID resourceId, String role) {
+            this(resourceId, role, null, null);
+        }
+
+        public PackageResource offeredBy(String by, String as) {
+            return new PackageResource(resourceId, role, by, as);
+        }
+    }
+
+    /** This spec with these resources (their offers recorded). */
+    public PackageSpec withResources(List<PackageResource> offered) {
+        return new PackageSpec(name, scenarioId, owners, offered, requestPolicy);
     }
 
     /**

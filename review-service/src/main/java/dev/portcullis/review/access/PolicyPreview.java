@@ -1,7 +1,7 @@
 package dev.portcullis.review.access;
 
+import dev.portcullis.backbone.policy.PackageDelivery;
 import dev.portcullis.backbone.policy.PolicyDecisionPoint;
-import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.UnavailableProblem;
 import dev.portcullis.readmodel.KnownPartner;
 import dev.portcullis.review.domain.AccessRequest;
@@ -18,9 +18,10 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * What the policies would say, now, of the grants an approver's approval would make: the question
- * inventory-service asks at delivery (action {@code grant}, in the approver's name with the owner role),
- * asked ahead for the approver's eyes, for every request on a page in one AuthZEN batch. A denial means
+ * What the policies would say, now, of the delivery an approver's approval would lead to: the questions
+ * inventory-service asks at delivery (an {@code invite} for a newcomer, a {@code grant} per resource), with
+ * the same authority ({@link PackageDelivery}: each resource's offerer, the chain's approvers with this
+ * one), asked ahead for the approver's eyes, for every request on a page in one AuthZEN batch. A denial means
  * delivery would fail; a maximum duration shortens the access; a report-only policy's finding is shown
  * as such. It decides nothing: delivery asks again, with the policies of that moment.
  */
@@ -41,8 +42,12 @@ public class PolicyPreview {
     }
 
     /** For each request, its notes (none where the policies have nothing to say); nothing at all when policy checks are off. */
+    /**
+     * {@code approvers}: a request's approvers should this approver approve it now (the chain so far, then this one); delivery
+     * weighs an owners'-approval obligation against them.
+     */
     public Map<UUID, List<Note>> of(List<AccessRequest> requests, Function<AccessRequest, PackageSpec> specs, Map<UUID, String> resourceNames,
-            String approver) {
+            Function<AccessRequest, List<String>> approvers, String approver) {
         Map<UUID, List<Note>> notes = new LinkedHashMap<>();
         if (!pdp.enabled() || requests.isEmpty()) {
             return notes;
@@ -51,6 +56,7 @@ public class PolicyPreview {
         List<UUID> askedFor = new ArrayList<>();
         List<String> resourceOf = new ArrayList<>();
         List<Instant> endOf = new ArrayList<>();
+        List<List<String>> approversOf = new ArrayList<>();
         List<Map<String, Object>> evaluations = new ArrayList<>();
         for (AccessRequest r : requests) {
             notes.put(r.id, new ArrayList<>());
@@ -58,13 +64,27 @@ public class PolicyPreview {
             Instant ends = spec.requestPolicy().lifetimeDays() != null ? now.plus(Duration.ofDays(spec.requestPolicy().lifetimeDays()))
                     : spec.requestPolicy().until();
             Map<String, Object> subject = subject(r);
-            for (PackageSpec.PackageResource res : spec.resources()) {
+            List<String> chain = approvers.apply(r);
+            for (int i = 0; i < spec.resources().size(); i++) {
+                PackageSpec.PackageResource res = spec.resources().get(i);
+                Map<String, Object> requester = PackageDelivery.requester(r.packageId.toString(), AccessPackages.event(res), approver, chain);
+                Map<String, Object> target = Map.of("type", "resource", "id", res.resourceId().toString());
+                String name = resourceNames.getOrDefault(res.resourceId(), res.resourceId().toString());
+                if (i == 0 && r.guestId == null) {
+                    // a newcomer is invited first, to the package's first resource
+                    askedFor.add(r.id);
+                    resourceOf.add(name + " (the invitation)");
+                    endOf.add(null);
+                    approversOf.add(chain);
+                    evaluations.add(Map.of("subject", subject, "action", Map.of("name", "invite"), "resource", target,
+                            "context", Map.of("requester", requester)));
+                }
                 askedFor.add(r.id);
-                resourceOf.add(resourceNames.getOrDefault(res.resourceId(), res.resourceId().toString()));
+                resourceOf.add(name);
                 endOf.add(ends);
-                evaluations.add(Map.of("subject", subject, "action", Map.of("name", "grant"),
-                        "resource", Map.of("type", "resource", "id", res.resourceId().toString()),
-                        "context", Map.of("requester", Map.of("id", approver, "roles", List.of(Roles.OWNER)), "expiresAt", ends.toString())));
+                approversOf.add(chain);
+                evaluations.add(Map.of("subject", subject, "action", Map.of("name", "grant"), "resource", target,
+                        "context", Map.of("requester", requester, "expiresAt", ends.toString())));
             }
         }
         for (int from = 0; from < evaluations.size(); from += BATCH) {
@@ -79,7 +99,7 @@ public class PolicyPreview {
                 continue;
             }
             for (int i = from; i < to && i - from < answers.size(); i++) {
-                describe(answers.get(i - from), resourceOf.get(i), endOf.get(i), notes.get(askedFor.get(i)));
+                describe(answers.get(i - from), resourceOf.get(i), endOf.get(i), approversOf.get(i), notes.get(askedFor.get(i)));
             }
         }
         return notes;
@@ -102,9 +122,14 @@ public class PolicyPreview {
         return Map.of("type", "guest", "id", r.guestId != null ? r.guestId.toString() : r.requesterEmail, "properties", properties);
     }
 
-    private static void describe(PolicyDecisionPoint.Answer answer, String resource, Instant ends, List<Note> notes) {
+    private static void describe(PolicyDecisionPoint.Answer answer, String resource, Instant ends, List<String> approvers, List<Note> notes) {
         for (Map<String, Object> reason : answer.reasons()) {
             notes.add(new Note("DENY", resource + ": " + reason.get("message") + named(reason) + " — delivery would be refused"));
+        }
+        if (answer.allowed()) {
+            for (Map<String, Object> obligation : PackageDelivery.unmet(answer.obligations(), approvers)) {
+                notes.add(new Note("DENY", resource + ": " + PackageDelivery.explain(obligation) + " — delivery would be refused"));
+            }
         }
         for (Map<String, Object> obligation : answer.obligations()) {
             if ("expiresAt".equals(obligation.get("type")) && obligation.get("notAfter") instanceof String notAfter && ends != null

@@ -211,7 +211,11 @@ public class ReviewPage {
         }
         Map<UUID, String> names = new LinkedHashMap<>();
         known.forEach((id, res) -> names.put(id, res.name));
-        Map<UUID, List<PolicyPreview.Note>> notes = preview.of(waiting, r -> specs.get(r.id), names, actor.email());
+        Map<UUID, List<AccessRequests.StageDecision>> decisions = requests.decisionsOf(waiting.stream().map(r -> r.id).toList());
+        String me = actor.email();
+        Map<UUID, List<PolicyPreview.Note>> notes = preview.of(waiting, r -> specs.get(r.id), names, r -> java.util.stream.Stream.concat(
+                decisions.getOrDefault(r.id, List.of()).stream().filter(d -> "APPROVE".equals(d.decision())).map(AccessRequests.StageDecision::decidedBy),
+                java.util.stream.Stream.of(me)).toList(), me);
         List<RequestCard> cards = new ArrayList<>();
         for (AccessRequest r : waiting) {
             PackageSpec spec = specs.get(r.id);

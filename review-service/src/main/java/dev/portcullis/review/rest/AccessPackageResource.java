@@ -60,7 +60,7 @@ public class AccessPackageResource {
             + " over its lifetime): a refusal is a 422 listing the policies' reasons (policyId, version, rule, message); no answer in time a"
             + " 503; either way nothing is saved. Version 1; publishes access-package-changed.")
     public Response create(@Valid @NotNull PackageSpec request) {
-        AccessPackage p = packages.create(request, actor.name(), actor.roles());
+        AccessPackage p = packages.create(request, actor.name(), actor.email(), actor.roles());
         return Response.created(URI.create("/api/v1/access-packages/" + p.id)).entity(view(p)).build();
     }
 
@@ -89,7 +89,8 @@ public class AccessPackageResource {
     @RolesAllowed({Roles.ADMIN, Roles.OWNER})
     @Operation(summary = "Change an access package", description = "The same rules and guard rails as creating it; a new version, the earlier ones kept."
             + " Admins change anything; a package's owners change their own package (404 for another's) but not its scenario or its owners"
-            + " (403). Publishes access-package-changed.")
+            + " (403), nor add a resource they do not own (403 naming it): each resource records who offered it (offeredBy, offeredAs), whose"
+            + " authority a delivery acts with. Publishes access-package-changed.")
     public PackageView update(@PathParam("id") UUID id, @Valid @NotNull PackageSpec request) {
         return view(packages.update(id, request, actor.name(), actor.email(), actor.roles(), actor.isOwnerOnly()));
     }
