@@ -77,6 +77,58 @@ class RevocationNoticeTest {
         assertTrue(text.contains("You sponsor " + hostile + " <eve-" + run + "@contoso.com>"), text);
     }
 
+    @Inject
+    dev.portcullis.notification.service.Messages messages;
+
+    /** Every reason, for a sponsor and for an owner, in text and in HTML: its own words of what happened, by whom, and what to do. */
+    @Test
+    void everyRevocationMessageSaysWhatHappenedByWhomAndWhatTheReaderCanDoForItsReason() {
+        java.util.Set<String> whats = new java.util.HashSet<>();
+        for (String reason : dev.portcullis.notification.service.RevocationWords.REASONS) {
+            dev.portcullis.notification.service.RevocationWords.Words words = dev.portcullis.notification.service.RevocationWords.of(reason,
+                    "it-admin@example.com");
+            whats.add(words.what());
+            for (Notification.Type type : List.of(Notification.Type.GUEST_ACCESS_REVOKED, Notification.Type.RESOURCE_ACCESS_REVOKED)) {
+                boolean sponsor = type == Notification.Type.GUEST_ACCESS_REVOKED;
+                dev.portcullis.notification.service.Messages.Rendered mail = messages.render(type, "subject", java.util.Map.of("guest",
+                        "Ann Smith <ann@contoso.example>", "what", words.what(), "next", words.next(sponsor), "grants", List.of("CRM (writer)")));
+                String at = reason + " " + type;
+                assertTrue(mail.text().contains("Ann Smith <ann@contoso.example>") && mail.text().contains(words.what())
+                        && mail.text().contains(words.next(sponsor)) && mail.text().contains("CRM (writer)"), at + ": " + mail.text());
+                assertTrue(mail.html().contains("Ann Smith &lt;ann@contoso.example&gt;") && mail.html().contains(escaped(words.what()))
+                        && mail.html().contains(escaped(words.next(sponsor))) && mail.html().contains("<li>CRM (writer)</li>"), at + ": " + mail.html());
+                // only a disabled account is to be re-enabled
+                assertEquals(reason.equals("PARTNER_ACCOUNT_DISABLED") && sponsor, mail.text().contains("re-enable"), at + ": " + mail.text());
+            }
+            if (List.of("ADMIN", "MANUAL", "PARTNER_BLOCKED", "SCIM").contains(reason)) {
+                assertTrue(words.what().contains("it-admin@example.com"), reason + " names who did it: " + words.what());
+            }
+        }
+        assertEquals(dev.portcullis.notification.service.RevocationWords.REASONS.size(), whats.size(), "each reason says what happened in its own words");
+    }
+
+    @Test
+    void anAdminsRevocationOfOneGrantTellsTheSponsorWhoRevokedItAndNamesTheGuest() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "sponsor-" + run + "@example.com";
+        String owner = "owner-" + run + "@example.com";
+        String guest = "ann-" + run + "@contoso.example";
+        new KafkaTestClient(KafkaResource.bootstrapServers()).publish(new dev.portcullis.events.AccessRevoked(UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(), UUID.randomUUID().toString(), "CRM", List.of(owner), "writer", dev.portcullis.events.RevocationReason.MANUAL,
+                null, Instant.now(), "it-admin@example.com", guest, List.of(sponsor), "Ann Smith"));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1 && mailsTo(owner).size() == 1);
+        String toSponsor = MailParts.text(mailsTo(sponsor).get(0));
+        assertTrue(toSponsor.contains("You sponsor Ann Smith <" + guest + ">") && toSponsor.contains("it-admin@example.com revoked it.")
+                && toSponsor.contains("ask it-admin@example.com why") && toSponsor.contains("CRM (writer)"), toSponsor);
+        assertTrue(!toSponsor.contains("re-enable") && !toSponsor.contains("unblock"), toSponsor);
+        String toOwner = MailParts.text(mailsTo(owner).get(0));
+        assertTrue(toOwner.contains("Ann Smith <" + guest + "> no longer has access") && toOwner.contains("it-admin@example.com revoked it."), toOwner);
+    }
+
+    private static String escaped(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
     @Test
     void theTemplatesOfEveryTypeCanBePreviewedWithSampleData() {
         for (Notification.Type type : Notification.Type.values()) {

@@ -54,11 +54,12 @@ import org.jboss.logging.Logger;
  * {@code portcullis.notification.mail.claim} and another instance sends them. Up to
  * {@code portcullis.notification.mail.concurrency} messages are in flight at once, and mails leave at most at
  * {@code portcullis.notification.mail.rate} per second per instance (relays throttle, and some block a sender that floods them).
- * Deliveries are written together, {@code concurrency} at a time: SENT with {@code notification-delivered}; a failure at once: a permanent refusal (SMTP 5xx
- * but 500-504, see {@link #refusedForGood}) FAILED at once with {@code notification-failed}; anything else waits for the message's own next
- * attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least once:
- * a crash between the SMTP server's answers and the commit of their deliveries sends those messages again when their
- * claims lapse, with the same {@code Message-ID}.
+ * A delivery is written as soon as the server took the message: SENT with {@code notification-delivered}, in one small
+ * transaction with the others that finished meanwhile (never waiting for more to gather). A failure is written at once: a
+ * permanent refusal (SMTP 5xx but 500-504, see {@link #refusedForGood}) FAILED with {@code notification-failed}; anything else
+ * waits for the message's own next attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least
+ * once: a crash sends again, when their claims lapse and with the same {@code Message-ID}, only the messages whose conversations
+ * were open at that instant (or whose delivery was being written).
  */
 @ApplicationScoped
 public class MailSender {
@@ -136,8 +137,8 @@ public class MailSender {
 
     /**
      * One pass: keeps every conversation busy, claiming due messages as conversations free up (a pass that sent in rounds
-     * waited for each round's slowest conversation), and records what went every {@code concurrency} deliveries. Ends when
-     * nothing more is due or after a quarter of the claim; returns true in the second case (more may be due).
+     * waited for each round's slowest conversation), and records each delivery as soon as it is known, with whatever else
+     * finished meanwhile. Ends when nothing more is due or after a quarter of the claim; returns true in the second case.
      */
     public boolean sendDue() throws InterruptedException {
         CompletionService<Delivered> sends = new ExecutorCompletionService<>(senders);
@@ -166,14 +167,15 @@ public class MailSender {
                 if (inFlight == 0) {
                     return timeUp;
                 }
+                // what the server took is written now, with every other send that finished meanwhile: a crash after this resends none of them
                 Future<Delivered> outcome = sends.take();
-                inFlight--;
-                collect(outcome, delivered);
-                if (delivered.size() >= settings.mail().concurrency()) {
-                    List<Delivered> recording = List.copyOf(delivered);
-                    delivered.clear();
-                    recordDelivered(recording);
-                }
+                do {
+                    inFlight--;
+                    collect(outcome, delivered);
+                } while ((outcome = sends.poll()) != null);
+                List<Delivered> recording = List.copyOf(delivered);
+                delivered.clear();
+                recordDelivered(recording);
             }
         } finally {
             // never leave sends running outside a pass; what went is recorded even when the pass failed (a claim or a record)

@@ -279,10 +279,10 @@ public class Messages {
             case ACCESS_REQUEST_DECIDED -> render(type, "Your request for Falcon sales approved",
                     Map.of("forRequester", true, "requester", "ann@contoso.example", "package", "Falcon sales",
                             "outcome", "was approved: you have the access until " + date(deadline) + "."));
-            case GUEST_ACCESS_REVOKED -> render(type, "Access ended for ann@contoso.example, whom you sponsor",
-                    Map.of("guest", "Ann Smith <ann@contoso.example>", "why", RevocationNotices.why("PARTNER_ACCOUNT_DISABLED"), "grants", grants));
-            case RESOURCE_ACCESS_REVOKED -> render(type, "Guest ann@contoso.example no longer has access to your resources",
-                    Map.of("guest", "Ann Smith <ann@contoso.example>", "why", RevocationNotices.why("PARTNER_ACCOUNT_DISABLED"), "grants", grants));
+            case GUEST_ACCESS_REVOKED -> render(type, "Access ended for ann@contoso.example, whom you sponsor", RevocationNotices.data(
+                    "Ann Smith <ann@contoso.example>", RevocationWords.of("PARTNER_ACCOUNT_DISABLED", "ssf:https://idp.contoso.example"), true, grants));
+            case RESOURCE_ACCESS_REVOKED -> render(type, "Guest ann@contoso.example no longer has access to your resources", RevocationNotices.data(
+                    "Ann Smith <ann@contoso.example>", RevocationWords.of("PARTNER_ACCOUNT_DISABLED", "ssf:https://idp.contoso.example"), false, grants));
             case ACCESS_EXPIRING -> render(type, "ann@contoso.example's access to CRM ends " + date(deadline),
                     Map.of("guest", "ann@contoso.example", "resource", "CRM", "role", "writer", "ends", dayAndTime(deadline), "days", 14));
             case CAMPAIGN_COMPLETED -> render(type, "Access review completed: Q4 partner review (3 to revoke of 40)",

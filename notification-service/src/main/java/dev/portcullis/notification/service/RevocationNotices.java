@@ -42,13 +42,14 @@ public class RevocationNotices {
     public int plan(GuestBlocked event, String eventId) {
         String cause = event.causeId() != null ? event.causeId() : eventId;
         Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.email(), event.displayName());
-        String guest = (event.displayName() == null ? "" : event.displayName() + " ") + "<" + event.email() + ">";
+        String guest = RevocationWords.guest(event.displayName(), event.email());
+        RevocationWords.Words words = RevocationWords.of(event.reason(), event.actor());
         int planned = 0;
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
             if (told.add(normalize(sponsor)) && messages.plan(sponsor, Notification.Type.GUEST_ACCESS_REVOKED, cause,
                     "Access ended for " + event.email() + ", whom you sponsor",
-                    Map.of("guest", guest, "why", why(event.reason()), "grants", list(event.revokedGrants())), eventId, about)) {
+                    data(guest, words, true, list(event.revokedGrants())), eventId, about)) {
                 planned++;
             }
         }
@@ -60,7 +61,7 @@ public class RevocationNotices {
             // someone who is both sponsor and owner gets the sponsor's message, which lists everything
             if (told.add(owner.getKey()) && messages.plan(owner.getKey(), Notification.Type.RESOURCE_ACCESS_REVOKED, cause,
                     "Guest " + event.email() + " no longer has access to your resources",
-                    Map.of("guest", guest, "why", why(event.reason()), "grants", list(owner.getValue())), eventId, about)) {
+                    data(guest, words, false, list(owner.getValue())), eventId, about)) {
                 planned++;
             }
         }
@@ -83,22 +84,23 @@ public class RevocationNotices {
         if (!ONE_BY_ONE.contains(event.reason())) {
             return 0;
         }
-        String guest = event.guestEmail() != null ? event.guestEmail() : "guest " + event.guestId();
+        String guest = event.guestEmail() != null ? RevocationWords.guest(event.guestName(), event.guestEmail()) : "guest " + event.guestId();
         String line = (event.resourceName() == null ? "resource " + event.resourceId() : event.resourceName())
                 + (event.role() == null ? "" : " (" + event.role() + ")");
-        Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), null);
+        Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), event.guestName());
+        String address = event.guestEmail() != null ? event.guestEmail() : "guest " + event.guestId();
         int planned = 0;
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
             if (told.add(normalize(sponsor))) {
-                planned += gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, "Access ended for " + guest + ", whom you sponsor",
-                        event, guest, line, about, eventId);
+                planned += gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, "Access ended for " + address + ", whom you sponsor",
+                        event, guest, line, about, eventId, true);
             }
         }
         for (String owner : event.resourceOwners()) {
             if (told.add(normalize(owner))) {
-                planned += gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, "Guest " + guest + " no longer has access to your"
-                        + " resources", event, guest, line, about, eventId);
+                planned += gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, "Guest " + address + " no longer has access to your"
+                        + " resources", event, guest, line, about, eventId, false);
             }
         }
         return planned;
@@ -106,11 +108,16 @@ public class RevocationNotices {
 
     /** Adds the grant to the recipient's message about this guest and reason that is still gathering, or plans one; 1 if a message was planned. */
     private int gather(String recipient, Notification.Type type, String subject, AccessRevoked event, String guest, String line,
-            Messages.About about, String eventId) {
+            Messages.About about, String eventId, boolean sponsor) {
         String group = "revoked:" + event.reason() + ":" + event.guestId() + ":";
-        String why = why(event.reason().name());
+        RevocationWords.Words words = RevocationWords.of(event.reason().name(), event.actor());
         return messages.gather(recipient, type, group, group + event.grantId(), line, subject,
-                lines -> Map.of("guest", guest, "why", why, "grants", lines), eventId, about, settings.revocationGathering()) ? 1 : 0;
+                lines -> data(guest, words, sponsor, lines), eventId, about, settings.revocationGathering()) ? 1 : 0;
+    }
+
+    /** A revocation message's data: the guest, what happened, what the reader (a sponsor, or an owner) can do, and the access. */
+    static Map<String, Object> data(String guest, RevocationWords.Words words, boolean sponsor, List<String> grants) {
+        return Map.of("guest", guest, "what", words.what(), "next", words.next(sponsor), "grants", grants);
     }
 
     /**
@@ -176,19 +183,6 @@ public class RevocationNotices {
 
     private static String escaped(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
-    }
-
-    /** Why the guest lost access, as a sentence. */
-    static String why(String reason) {
-        return switch (reason) {
-            case "PARTNER_ACCOUNT_DISABLED" -> "Their home organization disabled their account, so Portcullis blocked the guest and revoked every"
-                    + " access at once.";
-            case "REVIEW_DENIED" -> "An access review denied it (or it was not confirmed before the review ended), so Portcullis revoked it.";
-            case "POLICY_VIOLATION" -> "It broke a governance policy in force, so Portcullis revoked it.";
-            case "EXPIRED" -> "It reached its end date.";
-            case "MANUAL" -> "An administrator revoked it.";
-            default -> "The guest was blocked (" + reason + ").";
-        };
     }
 
     private static List<String> list(List<RevokedGrant> grants) {
