@@ -24,6 +24,57 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Platform.class)
 class InventoryLifecycleTest {
 
+    /**
+     * An import waits behind two others (one per inventory instance), and the partner its rows name is blocked meanwhile: those
+     * rows are rejected with the reason, the rest of it imports, and the import after it completes (the landed code's chunk failed
+     * to commit, for good, and every import after it stayed RUNNING).
+     */
+    @Test
+    void anImportIntoAPartnerBlockedWhileItWaitsRejectsItsRowsWithTheReasonAndTheNextImportCompletes() {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        String admin = platform.userToken("admin");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String open = "open-" + run + ".example";
+        String blocked = "blk-" + run + ".example";
+        inventory.createPartner("tenant-open-" + run, open);
+        String partner = inventory.createPartner("tenant-blk-" + run, blocked);
+        // ahead of it, a chunk's worth for each instance
+        List<String> ahead = List.of("x", "y").stream().map(batch -> submit(inventory, admin, "email,homeTenantId,sponsors\n"
+                + String.join("\n", java.util.stream.IntStream.range(0, 1000).mapToObj(i -> batch + i + "@" + open + ",tenant-open-" + run
+                        + ",sponsor@example.com").toList()))).toList();
+        String waiting = submit(inventory, admin, String.join("\n", "email,homeTenantId,sponsors", "ann@" + blocked + ",tenant-blk-" + run
+                + ",sponsor@example.com", "bob@" + open + ",tenant-open-" + run + ",sponsor@example.com", "cy@" + blocked + ",tenant-blk-" + run
+                + ",sponsor@example.com"));
+        inventory.as(admin).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        assertEquals(0, inventory.as(admin).get("/api/v1/imports/" + waiting).then().statusCode(200).extract().<Integer>path("processedRows"),
+                "the import was still waiting when its partner was blocked");
+
+        JsonPath report = finished(inventory, admin, waiting);
+        assertEquals("COMPLETED", report.getString("state"), report.prettify());
+        assertEquals(1, report.getInt("imported"));
+        assertEquals(List.of(2, 4), report.getList("rejectedLines.line"));
+        assertEquals("partner " + partner + " (Partner tenant-blk-" + run + ") is BLOCKED: its people cannot be invited",
+                report.getString("rejectedLines[0].errors"));
+        for (String id : ahead) {
+            assertEquals(1000, finished(inventory, admin, id).getInt("imported"));
+        }
+        // and the next import goes on
+        JsonPath next = finished(inventory, admin, submit(inventory, admin, "email,homeTenantId,sponsors\ndan@" + open + ",tenant-open-" + run
+                + ",sponsor@example.com"));
+        assertEquals("COMPLETED", next.getString("state"));
+        assertEquals(1, next.getInt("imported"));
+    }
+
+    private static String submit(InventoryApi inventory, String admin, String csv) {
+        return inventory.as(admin).contentType("text/csv").body(csv).post("/api/v1/imports/guests").then().statusCode(202).extract().path("id");
+    }
+
+    private static JsonPath finished(InventoryApi inventory, String admin, String importId) {
+        return await().atMost(Duration.ofSeconds(90)).until(() -> inventory.as(admin).get("/api/v1/imports/" + importId).then().statusCode(200)
+                .extract().jsonPath(), r -> !"RUNNING".equals(r.getString("state")));
+    }
+
     @Test
     void importSignInOwnerScopeAndAuditAcrossThePlatform() {
         Platform platform = Platform.get();
