@@ -93,9 +93,7 @@ class ReviewPageBrowserTest {
         // the digest's link: Keycloak's own login page first
         browser.get(platform.endpoint("REVIEW_URL") + "/reviews?campaign=" + campaign);
         PageWait wait = new PageWait();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("owner");
-        browser.findElement(By.id("password")).sendKeys("owner");
-        browser.findElement(By.id("kc-login")).click();
+        signIn(wait, "owner");
 
         // back on the page: signed in as the owner, their three items under the two guests
         wait.until(ExpectedConditions.textToBe(By.id("reviewer"), "owner@example.com"));
@@ -161,9 +159,7 @@ class ReviewPageBrowserTest {
 
         browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
         PageWait wait = new PageWait();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("owner");
-        browser.findElement(By.id("password")).sendKeys("owner");
-        browser.findElement(By.id("kc-login")).click();
+        signIn(wait, "owner");
         WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
         assertEquals(requester + " (Nia Nakamura)", card.findElement(By.cssSelector(".requester")).getText());
         assertEquals("Access request: Falcon sales " + run, card.findElement(By.tagName("h2")).getText());
@@ -186,6 +182,49 @@ class ReviewPageBrowserTest {
                 .get("/api/v1/access-requests/" + requestId).then().extract().path("state"), org.hamcrest.Matchers.equalTo("DELIVERED"));
     }
 
+    /**
+     * The second stage of a delegated package is a named approver who owns nothing (here the admin's address): their card shows no
+     * refusal, because delivery acts with the package's authority (each resource as whoever offered it), and the approval they give
+     * on the page is delivered, as the card said.
+     */
+    @Test
+    void aNamedApproverWhoOwnsNothingSeesTheAnswerDeliveryGetsOnTheCardAndTheirApprovalIsDelivered() {
+        Platform platform = Platform.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String domain = "named-" + run + ".example";
+        platform.inventory().createPartner("tenant-" + run, domain);
+        String scenario = SelfService.scenario(platform, "Kestrel delegated " + run, "DELEGATED");
+        String crm = SelfService.resource(platform, scenario, "CRM " + run, "CONFIDENTIAL", "owner@example.com");
+        String wiki = SelfService.resource(platform, scenario, "Wiki " + run, "GENERAL", "owner@example.com");
+        Map<String, Object> pkg = new HashMap<>(Map.of("name", "Kestrel " + run, "scenarioId", scenario, "owners", List.of("owner@example.com"),
+                "resources", List.of(Map.of("resourceId", crm, "role", "reader")),
+                "requestPolicy", Map.of("who", Map.of("type", "CONNECTED_PARTNERS"), "lifetimeDays", 30,
+                        "approvalStages", List.of(Map.of("approvers", "PACKAGE_OWNERS", "deadlineDays", 7),
+                                Map.of("approvers", "NAMED", "namedApprovers", List.of("admin@example.com"), "deadlineDays", 3)))));
+        String packageId = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin").body(pkg)
+                .post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
+        // the owner adds their wiki: offered as its owner
+        pkg.put("resources", List.of(Map.of("resourceId", crm, "role", "reader"), Map.of("resourceId", wiki, "role", "reader")));
+        Reviews.as(platform, "owner").body(pkg).put("/api/v1/access-packages/" + packageId).then().statusCode(200);
+        String requester = "kai@" + domain;
+        String requestId = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin")
+                .body(Map.of("packageId", packageId, "justification", "Kestrel launch", "requester", Map.of("email", requester, "displayName", "Kai")))
+                .post("/api/v1/access-requests").then().extract(), r -> r.statusCode() == 201).path("id");
+        Reviews.as(platform, "owner").body(Map.of("decision", "APPROVE")).post("/api/v1/access-requests/" + requestId + "/decision").then()
+                .statusCode(200).body("stage", org.hamcrest.Matchers.equalTo(2));
+
+        browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
+        PageWait wait = new PageWait();
+        signIn(wait, "admin");
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        assertEquals(List.of(), card.findElements(By.cssSelector(".policy-note.DENY")).stream().map(WebElement::getText).toList(),
+                "the card says delivery would be refused");
+        card.findElement(By.cssSelector("button.approve")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Reviews.as(platform, "admin")
+                .get("/api/v1/access-requests/" + requestId).then().extract().path("state"), org.hamcrest.Matchers.equalTo("DELIVERED"));
+    }
+
     @Test
     void aPartnersPersonLogsInThroughKeycloakAsksForAPackageOnTheirOwnPageFollowsItAndCancelsIt() {
         Platform platform = Platform.get();
@@ -203,9 +242,7 @@ class ReviewPageBrowserTest {
 
         browser.get(platform.endpoint("REVIEW_URL") + "/requests");
         PageWait wait = new PageWait();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("partner");
-        browser.findElement(By.id("password")).sendKeys("partner");
-        browser.findElement(By.id("kc-login")).click();
+        signIn(wait, "partner");
         assertEquals("pat@partner.example", wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me"))).getText());
         // review-service offers the package once it has heard of the partner (created a moment ago, or by an earlier test)
         WebElement offer = wait.until(d -> {
@@ -266,6 +303,13 @@ class ReviewPageBrowserTest {
                 throw new AssertionError("at " + browser.getCurrentUrl() + ", showing:\n" + text.substring(0, Math.min(2000, text.length())), e);
             }
         }
+    }
+
+    /** Keycloak's login page, as the demo user (password: the user's name). */
+    private void signIn(PageWait wait, String user) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user);
+        browser.findElement(By.id("kc-login")).click();
     }
 
     /** The block of one guest on the page. */

@@ -155,15 +155,36 @@ public class ProblemMapper {
         }
         if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
             LOG.warnf("database refused the input on %s: %s", uri.getPath(), sql.getMessage());
-            return problem(400, "Invalid request", "a value is too long or not acceptable", uri, null);
+            return problem(400, "Invalid request", refusedValue(state, String.valueOf(sql.getMessage())), uri, null);
         }
         // the same judgement as the consumers': a lock, a restart, or no pooled connection free in time (overload)
         if (Failures.classify(e) == Failures.Kind.TRANSIENT) {
             LOG.warnf("transient failure on %s: %s", uri.getPath(), Failures.rootMessage(e));
-            return Response.fromResponse(problem(503, "Service unavailable", "try again shortly", uri, null)).header("Retry-After", "1").build();
+            return Response.fromResponse(problem(503, "Service unavailable", "the database is busy or restarting (" + Failures.rootMessage(e)
+                    .replaceAll("^[\\w.$]+: ", "") + "); try again shortly", uri, null)).header("Retry-After", "1").build();
         }
-        LOG.errorf(e, "unexpected error on %s", uri.getPath());
-        return problem(500, "Internal error", "the request failed; see the service log", uri, null);
+        // a bug: the caller gets an id to hand to whoever reads the log, where the whole failure is under it
+        String errorId = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s on %s: %s", errorId, uri.getPath(), Failures.rootMessage(e));
+        return problem(500, "Internal error", "the request failed for a reason of ours, not of the request; the service log has it as error "
+                + errorId, uri, null);
+    }
+
+    /** What the database refused of a value, in words a caller can act on: the column or rule it names. */
+    static String refusedValue(String state, String message) {
+        java.util.regex.Matcher column = java.util.regex.Pattern.compile("column \"([^\"]+)\"").matcher(message);
+        java.util.regex.Matcher constraint = java.util.regex.Pattern.compile("constraint \"([^\"]+)\"").matcher(message);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("character varying\\((\\d+)\\)").matcher(message);
+        if (state.equals("23502")) {
+            return "a required value is missing" + (column.find() ? " (" + column.group(1) + ")" : "");
+        }
+        if (state.equals("23514")) {
+            return "a value breaks the rule " + (constraint.find() ? constraint.group(1) : "of the record");
+        }
+        if (state.equals("22001")) {
+            return "a value is longer than " + (length.find() ? length.group(1) + " characters" : "the field takes");
+        }
+        return "a value is not acceptable: " + message.lines().findFirst().orElse(message).replaceFirst("^ERROR: ", "");
     }
 
     private static boolean isScim(String path) {
