@@ -58,6 +58,8 @@ class WebhookTest {
     }
 
     private HttpServer receiver;
+    private final java.util.concurrent.CountDownLatch slowPostArrived = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch slowPostReleased = new java.util.concurrent.CountDownLatch(1);
     private final List<Post> posts = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> seen = Collections.synchronizedSet(new HashSet<>());
     private final List<String> created = new ArrayList<>();
@@ -70,6 +72,14 @@ class WebhookTest {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
             Post post = new Post(exchange.getRequestURI().getPath(), headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             posts.add(post);
+            if (post.path().equals("/slow")) {
+                slowPostArrived.countDown();
+                try {
+                    slowPostReleased.await(9, java.util.concurrent.TimeUnit.SECONDS); // within the poster's 10 s
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             // a flaky chat tool: the first post of each message fails; an endpoint that is gone says so for good
             int status = post.path().equals("/gone") ? 410 : seen.add(headers.get("webhook-id").get(0)) ? 503 : 204;
             exchange.sendResponseHeaders(status, -1);
@@ -78,8 +88,34 @@ class WebhookTest {
         receiver.start();
     }
 
+    /**
+     * A delivery is written as soon as it is done, not when the other conversations of its pass end: a mail the server took is SENT
+     * while the pass's webhook post still hangs (a crash then would send the mail again only if its conversation were still open).
+     */
+    @Test
+    void aMailIsRecordedSentAsSoonAsTheServerTookItWhileAnotherSendOfItsPassIsStillOpen() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String slow = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slow", "types", List.of("REVIEW_ASSIGNED")))
+                .post("/api/v1/webhooks").then().statusCode(201).extract().path("id");
+        created.add(slow);
+        String reviewer = "reviewer-" + run + "@example.com";
+        String campaign = UUID.randomUUID().toString();
+        new KafkaTestClient(KafkaResource.bootstrapServers()).publish(new ReviewerAssigned(campaign, "Q2 partner review " + run, reviewer, 3,
+                Instant.parse("2027-04-15T17:00:00Z"), "https://portcullis.example.com/reviews?campaign=" + campaign, 1));
+        try {
+            assertEquals(true, slowPostArrived.await(60, java.util.concurrent.TimeUnit.SECONDS), "the webhook post started");
+            await().atMost(Duration.ofSeconds(5)).until(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("recipient", reviewer)
+                    .queryParam("status", "SENT").get("/api/v1/notifications").then().statusCode(200).extract().<List<?>>path("items").size() == 1);
+            assertEquals(1, slowPostReleased.getCount(), "the post was still open when the mail was recorded");
+        } finally {
+            slowPostReleased.countDown();
+        }
+    }
+
     @AfterEach
     void stopReceiver() {
+        slowPostReleased.countDown();
         created.forEach(id -> given().auth().oauth2(TestTokens.admin()).delete("/api/v1/webhooks/" + id));
         receiver.stop(0);
     }

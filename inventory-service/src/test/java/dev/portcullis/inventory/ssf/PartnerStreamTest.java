@@ -133,6 +133,28 @@ class PartnerStreamTest {
     }
 
     @Test
+    void aPolledSetWithANewKeyStaysUnacknowledgedWhileTheKeysCannotBeFetchedAndIsAppliedOnceTheyCan() throws Exception {
+        Response connected = connect("POLL", "secret");
+        connected.then().statusCode(200);
+        String audience = connected.path("audience");
+        transmitter.jwksServed = false;
+        transmitter.rotate("key-2");
+        JwtClaims claims = SsfTransmitter.claims(transmitter.issuer, audience, DISABLED, issSub(), Instant.now());
+        int before = transmitter.polls().size();
+        transmitter.queue(claims.getJwtId(), SsfTransmitter.sign(claims, transmitter.signing, "secevent+jwt", AlgorithmIdentifiers.RSA_USING_SHA256));
+        // polled at least twice since: given, and not acknowledged nor refused by the poll after
+        await().atMost(Duration.ofSeconds(15)).until(() -> transmitter.polls().size() >= before + 2);
+        for (String poll : transmitter.polls()) {
+            assertTrue(!poll.contains(claims.getJwtId()), "neither acknowledged nor refused while the keys cannot be read: " + poll);
+        }
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+
+        transmitter.jwksServed = true;
+        await().atMost(Duration.ofSeconds(15)).until(transmitter::queueEmpty);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    @Test
     void aClientThePartnersIdpRefusesIsA400AndNothingIsConnected() {
         connect("PUSH", "wrong").then().statusCode(400).body("errors[0].field", equalTo("streamManagement"))
                 .body("errors[0].message", containsString("invalid_client"));
