@@ -67,24 +67,22 @@ public class PolicyPreview {
             List<String> chain = approvers.apply(r);
             for (int i = 0; i < spec.resources().size(); i++) {
                 PackageSpec.PackageResource res = spec.resources().get(i);
-                Map<String, Object> requester = PackageDelivery.requester(r.packageId.toString(), AccessPackages.event(res), approver, chain);
-                Map<String, Object> target = Map.of("type", "resource", "id", res.resourceId().toString());
-                String name = resourceNames.getOrDefault(res.resourceId(), res.resourceId().toString());
-                if (i == 0 && r.guestId == null) {
-                    // a newcomer is invited first, to the package's first resource
-                    askedFor.add(r.id);
-                    resourceOf.add(name + " (the invitation)");
-                    endOf.add(null);
-                    approversOf.add(chain);
-                    evaluations.add(Map.of("subject", subject, "action", Map.of("name", "invite"), "resource", target,
-                            "context", Map.of("requester", requester)));
-                }
                 askedFor.add(r.id);
-                resourceOf.add(name);
+                resourceOf.add(resourceNames.getOrDefault(res.resourceId(), res.resourceId().toString()));
                 endOf.add(ends);
                 approversOf.add(chain);
-                evaluations.add(Map.of("subject", subject, "action", Map.of("name", "grant"), "resource", target,
-                        "context", Map.of("requester", requester, "expiresAt", ends.toString())));
+                evaluations.add(Map.of("subject", subject, "action", Map.of("name", "grant"), "resource", target(res),
+                        "context", Map.of("requester", requester(r, res, approver, chain), "expiresAt", ends.toString())));
+            }
+            if (r.guestId == null) {
+                // a newcomer is invited too, to the package's first resource (after the grants: what both would say is told once, as the grant's)
+                PackageSpec.PackageResource first = spec.resources().get(0);
+                askedFor.add(r.id);
+                resourceOf.add(resourceNames.getOrDefault(first.resourceId(), first.resourceId().toString()) + " (the invitation)");
+                endOf.add(null);
+                approversOf.add(chain);
+                evaluations.add(Map.of("subject", subject, "action", Map.of("name", "invite"), "resource", target(first),
+                        "context", Map.of("requester", requester(r, first, approver, chain))));
             }
         }
         for (int from = 0; from < evaluations.size(); from += BATCH) {
@@ -103,6 +101,14 @@ public class PolicyPreview {
             }
         }
         return notes;
+    }
+
+    private static Map<String, Object> target(PackageSpec.PackageResource res) {
+        return Map.of("type", "resource", "id", res.resourceId().toString());
+    }
+
+    private static Map<String, Object> requester(AccessRequest r, PackageSpec.PackageResource res, String approver, List<String> chain) {
+        return PackageDelivery.requester(r.packageId.toString(), AccessPackages.event(res), approver, chain);
     }
 
     /** The requester as delivery would name them: the guest, or a newcomer by address with their organization and sponsors. */
@@ -124,22 +130,30 @@ public class PolicyPreview {
 
     private static void describe(PolicyDecisionPoint.Answer answer, String resource, Instant ends, List<String> approvers, List<Note> notes) {
         for (Map<String, Object> reason : answer.reasons()) {
-            notes.add(new Note("DENY", resource + ": " + reason.get("message") + named(reason) + " — delivery would be refused"));
+            add(notes, "DENY", resource, reason.get("message") + named(reason) + " — delivery would be refused");
         }
         if (answer.allowed()) {
             for (Map<String, Object> obligation : PackageDelivery.unmet(answer.obligations(), approvers)) {
-                notes.add(new Note("DENY", resource + ": " + PackageDelivery.explain(obligation) + " — delivery would be refused"));
+                add(notes, "DENY", resource, PackageDelivery.explain(obligation) + " — delivery would be refused");
             }
         }
         for (Map<String, Object> obligation : answer.obligations()) {
             if ("expiresAt".equals(obligation.get("type")) && obligation.get("notAfter") instanceof String notAfter && ends != null
                     && Instant.parse(notAfter).isBefore(ends)) {
-                notes.add(new Note("LIMIT", resource + ": access would end by " + notAfter.substring(0, 10) + ", not "
-                        + ends.toString().substring(0, 10) + " (at most " + obligation.get("maxDuration") + ")"));
+                add(notes, "LIMIT", resource, "access would end by " + notAfter.substring(0, 10) + ", not " + ends.toString().substring(0, 10)
+                        + " (at most " + obligation.get("maxDuration") + ")");
             }
         }
         for (Map<String, Object> finding : answer.findings()) {
-            notes.add(new Note("FINDING", resource + ": report-only" + named(finding) + ": " + finding.get("message")));
+            add(notes, "FINDING", resource, "report-only" + named(finding) + ": " + finding.get("message"));
+        }
+    }
+
+    /** A note, unless the request has it already for the same resource (an invitation and a grant may say the same). */
+    private static void add(List<Note> notes, String kind, String resource, String what) {
+        String base = resource.endsWith(" (the invitation)") ? resource.substring(0, resource.length() - " (the invitation)".length()) : resource;
+        if (notes.stream().noneMatch(n -> n.kind().equals(kind) && n.message().equals(base + ": " + what))) {
+            notes.add(new Note(kind, resource + ": " + what));
         }
     }
 
