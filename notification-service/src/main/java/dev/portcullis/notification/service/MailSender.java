@@ -54,8 +54,8 @@ import org.jboss.logging.Logger;
  * {@code portcullis.notification.mail.claim} and another instance sends them. Up to
  * {@code portcullis.notification.mail.concurrency} messages are in flight at once, and mails leave at most at
  * {@code portcullis.notification.mail.rate} per second per instance (relays throttle, and some block a sender that floods them).
- * A delivery is written as soon as the server took the message: SENT with {@code notification-delivered}, in one small
- * transaction with the others that finished meanwhile (never waiting for more to gather). A failure is written at once: a
+ * A delivery is written as soon as the server took the message: SENT with {@code notification-delivered}, by a recorder thread, in
+ * one small transaction with the others handed over while it wrote the last (never waiting for more to gather). A failure is written at once: a
  * permanent refusal (SMTP 5xx but 500-504, see {@link #refusedForGood}) FAILED with {@code notification-failed}; anything else
  * waits for the message's own next attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least
  * once: a crash sends again, when their claims lapse and with the same {@code Message-ID}, only the messages whose conversations
@@ -97,6 +97,7 @@ public class MailSender {
 
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private BackgroundWorker worker;
+    private final Recorder recorder = new Recorder();
     private Counter sent;
     private Counter failed;
     private Counter failedAttempts;
@@ -120,6 +121,7 @@ public class MailSender {
             thread.setDaemon(true);
             return thread;
         });
+        recorder.start();
         worker = new BackgroundWorker("mail-sender", this::sendDue, Duration.ofSeconds(1), Duration.ofSeconds(30));
         worker.start();
     }
@@ -127,6 +129,7 @@ public class MailSender {
     void stop(@Observes ShutdownEvent event) {
         worker.stop();
         senders.shutdownNow();
+        recorder.stop();
     }
 
     public void wake() {
@@ -137,13 +140,14 @@ public class MailSender {
 
     /**
      * One pass: keeps every conversation busy, claiming due messages as conversations free up (a pass that sent in rounds
-     * waited for each round's slowest conversation), and records each delivery as soon as it is known, with whatever else
-     * finished meanwhile. Ends when nothing more is due or after a quarter of the claim; returns true in the second case.
+     * waited for each round's slowest conversation), and hands each delivery to the recorder as soon as it is known; returns
+     * once what it sent is recorded. Ends when nothing more is due or after a quarter of the claim; returns true in the second case.
      */
     public boolean sendDue() throws InterruptedException {
         CompletionService<Delivered> sends = new ExecutorCompletionService<>(senders);
         ArrayDeque<Notification> claimed = new ArrayDeque<>();
         List<Delivered> delivered = new ArrayList<>();
+        long recorded = 0;
         long until = System.nanoTime() + settings.mail().claim().toNanos() / 4;
         boolean drained = false;
         boolean timeUp = false;
@@ -167,22 +171,98 @@ public class MailSender {
                 if (inFlight == 0) {
                     return timeUp;
                 }
-                // what the server took is written now, with every other send that finished meanwhile: a crash after this resends none of them
+                // what the server took goes to the recorder at once: written with whatever else finished meanwhile, while this
+                // thread keeps the conversations busy (a commit per send, made here, halved the throughput)
                 Future<Delivered> outcome = sends.take();
-                do {
-                    inFlight--;
-                    collect(outcome, delivered);
-                } while ((outcome = sends.poll()) != null);
-                List<Delivered> recording = List.copyOf(delivered);
+                inFlight--;
+                collect(outcome, delivered);
+                recorded = recorder.hand(delivered);
                 delivered.clear();
-                recordDelivered(recording);
             }
         } finally {
-            // never leave sends running outside a pass; what went is recorded even when the pass failed (a claim or a record)
+            // never leave sends running outside a pass; what went is recorded even when the pass failed (a claim)
             for (; inFlight > 0; inFlight--) {
                 collect(sends.take(), delivered);
             }
-            recordDelivered(delivered);
+            recorded = recorder.hand(delivered);
+            recorder.awaitRecorded(recorded, settings.mail().claim().dividedBy(2));
+        }
+    }
+
+    /**
+     * Writes deliveries as they come, on a thread of its own: each group is whatever was handed while the previous one was being
+     * committed, so a delivery waits for at most one commit, and the commits grow with the load instead of their number. What
+     * cannot be written (the database down) is tried again until half its claim is gone; after that it is left to be sent again
+     * when its claim lapses (at least once).
+     */
+    private final class Recorder {
+
+        private final java.util.concurrent.LinkedBlockingQueue<Delivered> waiting = new java.util.concurrent.LinkedBlockingQueue<>();
+        private long handed;
+        private long done;
+        private Thread thread;
+
+        void start() {
+            thread = new Thread(this::run, "mail-recorder");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+
+        /** Hands deliveries over; returns how many were handed since start, for {@link #awaitRecorded}. */
+        synchronized long hand(List<Delivered> delivered) {
+            waiting.addAll(delivered);
+            handed += delivered.size();
+            return handed;
+        }
+
+        /** Waits until the first {@code count} deliveries handed are written (or given up), at most {@code atMost}. */
+        synchronized void awaitRecorded(long count, Duration atMost) throws InterruptedException {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (done < count && System.nanoTime() < deadline) {
+                wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    List<Delivered> group = new ArrayList<>();
+                    group.add(waiting.take());
+                    waiting.drainTo(group);
+                    record(group);
+                    synchronized (this) {
+                        done += group.size();
+                        notifyAll();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void record(List<Delivered> group) throws InterruptedException {
+            long giveUp = System.nanoTime() + settings.mail().claim().toNanos() / 2;
+            long backoffMillis = 100;
+            while (true) {
+                try {
+                    recordDelivered(group);
+                    return;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() >= giveUp) {
+                        LOG.errorf("%d deliveries not recorded (%s): they are sent again when their claims lapse", group.size(), Failures.rootMessage(e));
+                        return;
+                    }
+                    LOG.warnf("%d deliveries not recorded yet, retrying in %d ms: %s", group.size(), backoffMillis, Failures.rootMessage(e));
+                    Thread.sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 5_000);
+                }
+            }
         }
     }
 
