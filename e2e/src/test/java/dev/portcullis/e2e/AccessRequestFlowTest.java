@@ -139,6 +139,36 @@ class AccessRequestFlowTest {
     }
 
     /**
+     * policy-service is down for two minutes (both instances) when a request is approved: delivery cannot ask the policies, and
+     * waits, in order, as long as it takes (an unavailable dependency comes back; it was given up after a minute and the approval
+     * dead-lettered, never delivered). Once policy-service is back, the request is DELIVERED.
+     */
+    @Test
+    void anApprovalMadeWhilePolicyServiceIsDownIsDeliveredWhenItIsBack() throws Exception {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String guestId = partnerUserAsGuest(platform, inventory);
+        String scenario = SelfService.scenario(platform, "Plover " + run);
+        String wiki = SelfService.resource(platform, scenario, "Wiki " + run, "GENERAL", OWNER);
+        String packageId = await().atMost(Duration.ofSeconds(20)).until(() -> Reviews.as(platform, "admin").body(heron("Plover " + run, scenario,
+                List.of(wiki), 30)).post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
+        String requestId = request(platform, packageId, guestId);
+
+        platform.stop("policy");
+        try {
+            decide(platform, "owner", requestId, "APPROVE", null).then().statusCode(200).body("state", equalTo("APPROVED"));
+            Thread.sleep(Duration.ofMinutes(2).toMillis()); // the outage itself: nothing to await while it lasts
+            Reviews.as(platform, "partner").get("/api/v1/access-requests/" + requestId).then().statusCode(200).body("state", equalTo("APPROVED"));
+        } finally {
+            platform.start("policy");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Reviews.as(platform, "partner").get("/api/v1/access-requests/" + requestId).then()
+                .statusCode(200).extract().path("state"), equalTo("DELIVERED"));
+        assertEquals(List.of(), platform.kafka().readAll(Topic.REVIEW_REQUESTS.deadLetterTopicName()), "nothing dead-lettered");
+    }
+
+    /**
      * Before review-service saves a package, policy-service weighs it against its scenario's guard rails: a package
      * reaching above the sensitivity ceiling, or living longer than the maximum duration, is a 422 with both
      * policies' reasons, and nothing is saved; a change that would break them leaves the package as it was.

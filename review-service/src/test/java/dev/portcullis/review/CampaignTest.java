@@ -226,6 +226,59 @@ class CampaignTest {
         admin().post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("counts.revokedElsewhere", equalTo(1));
     }
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
+    /**
+     * A stage-1 reviewer's decision waits on the campaign's lock while stage 2 begins (the holder moves the item on and commits):
+     * it is refused with 409 and recorded nowhere, not taken as a decision of stage 2.
+     */
+    @Test
+    void aDecisionThatWaitedWhileTheNextStageBeganIsNotRecordedAsThatStages() throws Exception {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        String crm = w.resource("CONFIDENTIAL", owner);
+        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+        String grant = w.grant(guest, crm);
+        w.known();
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/review-definitions").then().statusCode(201)
+                .extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
+        String item = itemOf(owner, grant);
+
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch decisionWaits = new java.util.concurrent.CountDownLatch(1);
+            // the next stage beginning: it holds the campaign while it moves the item to its new reviewers
+            java.util.concurrent.Future<?> nextStage = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                em.createNativeQuery("select id from campaign where id = ?1 for update").setParameter(1, UUID.fromString(campaign)).getResultList();
+                locked.countDown();
+                try {
+                    decisionWaits.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                em.createNativeQuery("update review_item set stage = 2, reviewers = cast(array['stage2-" + w.run + "@corp.example'] as varchar[])"
+                        + " where id = ?1").setParameter(1, UUID.fromString(item)).executeUpdate();
+            }));
+            locked.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            java.util.concurrent.Future<io.restassured.response.Response> decision = threads.submit(() -> as(owner)
+                    .body(Map.of("decision", "APPROVE", "justification", "still needed")).post("/api/v1/review-items/" + item + "/decision"));
+            // the decision is waiting on the campaign's lock
+            await().atMost(Duration.ofSeconds(10)).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                    "select count(*) from pg_locks where not granted").getSingleResult()).intValue() > 0));
+            decisionWaits.countDown();
+            nextStage.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            decision.get(30, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(409).body("detail",
+                    org.hamcrest.Matchers.containsString("moved to stage 2 while this decision waited"));
+        } finally {
+            threads.shutdownNow();
+        }
+        admin().get("/api/v1/review-items/" + item).then().statusCode(200).body("stage", equalTo(2)).body("decision", org.hamcrest.Matchers.nullValue());
+        admin().post("/api/v1/campaigns/" + campaign + "/cancel").then().statusCode(200); // not the other tests' to complete
+    }
+
     @Test
     void fortyItemsForOneReviewerAreOneAssignmentForThemWithTheCount() {
         World w = new World();

@@ -66,6 +66,23 @@ class ReviewApiGuardTest {
         return RoleMatrix.tests(ENDPOINTS);
     }
 
+    /**
+     * Nobody is an owner, reviewer or approver by an address they typed in: a token whose email is not verified is refused (403,
+     * saying why) wherever the address decides who the caller is; the same person with a verified address is let in.
+     */
+    @Test
+    void anUnverifiedAddressIsNobody() {
+        String unverified = TestTokens.withEmail("mallory", TestTokens.OWNER, "owner@example.com", false);
+        io.restassured.RestAssured.given().auth().oauth2(unverified).get("/api/v1/my/review-items").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("is not verified (email_verified)"));
+        io.restassured.RestAssured.given().auth().oauth2(unverified).contentType("application/json").body(java.util.Map.of("decision", "APPROVE"))
+                .post("/api/v1/review-items/" + java.util.UUID.randomUUID() + "/decision").then().statusCode(403);
+        io.restassured.RestAssured.given().auth().oauth2(unverified).contentType("application/json").body(java.util.Map.of("decision", "APPROVE"))
+                .post("/api/v1/access-requests/" + java.util.UUID.randomUUID() + "/decision").then().statusCode(403);
+        io.restassured.RestAssured.given().auth().oauth2(TestTokens.withEmail("owner", TestTokens.OWNER, "owner@example.com", true))
+                .get("/api/v1/my/review-items").then().statusCode(200);
+    }
+
     @Test
     void theClockCannotBeMovedOutsideATestPlatform() {
         given().auth().oauth2(TestTokens.admin()).contentType("application/json").body("{\"offset\":\"P15D\"}").put("/api/v1/test-clock").then()

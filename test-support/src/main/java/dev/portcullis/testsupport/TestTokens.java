@@ -32,6 +32,12 @@ public final class TestTokens {
         return OidcWiremockTestResource.generateJwtToken(user, Set.of(role), user, "Bearer", Set.of(audience), Map.of("azp", azp));
     }
 
+    /** A person's token as Keycloak issues it, with an {@code email} claim and whether the provider verified it. */
+    public static String withEmail(String user, String role, String email, boolean verified) {
+        return OidcWiremockTestResource.generateJwtToken(user, Set.of(role), user, "Bearer", Set.of(AUDIENCE),
+                Map.of("azp", "portcullis-cli", "email", email, "email_verified", String.valueOf(verified)));
+    }
+
     /** A signal connector's token from another OIDC client than the partners name. */
     public static String signalFromClient(String clientId) {
         return token("service-account-" + clientId, SIGNAL, AUDIENCE, clientId);

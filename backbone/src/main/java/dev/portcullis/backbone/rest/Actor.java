@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.rest;
 
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,11 +18,17 @@ public class Actor {
     }
 
     /**
-     * The caller's email, lower case: the token's {@code email} claim, else the principal's name. Owners
-     * and sponsors are known by their address, so this is who an owner or a reviewer is.
+     * The caller's email, lower case: the token's {@code email} claim, which its {@code email_verified} must vouch for, else the
+     * principal's name (a client, or a provider that names people by address). Owners, reviewers, approvers and sponsors are known by
+     * their address, so this is who they are: an address a person merely typed in proves nothing, and is a 403.
      */
     public String email() {
         if (identity.getPrincipal() instanceof JsonWebToken token && token.getClaim("email") != null) {
+            Object verified = token.getClaim("email_verified");
+            if (!(Boolean.TRUE.equals(verified) || "true".equals(String.valueOf(verified)))) {
+                throw new ForbiddenException("the token's email " + token.getClaim("email") + " is not verified (email_verified): an owner,"
+                        + " reviewer, approver or sponsor is known by a verified address only");
+            }
             return token.getClaim("email").toString().toLowerCase(java.util.Locale.ROOT);
         }
         return name().toLowerCase(java.util.Locale.ROOT);

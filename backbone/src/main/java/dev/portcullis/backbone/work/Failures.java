@@ -4,6 +4,7 @@ import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.UnavailableProblem;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -31,6 +32,10 @@ public final class Failures {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // a dependency that does not answer (policy-service down) comes back: waited out, in order, however long it takes
+            if (t instanceof UnavailableProblem) {
+                return Kind.TRANSIENT;
+            }
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof ConnectException
                     || t instanceof SocketTimeoutException || t instanceof SocketException
                     || t instanceof jakarta.persistence.LockTimeoutException || t instanceof jakarta.persistence.PessimisticLockException

@@ -290,10 +290,19 @@ public class Campaigns {
         if (unlocked == null || unlocked.campaignId == null || !unlocked.reviewedBy(reviewer)) {
             throw new NotFoundProblem("review item", itemId);
         }
+        int stageSeen = unlocked.stage;
         // the campaign first (shared: decisions run side by side, a completion waits for them), the item second
         Campaign campaign = em.find(Campaign.class, unlocked.campaignId, LockModeType.PESSIMISTIC_READ);
         ReviewItem item = em.find(ReviewItem.class, itemId, LockModeType.PESSIMISTIC_WRITE);
         em.refresh(item);
+        // again under the locks: a decision that waited while the next stage began is not that stage's decision
+        if (item.stage != stageSeen) {
+            throw new ConflictProblem("the item moved to stage " + item.stage + " while this decision waited: it was not recorded; decide again"
+                    + " if the item is still yours");
+        }
+        if (!item.reviewedBy(reviewer)) {
+            throw new NotFoundProblem("review item", itemId);
+        }
         if (campaign.state != Campaign.State.IN_PROGRESS) {
             throw new ConflictProblem("the campaign is " + campaign.state + "; decisions are taken while it is IN_PROGRESS");
         }

@@ -4,6 +4,7 @@ import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
 import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.review.access.AccessPackages;
@@ -16,6 +17,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.ForbiddenException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -91,6 +93,7 @@ public class RequestPage {
     /** Form fields: {@code justification}, and {@code answer.<question id>} for each question answered. */
     @POST
     @Path("/packages/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.OWNER, Roles.GUEST}) // as the API's submission
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response ask(@PathParam("id") UUID id, MultivaluedMap<String, String> form) {
         if (!SameOrigin.posted(headers, uriInfo)) {
@@ -109,6 +112,7 @@ public class RequestPage {
 
     @POST
     @Path("/{id}/cancel")
+    @RolesAllowed({Roles.ADMIN, Roles.OWNER, Roles.GUEST})
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response cancel(@PathParam("id") UUID id) {
         if (!SameOrigin.posted(headers, uriInfo)) {

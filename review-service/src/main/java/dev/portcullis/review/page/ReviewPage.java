@@ -4,6 +4,7 @@ import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.BadRequestProblem;
 import dev.portcullis.backbone.rest.ConflictProblem;
 import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.review.access.AccessRequests;
@@ -21,6 +22,7 @@ import dev.portcullis.review.rest.Views.ItemView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -106,6 +108,7 @@ public class ReviewPage {
 
     @POST
     @Path("/items/{id}")
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.GUEST}) // as the API's decision: signed in is not enough
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response decide(@PathParam("id") UUID id, @FormParam("decision") ReviewItem.Decision decision,
             @FormParam("justification") String justification, @FormParam("campaign") UUID campaign) {
@@ -120,6 +123,7 @@ public class ReviewPage {
 
     @POST
     @Path("/requests/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.OWNER}) // as the API's: a guest never approves, their own request least of all
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response decideRequest(@PathParam("id") UUID id, @FormParam("decision") RequestInput.Verdict decision,
             @FormParam("justification") String justification) {
@@ -134,6 +138,7 @@ public class ReviewPage {
 
     @POST
     @Path("/campaigns/{id}/accept-recommendations")
+    @RolesAllowed({Roles.OWNER, Roles.ADMIN, Roles.GUEST})
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response acceptRecommendations(@PathParam("id") UUID id, @FormParam("justification") String justification,
             @FormParam("campaign") UUID campaign) {

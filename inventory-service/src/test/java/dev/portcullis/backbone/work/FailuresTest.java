@@ -1,0 +1,20 @@
+package dev.portcullis.backbone.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.rest.UnavailableProblem;
+import org.junit.jupiter.api.Test;
+
+/** Which failures pass by themselves: a dependency that does not answer does, and is waited out in order, not dead-lettered. */
+class FailuresTest {
+
+    @Test
+    void anUnavailableDependencyIsTransientEvenWrappedAndARefusalStaysPermanent() {
+        assertEquals(Failures.Kind.TRANSIENT, Failures.classify(new UnavailableProblem("policy-service gave no decision within PT2S")));
+        assertEquals(Failures.Kind.TRANSIENT, Failures.classify(new IllegalStateException("delivery failed",
+                new UnavailableProblem("policy-service gave no decision within PT2S"))));
+        assertEquals(Failures.Kind.PERMANENT, Failures.classify(new ConflictProblem("partner p is BLOCKED")));
+        assertEquals(Failures.Kind.UNKNOWN, Failures.classify(new IllegalStateException("a bug")));
+    }
+}
