@@ -205,16 +205,13 @@ class CampaignTest {
 
     @Test
     void anItemWhoseGrantIsRevokedElsewhereClosesAndIsNeverShownAgain() {
-        World w = new World();
-        String owner = "o-" + w.run + "@corp.example";
-        String crm = w.resource("CONFIDENTIAL", owner);
-        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
-        String grant = w.grant(guest, crm);
-        w.known();
-        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/review-definitions").then().statusCode(201)
-                .extract().path("id");
-        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
-        String item = itemOf(owner, grant);
+        OneItem one = oneItemCampaign();
+        String owner = one.owner();
+        String crm = one.resource();
+        String guest = one.guest();
+        String grant = one.grant();
+        String campaign = one.campaign();
+        String item = one.item();
 
         kafka.publish(new AccessRevoked(grant, guest, crm, "app", List.of(owner), "reader", RevocationReason.PARTNER_ACCOUNT_DISABLED, "signal-1",
                 Instant.now(), "partner:x"));
@@ -235,16 +232,10 @@ class CampaignTest {
      */
     @Test
     void aDecisionThatWaitedWhileTheNextStageBeganIsNotRecordedAsThatStages() throws Exception {
-        World w = new World();
-        String owner = "o-" + w.run + "@corp.example";
-        String crm = w.resource("CONFIDENTIAL", owner);
-        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
-        String grant = w.grant(guest, crm);
-        w.known();
-        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/review-definitions").then().statusCode(201)
-                .extract().path("id");
-        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
-        String item = itemOf(owner, grant);
+        OneItem one = oneItemCampaign();
+        String owner = one.owner();
+        String campaign = one.campaign();
+        String item = one.item();
 
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
@@ -259,7 +250,7 @@ class CampaignTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                em.createNativeQuery("update review_item set stage = 2, reviewers = cast(array['stage2-" + w.run + "@corp.example'] as varchar[])"
+                em.createNativeQuery("update review_item set stage = 2, reviewers = cast(array['stage2-" + one.world().run + "@corp.example'] as varchar[])"
                         + " where id = ?1").setParameter(1, UUID.fromString(item)).executeUpdate();
             }));
             locked.await(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -496,6 +487,23 @@ class CampaignTest {
                 "recurrence", "QUARTERLY", "durationDays", 14));
         body.putAll(extra);
         return body;
+    }
+
+    /** A campaign of one item: a guest's grant of a CONFIDENTIAL resource, which its owner reviews. */
+    private record OneItem(World world, String owner, String resource, String guest, String grant, String campaign, String item) {
+    }
+
+    private OneItem oneItemCampaign() {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        String crm = w.resource("CONFIDENTIAL", owner);
+        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+        String grant = w.grant(guest, crm);
+        w.known();
+        String definition = admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/review-definitions").then().statusCode(201)
+                .extract().path("id");
+        String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201).extract().path("id");
+        return new OneItem(w, owner, crm, guest, grant, campaign, itemOf(owner, grant));
     }
 
     private String itemOf(String reviewer, String grantId) {
