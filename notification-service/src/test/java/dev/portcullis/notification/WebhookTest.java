@@ -113,6 +113,18 @@ class WebhookTest {
         }
     }
 
+    /** A webhook's secret is shown once: a repeat under the same Idempotency-Key is answered without it. */
+    @Test
+    void aRepeatedCreationNeverReplaysTheSecret() {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/once", "types", List.of("REVIEW_ASSIGNED"));
+        String id = given().auth().oauth2(TestTokens.admin()).header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/webhooks").then().statusCode(201).body("secret", org.hamcrest.Matchers.startsWith("whsec_")).extract().path("id");
+        created.add(id);
+        given().auth().oauth2(TestTokens.admin()).header("Idempotency-Key", key).contentType(ContentType.JSON).body(body).post("/api/v1/webhooks")
+                .then().statusCode(201).header("Idempotency-Replayed", "true").body("id", equalTo(id)).body("secret", nullValue());
+    }
+
     @AfterEach
     void stopReceiver() {
         slowPostReleased.countDown();

@@ -140,7 +140,8 @@ public class IdempotencyKeys {
         }
         String body;
         try {
-            Object entity = response.getEntity();
+            // a secret shown once is not kept, nor replayed
+            Object entity = response.getEntity() instanceof ShownOnce once ? once.withoutSecret() : response.getEntity();
             body = entity == null ? null : entity instanceof String s ? s : json.writeValueAsString(entity);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -9,9 +9,24 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
-/** Keeps the outbox, inbox and idempotency tables from growing forever: published events, old applied ids and old request results go. */
+/**
+ * Keeps the outbox, inbox and idempotency tables from growing forever: published events, old applied ids and old request results
+ * go; and any table a service names as {@link Kept} (the policy decision log), past its own retention.
+ */
 @ApplicationScoped
 public class Retention {
+
+    /** A service's own table of records that age out: rows whose {@code timeColumn} is older than {@code keep()} are deleted. */
+    public interface Kept {
+        String table();
+
+        String timeColumn();
+
+        java.time.Duration keep();
+    }
+
+    @Inject
+    jakarta.enterprise.inject.Instance<Kept> kept;
 
     private static final Logger LOG = Logger.getLogger(Retention.class);
 
@@ -36,5 +51,18 @@ public class Retention {
         if (outbox + inbox + keys > 0) {
             LOG.infof("retention pruned outbox=%d inbox=%d idempotencyKeys=%d", outbox, inbox, keys);
         }
+        for (Kept table : kept) {
+            pruneKept(table);
+        }
+    }
+
+    /** Deletes the rows of {@code table} past its retention; returns how many went. Names are the code's own, never input. */
+    public int pruneKept(Kept table) {
+        int pruned = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("delete from " + table.table() + " where "
+                + table.timeColumn() + " < ?1").setParameter(1, clock.instant().minus(table.keep())).executeUpdate());
+        if (pruned > 0) {
+            LOG.infof("retention pruned %s=%d (kept %s)", table.table(), pruned, table.keep());
+        }
+        return pruned;
     }
 }

@@ -79,7 +79,14 @@ public class TransmitterResource {
 
     /** A connected transmitter; {@code pushAuthorization} only in the answer that made it (it is kept hashed). */
     public record TransmitterView(UUID partnerId, String issuer, String audience, String jwksUri, String pushEndpoint, String pushAuthorization,
-            boolean credentialRevokeIsCompromise, StreamView stream, String updatedBy, java.time.Instant updatedAt) {
+            boolean credentialRevokeIsCompromise, StreamView stream, String updatedBy, java.time.Instant updatedAt)
+            implements dev.portcullis.backbone.rest.ShownOnce {
+
+        @Override
+        public Object withoutSecret() {
+            return new TransmitterView(partnerId, issuer, audience, jwksUri, pushEndpoint, null, credentialRevokeIsCompromise, stream, updatedBy,
+                    updatedAt);
+        }
 
         static TransmitterView of(PartnerTransmitter t, String pushAuthorization, String status) {
             StreamView stream = t.managesStream() ? new StreamView(t.streamId, t.delivery, status, t.verifiedAt, t.lastPolledAt, t.lastError) : null;

@@ -175,6 +175,26 @@ class SharedSignalsReceiverTest {
                 AlgorithmIdentifiers.RSA_USING_SHA256), authorization).asString().contains("\"invalid_key\""));
     }
 
+    /** A push authorization is shown once: a repeat of its request under the same Idempotency-Key is answered without it, and it is not kept. */
+    @Test
+    void aRepeatedConnectionNeverReplaysNorKeepsThePushAuthorization() throws Exception {
+        String key = UUID.randomUUID().toString();
+        Response first = api.as(TestTokens.admin()).header("Idempotency-Key", key).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE))
+                .put("/api/v1/partners/" + partnerId + "/ssf");
+        first.then().statusCode(200).body("pushAuthorization", startsWith("Bearer "));
+        String secret = first.path("pushAuthorization");
+        api.as(TestTokens.admin()).header("Idempotency-Key", key).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE))
+                .put("/api/v1/partners/" + partnerId + "/ssf").then().statusCode(200).header("Idempotency-Replayed", "true")
+                .body("pushAuthorization", nullValue()).body("partnerId", equalTo(partnerId));
+        assertEquals(0L, io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from idempotency_key where body like ?1").setParameter(1, "%" + secret.substring(7) + "%").getSingleResult()).longValue()));
+        // the authorization shown once is the one that works
+        pushed(transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE), secret).then().statusCode(202);
+    }
+
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
+
     @Test
     void aRotatedKeyIsFetchedAndAComplexSubjectOfThePartnersTenantIsApplied() throws Exception {
         transmitter.rotate("key-2");

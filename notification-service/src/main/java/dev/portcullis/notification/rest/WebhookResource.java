@@ -48,7 +48,14 @@ public class WebhookResource {
     }
 
     /** {@code secret}: only in the answer that creates it. */
-    public record WebhookView(UUID id, String url, List<String> types, String secret, String createdBy, Instant createdAt) {
+    public record WebhookView(UUID id, String url, List<String> types, String secret, String createdBy, Instant createdAt)
+            implements dev.portcullis.backbone.rest.ShownOnce {
+
+        @Override
+        public Object withoutSecret() {
+            return new WebhookView(id, url, types, null, createdBy, createdAt);
+        }
+
         static WebhookView of(Webhook w, boolean withSecret) {
             return new WebhookView(w.id, w.url, List.of(w.types), withSecret ? w.secret : null, w.createdBy, w.createdAt);
         }

@@ -10,6 +10,10 @@ public interface PolicySettings {
 
     Enforcement enforcement();
 
+    /** How long the decision log keeps a decision (an auditor's look back); older ones are pruned every hour. */
+    @WithDefault("P30D")
+    Duration decisionLogRetention();
+
     interface Enforcement {
         /**
          * The share of the grants in an enforced policy's scope that one change of the policy may
