@@ -56,6 +56,15 @@ start() {
     sleep 0.5
   done
   pg_isready -q -h 127.0.0.1 -p 5432 || { echo "postgres.sh: PostgreSQL $v did not become ready" >&2; exit 1; }
+  # a client whose machine vanished, or whose network was cut, loses its sessions (and the outbox relay's
+  # lease) within about 20 s, not when TCP gives up hours later; a query's client is checked as it runs
+  psql_admin <<SQL
+ALTER SYSTEM SET tcp_keepalives_idle = 10;
+ALTER SYSTEM SET tcp_keepalives_interval = 5;
+ALTER SYSTEM SET tcp_keepalives_count = 2;
+ALTER SYSTEM SET client_connection_check_interval = '5s';
+SELECT pg_reload_conf();
+SQL
   psql_admin <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') THEN

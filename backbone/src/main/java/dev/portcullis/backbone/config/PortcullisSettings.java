@@ -56,6 +56,15 @@ public interface PortcullisSettings {
         @WithDefault("PT1S")
         Duration pollInterval();
 
+        /**
+         * How long the relay's lease outlives a holder the database stops hearing from (its machine
+         * gone, its network cut): PostgreSQL ends a lease session silent this long, which frees the
+         * lock for a standby, and the holder gives up the lease after half of it without an answer,
+         * before anyone else can take it. At least three poll intervals.
+         */
+        @WithDefault("PT15S")
+        Duration leaseTimeout();
+
         /** Pending events this old mean the relay is stuck, not that Kafka blinked: the health check goes down. */
         @WithDefault("PT10M")
         Duration maxAge();

@@ -123,7 +123,7 @@ public class OutboxRelay {
         Duration pollInterval = settings.outbox().pollInterval();
         PortcullisSettings.Database database = settings.platform().database();
         worker = new BackgroundWorker(serviceName + "-outbox-relay", this::publishBatch, pollInterval, Duration.ofSeconds(5));
-        lease = new RelayLease(database.url(), database.user(), database.password(), pollInterval, this::wake, () -> LOG.info("outbox relay standing by"));
+        lease = new RelayLease(database.url(), database.user(), database.password(), pollInterval, settings.outbox().leaseTimeout(), this::wake, () -> LOG.info("outbox relay standing by"));
         worker.start();
         lease.start(serviceName + "-outbox-lease");
     }

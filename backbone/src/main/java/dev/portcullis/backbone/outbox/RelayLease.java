@@ -18,6 +18,12 @@ import org.postgresql.PGNotification;
  * session and frees the lock, and a standby (which keeps its own session open and asks again every
  * {@code retry}) takes it within {@code retry}. The holder also LISTENs
  * on {@link Outbox#CHANNEL}, so a commit on any instance wakes the relay at once.
+ *
+ * <p>When the holder's machine vanishes or its network is cut, no socket is closed and TCP may keep
+ * the session for minutes or hours. So the session itself is bounded by {@code silence}: PostgreSQL
+ * ends a lease session idle that long ({@code idle_session_timeout}; the holder speaks every
+ * {@code retry}), and the holder, whose reads time out after half of it, gives the lease up first.
+ * TCP keepalives on both ends catch the rest.
  */
 final class RelayLease implements Runnable {
 
@@ -29,17 +35,22 @@ final class RelayLease implements Runnable {
     private final String user;
     private final String password;
     private final Duration retry;
+    private final Duration silence;
     private final Runnable onWake;
     private final Runnable onLost;
     private volatile boolean held;
     private volatile boolean running = true;
     private Thread thread;
 
-    RelayLease(String jdbcUrl, String user, String password, Duration retry, Runnable onWake, Runnable onLost) {
+    RelayLease(String jdbcUrl, String user, String password, Duration retry, Duration silence, Runnable onWake, Runnable onLost) {
+        if (silence.compareTo(retry.multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("the relay's lease timeout (" + silence + ") must be at least three poll intervals (" + retry + ")");
+        }
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.retry = retry;
+        this.silence = silence;
         this.onWake = onWake;
         this.onLost = onLost;
     }
@@ -121,9 +132,21 @@ final class RelayLease implements Runnable {
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
         credentials.setProperty("ApplicationName", "portcullis-outbox-lease");
+        // a database that stops answering is a lost lease after half the silence the server allows (whole seconds here)
+        String halfSilence = Long.toString(Math.max(1, silence.toMillis() / 2_000));
+        credentials.setProperty("socketTimeout", halfSilence);
+        credentials.setProperty("connectTimeout", halfSilence);
+        credentials.setProperty("tcpKeepAlive", "true");
         Connection connection = new org.postgresql.Driver().connect(jdbcUrl, credentials);
         if (connection == null) {
             throw new SQLException("not a PostgreSQL URL: " + jdbcUrl);
+        }
+        try (Statement bound = connection.createStatement()) {
+            // the server's side: a holder it stops hearing from loses its session, and the lock, after `silence`
+            bound.execute("set idle_session_timeout = " + silence.toMillis());
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
         return connection;
     }
