@@ -27,6 +27,7 @@ public final class SsfReceiver implements AutoCloseable {
     private final List<String> authorizations = new ArrayList<>();
     private final AtomicInteger refusedWhileDown = new AtomicInteger();
     private volatile boolean down;
+    private volatile java.util.function.Consumer<String> onPush = set -> { };
 
     public SsfReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -36,6 +37,7 @@ public final class SsfReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
+            onPush.accept(body);
             if (down) {
                 refusedWhileDown.incrementAndGet();
                 exchange.sendResponseHeaders(503, -1);
@@ -49,6 +51,11 @@ public final class SsfReceiver implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /** Runs before each push is answered (a slow application, or one that checks who pushes when). */
+    public void onPush(java.util.function.Consumer<String> onPush) {
+        this.onPush = onPush;
     }
 
     /** While down, every push is answered 503 and nothing is kept. */

@@ -75,6 +75,13 @@ public interface InventorySettings {
         @WithDefault("PT5S")
         Duration pushTimeout();
 
+        /**
+         * How long an instance holds a push stream it took: it starts a push only while the lease outlasts it (push-timeout + 1 s),
+         * so two instances never push one stream at once; at least twice that.
+         */
+        @WithDefault("PT60S")
+        Duration pushLease();
+
         /** The longest a poll waits for a SET when the poller asks to wait (RFC 8936 long polling). */
         @WithDefault("PT20S")
         Duration longPoll();

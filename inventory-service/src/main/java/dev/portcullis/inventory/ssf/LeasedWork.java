@@ -38,13 +38,27 @@ abstract class LeasedWork {
         }
     }
 
-    /** Takes up to {@code limit} rows of {@code table} matching {@code where} whose lease is free, for {@code lease}; their keys. */
+    /**
+     * Rows taken under one lease, and from when it runs: measured from just before the claim, so this instance's clock ends the
+     * lease no later than the database's. Work on any of them starts only if it would end inside that lease: a row whose turn
+     * comes late in a pass is handed back, not worked on while another instance may have taken it.
+     */
+    protected record Claimed(List<UUID> ids, long sinceNanos, Duration lease) {
+        /** Whether work that may take up to {@code needed} would still end inside the lease. */
+        boolean leaves(Duration needed) {
+            return System.nanoTime() + needed.toNanos() < sinceNanos + lease.toNanos();
+        }
+    }
+
+    /** Takes up to {@code limit} rows of {@code table} matching {@code where} whose lease is free, for {@code lease}. */
     @SuppressWarnings("unchecked")
-    protected List<UUID> claim(EntityManager em, String table, String key, String where, Duration lease, int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> (List<UUID>) em.createNativeQuery("update " + table + " set claimed_by = ?1,"
+    protected Claimed claim(EntityManager em, String table, String key, String where, Duration lease, int limit) {
+        long since = System.nanoTime();
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> (List<UUID>) em.createNativeQuery("update " + table + " set claimed_by = ?1,"
                 + " claimed_until = now() + make_interval(secs => ?2) where " + key + " in (select " + key + " from " + table + " where (" + where
                 + ") and (claimed_until is null or claimed_until < now()) order by " + key + " limit ?3 for update skip locked) returning " + key)
-                .setParameter(1, instance).setParameter(2, lease.toSeconds()).setParameter(3, limit).getResultList());
+                .setParameter(1, instance).setParameter(2, lease.toMillis() / 1000.0).setParameter(3, limit).getResultList());
+        return new Claimed(ids, since, lease);
     }
 
     /** Hands a row back, if this instance still holds it. */

@@ -66,10 +66,11 @@ public class PartnerStreamPoller extends LeasedWork {
     protected boolean pass() throws InterruptedException {
         // each stream on a thread of its own: one transmitter holding a long poll keeps no other stream waiting
         List<Callable<Boolean>> polls = new ArrayList<>();
-        for (UUID partnerId : claim(em, "partner_transmitter", "partner_id", "delivery = 'POLL'", LEASE, STREAMS_PER_PASS)) {
+        Claimed claimed = claim(em, "partner_transmitter", "partner_id", "delivery = 'POLL'", LEASE, STREAMS_PER_PASS);
+        for (UUID partnerId : claimed.ids()) {
             polls.add(() -> {
                 try {
-                    return poll(partnerId);
+                    return poll(partnerId, claimed);
                 } finally {
                     release(em, "partner_transmitter", "partner_id", partnerId);
                 }
@@ -87,7 +88,7 @@ public class PartnerStreamPoller extends LeasedWork {
     }
 
     /** Polls one stream until it has nothing more and every answer is sent; true if it stopped with more waiting. */
-    private boolean poll(UUID partnerId) {
+    private boolean poll(UUID partnerId, Claimed claimed) {
         PartnerTransmitter transmitter = QuarkusTransaction.requiringNew().call(() -> PartnerTransmitter.<PartnerTransmitter>findById(partnerId));
         if (transmitter == null || transmitter.pollEndpoint == null) {
             return false;
@@ -96,9 +97,10 @@ public class PartnerStreamPoller extends LeasedWork {
         Map<String, Map<String, String>> errors = new LinkedHashMap<>();
         String problem = null;
         boolean more = false;
-        long deadline = System.nanoTime() + LEASE.toNanos() / 2; // handed back well inside the lease: never two pollers on one stream
+        // no poll starts unless the lease outlasts it: never two pollers on one stream
+        Duration onePoll = streams.longestPoll(settings.ssf().longPoll());
         try {
-            while (System.nanoTime() < deadline) {
+            while (claimed.leaves(onePoll)) {
                 PartnerStreams.Polled polled = streams.poll(transmitter, acks, errors, settings.ssf().longPoll());
                 acks.clear();
                 errors.clear();

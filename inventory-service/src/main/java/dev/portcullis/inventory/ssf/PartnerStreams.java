@@ -43,6 +43,11 @@ public class PartnerStreams {
     @Inject
     TransmitterKeys keys;
 
+    /** The longest one poll may take: a token from the partner, then the poll's wait and its answer. */
+    Duration longestPoll(Duration wait) {
+        return TIMEOUT.multipliedBy(2).plus(wait);
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<UUID, Token> tokens = new ConcurrentHashMap<>();
 

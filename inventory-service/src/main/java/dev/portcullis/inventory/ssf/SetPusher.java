@@ -31,7 +31,6 @@ public class SetPusher extends LeasedWork {
     private static final Logger LOG = Logger.getLogger(SetPusher.class);
     private static final int STREAMS_PER_PASS = 16;
     private static final int SETS_PER_STREAM = 100;
-    private static final Duration LEASE = Duration.ofSeconds(60);
 
     @Inject
     EntityManager em;
@@ -48,6 +47,11 @@ public class SetPusher extends LeasedWork {
     private HttpClient http;
 
     void start(@Observes StartupEvent event) {
+        Duration lease = settings.ssf().transmitter().pushLease();
+        if (lease.compareTo(onePush().multipliedBy(2)) < 0) {
+            throw new IllegalStateException("portcullis.inventory.ssf.transmitter.push-lease (" + lease + ") must be at least twice push-timeout + 1 s ("
+                    + onePush().multipliedBy(2) + "): a stream's lease must outlast a push");
+        }
         http = HttpClient.newBuilder().connectTimeout(settings.ssf().transmitter().pushTimeout()).build();
         start("ssf-push", Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
@@ -56,16 +60,16 @@ public class SetPusher extends LeasedWork {
         stop();
     }
 
-    /** One pass: the streams this instance could take, each pushed as far as it goes. True when more is waiting. */
+    /** One pass: the streams this instance could take, each pushed as far as its lease allows. True when more is waiting. */
     @Override
     protected boolean pass() {
-        List<UUID> claimed = claim(em, "ssf_stream", "id", "delivery_method = '" + SsfStream.PUSH + "' and status = 'enabled'"
+        Claimed claimed = claim(em, "ssf_stream", "id", "delivery_method = '" + SsfStream.PUSH + "' and status = 'enabled'"
                 + " and (next_attempt_at is null or next_attempt_at <= now()) and exists (select 1 from ssf_outgoing_set o"
-                + " where o.stream_id = ssf_stream.id and o.delivered_at is null)", LEASE, STREAMS_PER_PASS);
-        boolean more = claimed.size() == STREAMS_PER_PASS;
-        for (UUID streamId : claimed) {
+                + " where o.stream_id = ssf_stream.id and o.delivered_at is null)", settings.ssf().transmitter().pushLease(), STREAMS_PER_PASS);
+        boolean more = claimed.ids().size() == STREAMS_PER_PASS;
+        for (UUID streamId : claimed.ids()) {
             try {
-                more |= push(streamId);
+                more |= push(streamId, claimed);
             } finally {
                 release(em, "ssf_stream", "id", streamId);
             }
@@ -73,17 +77,24 @@ public class SetPusher extends LeasedWork {
         return more;
     }
 
-    /** Pushes the stream's waiting SETs in order; true if a full batch went and more may wait. */
-    private boolean push(UUID streamId) {
+    /** The longest one push may take, answer and bookkeeping included: none starts unless the lease outlasts it. */
+    private Duration onePush() {
+        return settings.ssf().transmitter().pushTimeout().plusSeconds(1);
+    }
+
+    /** Pushes the stream's waiting SETs in order while the claim lasts; true if it stopped with more waiting. */
+    private boolean push(UUID streamId, Claimed claimed) {
+        if (!claimed.leaves(onePush())) {
+            return true;
+        }
         SsfStream stream = QuarkusTransaction.requiringNew().call(() -> SsfStream.<SsfStream>findById(streamId));
         if (stream == null || stream.endpointUrl == null) {
             return false;
         }
         List<CaepTransmitter.Pending> pending = transmitter.get().pending(streamId, SETS_PER_STREAM);
-        long deadline = System.nanoTime() + LEASE.toNanos() / 2; // hand the stream back well inside the lease: never two pushing it at once
         for (CaepTransmitter.Pending set : pending) {
-            if (System.nanoTime() > deadline) {
-                return true;
+            if (!claimed.leaves(onePush())) {
+                return true; // another instance may take the stream once the lease runs out: never two pushing it at once
             }
             String failure;
             try {

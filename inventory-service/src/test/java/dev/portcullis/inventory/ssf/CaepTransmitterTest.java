@@ -19,7 +19,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +55,9 @@ class CaepTransmitterTest {
 
     @TestHTTPResource("/")
     URL baseUrl;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     InventoryApi api;
     SsfReceiver receiver;
@@ -131,6 +143,112 @@ class CaepTransmitterTest {
         assertEquals(List.of("Bearer app-secret", "Bearer app-secret"), receiver.authorizations());
         as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("description", equalTo("the CRM"));
         as(app).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("stream_id", equalTo(List.of(stream)));
+    }
+
+    /**
+     * A kill switch queues a backlog at three slow applications that takes several of a stream's leases (4 s here) to push. Another
+     * instance, played by this test with the pusher's own claim, takes any stream whose lease has run out and holds it. Each
+     * application checks, as each SET arrives, that the stream is then under a live lease that is not the other instance's: no
+     * stream is ever pushed by two at once, or by an instance whose lease has run out.
+     */
+    @Test
+    void noStreamIsPushedOutsideItsLeaseEvenWhenAKillSwitchQueuesMoreThanALeaseCanPush() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID().toString().substring(0, 8);
+        String partnerId = api.createPartner(tenant, tenant + ".example.com");
+        int guests = 24;
+        for (int i = 0; i < guests; i++) {
+            api.inviteGuest("g" + i + "@" + tenant + ".example.com", tenant, "sub-" + i, List.of("sponsor@example.com"));
+        }
+        List<SsfReceiver> applications = List.of(receiver, new SsfReceiver(), new SsfReceiver());
+        List<String> outsideTheLease = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> streams = new ArrayList<>();
+        Duration pushedFor;
+        try {
+            for (SsfReceiver application : applications) {
+                String stream = as(app).body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", application.endpoint),
+                        "events_requested", List.of(SESSION_REVOKED))).post("/ssf/v1/transmitter/streams").then().statusCode(201).extract().path("stream_id");
+                streams.add(stream);
+                application.onPush(set -> {
+                    String holder = leaseHolder(stream);
+                    if (holder != null) {
+                        outsideTheLease.add(stream + ": " + holder);
+                    }
+                    try {
+                        Thread.sleep(150); // a slow application: 24 SETs take 3.6 s, most of a lease
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            AtomicBoolean competing = new AtomicBoolean(true);
+            Thread otherInstance = new Thread(() -> {
+                while (competing.get()) {
+                    takeLapsedLeases(streams);
+                }
+            }, "other-instance");
+            otherInstance.start();
+            try {
+                long blocked = System.nanoTime();
+                api.as(TestTokens.admin()).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partnerId).then().statusCode(200);
+                await().atMost(Duration.ofSeconds(90)).until(() -> applications.stream().allMatch(a -> a.received().size() >= guests));
+                pushedFor = Duration.ofNanos(System.nanoTime() - blocked);
+            } finally {
+                competing.set(false);
+                otherInstance.join();
+            }
+            assertEquals(List.of(), outsideTheLease, "SETs pushed while the stream's lease had run out or was another instance's");
+            assertTrue(pushedFor.compareTo(Duration.ofSeconds(8)) > 0, "the backlog took " + pushedFor + ", less than two leases: nothing was tested");
+            for (SsfReceiver application : applications) {
+                assertEquals(guests, application.received().size(), "each SET once");
+            }
+        } finally {
+            applications.subList(1, applications.size()).forEach(SsfReceiver::close);
+        }
+    }
+
+    /** Who else holds the stream now: "lapsed" when nobody's lease is live, the other instance's name when it holds it, null when the pusher does. */
+    private String leaseHolder(String stream) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
+                "select claimed_by, claimed_until > clock_timestamp() from ssf_stream where id = ?::uuid")) {
+            q.setString(1, stream);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                if (!r.getBoolean(2)) {
+                    return "lapsed";
+                }
+                return OTHER_INSTANCE.equals(r.getString(1)) ? OTHER_INSTANCE : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final String OTHER_INSTANCE = "other-instance";
+
+    /** Another instance: takes each of the streams whose lease ran out without being handed back, holds them a while, hands them back. */
+    private int takeLapsedLeases(List<String> streams) {
+        try (Connection c = dataSource.getConnection()) {
+            int taken;
+            try (PreparedStatement claim = c.prepareStatement("update ssf_stream set claimed_by = ?, claimed_until = now() + interval '4 seconds'"
+                    + " where id::text = any (?) and claimed_until < now()")) {
+                claim.setString(1, OTHER_INSTANCE);
+                claim.setArray(2, c.createArrayOf("text", streams.toArray()));
+                taken = claim.executeUpdate();
+            }
+            Thread.sleep(taken > 0 ? 1_000 : 50);
+            if (taken > 0) {
+                try (PreparedStatement release = c.prepareStatement("update ssf_stream set claimed_by = null, claimed_until = null where claimed_by = ?")) {
+                    release.setString(1, OTHER_INSTANCE);
+                    release.executeUpdate();
+                }
+            }
+            return taken;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     @Test
