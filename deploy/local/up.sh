@@ -177,7 +177,8 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_POLICY_URLS="$(urls policy instance_port)" PORTCULLIS_PDP_CLIENT_SECRET=portcullis-pdp-secret \
   PORTCULLIS_REVIEW_PAGE_URL="http://127.0.0.1:$(instance_port review 1)/reviews" \
   PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET=portcullis-review-page-secret-for-local-use-only \
-  PORTCULLIS_INVENTORY_SSF_TRANSMITTER_ISSUER="http://127.0.0.1:$(instance_port inventory 1)" PORTCULLIS_INVENTORY_SSF_ALLOW_HTTP=true \
+  PORTCULLIS_INVENTORY_SSF_TRANSMITTER_ISSUER="http://127.0.0.1:$(instance_port inventory 1)" \
+  PORTCULLIS_OUTBOUND_ALLOW_HTTP=true PORTCULLIS_OUTBOUND_PRIVATE_HOSTS=127.0.0.1,localhost \
   PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE="$RUN/ssf-transmitter.p12" PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE_PASSWORD=portcullis-local \
   MALLOC_ARENA_MAX=2 START_DIR="$ROOT/$s-service/target/quarkus-app" \
     start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java "${SERVICE_JVM[@]}" -XX:SharedArchiveFile=app-cds.jsa \

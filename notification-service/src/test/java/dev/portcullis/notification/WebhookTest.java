@@ -180,11 +180,12 @@ class WebhookTest {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/chat";
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", "ftp://127.0.0.1/x", "types", List.of("REVIEW_ASSIGNED")))
                 .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("url"));
-        // not into the platform's own network: the clouds' metadata address, a private range, a name for loopback
-        for (String inside : List.of("http://169.254.169.254/latest/meta-data", "https://10.1.2.3/hook", "http://localhost:8080/hook")) {
+        // not into the platform's own network: the clouds' metadata address, a private range, loopback but for the listed 127.0.0.1, CGNAT, NAT64 of the metadata address
+        for (String inside : List.of("http://169.254.169.254/latest/meta-data", "https://10.1.2.3/hook", "http://127.0.0.2:8080/hook", "http://[::1]:8080/hook",
+                "https://100.64.0.1/hook", "https://[64:ff9b::a9fe:a9fe]/latest/meta-data")) {
             given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", inside, "types", List.of("REVIEW_ASSIGNED")))
                     .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("url"))
-                    .body("errors[0].message", org.hamcrest.Matchers.containsString("private network"));
+                    .body("errors[0].message", org.hamcrest.Matchers.containsString("points into"));
         }
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("url", url, "types", List.of("REVIEW_ASSIGNED", "GOSSIP")))
                 .post("/api/v1/webhooks").then().statusCode(400).body("errors[0].field", equalTo("types[1]"));

@@ -32,6 +32,10 @@ public final class SsfTransmitter implements AutoCloseable {
     /** How often the receiver fetched the JWKS; whether it is served (false: 503, the transmitter's key server down). */
     public final java.util.concurrent.atomic.AtomicInteger jwksFetches = new java.util.concurrent.atomic.AtomicInteger();
     public volatile boolean jwksServed = true;
+    /** The jwks_uri its configuration names: its own by default, or wherever an attacker points it. */
+    public volatile String jwksUri;
+    /** Spaces after the JWKS: a transmitter that answers without end. */
+    public volatile int jwksPadding;
 
     public SsfTransmitter() throws IOException, JoseException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -39,8 +43,9 @@ public final class SsfTransmitter implements AutoCloseable {
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/idp";
         signing = newKey("key-1");
         published.add(signing);
+        jwksUri = issuer + "/jwks";
         server.createContext("/.well-known/ssf-configuration/idp", exchange -> reply(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\""
-                + issuer + "/jwks\",\"delivery_methods_supported\":[\"urn:ietf:rfc:8935\",\"urn:ietf:rfc:8936\"],\"configuration_endpoint\":\""
+                + jwksUri + "\",\"delivery_methods_supported\":[\"urn:ietf:rfc:8935\",\"urn:ietf:rfc:8936\"],\"configuration_endpoint\":\""
                 + issuer + "/streams\",\"status_endpoint\":\"" + issuer + "/status\",\"verification_endpoint\":\"" + issuer + "/verify\"}"));
         // its stream management (SSF 1.0 §8), behind a client-credentials token of client "portcullis" / "secret"
         server.createContext("/idp/.well-known/openid-configuration", exchange -> reply(exchange, "{\"issuer\":\"" + issuer
@@ -123,7 +128,7 @@ public final class SsfTransmitter implements AutoCloseable {
                 return;
             }
             synchronized (published) {
-                reply(exchange, new JsonWebKeySet(new ArrayList<>(published)).toJson());
+                reply(exchange, new JsonWebKeySet(new ArrayList<>(published)).toJson() + " ".repeat(jwksPadding));
             }
         });
         server.start();

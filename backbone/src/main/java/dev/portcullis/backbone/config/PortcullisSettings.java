@@ -31,6 +31,8 @@ public interface PortcullisSettings {
 
     Pdp pdp();
 
+    Outbound outbound();
+
     /** Where the platform's infrastructure is, and with which credentials. */
     interface Platform {
 
@@ -49,6 +51,27 @@ public interface PortcullisSettings {
         String user();
 
         String password();
+    }
+
+    /** What the platform may call when an admin, a partner or an application names a URL (webhooks, SSF transmitters and receivers). */
+    interface Outbound {
+        /** Plain http besides https: for local runs and tests only. */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /**
+         * Hosts (names or address literals) that may be in a private network after all: a local Keycloak, the tests' own
+         * servers. Anything else resolving to a loopback, private, link-local, CGNAT, NAT64 or 6to4 address is refused.
+         */
+        java.util.Optional<List<String>> privateHosts();
+
+        /** The largest answer read from anyone: larger ones are cut off and refused, never held in memory. */
+        @WithDefault("1048576")
+        int maxResponseBytes();
+
+        /** The longest a connection may take to open. */
+        @WithDefault("PT5S")
+        Duration connectTimeout();
     }
 
     interface Outbox {

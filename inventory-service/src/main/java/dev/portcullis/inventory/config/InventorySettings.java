@@ -30,13 +30,6 @@ public interface InventorySettings {
         @WithDefault("PT15M")
         Duration jwksCacheFor();
 
-        /**
-         * Whether http (not only https) URLs are taken for partners' transmitters and our receivers' push endpoints: for a
-         * machine where everything is on 127.0.0.1 (deploy/local, the tests), never in production.
-         */
-        @WithDefault("false")
-        boolean allowHttp();
-
         /** How often a POLL stream at a partner's transmitter is polled when it had nothing (transmitters may not long-poll). */
         @WithDefault("PT2S")
         Duration pollEvery();

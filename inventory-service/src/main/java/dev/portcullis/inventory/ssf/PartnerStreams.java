@@ -2,15 +2,13 @@ package dev.portcullis.inventory.ssf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.outbound.Outbound;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,7 +46,8 @@ public class PartnerStreams {
         return TIMEOUT.multipliedBy(2).plus(wait);
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    @Inject
+    Outbound outbound;
     private final Map<UUID, Token> tokens = new ConcurrentHashMap<>();
 
     private record Token(String value, long expiresAtNanos) {
@@ -184,22 +183,18 @@ public class PartnerStreams {
         String form = "grant_type=client_credentials&client_id=" + encode(credentials.clientId()) + "&client_secret=" + encode(credentials.clientSecret())
                 + (credentials.scope() == null || credentials.scope().isBlank() ? "" : "&scope=" + encode(credentials.scope()));
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(tokenEndpoint)).timeout(TIMEOUT)
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.statusCode() == 200 ? json.readTree(response.body()) : null;
+            Outbound.Answer response = outbound.send(new Outbound.Call("POST", URI.create(tokenEndpoint),
+                    Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json"), form, TIMEOUT));
+            JsonNode body = response.status() == 200 ? json.readTree(response.body()) : null;
             if (body == null || body.path("access_token").asText("").isBlank()) {
                 throw new IllegalArgumentException("the partner's IdP gave no token to client " + credentials.clientId() + ": HTTP "
-                        + response.statusCode() + " " + truncate(response.body()));
+                        + response.status() + " " + truncate(response.body()));
             }
             long lifetime = Math.max(10, body.path("expires_in").asLong(60) - 30);
             tokens.put(partnerId, new Token(body.path("access_token").asText(), System.nanoTime() + Duration.ofSeconds(lifetime).toNanos()));
             return body.path("access_token").asText();
-        } catch (IOException e) {
+        } catch (Outbound.Refused | IOException e) {
             throw new IllegalArgumentException("the partner's IdP cannot be reached at " + tokenEndpoint + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -212,33 +207,32 @@ public class PartnerStreams {
 
     private Response send(String method, String url, String token, JsonNode body, Duration timeout) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Authorization", "Bearer " + token)
-                    .header("Accept", "application/json");
+            Map<String, String> headers = new java.util.HashMap<>(Map.of("Authorization", "Bearer " + token, "Accept", "application/json"));
             if (body != null) {
-                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
+                headers.put("Content-Type", "application/json");
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            Outbound.Answer response = outbound.send(new Outbound.Call(method, URI.create(url), headers, body == null ? null : json.writeValueAsString(body), timeout));
             JsonNode parsed = null;
             try {
-                parsed = response.body() == null || response.body().isBlank() ? null : json.readTree(response.body());
+                parsed = response.body().isBlank() ? null : json.readTree(response.body());
             } catch (IOException notJson) {
                 // an error page: its text says what happened
             }
-            return new Response(response.statusCode(), parsed, truncate(response.body()));
-        } catch (IOException e) {
+            return new Response(response.status(), parsed, truncate(response.body()));
+        } catch (Outbound.Refused | IOException e) {
             throw new IllegalArgumentException("the partner's transmitter cannot be reached at " + url + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
-    private static String required(JsonNode configuration, String field) {
+    /** An endpoint the partner's configuration names, which the platform may call. */
+    private String required(JsonNode configuration, String field) {
         String value = configuration.path(field).asText("");
         if (value.isBlank()) {
             throw new IllegalArgumentException("its SSF configuration has no " + field + ": Portcullis cannot manage a stream there");
+        }
+        String refusal = keys.refusal(value);
+        if (refusal != null) {
+            throw new IllegalArgumentException("its SSF configuration's " + field + ": " + refusal);
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.ssf;
 
+import dev.portcullis.backbone.outbound.Outbound;
 import dev.portcullis.inventory.config.InventorySettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -9,11 +10,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -44,7 +44,8 @@ public class SetPusher extends LeasedWork {
     @Inject
     jakarta.enterprise.inject.Instance<CaepTransmitter> transmitter;
 
-    private HttpClient http;
+    @Inject
+    Outbound outbound;
 
     void start(@Observes StartupEvent event) {
         Duration lease = settings.ssf().transmitter().pushLease();
@@ -52,7 +53,6 @@ public class SetPusher extends LeasedWork {
             throw new IllegalStateException("portcullis.inventory.ssf.transmitter.push-lease (" + lease + ") must be at least twice push-timeout + 1 s ("
                     + onePush().multipliedBy(2) + "): a stream's lease must outlast a push");
         }
-        http = HttpClient.newBuilder().connectTimeout(settings.ssf().transmitter().pushTimeout()).build();
         start("ssf-push", Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
@@ -98,14 +98,13 @@ public class SetPusher extends LeasedWork {
             }
             String failure;
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stream.endpointUrl)).timeout(settings.ssf().transmitter().pushTimeout())
-                        .header("Content-Type", "application/secevent+jwt").header("Accept", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(keys.sign(set.claims())));
+                Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/secevent+jwt", "Accept", "application/json"));
                 if (stream.authorizationHeader != null) {
-                    request.header("Authorization", stream.authorizationHeader);
+                    headers.put("Authorization", stream.authorizationHeader);
                 }
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
+                Outbound.Answer response = outbound.send(new Outbound.Call("POST", URI.create(stream.endpointUrl), headers, keys.sign(set.claims()),
+                        settings.ssf().transmitter().pushTimeout()));
+                int status = response.status();
                 if (status >= 200 && status < 300) {
                     transmitter.get().delivered(streamId, List.of(set.jti()), null);
                     continue;
@@ -118,11 +117,8 @@ public class SetPusher extends LeasedWork {
                     continue;
                 }
                 failure = "HTTP " + status;
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+            } catch (Outbound.Refused | IllegalArgumentException e) {
+                failure = e.getMessage();
             }
             retryLater(stream, failure);
             return false;

@@ -47,6 +47,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class StreamResource {
 
     @Inject
+    dev.portcullis.backbone.outbound.Outbound outbound;
+
+    @Inject
     Actor actor;
 
     @Inject
@@ -299,8 +302,17 @@ public class StreamResource {
             String method = text(delivery, "method", 64, "delivery.method");
             if (SsfStream.PUSH.equals(method)) {
                 String url = text(delivery, "endpoint_url", 2048, "delivery.endpoint_url");
-                if (url == null || !isHttpUrl(url, settings.ssf().allowHttp())) {
+                if (url == null) {
                     throw new BadRequestProblem("delivery.endpoint_url", "must be the receiver's absolute https URL for pushes");
+                }
+                String refusal;
+                try {
+                    refusal = outbound.refusal(URI.create(url));
+                } catch (IllegalArgumentException e) {
+                    refusal = "is not a URL";
+                }
+                if (refusal != null) {
+                    throw new BadRequestProblem("delivery.endpoint_url", refusal);
                 }
                 stream.endpointUrl = url;
                 stream.authorizationHeader = text(delivery, "authorization_header", 4096, "delivery.authorization_header");
@@ -449,16 +461,6 @@ public class StreamResource {
             strings.add(item.textValue());
         }
         return strings;
-    }
-
-    private static boolean isHttpUrl(String url, boolean allowHttp) {
-        try {
-            URI uri = URI.create(url);
-            return uri.isAbsolute() && uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme())
-                    || allowHttp && "http".equalsIgnoreCase(uri.getScheme()));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String truncate(String s, int max) {

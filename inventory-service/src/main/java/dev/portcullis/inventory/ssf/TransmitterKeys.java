@@ -2,13 +2,11 @@ package dev.portcullis.inventory.ssf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.outbound.Outbound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +37,8 @@ public class TransmitterKeys {
     @Inject
     dev.portcullis.inventory.config.InventorySettings settings;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    @Inject
+    Outbound outbound;
     private final Map<UUID, Fetched> keys = new ConcurrentHashMap<>();
     /** The fetch under way per partner: single flight, never a cool-down that a later honest key would hit. */
     private final Map<UUID, CompletableFuture<Fetched>> fetching = new ConcurrentHashMap<>();
@@ -74,6 +73,10 @@ public class TransmitterKeys {
                 }
                 if (config.path("jwks_uri").asText("").isBlank()) {
                     throw new IllegalArgumentException("its SSF configuration has no jwks_uri");
+                }
+                String refusal = refusal(config.path("jwks_uri").asText());
+                if (refusal != null) {
+                    throw new IllegalArgumentException("its SSF configuration's jwks_uri: " + refusal);
                 }
                 return config;
             }
@@ -160,17 +163,24 @@ public class TransmitterKeys {
         }
     }
 
-    /** The JSON at {@code url}, or null if it is not there (any status but 200). */
+    /** Why the platform may not call {@code url}, a partner's (null if it may). */
+    String refusal(String url) {
+        try {
+            return outbound.refusal(URI.create(url));
+        } catch (IllegalArgumentException e) {
+            return url + " is not a URL";
+        }
+    }
+
+    /** The JSON at {@code url}, or null if it is not there (any status but 200); an IllegalArgumentException if it cannot be read. */
     JsonNode get(String url) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "application/json")
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? json.readTree(response.body()) : null;
-        } catch (IOException e) {
+            Outbound.Answer answer = outbound.send(Outbound.Call.get(URI.create(url), TIMEOUT));
+            return answer.status() == 200 ? json.readTree(answer.body()) : null;
+        } catch (Outbound.Refused e) {
             throw new IllegalArgumentException("cannot read " + url + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(url + " is not JSON: " + e.getMessage(), e);
         }
     }
 }

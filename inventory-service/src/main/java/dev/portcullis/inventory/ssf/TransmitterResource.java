@@ -36,6 +36,9 @@ public class TransmitterResource {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
+    dev.portcullis.backbone.outbound.Outbound outbound;
+
+    @Inject
     TransmitterKeys keys;
 
     @Inject
@@ -120,8 +123,9 @@ public class TransmitterResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestProblem("issuer", "is not a URL");
         }
-        if (!("https".equals(issuer.getScheme()) || settings.ssf().allowHttp() && "http".equals(issuer.getScheme())) || issuer.getHost() == null) {
-            throw new BadRequestProblem("issuer", "must be an https URL");
+        String refusal = outbound.refusal(issuer);
+        if (refusal != null) {
+            throw new BadRequestProblem("issuer", refusal);
         }
         StreamManagement management = request.streamManagement();
         if (management == null && (request.audience() == null || request.audience().isBlank())) {

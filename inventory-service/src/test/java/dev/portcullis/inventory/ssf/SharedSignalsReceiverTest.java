@@ -1,6 +1,7 @@
 package dev.portcullis.inventory.ssf;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -152,6 +153,33 @@ class SharedSignalsReceiverTest {
         transmitter.jwksServed = true;
         pushed(set, authorization).then().statusCode(202);
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    /** A partner's documents point the platform at the cloud's metadata service, or at its own network: refused before any call. */
+    @Test
+    void aTransmitterThatPointsThePlatformIntoItsOwnNetworkIsRefused() throws Exception {
+        for (String inside : List.of("http://169.254.169.254/latest/meta-data/iam/security-credentials/", "http://10.0.0.8:8080/jwks",
+                "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://100.64.0.1/jwks")) {
+            transmitter.jwksUri = inside;
+            api.as(TestTokens.admin()).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE)).put("/api/v1/partners/" + partnerId + "/ssf")
+                    .then().statusCode(400).body("errors[0].field", equalTo("issuer"))
+                    .body("errors[0].message", org.hamcrest.Matchers.allOf(containsString("jwks_uri"), containsString("points into")));
+        }
+        api.as(TestTokens.admin()).body(Map.of("issuer", "http://169.254.169.254/idp", "audience", AUDIENCE)).put("/api/v1/partners/" + partnerId + "/ssf")
+                .then().statusCode(400).body("errors[0].field", equalTo("issuer")).body("errors[0].message", containsString("points into"));
+        // the connection made before stands: its signals still apply
+        pushed(transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE), authorization).then().statusCode(202);
+        assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
+    }
+
+    /** A transmitter whose keys come as 10 MB: cut off at the limit, never read whole; its SET is to come again, nothing applied. */
+    @Test
+    void aJwksLargerThanAllowedIsCutOffAndTheSetWaits() throws Exception {
+        transmitter.jwksPadding = 10 * 1024 * 1024;
+        transmitter.rotate("key-2");
+        pushed(transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE), authorization).then().statusCode(503)
+                .body("description", containsString("too large"));
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
     }
 
     @Test

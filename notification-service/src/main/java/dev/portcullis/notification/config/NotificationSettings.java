@@ -12,12 +12,6 @@ public interface NotificationSettings {
 
     Brand brand();
 
-    Webhooks webhooks();
-
-    interface Webhooks {
-        /** Hosts (as written in the URL) that webhooks may post to although they are private: none by default. */
-        java.util.Optional<java.util.List<String>> privateHosts();
-    }
 
     /**
      * How long before an approval stage's deadline its approvers are reminded, if nobody has decided it by then; no reminder when the

@@ -35,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WebhookResource {
 
     @Inject
-    dev.portcullis.notification.service.WebhookTargets targets;
+    dev.portcullis.backbone.outbound.Outbound outbound;
 
     @Inject
     Actor actor;
@@ -64,8 +64,9 @@ public class WebhookResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Transactional
-    @Operation(summary = "Add a webhook endpoint", description = "url (http or https, absolute; not into a private network: loopback, link-local, site-local and unique-local addresses are"
-            + " refused unless the host is in portcullis.notification.webhooks.private-hosts); types: the message types it receives; secret:"
+    @Operation(summary = "Add a webhook endpoint", description = "url (https, absolute; http only where portcullis.outbound.allow-http is on; not into the platform's own"
+            + " networks: a host resolving to a loopback, private, link-local, CGNAT, unique-local, NAT64 or 6to4 address is refused unless it is"
+            + " in portcullis.outbound.private-hosts, here and again before each post); types: the message types it receives; secret:"
             + " whsec_ and the base64 of a 24-64 byte key, or none to have one made. Each message of those types is posted to it as JSON"
             + " {id, type, recipient, subject, text, causeId, guestId, createdAt}, signed per Standard Webhooks (webhook-id, webhook-timestamp,"
             + " webhook-signature v1 HMAC-SHA256), retried like a mail. The secret is in this answer only. Each refusal is a 400 naming the field.")
@@ -76,10 +77,7 @@ public class WebhookResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestProblem("url", "is not a URL");
         }
-        if (url.getScheme() == null || !List.of("http", "https").contains(url.getScheme().toLowerCase()) || url.getHost() == null) {
-            throw new BadRequestProblem("url", "must be an absolute http or https URL");
-        }
-        String refusal = targets.refusal(url);
+        String refusal = outbound.refusal(url);
         if (refusal != null) {
             throw new BadRequestProblem("url", refusal);
         }

@@ -2,15 +2,12 @@ package dev.portcullis.notification.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.outbound.Outbound;
 import dev.portcullis.notification.domain.Notification;
 import dev.portcullis.notification.domain.Webhook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -44,9 +41,7 @@ public class WebhookPoster {
     Clock clock;
 
     @Inject
-    WebhookTargets targets;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    Outbound outbound;
 
     /** The endpoint did not take the message: its status, and whether trying again could help. */
     public static final class Refused extends RuntimeException {
@@ -60,26 +55,16 @@ public class WebhookPoster {
 
     public void post(Notification message, Webhook endpoint) {
         String body = payload(message);
-        String refusal = targets.refusal(URI.create(endpoint.url));
-        if (refusal != null) {
-            // checked again before each post: the name may point elsewhere since the endpoint was added
-            throw new Refused(endpoint.url + " " + refusal, refusal.startsWith("points"));
-        }
         long timestamp = clock.instant().getEpochSecond();
         String id = message.id.toString();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").header("User-Agent", "Portcullis-Webhooks/1")
-                .header("webhook-id", id).header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", "v1," + signature(endpoint.secret, id, timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "User-Agent", "Portcullis-Webhooks/1", "webhook-id", id,
+                "webhook-timestamp", Long.toString(timestamp), "webhook-signature", "v1," + signature(endpoint.secret, id, timestamp, body));
         int status;
         try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw new Refused("no answer from " + endpoint.url + ": " + e, false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Refused("interrupted posting to " + endpoint.url, false);
+            // the guard checks the URL again before each post: the name may point elsewhere since the endpoint was added
+            status = outbound.send(new Outbound.Call("POST", URI.create(endpoint.url), headers, body, TIMEOUT)).status();
+        } catch (Outbound.Refused e) {
+            throw new Refused(endpoint.url + ": " + e.getMessage(), e.permanent());
         }
         if (status >= 200 && status < 300) {
             return;
