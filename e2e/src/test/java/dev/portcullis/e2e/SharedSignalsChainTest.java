@@ -11,10 +11,17 @@ import dev.portcullis.testsupport.SsfReceiver;
 import dev.portcullis.testsupport.SsfTransmitter;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import dev.portcullis.testsupport.DeclaredBody;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,6 +85,50 @@ class SharedSignalsChainTest {
                 assertTrue(((Map<?, ?>) claims.getClaimValue("events")).containsKey(SsfTransmitter.CAEP + "session-revoked"));
             }
             given().baseUri(issuer).auth().oauth2(app).queryParam("stream_id", stream).delete("/ssf/v1/transmitter/streams").then().statusCode(204);
+        }
+    }
+
+    /**
+     * The push endpoint is open to anyone who can reach it (the push authorization is checked after the body is read): 20 clients
+     * each post a 10 MB body at once, and each is refused by its declared length, before any of it is read; a partner's valid SET
+     * pushed meanwhile is applied, every grant revoked, within a second.
+     */
+    @Test
+    void twentyConcurrentTenMegabytePushesAreRefusedAndAValidSetPushedMeanwhileIsAppliedWithinASecond() throws Exception {
+        Platform platform = Platform.get();
+        InventoryApi inventory = platform.inventory();
+        Chain chain = Chain.create(platform, 2);
+        String admin = platform.userToken("admin");
+        String partnerId = inventory.as(admin).get("/api/v1/guests/" + chain.guest().id()).then().statusCode(200).extract().path("partnerId");
+        ExecutorService attackers = Executors.newFixedThreadPool(20);
+        try (SsfTransmitter transmitter = new SsfTransmitter()) {
+            Response connected = inventory.as(admin).body(Map.of("issuer", transmitter.issuer, "audience", AUDIENCE)).put("/api/v1/partners/" + partnerId + "/ssf");
+            connected.then().statusCode(200);
+            String url = platform.endpoint("INVENTORY_URL") + connected.<String>path("pushEndpoint");
+            String set = transmitter.set(SsfTransmitter.RISC + "account-disabled", Map.of("format", "iss_sub", "iss", transmitter.issuer, "sub",
+                    chain.guest().homeSubject()), AUDIENCE);
+            CountDownLatch underWay = new CountDownLatch(20);
+            List<Future<Integer>> attacks = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                attacks.add(attackers.submit(() -> {
+                    underWay.countDown();
+                    return DeclaredBody.post(url, Map.of("Content-Type", "application/secevent+jwt", "Authorization", "Bearer guessed"), 10 * 1024 * 1024);
+                }));
+            }
+            assertTrue(underWay.await(10, TimeUnit.SECONDS));
+
+            long start = System.nanoTime();
+            SsfTransmitter.push(platform.endpoint("INVENTORY_URL"), connected.path("pushEndpoint"), connected.path("pushAuthorization"), set)
+                    .then().statusCode(202);
+            long appliedMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(Collections.nCopies(2, "REVOKED"), inventory.grantStates(chain.guest().id()));
+            System.out.printf("a valid SET pushed among 20 concurrent 10 MB posts: applied in %d ms%n", appliedMs);
+            assertTrue(appliedMs < 1_000, "applied in " + appliedMs + " ms");
+            for (Future<Integer> attack : attacks) {
+                assertEquals(413, attack.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            attackers.shutdownNow();
         }
     }
 }

@@ -33,6 +33,8 @@ public interface PortcullisSettings {
 
     Outbound outbound();
 
+    Http http();
+
     /** Where the platform's infrastructure is, and with which credentials. */
     interface Platform {
 
@@ -51,6 +53,26 @@ public interface PortcullisSettings {
         String user();
 
         String password();
+    }
+
+    /**
+     * How large a request body each route takes, checked from its headers before any of it is read: a body declared larger is a
+     * 413, a body of unknown length (chunked) on a limited route a 411. Quarkus' own {@code quarkus.http.limits.max-body-size} is
+     * the ceiling of the bulk paths.
+     */
+    interface Http {
+        /** Every route but those below. */
+        @WithDefault("1M")
+        io.quarkus.runtime.configuration.MemorySize maxBody();
+
+        /** Path prefixes that take bodies up to Quarkus' limit (a CSV import), only from a caller who sends credentials. */
+        java.util.Optional<List<String>> bulkPaths();
+
+        /** Path prefixes open to callers without a token of ours (a partner's SET pushes), held to {@link #smallBody()}. */
+        java.util.Optional<List<String>> smallBodyPaths();
+
+        @WithDefault("64K")
+        io.quarkus.runtime.configuration.MemorySize smallBody();
     }
 
     /** What the platform may call when an admin, a partner or an application names a URL (webhooks, SSF transmitters and receivers). */

@@ -75,6 +75,14 @@ public interface InventorySettings {
         @WithDefault("PT60S")
         Duration pushLease();
 
+        /** How many streams one receiver client may have. */
+        @WithDefault("10")
+        int maxStreamsPerClient();
+
+        /** How many polls may wait for a SET at once per instance (each holds a worker thread); the others are answered at once. */
+        @WithDefault("16")
+        int maxLongPolls();
+
         /** The longest a poll waits for a SET when the poller asks to wait (RFC 8936 long polling). */
         @WithDefault("PT20S")
         Duration longPoll();

@@ -55,6 +55,13 @@ public class StreamResource {
     @Inject
     EntityManager em;
 
+    private java.util.concurrent.Semaphore longPolls;
+
+    @jakarta.annotation.PostConstruct
+    void bound() {
+        longPolls = new java.util.concurrent.Semaphore(settings.ssf().transmitter().maxLongPolls());
+    }
+
     @Inject
     Clock clock;
 
@@ -84,7 +91,8 @@ public class StreamResource {
     @Operation(summary = "Create a stream", description = "delivery.method urn:ietf:rfc:8935 (push: delivery.endpoint_url, and"
             + " delivery.authorization_header sent with each push) or urn:ietf:rfc:8936 (poll: the answer's delivery.endpoint_url is where"
             + " to poll); events_requested (events_delivered: those we support, CAEP session-revoked); description. aud is the caller's"
-            + " client id. Every guest is a subject (default_subjects ALL) until removed with subjects/remove.")
+            + " client id. Every guest is a subject (default_subjects ALL) until removed with subjects/remove. A client has at most"
+            + " portcullis.inventory.ssf.transmitter.max-streams-per-client streams (10): one more is a 409.")
     public Response create(JsonNode body) {
         SsfStream stream = new SsfStream();
         stream.id = UUID.randomUUID();
@@ -93,7 +101,17 @@ public class StreamResource {
         stream.status = SsfStream.ENABLED;
         stream.createdAt = clock.instant();
         apply(stream, object(body), true);
-        QuarkusTransaction.requiringNew().run(stream::persist);
+        int most = settings.ssf().transmitter().maxStreamsPerClient();
+        QuarkusTransaction.requiringNew().run(() -> {
+            // one client's creations in turn: two at once cannot both take the last place
+            em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('ssf-streams:' || ?1, 0))").setParameter(1, stream.clientId).getSingleResult();
+            long streams = ((Number) em.createNativeQuery("select count(*) from ssf_stream where client_id = ?1").setParameter(1, stream.clientId)
+                    .getSingleResult()).longValue();
+            if (streams >= most) {
+                throw new ConflictProblem("client " + stream.clientId + " has " + streams + " streams, the most it may have: delete one first");
+            }
+            stream.persist();
+        });
         return Response.created(URI.create(base() + "/streams?stream_id=" + stream.id)).entity(view(stream)).build();
     }
 
@@ -266,10 +284,17 @@ public class StreamResource {
         }
         long deadline = System.nanoTime() + settings.ssf().transmitter().longPoll().toNanos();
         List<CaepTransmitter.Pending> pending = transmitter.pending(stream.id, max + 1);
-        while (pending.isEmpty() && !immediately && System.nanoTime() < deadline) {
-            // made on this instance: woken at once; on another: seen within half a second
-            transmitter.awaitArrival(Math.min(500, (deadline - System.nanoTime()) / 1_000_000));
-            pending = transmitter.pending(stream.id, max + 1);
+        // a waiting poll holds a worker thread: only so many wait at once, the others are answered at once (RFC 8936 allows it)
+        if (pending.isEmpty() && !immediately && longPolls.tryAcquire()) {
+            try {
+                while (pending.isEmpty() && System.nanoTime() < deadline) {
+                    // made on this instance: woken at once; on another: seen within half a second
+                    transmitter.awaitArrival(Math.min(500, (deadline - System.nanoTime()) / 1_000_000));
+                    pending = transmitter.pending(stream.id, max + 1);
+                }
+            } finally {
+                longPolls.release();
+            }
         }
         pending.stream().limit(max).forEach(p -> sets.put(p.jti(), keys.sign(p.claims())));
         answer.put("moreAvailable", pending.size() > max);

@@ -340,6 +340,40 @@ class CaepTransmitterTest {
         as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(404);
     }
 
+    /**
+     * A receiver client cannot make streams without end (4 here), and polls that wait for a SET hold a worker thread each, so only
+     * so many wait at once (2 here): three long polls at once, two wait out the long poll (5 s), the third is answered at once.
+     */
+    @Test
+    void aClientHasAtMostItsStreamsAndOnlySoManyPollsWaitAtOnce() throws Exception {
+        List<String> streams = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            streams.add(pollStream());
+        }
+        as(app).body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8936"), "events_requested", List.of(SESSION_REVOKED)))
+                .post("/ssf/v1/transmitter/streams").then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("the most it may have"));
+        java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Long>> polls = new ArrayList<>();
+            for (String stream : streams.subList(0, 3)) {
+                polls.add(pollers.submit(() -> {
+                    long started = System.nanoTime();
+                    as(app).body(Map.of("returnImmediately", false)).post("/ssf/v1/transmitter/poll/" + stream).then().statusCode(200)
+                            .body("sets.size()", equalTo(0));
+                    return (System.nanoTime() - started) / 1_000_000;
+                }));
+            }
+            List<Long> millis = new ArrayList<>();
+            for (java.util.concurrent.Future<Long> poll : polls) {
+                millis.add(poll.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            java.util.Collections.sort(millis);
+            assertTrue(millis.get(0) < 2_500 && millis.get(1) >= 4_500, "poll times " + millis + ": one answered at once, two waited");
+        } finally {
+            pollers.shutdownNow();
+        }
+    }
+
     @Test
     void badStreamRequestsAreRefusedNamingTheField() {
         as(app).body(Map.of("events_requested", List.of(SESSION_REVOKED))).post("/ssf/v1/transmitter/streams").then().statusCode(400)

@@ -172,6 +172,19 @@ class SharedSignalsReceiverTest {
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(guest.id()));
     }
 
+    /** A push is a SET, a few KB: a body declared larger than 64 KB is refused before it is read, and one that will not say its size too. */
+    @Test
+    void aPushLargerThanASetIsRefusedBeforeItIsRead() throws Exception {
+        String url = baseUrl.toString().replaceAll("/$", "") + push;
+        Map<String, String> headers = Map.of("Authorization", authorization, "Content-Type", "application/secevent+jwt");
+        assertEquals(413, dev.portcullis.testsupport.DeclaredBody.post(url, headers, 10 * 1024 * 1024));
+        assertEquals(413, dev.portcullis.testsupport.DeclaredBody.post(url, Map.of(), 64 * 1024 + 1));
+        assertEquals(411, dev.portcullis.testsupport.DeclaredBody.post(url, headers, -1));
+        // within the limit it is read, and refused for what it is
+        pushed("x".repeat(60 * 1024), authorization).then().statusCode(400).body("err", equalTo("invalid_request"));
+        pushed(transmitter.set(DISABLED, issSub(guest.homeSubject()), AUDIENCE), authorization).then().statusCode(202);
+    }
+
     /** A transmitter whose keys come as 10 MB: cut off at the limit, never read whole; its SET is to come again, nothing applied. */
     @Test
     void aJwksLargerThanAllowedIsCutOffAndTheSetWaits() throws Exception {
