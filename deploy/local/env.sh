@@ -21,6 +21,12 @@ REVIEW_PORT=$((8082 + OFFSET))
 POLICY_PORT=$((8083 + OFFSET))
 NOTIFICATION_PORT=$((8084 + OFFSET))
 
+# The local broker asks who its clients are (SCRAM-SHA-512) and authorizes them, as a cluster's does: its admin, and the
+# users of deploy/kubernetes/kafka-users.yaml (each service's, a partner-signal connector's) with the same ACLs; local
+# passwords only: the admin's, and every other user's is its name followed by the suffix
+KAFKA_ADMIN_PASSWORD=${PORTCULLIS_KAFKA_ADMIN_PASSWORD:-admin-local-secret}
+KAFKA_PASSWORD_SUFFIX=-local-secret
+
 # PostgreSQL: the local cluster of postgres.sh, or any server the PG* variables name
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
@@ -93,6 +99,11 @@ write_endpoints() {
   [ "$now" -gt "$INSTANCES" ] && INSTANCES=$now
   cat > "$RUN/endpoints.env.tmp" <<ENV
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT
+KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+KAFKA_ADMIN_USER=admin
+KAFKA_ADMIN_PASSWORD=$KAFKA_ADMIN_PASSWORD
+KAFKA_PASSWORD_SUFFIX=$KAFKA_PASSWORD_SUFFIX
 KEYCLOAK_URL=http://127.0.0.1:$KEYCLOAK_PORT
 KEYCLOAK_REALM=portcullis
 KEYCLOAK_TOKEN_URL=http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token

@@ -66,15 +66,28 @@ start_kafka() {
   if [ "${PORTCULLIS_FRESH_DATABASES:-0}" = 1 ] && wants postgres && ! running kafka; then
     rm -rf "$dir/data"
   fi
+  # a broker formatted before it asked for credentials has no admin to sign in as: start it afresh
+  if ! running kafka && [ -d "$dir/data" ] && [ ! -f "$dir/data/.scram" ]; then
+    rm -rf "$dir/data"
+  fi
   mkdir -p "$dir"
   cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+# every client signs in (SCRAM-SHA-512) and may do only what its ACLs allow (KafkaAccess.java applies kafka-users.yaml);
+# the controller listener, on this machine's loopback only, is the broker talking to itself
+inter.broker.listener.name=SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$KAFKA_ADMIN_PASSWORD";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin;User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
 log.dirs=$dir/data
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -89,7 +102,8 @@ PROPS
   local java=(java -Xmx512m -Dlog4j2.configurationFile="$ROOT/deploy/local/log4j2.properties" -cp "$LIB/kafka/*")
   if [ ! -f "$dir/data/meta.properties" ]; then
     "${java[@]}" kafka.tools.StorageTool format -t "$("${java[@]}" kafka.tools.StorageTool random-uuid)" \
-      -c "$dir/server.properties" --standalone >>"$LOGS/kafka.log" 2>&1
+      -c "$dir/server.properties" --standalone --add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]" >>"$LOGS/kafka.log" 2>&1
+    touch "$dir/data/.scram"
   fi
   start_process kafka "$KAFKA_PORT" "${java[@]}" "$(process_mark kafka)" kafka.Kafka "$dir/server.properties"
 }
@@ -170,7 +184,8 @@ start_service() { # SERVICE INSTANCE
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$(management_port "$s" "$k") \
   PORTCULLIS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/${DB_PREFIX}_$s" \
   PORTCULLIS_DB_USER=$PORTCULLIS_DB_USER PORTCULLIS_DB_PASSWORD=$PORTCULLIS_DB_PASSWORD \
-  PORTCULLIS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
+  PORTCULLIS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT PORTCULLIS_KAFKA_PROVISION_TOPICS=false \
+  PORTCULLIS_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT PORTCULLIS_KAFKA_USER="$s-service" PORTCULLIS_KAFKA_PASSWORD="$s-service$KAFKA_PASSWORD_SUFFIX" \
   PORTCULLIS_OIDC_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis" \
   PORTCULLIS_SMTP_HOST=127.0.0.1 PORTCULLIS_SMTP_PORT=$SMTP_PORT PORTCULLIS_SMTP_STARTTLS=DISABLED \
   PORTCULLIS_MAIL_FROM="Portcullis <portcullis@localhost>" \
@@ -200,6 +215,9 @@ wants kafka && start_kafka
 wants mail && start_mail
 wants keycloak && start_keycloak
 wants kafka && wait_for kafka 60 port_open "$KAFKA_PORT"
+# the users, topics and ACLs of deploy/kubernetes, as the broker's admin (again after a restart: it changes nothing then)
+wants kafka && java -cp "$LIB/kafka/*" "$ROOT/deploy/local/KafkaAccess.java" "127.0.0.1:$KAFKA_PORT" "$KAFKA_ADMIN_PASSWORD" \
+  "$ROOT/deploy/kubernetes" "$KAFKA_PASSWORD_SUFFIX" >>"$LOGS/kafka.log" 2>&1 || { log "kafka: users and ACLs not applied (see $LOGS/kafka.log)"; exit 1; }
 wants mail && wait_for mail 60 port_open "$SMTP_PORT"
 wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
 
@@ -228,12 +246,12 @@ Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.
   policy-service        http://127.0.0.1:$POLICY_PORT
   notification-service  http://127.0.0.1:$NOTIFICATION_PORT
   instances per service $INSTANCES   (instance k listens 10 ports above instance k-1, its health and metrics 100 above its API; all URLs in endpoints.env)
-  Kafka                 127.0.0.1:$KAFKA_PORT
+  Kafka                 127.0.0.1:$KAFKA_PORT   (SASL_PLAINTEXT, SCRAM-SHA-512: admin / $KAFKA_ADMIN_PASSWORD; each service as <service>-service)
   Keycloak              http://127.0.0.1:$KEYCLOAK_PORT   (realm portcullis; console admin/admin)
   SMTP / IMAP           127.0.0.1:$SMTP_PORT / 127.0.0.1:$IMAP_PORT   (mail over HTTP: http://127.0.0.1:$MAIL_API_PORT/api/user)
   PostgreSQL            $PGHOST:$PGPORT, databases ${DB_PREFIX}_{inventory,review,policy,notification}, user $PORTCULLIS_DB_USER
 
-Tokens (users admin, owner, auditor, partner (a partner's person, pat@partner.example); password = user name):
+Tokens (users admin, owner, auditor, partner (a partner's person, pat@partner.example), nobody (no role of ours); password = user name):
   TOKEN=\$(curl -s -d grant_type=password -d client_id=portcullis-cli -d username=admin -d password=admin \\
       http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/protocol/openid-connect/token | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
   curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$INVENTORY_PORT/api/v1/guests

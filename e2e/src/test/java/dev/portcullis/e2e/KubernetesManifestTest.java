@@ -57,7 +57,9 @@ class KubernetesManifestTest {
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "kafka.strimzi.io/v1beta2/Kafka", Kafka.class,
             "kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class,
-            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class);
+            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class,
+            "kafka.strimzi.io/v1beta2/KafkaUser", io.strimzi.api.kafka.model.user.KafkaUser.class,
+            "networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
     /** Operators' resources without a model on Maven Central: checked field by field below. */
     private static final Set<String> UNTYPED = Set.of("postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Database",
             "k8s.keycloak.org/v2beta1/Keycloak", "k8s.keycloak.org/v2beta1/KeycloakRealmImport");
@@ -123,6 +125,105 @@ class KubernetesManifestTest {
         assertEquals(3, ((Number) config.get("transaction.state.log.replication.factor")).intValue());
         assertEquals(false, config.get("auto.create.topics.enable"));
         assertTrue(of(KafkaNodePool.class).get(0).getSpec().getReplicas() >= 3);
+    }
+
+    /**
+     * Kafka is a trust boundary: every listener asks who the client is (SCRAM-SHA-512) and lets in only the pods labelled as
+     * Kafka clients; the broker authorizes. Each service signs in as its own KafkaUser, whose ACLs let it read every topic it
+     * consumes (its channels) and keep their dead letters, but never write a topic it consumes (another's word, such as an
+     * approved request) nor partner.signals, which only connectors write.
+     */
+    @Test
+    void kafkaIsATrustBoundaryEveryServiceSignsInAsItselfAndMayWriteOnlyItsOwnTopics() throws Exception {
+        var cluster = of(Kafka.class).get(0).getSpec().getKafka();
+        assertTrue(cluster.getAuthorization() instanceof io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple, "authorization: simple");
+        for (var listener : cluster.getListeners()) {
+            assertTrue(listener.getAuth() instanceof io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512, listener.getName());
+            assertFalse(listener.getNetworkPolicyPeers() == null || listener.getNetworkPolicyPeers().isEmpty(), listener.getName() + ": who may reach it");
+        }
+        Set<String> catalogue = new HashSet<>();
+        for (Topic topic : Topic.values()) {
+            catalogue.add(topic.topicName());
+            catalogue.add(topic.deadLetterTopicName());
+        }
+        Map<String, io.strimzi.api.kafka.model.user.KafkaUser> users = of(io.strimzi.api.kafka.model.user.KafkaUser.class).stream()
+                .collect(Collectors.toMap(u -> u.getMetadata().getName(), u -> u));
+        Map<String, Set<String>> writers = new java.util.HashMap<>();
+        for (var user : users.values()) {
+            assertTrue(user.getSpec().getAuthentication() instanceof io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication, nameOf(user));
+            for (var rule : ((io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
+                if (rule.getResource() instanceof io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource topic) {
+                    assertEquals(io.strimzi.api.kafka.model.user.acl.AclResourcePatternType.LITERAL, topic.getPatternType(), "topics by name only");
+                    assertTrue(catalogue.contains(topic.getName()), "no such topic: " + topic.getName());
+                    if (rule.getOperations().contains(io.strimzi.api.kafka.model.user.acl.AclOperation.WRITE)) {
+                        writers.computeIfAbsent(topic.getName(), t -> new HashSet<>()).add(user.getMetadata().getName());
+                    }
+                }
+            }
+        }
+        Set<String> connectors = new HashSet<>(users.keySet());
+        for (String service : SERVICES) {
+            String name = service + "-service";
+            assertTrue(users.containsKey(name), "a KafkaUser for " + name);
+            connectors.remove(name);
+            Set<String> consumed = consumedTopics(service);
+            assertFalse(consumed.isEmpty(), name + " consumes");
+            Set<String> reads = new HashSet<>();
+            Set<String> writes = new HashSet<>();
+            for (var rule : ((io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple) users.get(name).getSpec().getAuthorization()).getAcls()) {
+                if (rule.getResource() instanceof io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource topic) {
+                    if (rule.getOperations().contains(io.strimzi.api.kafka.model.user.acl.AclOperation.READ)) {
+                        reads.add(topic.getName());
+                    }
+                    if (rule.getOperations().contains(io.strimzi.api.kafka.model.user.acl.AclOperation.WRITE)) {
+                        writes.add(topic.getName());
+                    }
+                }
+            }
+            for (String topic : consumed) {
+                assertTrue(reads.contains(topic), name + " reads " + topic);
+                assertTrue(writes.contains(topic + ".dlq"), name + " dead-letters " + topic);
+                assertFalse(writes.contains(topic), name + " must not write " + topic + ", which it consumes");
+            }
+            // the Deployment signs in as this user, with the password Strimzi keeps in the user's Secret
+            Container container = of(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElseThrow()
+                    .getSpec().getTemplate().getSpec().getContainers().get(0);
+            Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+            assertEquals(name, env.get("PORTCULLIS_KAFKA_USER").getValue());
+            assertEquals(name, env.get("PORTCULLIS_KAFKA_PASSWORD").getValueFrom().getSecretKeyRef().getName());
+        }
+        assertEquals("SASL_PLAINTEXT", of(ConfigMap.class).get(0).getData().get("PORTCULLIS_KAFKA_SECURITY_PROTOCOL"));
+        assertFalse(connectors.isEmpty(), "a partner-signal connector's user");
+        assertEquals(connectors, writers.get(Topic.PARTNER_SIGNALS.topicName()), "only connectors write partner.signals");
+        assertEquals(Set.of("review-service"), writers.get(Topic.REVIEW_REQUESTS.topicName()), "only review-service writes review.requests");
+        // and only the services and Keycloak reach PostgreSQL
+        var db = of(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+                .filter(p -> "portcullis-db".equals(p.getSpec().getPodSelector().getMatchLabels().get("cnpg.io/cluster"))).findFirst().orElseThrow();
+        assertEquals(List.of("Ingress"), db.getSpec().getPolicyTypes());
+        for (String service : SERVICES) {
+            Map<String, String> labels = of(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(service + "-service")).findFirst()
+                    .orElseThrow().getSpec().getTemplate().getMetadata().getLabels();
+            assertEquals("true", labels.get("portcullis.dev/database-client"), service);
+            assertEquals("true", labels.get("portcullis.dev/kafka-client"), service);
+        }
+    }
+
+    /** The topics a service's channels read: its own application.properties, and the access read model's for those that embed it. */
+    private static Set<String> consumedTopics(String service) throws Exception {
+        List<Path> files = new ArrayList<>(List.of(RepositoryRoot.get().resolve(service + "-service/src/main/resources/application.properties")));
+        if (Files.readString(RepositoryRoot.get().resolve(service + "-service/pom.xml")).contains("<artifactId>access-read-model</artifactId>")) {
+            files.add(RepositoryRoot.get().resolve("access-read-model/src/main/resources/META-INF/microprofile-config.properties"));
+        }
+        Set<String> topics = new HashSet<>();
+        for (Path file : files) {
+            for (String line : Files.readAllLines(file)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^mp\\.messaging\\.incoming\\.[a-z-]+\\.topic=(.+)$").matcher(line.trim());
+                if (m.matches()) {
+                    topics.add(m.group(1).trim());
+                }
+            }
+        }
+        return topics;
     }
 
     @Test
@@ -230,6 +331,26 @@ class KubernetesManifestTest {
         assertEquals(local, imported);
         assertEquals("portcullis-sso", untyped("KeycloakRealmImport").get(0).path("spec").path("keycloakCRName").asText());
         assertEquals(untyped("Keycloak").get(0).path("metadata").path("name").asText(), "portcullis-sso");
+    }
+
+    /** The platform knows people by their address: in both realms only an admin may change it, never the user. */
+    @Test
+    void peopleCannotChangeTheirOwnAddressInEitherRealm() throws Exception {
+        JsonNode local = new ObjectMapper().readTree(RepositoryRoot.get().resolve("deploy/keycloak/portcullis-realm.json").toFile());
+        JsonNode imported = untyped("KeycloakRealmImport").get(0).path("spec").path("realm");
+        for (JsonNode realm : List.of(local, imported)) {
+            JsonNode providers = realm.path("components").path("org.keycloak.userprofile.UserProfileProvider");
+            assertEquals(1, providers.size(), "one declarative user profile");
+            JsonNode profile = new ObjectMapper().readTree(providers.get(0).path("config").path("kc.user.profile.config").get(0).asText());
+            JsonNode email = null;
+            for (JsonNode attribute : profile.path("attributes")) {
+                if (attribute.path("name").asText().equals("email")) {
+                    email = attribute;
+                }
+            }
+            assertNotNull(email, "the email attribute");
+            assertEquals(List.of("admin"), new ObjectMapper().convertValue(email.path("permissions").path("edit"), List.class));
+        }
     }
 
     private static <T> List<T> of(Class<T> type) {

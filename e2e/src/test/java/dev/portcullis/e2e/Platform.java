@@ -182,8 +182,19 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return new InventoryApi(endpoint("INVENTORY_URL"), () -> userToken("admin"), this::signalToken);
     }
 
+    /** Kafka as its admin sees it: what a SOC consumer reads, what a test publishes in a service's stead. */
     KafkaTestClient kafka() {
-        return new KafkaTestClient(endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+        return new KafkaTestClient(endpoint("KAFKA_BOOTSTRAP_SERVERS"), kafkaSecurity(endpoint("KAFKA_ADMIN_USER"), endpoint("KAFKA_ADMIN_PASSWORD")));
+    }
+
+    /** Kafka as one of the local broker's users (deploy/kubernetes/kafka-users.yaml), with its local password. */
+    KafkaTestClient kafkaAs(String user) {
+        return new KafkaTestClient(endpoint("KAFKA_BOOTSTRAP_SERVERS"), kafkaSecurity(user, user + endpoint("KAFKA_PASSWORD_SUFFIX")));
+    }
+
+    /** How a client signs in to the local broker as {@code user}. */
+    Map<String, String> kafkaSecurity(String user, String password) {
+        return KafkaTestClient.scram(endpoint("KAFKA_SECURITY_PROTOCOL"), user, password);
     }
 
     /** A Keycloak access token for a demo user (password grant on the public CLI client). */

@@ -20,6 +20,25 @@ class PlatformGuardTest {
         org.junit.jupiter.api.Assertions.assertEquals(platform.endpoints(), after);
     }
 
+    /**
+     * The platform knows people by their verified address, so nobody may change their own at the identity provider: an owner who
+     * tries to take the admin's address through Keycloak's account API keeps their own, and their next token says so.
+     */
+    @Test
+    void nobodyChangesTheirOwnAddressAtTheIdentityProvider() {
+        Platform platform = Platform.get();
+        String realm = platform.endpoint("KEYCLOAK_TOKEN_URL").replaceFirst("/protocol/openid-connect/token$", "");
+        String token = platform.userToken("owner");
+        java.util.Map<String, Object> profile = given().auth().oauth2(token).accept("application/json").get(realm + "/account").then().statusCode(200)
+                .body("email", equalTo("owner@example.com")).extract().as(java.util.Map.class);
+        java.util.Map<String, Object> changed = new java.util.HashMap<>(profile);
+        changed.put("email", "admin@example.com");
+        int status = given().auth().oauth2(token).contentType("application/json").body(changed).post(realm + "/account").then().extract().statusCode();
+        given().auth().oauth2(platform.userToken("owner")).accept("application/json").get(realm + "/account").then().statusCode(200)
+                .body("email", equalTo("owner@example.com"));
+        org.junit.jupiter.api.Assertions.assertTrue(status >= 400, "the change was answered " + status);
+    }
+
     @Test
     void everyServiceRefusesACallWithoutAToken() {
         Platform platform = Platform.get();

@@ -275,10 +275,38 @@ class ReviewPageBrowserTest {
                 .body("answers[0].answer", org.hamcrest.Matchers.equalTo("Osprey"))
                 .body("approvers", org.hamcrest.Matchers.equalTo(List.of("owner@example.com")));
 
+        // a guest never approves, their own request least of all: the page's own form post, from pat's session, is refused
+        assertEquals(403, postFromPage("/reviews/requests/" + requestId, "decision=APPROVE&justification=mine"));
+        Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().body("state", org.hamcrest.Matchers.equalTo("PENDING_APPROVAL"));
+
+        mine = browser.findElements(By.cssSelector("[data-my-request='" + requestId + "']")).get(0);
         mine.findElement(By.cssSelector("button.cancel")).click();
         wait.until(d -> d.findElements(By.cssSelector("[data-my-request='" + requestId + "'] .state")).stream()
                 .anyMatch(state -> state.getText().equals("CANCELLED")));
         Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().body("state", org.hamcrest.Matchers.equalTo("CANCELLED"));
+    }
+
+    /** Signing in is not enough: someone of the realm without a role of ours can neither decide review items nor approve requests there. */
+    @Test
+    void someoneSignedInWithoutARoleCanNeitherDecideNorApproveOnThePages() {
+        Platform platform = Platform.get();
+        browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
+        PageWait wait = new PageWait();
+        signIn(wait, "nobody");
+        wait.until(d -> d.getCurrentUrl().startsWith(platform.endpoint("REVIEW_URL")) ? d : null);
+        for (String[] post : List.of(new String[] {"/reviews/items/" + UUID.randomUUID(), "decision=APPROVE&justification=looks+fine"},
+                new String[] {"/reviews/requests/" + UUID.randomUUID(), "decision=APPROVE&justification=looks+fine"},
+                new String[] {"/reviews/campaigns/" + UUID.randomUUID() + "/accept-recommendations", "justification=looks+fine"})) {
+            assertEquals(403, postFromPage(post[0], post[1]), post[0]);
+        }
+    }
+
+    /** Posts a form from the page the browser shows, with its session, as the page's own forms do; the status that came back. */
+    private int postFromPage(String path, String form) {
+        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: arguments[1],"
+                + " redirect: 'manual'}).then(r => done(r.status)).catch(e => done(-1));", path, form);
+        return ((Number) status).intValue();
     }
 
     /** Waits for the page, and on a timeout says where the browser is and what it shows. */

@@ -97,10 +97,10 @@ class SignalLatencyBenchmark {
             }
         }
 
-        settle(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+        settle(platform);
 
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread listener = new Thread(() -> listen(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"), running), "bench-listener");
+        Thread listener = new Thread(() -> listen(platform, running), "bench-listener");
         listener.start();
         listening.await();
 
@@ -172,10 +172,10 @@ class SignalLatencyBenchmark {
         List<InventoryApi.Guest> guests = inParallel(16, count, i -> instances.get(i % instances.size())
                 .guestWithGrants(resources, GRANTS, "bench-sponsor@example.com"));
         System.out.printf("set up in %d s%n", Duration.ofNanos(System.nanoTime() - setUpStarted).toSeconds());
-        settle(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+        settle(platform);
 
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread listener = new Thread(() -> listen(platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"), running), "bench-listener");
+        Thread listener = new Thread(() -> listen(platform, running), "bench-listener");
         listener.start();
         listening.await();
 
@@ -266,9 +266,10 @@ class SignalLatencyBenchmark {
      * Waits until the downstream services have consumed the set-up's thousands of events (no consumer
      * group committed anything for 3 s), so that the figures measure the signals, not the set-up's backlog.
      */
-    private static void settle(String bootstrap) {
+    private static void settle(Platform platform) {
         Properties config = new Properties();
-        config.put("bootstrap.servers", bootstrap);
+        config.put("bootstrap.servers", platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+        config.putAll(platform.kafkaSecurity(platform.endpoint("KAFKA_ADMIN_USER"), platform.endpoint("KAFKA_ADMIN_PASSWORD")));
         try (Admin admin = Admin.create(config)) {
             Map<String, Object> last = new ConcurrentHashMap<>();
             long[] changedAt = {System.currentTimeMillis()};
@@ -302,9 +303,10 @@ class SignalLatencyBenchmark {
         throw new IllegalStateException("no " + GRANTS + " access-revoked for guest " + guestId + " within 5 min");
     }
 
-    private void listen(String bootstrap, AtomicBoolean running) {
+    private void listen(Platform platform, AtomicBoolean running) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+        config.putAll(platform.kafkaSecurity(platform.endpoint("KAFKA_ADMIN_USER"), platform.endpoint("KAFKA_ADMIN_PASSWORD")));
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

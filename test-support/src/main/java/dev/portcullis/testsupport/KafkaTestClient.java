@@ -29,9 +29,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaTestClient {
 
     private final String bootstrapServers;
+    /** How the client signs in (security.protocol, sasl.*): nothing for the tests' open in-JVM broker. */
+    private final Map<String, String> security;
 
     public KafkaTestClient(String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    public KafkaTestClient(String bootstrapServers, Map<String, String> security) {
         this.bootstrapServers = bootstrapServers;
+        this.security = Map.copyOf(security);
+    }
+
+    /** The settings of a client that signs in as {@code user} with SCRAM-SHA-512 over {@code protocol} (SASL_PLAINTEXT, SASL_SSL). */
+    public static Map<String, String> scram(String protocol, String user, String password) {
+        return Map.of("security.protocol", protocol, "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";");
     }
 
     /** Publishes a binary-mode CloudEvent like a producing service would; returns its id. */
@@ -71,6 +84,7 @@ public final class KafkaTestClient {
     public void publishTogether(List<ProducerRecord<String, String>> records) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(security);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
@@ -88,6 +102,7 @@ public final class KafkaTestClient {
     public List<ConsumerRecord<String, String>> readAll(String topic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(security);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
