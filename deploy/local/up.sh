@@ -216,8 +216,10 @@ wants mail && start_mail
 wants keycloak && start_keycloak
 wants kafka && wait_for kafka 60 port_open "$KAFKA_PORT"
 # the users, topics and ACLs of deploy/kubernetes, as the broker's admin (again after a restart: it changes nothing then)
-wants kafka && java -cp "$LIB/kafka/*" "$ROOT/deploy/local/KafkaAccess.java" "127.0.0.1:$KAFKA_PORT" "$KAFKA_ADMIN_PASSWORD" \
-  "$ROOT/deploy/kubernetes" "$KAFKA_PASSWORD_SUFFIX" >>"$LOGS/kafka.log" 2>&1 || { log "kafka: users and ACLs not applied (see $LOGS/kafka.log)"; exit 1; }
+if wants kafka; then
+  java -cp "$LIB/kafka/*" "$ROOT/deploy/local/KafkaAccess.java" "127.0.0.1:$KAFKA_PORT" "$KAFKA_ADMIN_PASSWORD" "$ROOT/deploy/kubernetes" \
+    "$KAFKA_PASSWORD_SUFFIX" >>"$LOGS/kafka.log" 2>&1 || { log "kafka: users and ACLs not applied (see $LOGS/kafka.log)"; exit 1; }
+fi
 wants mail && wait_for mail 60 port_open "$SMTP_PORT"
 wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
 

@@ -47,6 +47,9 @@ public class AccessReadModel {
     Event<ReadModelChanged> changed;
 
     @Inject
+    Event<GuestErased> erased;
+
+    @Inject
     Clock clock;
 
     @Incoming(Topic.Channels.INVENTORY_GUESTS)
@@ -140,9 +143,16 @@ public class AccessReadModel {
             GuestUnblocked g = event.as(GuestUnblocked.class);
             setState(g.guestId(), g.state());
         } else if (type == EventType.GUEST_REMOVED) {
-            String guestId = event.as(GuestRemoved.class).guestId();
+            GuestRemoved removed = event.as(GuestRemoved.class);
+            String guestId = removed.guestId();
+            KnownGuest known = KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(guestId)).orElse(null);
+            String email = removed.email() != null ? removed.email() : known == null ? null : known.email;
+            // the service's own copies first, while the address is still known
+            erased.fire(new GuestErased(UUID.fromString(guestId), email == null || email.equals(GuestRemoved.erasedEmail(guestId)) ? null : email));
             // inventory erased the guest's personal data on removal; this copy goes too
-            KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(guestId)).ifPresent(guest -> guest.email = GuestRemoved.erasedEmail(guestId));
+            if (known != null) {
+                known.email = GuestRemoved.erasedEmail(guestId);
+            }
             setState(guestId, "REMOVED");
         } else if (type == EventType.GUEST_SIGNED_IN) {
             GuestSignedIn s = event.as(GuestSignedIn.class);

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The guest is gone for good (REMOVED); {@code revokedGrantIds} are the grants the removal itself
- * ended (each also on its own {@code access-revoked}). No personal data beyond the sponsors to tell:
- * a removed guest is a data subject whose data is on its way out.
+ * ended (each also on its own {@code access-revoked}). A removed guest is a data subject whose data
+ * is on its way out: {@code email} is the address being erased (null in events from before it was
+ * named), so that every service finds its copies, those made before the person was a guest too.
  */
 public record GuestRemoved(
         String guestId,
@@ -15,7 +16,8 @@ public record GuestRemoved(
         String causeId,
         List<String> revokedGrantIds,
         Instant removedAt,
-        String actor) implements EventPayload {
+        String actor,
+        String email) implements EventPayload {
 
     /**
      * The address a removed guest is left with wherever their data was kept (inventory, every read

@@ -63,7 +63,7 @@ class EventContractTest {
             Map.entry(EventType.GUEST_UNBLOCKED, new GuestUnblocked(GUEST, "ann@contoso.com", "Ann", List.of("sponsor@example.com"), "ACTIVE",
                     "PARTNER_ACCOUNT_ENABLED", UUID.randomUUID().toString(), NOW, "partner:contoso")),
             Map.entry(EventType.GUEST_REMOVED, new GuestRemoved(GUEST, List.of("sponsor@example.com"), "PARTNER_ACCOUNT_PURGED",
-                    UUID.randomUUID().toString(), List.of(GRANT), NOW, "partner:contoso")),
+                    UUID.randomUUID().toString(), List.of(GRANT), NOW, "partner:contoso", "ann@contoso.com")),
             Map.entry(EventType.GUEST_SPONSOR_MISSING, new GuestSponsorMissing(GUEST, UUID.randomUUID().toString(), "ACTIVE", NOW)),
             Map.entry(EventType.GUEST_SIGNED_IN, new GuestSignedIn(GUEST, NOW.minusSeconds(60), "ACTIVE", true, NOW)),
             Map.entry(EventType.ACCESS_EXPIRING, new AccessExpiring(GRANT, GUEST, "ann@contoso.com", List.of("sponsor@example.com"), RESOURCE, "CRM",

@@ -72,7 +72,7 @@ class LifecycleNoticeTest {
         String sponsor = "sponsor-" + run + "@example.com";
         String guestId = UUID.randomUUID().toString();
         GuestRemoved removed = new GuestRemoved(guestId, List.of(sponsor, sponsor.toUpperCase()), "INACTIVE", null,
-                List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString()), Instant.now(), "lifecycle");
+                List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString()), Instant.now(), "lifecycle", null);
         kafka.publish(removed);
         kafka.publish(removed);
         await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1);

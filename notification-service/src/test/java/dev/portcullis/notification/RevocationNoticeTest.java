@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
+import dev.portcullis.events.ReviewerAssigned;
+import dev.portcullis.testsupport.PersonalDataScan;
 import dev.portcullis.events.GuestBlocked.RevokedGrant;
 import dev.portcullis.events.Topic;
 import dev.portcullis.testsupport.MailParts;
@@ -56,6 +58,9 @@ class RevocationNoticeTest {
 
     @Inject
     MailSender sender;
+
+    @Inject
+    javax.sql.DataSource dataSource;
 
     @Test
     void aMessageIsMultipartAndEveryValueFromDataIsEscapedInItsHtml() throws Exception {
@@ -277,8 +282,15 @@ class RevocationNoticeTest {
                 List.of(grant(UUID.randomUUID().toString(), "CRM", "reader", "owner-" + run + "@example.com")), Instant.now(), "partner"));
         await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 1);
 
+        // a message to them, planned before anything made them a guest here (a campaign asks them to review their own access)
+        kafka.publish(new ReviewerAssigned(UUID.randomUUID().toString(), "Self-attestation " + run, email, 1, Instant.now().plus(Duration.ofDays(7)),
+                "https://portcullis.example.com/reviews", 1));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(email).size() == 1);
+
         kafka.publish(new GuestRemoved(guestId, List.of(sponsor), "PARTNER_ACCOUNT_PURGED", UUID.randomUUID().toString(), List.of(), Instant.now(),
-                "partner"));
+                "partner", email));
+        // nothing of notification-service holds their address any more: not the messages about them, not those to them, nor their events
+        await().atMost(Duration.ofSeconds(15)).until(() -> PersonalDataScan.holding(dataSource, email), List::isEmpty);
 
         String erased = GuestRemoved.erasedEmail(guestId);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("causeId", signalId)

@@ -64,6 +64,9 @@ class CampaignTest {
     @Inject
     CampaignJobs jobs;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     /** A partner's world as inventory announces it: resources, guests (with their last sign-in) and grants. */
     private final class World {
         final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -294,7 +297,7 @@ class CampaignTest {
     }
 
     @Test
-    void inASelfReviewEachGuestAttestsToTheirOwnAccessWithTheirOwnToken() {
+    void inASelfReviewEachGuestAttestsToTheirOwnAccessWithTheirOwnToken() throws Exception {
         World w = new World();
         String crm = w.resource("CONFIDENTIAL", "o-" + w.run + "@corp.example");
         String keeps = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
@@ -323,6 +326,16 @@ class CampaignTest {
         asGuest(keepsEmail).get("/api/v1/campaigns/" + campaign).then().statusCode(403);
         admin().post("/api/v1/campaigns/" + campaign + "/complete").then().statusCode(200).body("counts.approved", equalTo(1))
                 .body("counts.denied", equalTo(1));
+
+        // the guest who left is removed: their address leaves every table of review-service (reviewer, decider, events kept), the decision stays
+        kafka.publish(new dev.portcullis.events.GuestRemoved(leaves, List.of("s@corp.example"), "ADMIN", null, List.of(), Instant.now(), "admin",
+                leavesEmail));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> dev.portcullis.testsupport.PersonalDataScan.holding(dataSource,
+                leavesEmail), List::isEmpty);
+        admin().get("/api/v1/review-items/" + leavesItem).then().statusCode(200).body("decision", equalTo("DENY"))
+                .body("decidedBy", equalTo(dev.portcullis.events.GuestRemoved.erasedEmail(leaves)));
+        org.junit.jupiter.api.Assertions.assertFalse(dev.portcullis.testsupport.PersonalDataScan.holding(dataSource, keepsEmail).isEmpty(),
+                "the other guest is untouched");
     }
 
     @Test

@@ -73,6 +73,22 @@ public class Outbox {
     }
 
     /**
+     * Forgets the published events that hold {@code address} (in their payload or as their key), and the key's sequence: they are
+     * on Kafka, under the topic's retention, and the copy kept here for audit and replay is a removed guest's personal data. Events
+     * not published yet stay: they still have to go.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int forgetPublished(String address) {
+        String lower = address.toLowerCase(java.util.Locale.ROOT);
+        int forgotten = em.createNativeQuery("delete from outbox_event where published_at is not null and (strpos(lower(payload), ?1) > 0"
+                + " or lower(record_key) = ?1)").setParameter(1, lower).executeUpdate();
+        // the address as a key's sequence too (a recipient's), once nothing of that key waits: a later event of it starts afresh
+        em.createNativeQuery("delete from outbox_key k where lower(k.record_key) = ?1 and not exists (select 1 from outbox_event e"
+                + " where e.record_key = k.record_key and e.published_at is null)").setParameter(1, lower).executeUpdate();
+        return forgotten;
+    }
+
+    /**
      * Takes this transaction's numbers for {@code keys} (and locks them, in their sorted order) in one statement: for a transaction
      * about to publish events of many keys (a pass of sign-in events), which would otherwise make a round trip per key.
      */

@@ -44,6 +44,9 @@ public class PersonalData {
     EntityManager em;
 
     @Inject
+    dev.portcullis.backbone.outbox.Outbox outbox;
+
+    @Inject
     TransactionSynchronizationRegistry registry;
 
     /** {@code identity} encrypted with the guest's key (made on first use). */
@@ -91,6 +94,7 @@ public class PersonalData {
         em.createNativeQuery("""
                 update partner_signal set home_subject = null, email = null, dedupe_key = 'erased:' || id
                 where id in (select signal_id from partner_signal_guest where guest_id = ?1)""").setParameter(1, guest.id).executeUpdate();
+        outbox.forgetPublished(guest.email);
         guest.email = GuestRemoved.erasedEmail(guest.id.toString());
         guest.displayName = null;
         guest.homeSubject = null;

@@ -131,7 +131,7 @@ public class Revocations {
         }
         List<UUID> revoked = active.stream().map(g -> g.id).toList();
         outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason, cause, revoked.stream().map(UUID::toString).toList(),
-                now, actor));
+                now, actor, guest.email)); // the address every service erases, read before it is erased here
         audit.record(AuditTrail.change("GUEST_REMOVED", actor).guest(guest).reason(reason).cause(cause).detail("revokedGrantIds", revoked));
         sessions.sessionRevoked(guest, initiatingEntity(reason), "removed: " + reason); // told with the address, before it is erased
         // a removed guest is a data subject whose data goes: from the guest row, the signals that named them, and (its key destroyed) the audit trail

@@ -126,7 +126,7 @@ public class Messages {
             n.status = Notification.Status.SUPPRESSED;
             n.lastError = "the recipient opted out of " + type;
             n.persist();
-            LOG.infof("%s for %s (%s) suppressed: opted out", type, recipient, cause);
+            LOG.infof("notification=%s %s (%s) suppressed: opted out", n.id, type, cause); // ids in the log, never addresses
             return n;
         }
         if (preference != null && preference.digests(type)) {
@@ -145,7 +145,7 @@ public class Messages {
             copy.persist();
         }
         afterCommit.runOnce(MailSender.class, sender::wake);
-        LOG.infof("%s planned for %s (%s)", type, recipient, cause);
+        LOG.infof("notification=%s %s planned (%s)", n.id, type, cause);
         return n;
     }
 

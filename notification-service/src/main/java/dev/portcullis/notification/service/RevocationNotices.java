@@ -36,6 +36,9 @@ public class RevocationNotices {
     Messages messages;
 
     @Inject
+    dev.portcullis.backbone.outbox.Outbox outbox;
+
+    @Inject
     NotificationSettings settings;
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -122,8 +125,11 @@ public class RevocationNotices {
 
     /**
      * A removed guest's personal data leaves the message log too (inventory erased it everywhere else):
-     * their address and name in every message about them become the erased placeholder. A message not
-     * sent yet goes out erased.
+     * their address and name in every message about them become the erased placeholder; and the address
+     * the removal names leaves every other message that holds it: those sent to them (their requests'
+     * notices, from before they were a guest too), a digest that copied a message's text, an error that
+     * quoted it; their delivery preferences go. A message not sent yet goes out erased (to nobody, if it
+     * was theirs).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int erase(GuestRemoved event) {
@@ -140,8 +146,30 @@ public class RevocationNotices {
             n.guestName = null;
             changed++;
         }
+        if (event.email() != null) {
+            String address = normalize(event.email());
+            for (Notification n : Notification.<Notification>list("lower(recipient) = ?1 or locate(?1, lower(subject)) > 0 or locate(?1, lower(body)) > 0"
+                    + " or locate(?1, lower(coalesce(html, ''))) > 0 or locate(?1, lower(coalesce(lastError, ''))) > 0", address)) {
+                if (normalize(n.recipient).equals(address)) {
+                    n.recipient = erased;
+                }
+                n.subject = replaced(n.subject, event.email(), erased);
+                n.body = replaced(n.body, event.email(), erased);
+                n.html = n.html == null ? null : replaced(replaced(n.html, escaped(event.email()), escaped(erased)), event.email(), erased);
+                n.lastError = n.lastError == null ? null : replaced(n.lastError, event.email(), erased);
+                changed++;
+            }
+            dev.portcullis.notification.domain.RecipientPreference.delete("lower(recipient) = ?1", address);
+            outbox.forgetPublished(address);
+        }
         LOG.infof("guest=%s removed: %d notifications erased", event.guestId(), changed);
         return changed;
+    }
+
+    /** {@code text} with every {@code address} in it, in any case, replaced. */
+    private static String replaced(String text, String address, String by) {
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(address), java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text)
+                .replaceAll(java.util.regex.Matcher.quoteReplacement(by));
     }
 
     private static String scrub(String text, Notification n, String erased) {

@@ -1,0 +1,11 @@
+package dev.portcullis.readmodel;
+
+import java.util.UUID;
+
+/**
+ * Fired (synchronously, inside the transaction that applies {@code guest-removed}) before the read model blanks its copy: the
+ * guest and the address being erased, so that the service erases its own copies (review-service: requests, self-reviews) in the
+ * same transaction. {@code email} is null only for an event of old that did not name it and a guest the read model never knew.
+ */
+public record GuestErased(UUID guestId, String email) {
+}
