@@ -50,6 +50,9 @@ public class AccessReadModel {
     Event<GuestErased> erased;
 
     @Inject
+    dev.portcullis.backbone.outbox.Outbox outbox;
+
+    @Inject
     Clock clock;
 
     @Incoming(Topic.Channels.INVENTORY_GUESTS)
@@ -147,8 +150,12 @@ public class AccessReadModel {
             String guestId = removed.guestId();
             KnownGuest known = KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(guestId)).orElse(null);
             String email = removed.email() != null ? removed.email() : known == null ? null : known.email;
-            // the service's own copies first, while the address is still known
-            erased.fire(new GuestErased(UUID.fromString(guestId), email == null || email.equals(GuestRemoved.erasedEmail(guestId)) ? null : email));
+            // the service's own copies first, while the address is still known, and the published events that held it
+            boolean named = email != null && !email.equals(GuestRemoved.erasedEmail(guestId));
+            erased.fire(new GuestErased(UUID.fromString(guestId), named ? email : null));
+            if (named) {
+                outbox.forgetPublished(email);
+            }
             // inventory erased the guest's personal data on removal; this copy goes too
             if (known != null) {
                 known.email = GuestRemoved.erasedEmail(guestId);

@@ -8,4 +8,19 @@ import java.util.UUID;
  * same transaction. {@code email} is null only for an event of old that did not name it and a guest the read model never knew.
  */
 public record GuestErased(UUID guestId, String email) {
+
+    /** What the address becomes: {@code <guest id>@erased.invalid}. */
+    public String erased() {
+        return dev.portcullis.events.GuestRemoved.erasedEmail(guestId.toString());
+    }
+
+    /** The address in lower case, as the services compare it. */
+    public String address() {
+        return email.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The address as a POSIX regular expression, for PostgreSQL's {@code regexp_replace(text, pattern, erased(), 'gi')}. */
+    public String addressPattern() {
+        return address().replaceAll("[.^$*+?()\\[\\]{}|\\\\]", "\\\\$0");
+    }
 }

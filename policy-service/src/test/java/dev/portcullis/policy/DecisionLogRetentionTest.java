@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The decision log does not grow without bound: Retention prunes decisions older than the retention (30 days), and keeps the rest. */
+/** The decision log does not grow without bound (Retention prunes decisions older than 30 days) and forgets a removed guest's address. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KafkaResource.class)
@@ -33,6 +33,9 @@ class DecisionLogRetentionTest {
     @Inject
     EntityManager em;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     @Test
     void decisionsOlderThanTheRetentionArePrunedAndTheRestKept() {
         assertEquals(Duration.ofDays(30), decisionLog.keep());
@@ -43,12 +46,36 @@ class DecisionLogRetentionTest {
         assertEquals(1, count(recent), "a decision 29 days old is kept");
     }
 
+    /** A removed guest's address leaves the decision log (subject, resource, reasons); the decisions stay, about the placeholder. */
+    @Test
+    void aRemovedGuestsAddressLeavesTheDecisionLogAndTheDecisionsStay() throws Exception {
+        String guestId = UUID.randomUUID().toString();
+        String email = "Zed.Q+" + guestId.substring(0, 6) + "@contoso.example";
+        UUID asSubject = decision(Instant.now(), email, "crm", "[]");
+        UUID asResource = decision(Instant.now(), "admin@example.com", email.toLowerCase(java.util.Locale.ROOT), "[{\"message\": \"" + email + " is blocked\"}]");
+        new dev.portcullis.testsupport.KafkaTestClient(KafkaResource.bootstrapServers()).publish(new dev.portcullis.events.GuestRemoved(guestId,
+                java.util.List.of("sponsor@example.com"), "ADMIN", null, java.util.List.of(), Instant.now(), "admin", email));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> dev.portcullis.testsupport.PersonalDataScan.holding(dataSource,
+                email), java.util.List::isEmpty);
+        assertEquals(1, count(asSubject));
+        assertEquals(1, count(asResource));
+        String erased = dev.portcullis.events.GuestRemoved.erasedEmail(guestId);
+        assertEquals(erased, QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select subject_id from decision_log where id = ?1")
+                .setParameter(1, asSubject).getSingleResult()));
+        assertEquals("[{\"message\": \"" + erased + " is blocked\"}]", QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select reasons from decision_log where id = ?1").setParameter(1, asResource).getSingleResult()));
+    }
+
     private UUID decision(Instant at) {
+        return decision(at, "ann@contoso.example", "crm", "[]");
+    }
+
+    private UUID decision(Instant at, String subject, String resource, String reasons) {
         UUID id = UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
                 insert into decision_log (id, decided_at, caller, subject_type, subject_id, action, resource_type, resource_id, decision, reasons, policies)
-                values (?1, ?2, 'test', 'guest', 'ann@contoso.example', 'grant', 'resource', 'crm', true, '[]', '[]')""")
-                .setParameter(1, id).setParameter(2, at).executeUpdate());
+                values (?1, ?2, 'test', 'guest', ?3, 'grant', 'resource', ?4, true, ?5, '[]')""")
+                .setParameter(1, id).setParameter(2, at).setParameter(3, subject).setParameter(4, resource).setParameter(5, reasons).executeUpdate());
         return id;
     }
 
