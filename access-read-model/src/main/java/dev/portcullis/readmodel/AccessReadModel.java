@@ -154,7 +154,7 @@ public class AccessReadModel {
             boolean named = email != null && !email.equals(GuestRemoved.erasedEmail(guestId));
             erased.fire(new GuestErased(UUID.fromString(guestId), named ? email : null));
             if (named) {
-                outbox.forgetPublished(email);
+                outbox.erase(email, GuestRemoved.erasedEmail(guestId));
             }
             // inventory erased the guest's personal data on removal; this copy goes too
             if (known != null) {

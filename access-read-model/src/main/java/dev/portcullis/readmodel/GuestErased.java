@@ -21,6 +21,6 @@ public record GuestErased(UUID guestId, String email) {
 
     /** The address as a POSIX regular expression, for PostgreSQL's {@code regexp_replace(text, pattern, erased(), 'gi')}. */
     public String addressPattern() {
-        return address().replaceAll("[.^$*+?()\\[\\]{}|\\\\]", "\\\\$0");
+        return dev.portcullis.backbone.outbox.Outbox.pattern(address());
     }
 }

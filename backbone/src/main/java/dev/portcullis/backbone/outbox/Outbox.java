@@ -73,19 +73,48 @@ public class Outbox {
     }
 
     /**
-     * Forgets the published events that hold {@code address} (in their payload or as their key), and the key's sequence: they are
-     * on Kafka, under the topic's retention, and the copy kept here for audit and replay is a removed guest's personal data. Events
-     * not published yet stay: they still have to go.
+     * Erases {@code address} from this service's outbox, as a removed guest's personal data: the published events that held it (in
+     * their payload or as their key) are forgotten (they are on Kafka, under the topic's retention); those not published yet still
+     * go, with {@code placeholder} where the address was, in their payload and as their key (the key's sequence moves with them).
+     * Returns the events forgotten or rewritten.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int erase(String address, String placeholder) {
+        String lower = address.toLowerCase(java.util.Locale.ROOT);
+        int forgotten = forget(lower);
+        int rewritten = em.createNativeQuery("update outbox_event set payload = regexp_replace(payload, ?2, ?3, 'gi'),"
+                + " record_key = case when lower(record_key) = ?1 then ?3 else record_key end"
+                + " where published_at is null and (strpos(lower(payload), ?1) > 0 or lower(record_key) = ?1)")
+                .setParameter(1, lower).setParameter(2, pattern(address)).setParameter(3, placeholder).executeUpdate();
+        // the address's key sequence: carried on by the placeholder where rows of it still wait, gone otherwise
+        em.createNativeQuery("update outbox_key set record_key = ?2 where lower(record_key) = ?1 and exists (select 1 from outbox_event e"
+                + " where e.record_key = ?2 and e.published_at is null) and not exists (select 1 from outbox_key p where p.record_key = ?2)")
+                .setParameter(1, lower).setParameter(2, placeholder).executeUpdate();
+        em.createNativeQuery("delete from outbox_key where lower(record_key) = ?1").setParameter(1, lower).executeUpdate();
+        return forgotten + rewritten;
+    }
+
+    /**
+     * Forgets the published events that hold {@code address}, but leaves those not published yet as they are: for the service whose
+     * own event tells the others which address to erase (inventory's {@code guest-removed}, written in the same transaction).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int forgetPublished(String address) {
         String lower = address.toLowerCase(java.util.Locale.ROOT);
-        int forgotten = em.createNativeQuery("delete from outbox_event where published_at is not null and (strpos(lower(payload), ?1) > 0"
-                + " or lower(record_key) = ?1)").setParameter(1, lower).executeUpdate();
-        // the address as a key's sequence too (a recipient's), once nothing of that key waits: a later event of it starts afresh
+        int forgotten = forget(lower);
         em.createNativeQuery("delete from outbox_key k where lower(k.record_key) = ?1 and not exists (select 1 from outbox_event e"
                 + " where e.record_key = k.record_key and e.published_at is null)").setParameter(1, lower).executeUpdate();
         return forgotten;
+    }
+
+    private int forget(String lower) {
+        return em.createNativeQuery("delete from outbox_event where published_at is not null and (strpos(lower(payload), ?1) > 0"
+                + " or lower(record_key) = ?1)").setParameter(1, lower).executeUpdate();
+    }
+
+    /** {@code text} as a POSIX regular expression that matches it literally (PostgreSQL's {@code regexp_replace}). */
+    public static String pattern(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[.^$*+?()\\[\\]{}|\\\\]", "\\\\$0");
     }
 
     /**

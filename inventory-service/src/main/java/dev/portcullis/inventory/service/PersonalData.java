@@ -94,7 +94,7 @@ public class PersonalData {
         em.createNativeQuery("""
                 update partner_signal set home_subject = null, email = null, dedupe_key = 'erased:' || id
                 where id in (select signal_id from partner_signal_guest where guest_id = ?1)""").setParameter(1, guest.id).executeUpdate();
-        outbox.forgetPublished(guest.email);
+        outbox.forgetPublished(guest.email); // those not published yet go as they are: guest-removed names the address for the others
         guest.email = GuestRemoved.erasedEmail(guest.id.toString());
         guest.displayName = null;
         guest.homeSubject = null;

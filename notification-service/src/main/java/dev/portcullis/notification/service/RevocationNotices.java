@@ -160,7 +160,7 @@ public class RevocationNotices {
                 changed++;
             }
             dev.portcullis.notification.domain.RecipientPreference.delete("lower(recipient) = ?1", address);
-            outbox.forgetPublished(address);
+            outbox.erase(address, erased);
         }
         LOG.infof("guest=%s removed: %d notifications erased", event.guestId(), changed);
         return changed;
