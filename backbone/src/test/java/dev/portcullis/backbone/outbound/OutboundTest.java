@@ -28,6 +28,7 @@ class OutboundTest {
     private Vertx vertx;
     private HttpServer server;
     private String base;
+    private final java.util.concurrent.CountDownLatch testOver = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -51,9 +52,10 @@ class OutboundTest {
             write(exchange.getResponseBody(), 10 * 1024 * 1024);
             exchange.close();
         });
+        // takes the request and never answers, until the test is over
         server.createContext("/silent", exchange -> {
             try {
-                Thread.sleep(5_000);
+                testOver.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -82,6 +84,7 @@ class OutboundTest {
 
     @AfterEach
     void stop() {
+        testOver.countDown();
         server.stop(0);
         vertx.close();
     }
