@@ -44,6 +44,8 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     static final int OTLP_PORT = 4318 + Integer.parseInt(PORT_OFFSET);
     static final boolean TRACING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.tracing", "true"));
     private static Platform instance;
+    /** The service JVMs' options (PORTCULLIS_SERVICE_JVM); empty: up.sh's own. */
+    private static String serviceJvm = "";
 
     private Map<String, String> endpoints;
     private OtlpCollector collector;
@@ -52,6 +54,10 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     public void beforeAll(ExtensionContext context) {
         synchronized (Platform.class) {
             if (instance == null) {
+                // eight service JVMs start at once on two cores: for the tests, C1 only halves their start (the platform's
+                // 142 s to 64 s, docs/benchmarks.md); a benchmark measures the services as up.sh runs them
+                serviceJvm = context.getRequiredTestClass().getSimpleName().endsWith("Benchmark") ? ""
+                        : System.getProperty("portcullis.e2e.service-jvm", "-Xmx256m -XX:TieredStopAtLevel=1");
                 start();
                 instance = this;
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Platform.class.getName(), this);
@@ -321,6 +327,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 // a test platform: review-service's clock may be moved (to a campaign's end), and its jobs look every 2 s
                 "PORTCULLIS_REVIEW_CLOCK_ADJUSTABLE=true",
                 "PORTCULLIS_REVIEW_JOBS_EVERY=2s",
+                "PORTCULLIS_SERVICE_JVM=" + serviceJvm,
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
         command.addAll(List.of(parts));
         System.out.println(Processes.run(command, 900));
