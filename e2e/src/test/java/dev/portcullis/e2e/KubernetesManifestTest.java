@@ -109,6 +109,9 @@ class KubernetesManifestTest {
             expected.add(topic.topicName());
             expected.add(topic.deadLetterTopicName());
         }
+        // and the topic of each partner-signal connector (every KafkaUser that is not a service's)
+        of(io.strimzi.api.kafka.model.user.KafkaUser.class).stream().map(u -> u.getMetadata().getName()).filter(n -> !n.endsWith("-service"))
+                .forEach(connector -> expected.add(Topic.PartnerSignalConnectors.topicOf(connector)));
         List<String> declared = of(KafkaTopic.class).stream().map(t -> t.getSpec().getTopicName()).toList();
         assertEquals(expected, Set.copyOf(declared));
         assertEquals(declared.size(), Set.copyOf(declared).size(), "a topic declared twice");
@@ -131,7 +134,8 @@ class KubernetesManifestTest {
      * Kafka is a trust boundary: every listener asks who the client is (SCRAM-SHA-512) and lets in only the pods labelled as
      * Kafka clients; the broker authorizes. Each service signs in as its own KafkaUser, whose ACLs let it read every topic it
      * consumes (its channels) and keep their dead letters, but never write a topic it consumes (another's word, such as an
-     * approved request) nor partner.signals, which only connectors write.
+     * approved request) nor a partner-signal topic: each connector writes its own, partner.signals.<connector>, and
+     * only that, so the topic names who sent a signal.
      */
     @Test
     void kafkaIsATrustBoundaryEveryServiceSignsInAsItselfAndMayWriteOnlyItsOwnTopics() throws Exception {
@@ -153,8 +157,13 @@ class KubernetesManifestTest {
             assertTrue(user.getSpec().getAuthentication() instanceof io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication, nameOf(user));
             for (var rule : ((io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls()) {
                 if (rule.getResource() instanceof io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource topic) {
-                    assertEquals(io.strimzi.api.kafka.model.user.acl.AclResourcePatternType.LITERAL, topic.getPatternType(), "topics by name only");
-                    assertTrue(catalogue.contains(topic.getName()), "no such topic: " + topic.getName());
+                    if (topic.getPatternType() == io.strimzi.api.kafka.model.user.acl.AclResourcePatternType.PREFIX) {
+                        // the connectors' topics, read by pattern: reading only
+                        assertEquals(Topic.PARTNER_SIGNALS.topicName(), topic.getName(), "topics by name only, but the connectors'");
+                        assertFalse(rule.getOperations().contains(io.strimzi.api.kafka.model.user.acl.AclOperation.WRITE), nameOf(user));
+                    }
+                    assertTrue(catalogue.contains(topic.getName()) || Topic.PartnerSignalConnectors.connectorOf(topic.getName())
+                            .filter(nameOf(user)::equals).isPresent(), "no such topic of " + nameOf(user) + ": " + topic.getName());
                     if (rule.getOperations().contains(io.strimzi.api.kafka.model.user.acl.AclOperation.WRITE)) {
                         writers.computeIfAbsent(topic.getName(), t -> new HashSet<>()).add(user.getMetadata().getName());
                     }
@@ -194,7 +203,10 @@ class KubernetesManifestTest {
         }
         assertEquals("SASL_PLAINTEXT", of(ConfigMap.class).get(0).getData().get("PORTCULLIS_KAFKA_SECURITY_PROTOCOL"));
         assertFalse(connectors.isEmpty(), "a partner-signal connector's user");
-        assertEquals(connectors, writers.get(Topic.PARTNER_SIGNALS.topicName()), "only connectors write partner.signals");
+        for (String connector : connectors) {
+            assertEquals(Set.of(connector), writers.get(Topic.PartnerSignalConnectors.topicOf(connector)), "only " + connector + " writes its topic");
+        }
+        assertEquals(null, writers.get(Topic.PARTNER_SIGNALS.topicName()), "nobody writes partner.signals itself: it names no connector");
         assertEquals(Set.of("review-service"), writers.get(Topic.REVIEW_REQUESTS.topicName()), "only review-service writes review.requests");
         // and only the services and Keycloak reach PostgreSQL
         var db = of(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
@@ -219,7 +231,8 @@ class KubernetesManifestTest {
             for (String line : Files.readAllLines(file)) {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("^mp\\.messaging\\.incoming\\.[a-z-]+\\.topic=(.+)$").matcher(line.trim());
                 if (m.matches()) {
-                    topics.add(m.group(1).trim());
+                    // a pattern (the connectors' partner.signals.<connector>) stands for the literal name it begins with
+                    topics.add(m.group(1).trim().replace("\\\\.", ".").replaceFirst("\\(.*$", ""));
                 }
             }
         }

@@ -69,4 +69,37 @@ public enum Topic {
     public String channel() {
         return topicName.replace('.', '-');
     }
+
+    /**
+     * Partner-signal connectors: each writes its own topic, {@code partner.signals.<connector>}, which only its Kafka
+     * principal may write (deploy/kubernetes/kafka-users.yaml). So the topic a record came from names who produced it, and
+     * inventory-service applies it only for a partner whose {@code signalClients} hold {@code kafka:<connector>}.
+     */
+    public static final class PartnerSignalConnectors {
+        /** A connector's name: a Kafka user's (lowercase, digits, dashes), never {@code dlq}. */
+        public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("(?!dlq$)[a-z0-9][a-z0-9-]{0,99}");
+        private static final String PREFIX = PARTNER_SIGNALS.topicName + ".";
+
+        private PartnerSignalConnectors() {
+        }
+
+        /** The topic {@code connector} writes. */
+        public static String topicOf(String connector) {
+            if (!NAME.matcher(connector).matches()) {
+                throw new IllegalArgumentException("not a connector's name: " + connector);
+            }
+            return PREFIX + connector;
+        }
+
+        /** The connector whose topic this is; empty for any other topic (partner.signals itself, its dead letters). */
+        public static java.util.Optional<String> connectorOf(String topic) {
+            return topic.startsWith(PREFIX) && NAME.matcher(topic.substring(PREFIX.length())).matches()
+                    ? java.util.Optional.of(topic.substring(PREFIX.length())) : java.util.Optional.empty();
+        }
+
+        /** How a signal client names a connector in a partner's {@code signalClients}, and the actor its signals record. */
+        public static String signalClient(String connector) {
+            return "kafka:" + connector;
+        }
+    }
 }

@@ -62,7 +62,7 @@ class DatabaseOutageTest {
         PostgresControl.stop();
         try {
             for (InventoryApi.Guest guest : guests) {
-                kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
+                kafka.publishTo(Topic.PartnerSignalConnectors.topicOf(TestTokens.SIGNAL_CONNECTOR), new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
             }
             // the outage lasts 15 s from the first signal, whatever the consumer does meanwhile
             Thread.sleep(15_000);

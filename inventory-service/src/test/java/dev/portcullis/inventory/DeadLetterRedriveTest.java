@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(OidcWiremockTestResource.class)
 class DeadLetterRedriveTest {
 
+    /** Where the tests' partner-signal connector writes: a dead letter of it goes back there. */
+    private static final String CONNECTOR_TOPIC = Topic.PartnerSignalConnectors.topicOf(TestTokens.SIGNAL_CONNECTOR);
+
     @TestHTTPResource("/")
     URL baseUrl;
 
@@ -49,7 +52,7 @@ class DeadLetterRedriveTest {
         // a signal dead-lettered earlier, say by a bug since fixed: on the dead-letter topic as SmallRye writes it
         String ceId = UUID.randomUUID().toString();
         RecordHeaders headers = KafkaTestClient.ceHeaders(ceId, EventType.PARTNER_ACCOUNT_DISABLED);
-        headers.add("dead-letter-topic", Topic.PARTNER_SIGNALS.topicName().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", CONNECTOR_TOPIC.getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-reason", "simulated bug, since fixed".getBytes(StandardCharsets.UTF_8));
         kafka.publishRaw(Topic.PARTNER_SIGNALS.deadLetterTopicName(), guest.homeTenantId() + "/" + guest.homeSubject(),
                 EventJson.write(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null)), headers);
@@ -59,12 +62,12 @@ class DeadLetterRedriveTest {
                 .then().statusCode(200).extract().jsonPath(), json -> json.getList("items.ceId").contains(ceId));
         Map<String, Object> dead = listed.getList("items", Map.class).stream().filter(i -> ceId.equals(i.get("ceId"))).findFirst().orElseThrow();
         assertEquals("simulated bug, since fixed", dead.get("reason"));
-        assertEquals(Topic.PARTNER_SIGNALS.topicName(), dead.get("originalTopic"));
+        assertEquals(CONNECTOR_TOPIC, dead.get("originalTopic"));
         assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
 
         api.as(TestTokens.admin()).body(Map.of("records", List.of(Map.of("topic", dead.get("topic"), "partition", dead.get("partition"),
                 "offset", dead.get("offset"))))).post("/api/v1/admin/dead-letters/redrive").then().statusCode(200)
-                .body("[0].toTopic", equalTo(Topic.PARTNER_SIGNALS.topicName()));
+                .body("[0].toTopic", equalTo(CONNECTOR_TOPIC));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED", "REVOKED")));
         api.as(TestTokens.admin()).queryParam("topic", "inventory.access").get("/api/v1/admin/dead-letters").then().statusCode(400)

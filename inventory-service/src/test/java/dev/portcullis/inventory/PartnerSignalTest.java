@@ -50,6 +50,8 @@ import org.junit.jupiter.api.Test;
 class PartnerSignalTest {
 
     private static final String SPONSOR = "sponsor@example.com";
+    /** Where the partner-signal connector writes, as the partners of {@code api} name it. */
+    private static final String CONNECTOR_TOPIC = Topic.PartnerSignalConnectors.topicOf(TestTokens.SIGNAL_CONNECTOR);
 
     @TestHTTPResource("/")
     URL baseUrl;
@@ -230,7 +232,7 @@ class PartnerSignalTest {
     void aSignalOnKafkaRevokesLikeOnePostedOverRest() {
         InventoryApi.Guest guest = api.guestWithGrants(resources, 3, SPONSOR);
 
-        kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), "bulk-account", null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), "bulk-account", null));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED", "REVOKED", "REVOKED")));
     }
@@ -239,22 +241,22 @@ class PartnerSignalTest {
     void everySignalTypeOnKafkaActsLikeItsRestTwin() {
         // credential compromised: blocked, only the grants on sensitive resources revoked
         InventoryApi.Guest compromised = api.guestWithGrants(resources, 4, SPONSOR);
-        kafka.publish(new PartnerCredentialCompromised(compromised.homeTenantId(), compromised.homeSubject(), null, Instant.now(), "breach", null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerCredentialCompromised(compromised.homeTenantId(), compromised.homeSubject(), null, Instant.now(), "breach", null));
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(compromised.id()).stream().filter("REVOKED"::equals).count() == 2);
         api.as(TestTokens.admin()).get("/api/v1/guests/" + compromised.id()).then().body("state", equalTo("BLOCKED"))
                 .body("blockedReason", equalTo("PARTNER_CREDENTIAL_COMPROMISED"));
 
         // enabled again (the event after the disable, on the same partition): the partner's block lifted, no grant restored
         InventoryApi.Guest enabled = api.guestWithGrants(resources, 2, SPONSOR);
-        kafka.publish(new PartnerAccountDisabled(enabled.homeTenantId(), enabled.homeSubject(), null, Instant.now().minusSeconds(60), null, null));
-        kafka.publish(new PartnerAccountEnabled(enabled.homeTenantId(), enabled.homeSubject(), null, Instant.now(), null, null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(enabled.homeTenantId(), enabled.homeSubject(), null, Instant.now().minusSeconds(60), null, null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountEnabled(enabled.homeTenantId(), enabled.homeSubject(), null, Instant.now(), null, null));
         onlyGuestEvent(enabled, EventType.GUEST_UNBLOCKED, GuestUnblocked.class);
         api.as(TestTokens.admin()).get("/api/v1/guests/" + enabled.id()).then().body("state", equalTo("INVITED"));
         assertEquals(List.of("REVOKED", "REVOKED"), api.grantStates(enabled.id()));
 
         // purged: removed, every grant revoked, the sponsor told
         InventoryApi.Guest purged = api.guestWithGrants(resources, 3, SPONSOR);
-        kafka.publish(new PartnerAccountPurged(purged.homeTenantId(), purged.homeSubject(), null, Instant.now(), "left", null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountPurged(purged.homeTenantId(), purged.homeSubject(), null, Instant.now(), "left", null));
         GuestRemoved removed = onlyGuestEvent(purged, EventType.GUEST_REMOVED, GuestRemoved.class);
         assertEquals(3, removed.revokedGrantIds().size());
         assertEquals("PARTNER_ACCOUNT_PURGED", removed.reason());
@@ -266,14 +268,14 @@ class PartnerSignalTest {
         InventoryApi.Guest first = api.guestWithGrants(resources, 1, SPONSOR);
         InventoryApi.Guest second = api.guestWithGrants(resources, 1, SPONSOR);
         String ceId = "redelivered-" + first.id();
-        kafka.publish(new PartnerAccountDisabled(first.homeTenantId(), first.homeSubject(), null, Instant.now(), null, null), ceId);
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(first.homeTenantId(), first.homeSubject(), null, Instant.now(), null, null), ceId);
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(first.id()).equals(List.of("REVOKED")));
 
         // same ce_id, other content: the inbox knows the id, so it must not apply
-        kafka.publish(new PartnerAccountDisabled(second.homeTenantId(), second.homeSubject(), null, Instant.now(), null, null), ceId);
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(second.homeTenantId(), second.homeSubject(), null, Instant.now(), null, null), ceId);
         // then a real signal for the second guest: once it applied, the redelivery before it was consumed too
         InventoryApi.Guest third = api.guestWithGrants(resources, 1, SPONSOR);
-        kafka.publish(new PartnerAccountDisabled(third.homeTenantId(), third.homeSubject(), null, Instant.now(), null, null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(third.homeTenantId(), third.homeSubject(), null, Instant.now(), null, null));
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(third.id()).equals(List.of("REVOKED")));
 
         assertEquals(List.of("ACTIVE"), api.grantStates(second.id()));
@@ -281,18 +283,18 @@ class PartnerSignalTest {
 
     @Test
     void aPoisonMessageGoesToTheDeadLetterTopicAndConsumptionGoesOn() {
-        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "poison", "{\"homeTenantId\": 42, \"occurredAt\": \"yesterday\"}",
+        kafka.publishRaw(CONNECTOR_TOPIC, "poison", "{\"homeTenantId\": 42, \"occurredAt\": \"yesterday\"}",
                 KafkaTestClient.ceHeaders("poison-" + Instant.now().toEpochMilli(), EventType.PARTNER_ACCOUNT_DISABLED));
-        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "no-headers", "{}", new RecordHeaders());
+        kafka.publishRaw(CONNECTOR_TOPIC, "no-headers", "{}", new RecordHeaders());
 
         List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(15))
                 .until(() -> kafka.readAll(Topic.PARTNER_SIGNALS.deadLetterTopicName()), r -> r.size() >= 2);
         ConsumerRecord<String, String> poison = dead.stream().filter(r -> "poison".equals(r.key())).findFirst().orElseThrow();
         assertTrue(KafkaTestClient.header(poison, "dead-letter-reason").contains("schema"), KafkaTestClient.header(poison, "dead-letter-reason"));
-        assertEquals(Topic.PARTNER_SIGNALS.topicName(), KafkaTestClient.header(poison, "dead-letter-topic"));
+        assertEquals(CONNECTOR_TOPIC, KafkaTestClient.header(poison, "dead-letter-topic"));
 
         InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
-        kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED")));
     }
 
@@ -335,25 +337,61 @@ class PartnerSignalTest {
     }
 
     @Test
-    void aKafkaSignalNamingNobodyIsDeadLetteredAndItsActorIsTheTopicNotThePayload() {
-        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "nameless", "{\"homeTenantId\": \"t\", \"homeSubject\": null, \"email\": null, "
+    void aKafkaSignalNamingNobodyIsDeadLetteredAndItsActorIsTheConnectorNotThePayload() {
+        kafka.publishRaw(CONNECTOR_TOPIC, "nameless", "{\"homeTenantId\": \"t\", \"homeSubject\": null, \"email\": null, "
                 + "\"occurredAt\": \"2026-11-24T13:00:00Z\"}", KafkaTestClient.ceHeaders("nameless-" + System.nanoTime(),
                 EventType.PARTNER_ACCOUNT_DISABLED));
         await().atMost(Duration.ofSeconds(15)).until(() -> kafka.readAll(Topic.PARTNER_SIGNALS.deadLetterTopicName(),
                 r -> "nameless".equals(r.key())).size() == 1);
 
         InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
-        kafka.publish(new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, "ceo@victim.example"));
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, "ceo@victim.example"));
         await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED")));
         api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then()
-                .body("items[0].revokedBy", equalTo("kafka:partner.signals"));
+                .body("items[0].revokedBy", equalTo("kafka:" + TestTokens.SIGNAL_CONNECTOR));
+    }
+
+    /**
+     * A connector's topic names who wrote it (only its principal may, under the broker's ACLs): its word counts only for a
+     * partner that names it among its signal clients. Another connector's word about that partner's guest, and a record on
+     * partner.signals itself (which names no connector), are dead-lettered with the refusal and change nothing.
+     */
+    @Test
+    void aConnectorSpeaksOnlyForThePartnersThatNameIt() {
+        InventoryApi.Guest guest = api.guestWithGrants(resources, 2, SPONSOR);
+        String other = Topic.PartnerSignalConnectors.topicOf("another-partners-connector");
+        kafka.createTopic(other);
+        kafka.publishTo(other, new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), "hostile", null));
+        kafka.publishTo(Topic.PARTNER_SIGNALS.topicName(), new PartnerAccountPurged(guest.homeTenantId(), guest.homeSubject(), null,
+                Instant.now(), "hostile", null));
+
+        List<ConsumerRecord<String, String>> refused = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(
+                Topic.PARTNER_SIGNALS.deadLetterTopicName(), r -> r.value().contains(guest.homeSubject())),
+                // from both topics (a rebalance, as the new topic is found, may deliver a record again: at least once)
+                r -> r.stream().map(d -> KafkaTestClient.header(d, "dead-letter-topic")).distinct().count() == 2);
+        ConsumerRecord<String, String> fromOther = refused.stream().filter(r -> other.equals(KafkaTestClient.header(r, "dead-letter-topic")))
+                .findFirst().orElseThrow();
+        assertTrue(KafkaTestClient.header(fromOther, "dead-letter-reason").contains("kafka:another-partners-connector may not send signals for tenant "
+                + guest.homeTenantId()), KafkaTestClient.header(fromOther, "dead-letter-reason"));
+        ConsumerRecord<String, String> fromNobody = refused.stream().filter(r -> Topic.PARTNER_SIGNALS.topicName()
+                .equals(KafkaTestClient.header(r, "dead-letter-topic"))).findFirst().orElseThrow();
+        assertTrue(KafkaTestClient.header(fromNobody, "dead-letter-reason").contains("names no connector"),
+                KafkaTestClient.header(fromNobody, "dead-letter-reason"));
+        assertEquals(List.of("ACTIVE", "ACTIVE"), api.grantStates(guest.id()));
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + guest.id()).then().body("state", equalTo("INVITED"));
+
+        // the partner's own connector is heard, and named as the one who acted
+        kafka.publishTo(CONNECTOR_TOPIC, new PartnerAccountDisabled(guest.homeTenantId(), guest.homeSubject(), null, Instant.now(), null, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> api.grantStates(guest.id()).equals(List.of("REVOKED", "REVOKED")));
+        api.as(TestTokens.admin()).queryParam("guestId", guest.id()).get("/api/v1/grants").then()
+                .body("items.revokedBy", everyItem(equalTo("kafka:" + TestTokens.SIGNAL_CONNECTOR)));
     }
 
     @Test
     void signalsByOutcomeAndDeadLettersByTopicAreMetrics() {
         InventoryApi.Guest guest = api.guestWithGrants(resources, 1, SPONSOR);
         api.postSignal("ACCOUNT_DISABLED", guest.homeTenantId(), guest.homeSubject(), Instant.now()).then().statusCode(202);
-        kafka.publishRaw(Topic.PARTNER_SIGNALS.topicName(), "metric-poison", "{}",
+        kafka.publishRaw(CONNECTOR_TOPIC, "metric-poison", "{}",
                 KafkaTestClient.ceHeaders("metric-poison-" + System.nanoTime(), EventType.PARTNER_ACCOUNT_DISABLED));
         await().atMost(Duration.ofSeconds(15)).until(() -> !kafka.readAll(Topic.PARTNER_SIGNALS.deadLetterTopicName(),
                 r -> "metric-poison".equals(r.key())).isEmpty());

@@ -32,10 +32,14 @@ public final class InventoryApi {
         return token == null ? spec : spec.auth().oauth2(token);
     }
 
-    /** A partner whose signals the platform's signal connector ({@link TestTokens#SIGNAL_CLIENT}) may send. */
+    /**
+     * A partner whose signals the platform's signal client ({@link TestTokens#SIGNAL_CLIENT}, over REST) and its Kafka
+     * connector ({@link TestTokens#SIGNAL_CONNECTOR}) may send.
+     */
     public String createPartner(String tenantId, String domain) {
         return as(adminToken.get()).body(Map.of("name", "Partner " + tenantId, "tenantId", tenantId, "domains", List.of(domain),
-                        "signalClients", List.of(TestTokens.SIGNAL_CLIENT)))
+                        "signalClients", List.of(TestTokens.SIGNAL_CLIENT,
+                                dev.portcullis.events.Topic.PartnerSignalConnectors.signalClient(TestTokens.SIGNAL_CONNECTOR))))
                 .post("/api/v1/partners").then().statusCode(201).extract().path("id");
     }
 

@@ -43,6 +43,8 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
                 throw new IllegalStateException("the test Kafka broker did not start", e);
             }
             bootstrapServers = cluster.bootstrapServers();
+            // the topic of the tests' partner-signal connector, declared as an operator would (the services create only the catalogue's)
+            new KafkaTestClient(bootstrapServers).createTopic(dev.portcullis.events.Topic.PartnerSignalConnectors.topicOf(TestTokens.SIGNAL_CONNECTOR));
         }
         return Map.of("kafka.bootstrap.servers", bootstrapServers);
     }

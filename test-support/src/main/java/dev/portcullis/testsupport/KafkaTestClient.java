@@ -59,6 +59,38 @@ public final class KafkaTestClient {
         publishTogether(List.of(record(payload, ceId)));
     }
 
+    /**
+     * Creates {@code topic} unless it exists, as an operator declares a partner-signal connector's topic (KafkaTopic):
+     * no broker of Portcullis creates topics by itself.
+     */
+    public void createTopic(String topic) {
+        Properties config = new Properties();
+        config.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(security);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("topic " + topic + " not created", e.getCause());
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("topic " + topic + " not created", e);
+        }
+    }
+
+    /** Publishes to {@code topic} instead of the event's own (a partner-signal connector's topic); returns the event's id. */
+    public String publishTo(String topic, EventPayload payload) {
+        String id = UUID.randomUUID().toString();
+        publishTo(topic, payload, id);
+        return id;
+    }
+
+    public void publishTo(String topic, EventPayload payload, String ceId) {
+        ProducerRecord<String, String> record = record(payload, ceId);
+        publishTogether(List.of(new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers())));
+    }
+
     /** The binary-mode CloudEvents headers a Portcullis producer writes. */
     public static RecordHeaders ceHeaders(String ceId, EventType type) {
         RecordHeaders headers = new RecordHeaders();

@@ -22,6 +22,8 @@ public final class TestTokens {
     public static final String AUDIENCE = "portcullis";
     /** The OIDC client of the partner-signal connector: the same id as in the Keycloak realm. */
     public static final String SIGNAL_CLIENT = "portcullis-signal";
+    /** The partner-signal connector on Kafka (deploy/kubernetes/kafka-users.yaml): it writes partner.signals.partner-signal-connector. */
+    public static final String SIGNAL_CONNECTOR = "partner-signal-connector";
 
     public static String withRole(String user, String role) {
         return token(user, role, AUDIENCE, "portcullis-cli");

@@ -9,8 +9,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "portcullis.inventory")
 public interface InventorySettings {
 
-    Signals signals();
-
     SignIns signIns();
 
     Lifecycle lifecycle();
@@ -125,12 +123,4 @@ public interface InventorySettings {
         Duration publishInterval();
     }
 
-    interface Signals {
-        /**
-         * The actor recorded for signals read from {@code partner.signals}: its producers are whoever
-         * the broker's ACLs let write to it, so the platform names the topic, never what a payload claims.
-         */
-        @WithDefault("kafka:partner.signals")
-        String kafkaSource();
-    }
 }

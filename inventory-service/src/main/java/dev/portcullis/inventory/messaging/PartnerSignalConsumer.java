@@ -1,10 +1,10 @@
 package dev.portcullis.inventory.messaging;
 
 import dev.portcullis.backbone.inbox.Inbox;
+import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.PartnerAccountSignal;
 import dev.portcullis.events.Topic;
-import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.inventory.service.PartnerSignalService;
@@ -16,7 +16,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Partner signals from {@code partner.signals}: applied exactly like those posted over REST. */
+/**
+ * Partner signals from the connectors' topics ({@code partner.signals.<connector>}): applied exactly like those posted
+ * over REST, for a partner that names the connector among its signal clients; the connector is the actor.
+ */
 @ApplicationScoped
 public class PartnerSignalConsumer {
 
@@ -32,21 +35,21 @@ public class PartnerSignalConsumer {
     @Inject
     PartnerSignalService signals;
 
-    @Inject
-    InventorySettings settings;
-
     @Incoming(Topic.Channels.PARTNER_SIGNALS)
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         inbox.apply(record, event -> {
+            // who produced it is what the broker vouches for (only the connector may write its topic), never what the payload claims
+            String connector = Topic.PartnerSignalConnectors.connectorOf(record.topic()).orElseThrow(() -> new PoisonMessageException(
+                    record.topic() + " names no connector: a connector writes partner.signals.<its name>"));
+            String producer = Topic.PartnerSignalConnectors.signalClient(connector);
             // types newer than this service's contract are recorded by the inbox only, as in every consumer
             EventType type = event.type().orElse(null);
             SignalType signalType = TYPES.get(type);
             if (signalType != null) {
                 PartnerAccountSignal signal = (PartnerAccountSignal) event.as(type.payloadType().orElseThrow());
-                // who acted is what the platform knows (the topic's configured source), never what the payload claims
                 signals.receive(new Signal(signalType, signal.homeTenantId(), signal.homeSubject(), signal.email(), signal.occurredAt()),
-                        SignalChannel.KAFKA, settings.signals().kafkaSource(), null);
+                        SignalChannel.KAFKA, producer, producer);
             }
         });
     }

@@ -6,6 +6,7 @@ import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
 import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerSignal;
+import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.domain.SignalOutcome;
 import dev.portcullis.inventory.domain.SignalType;
@@ -54,11 +55,6 @@ public class PartnerSignalService {
     public record Receipt(PartnerSignal signal, boolean duplicate) {
     }
 
-    /**
-     * Applies a signal. {@code clientId} is the OIDC client that sent it over REST (it must be one of
-     * the partner's signal clients, or nothing happens: 403); null for the Kafka topic, whose
-     * producers the broker's ACLs vouch for.
-     */
     /** Whether {@code clientId} may speak for {@code tenantId}: it is one of that partner's signal clients. */
     public static boolean mayReceiveFrom(String clientId, String tenantId) {
         return clientId != null && Partner.byTenant(tenantId).map(p -> p.signalClients.contains(clientId)).orElse(false);
@@ -98,11 +94,17 @@ public class PartnerSignalService {
         return blocked.changedAnything();
     }
 
+    /**
+     * Applies a signal. {@code clientId} is who sent it: the OIDC client over REST, {@code kafka:<connector>} for a
+     * connector's topic. It must be one of the partner's signal clients, or nothing happens: 403 over REST, a dead
+     * letter on Kafka. A SET's sender was proven by the partner's own transmitter key (null here).
+     */
     @Transactional
     public Receipt receive(Signal in, SignalChannel channel, String actor, String clientId) {
-        if (channel == SignalChannel.REST && !mayReceiveFrom(clientId, in.homeTenantId())) {
+        if (channel != SignalChannel.SSF && !mayReceiveFrom(clientId, in.homeTenantId())) {
             LOG.warnf("signal refused: client=%s may not signal for tenant=%s", clientId, in.homeTenantId());
-            throw new ForbiddenException("client " + clientId + " may not send signals for tenant " + in.homeTenantId());
+            String refusal = "client " + clientId + " may not send signals for tenant " + in.homeTenantId();
+            throw channel == SignalChannel.KAFKA ? new PoisonMessageException(refusal) : new ForbiddenException(refusal);
         }
         String dedupeKey = PartnerSignal.dedupeKey(in.type(), in.homeTenantId(), in.homeSubject(), in.email(), in.occurredAt());
         // the same statement arriving twice at once: the second waits here until the first committed, then finds it
