@@ -38,6 +38,9 @@ public class AccessReadModel {
     Inbox inbox;
 
     @Inject
+    dev.portcullis.backbone.rest.IdempotencyKeys idempotencyKeys;
+
+    @Inject
     Event<GrantRevoked> grantRevoked;
 
     @Inject
@@ -155,6 +158,7 @@ public class AccessReadModel {
             erased.fire(new GuestErased(UUID.fromString(guestId), named ? email : null));
             if (named) {
                 outbox.erase(email, GuestRemoved.erasedEmail(guestId));
+                idempotencyKeys.erase(email, GuestRemoved.erasedEmail(guestId));
             }
             // inventory erased the guest's personal data on removal; this copy goes too
             if (known != null) {

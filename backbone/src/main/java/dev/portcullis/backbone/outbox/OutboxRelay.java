@@ -76,6 +76,14 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 500;
+    /**
+     * guest-removed names the address every service erases, inventory's own outbox included: once on Kafka its row is forgotten, not
+     * kept for the outbox's retention (the other published rows naming the address went when it was written).
+     */
+    private static final String ERASED_ONCE_PUBLISHED = dev.portcullis.events.EventType.GUEST_REMOVED.ceType();
+    /** Marks rows published (%s: which, one array parameter; then the erased type, then the array again). */
+    private static final String MARK_PUBLISHED = "with gone as (delete from outbox_event where %1$s and ce_type = ? returning id)"
+            + " update outbox_event set published_at = now() where %1$s and id not in (select id from gone)";
     private static final String PENDING = "with pending_keys as ("
             + " select record_key, min(id) as first_id from outbox_event where published_at is null and parked_at is null"
             + " group by record_key order by first_id limit " + BATCH + ")"
@@ -279,9 +287,12 @@ public class OutboxRelay {
         if (onKafka.length == 0) {
             return 0;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("update outbox_event set published_at = now()"
-                + " where published_at is null and parked_at is null and event_id = any(?)")) {
-            s.setArray(1, c.createArrayOf("uuid", onKafka));
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MARK_PUBLISHED.formatted(
+                "published_at is null and parked_at is null and event_id = any(?)"))) {
+            Array published = c.createArrayOf("uuid", onKafka);
+            s.setArray(1, published);
+            s.setString(2, ERASED_ONCE_PUBLISHED);
+            s.setArray(3, published);
             int marked = s.executeUpdate();
             if (marked > 0) {
                 LOG.warnf("outbox: %d event(s) an earlier relay committed to Kafka without marking them are marked published, not sent again", marked);
@@ -350,9 +361,11 @@ public class OutboxRelay {
 
     private void markPublished(List<Long> ids) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("update outbox_event set published_at = now() where id = any(?)")) {
+                PreparedStatement s = c.prepareStatement(MARK_PUBLISHED.formatted("id = any(?)"))) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             s.setArray(1, array);
+            s.setString(2, ERASED_ONCE_PUBLISHED);
+            s.setArray(3, array);
             s.executeUpdate();
         }
     }

@@ -127,6 +127,22 @@ public class IdempotencyKeys {
         return replay.build();
     }
 
+    /**
+     * Rewrites the answers kept for repeats (and their paths) that quote a removed guest's address, with the placeholder: a repeat
+     * still gets its answer, and the address leaves this table with the guest.
+     */
+    public int erase(String address, String placeholder) {
+        String encoded = address.replace("@", "%40");
+        return em.createNativeQuery("""
+                update idempotency_key set body = regexp_replace(body, ?2, ?3, 'gi'), location = regexp_replace(location, ?5, ?3, 'gi'),
+                path = regexp_replace(regexp_replace(path, ?2, ?3, 'gi'), ?5, ?3, 'gi')
+                where strpos(lower(coalesce(body, '') || ' ' || path || ' ' || coalesce(location, '')), ?1) > 0
+                or strpos(lower(path || ' ' || coalesce(location, '')), ?4) > 0""")
+                .setParameter(1, address.toLowerCase(java.util.Locale.ROOT)).setParameter(2, dev.portcullis.backbone.outbox.Outbox.pattern(address))
+                .setParameter(3, placeholder).setParameter(4, encoded.toLowerCase(java.util.Locale.ROOT))
+                .setParameter(5, dev.portcullis.backbone.outbox.Outbox.pattern(encoded)).executeUpdate();
+    }
+
     @ServerResponseFilter
     public void keep(ContainerRequestContext request, ContainerResponseContext response) {
         if (!(request.getProperty(CLAIM) instanceof Claim claim)) {

@@ -2,6 +2,8 @@ package dev.portcullis.inventory.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.rest.IdempotencyKeys;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.inventory.domain.Guest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +46,10 @@ public class PersonalData {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.outbox.Outbox outbox;
+    Outbox outbox;
+
+    @Inject
+    IdempotencyKeys idempotencyKeys;
 
     @Inject
     TransactionSynchronizationRegistry registry;
@@ -95,7 +100,13 @@ public class PersonalData {
                 update partner_signal set home_subject = null, email = null, dedupe_key = 'erased:' || id
                 where id in (select signal_id from partner_signal_guest where guest_id = ?1)""").setParameter(1, guest.id).executeUpdate();
         outbox.forgetPublished(guest.email); // those not published yet go as they are: guest-removed names the address for the others
-        guest.email = GuestRemoved.erasedEmail(guest.id.toString());
+        String erased = GuestRemoved.erasedEmail(guest.id.toString());
+        idempotencyKeys.erase(guest.email, erased);
+        // an import's rejected line may quote the address ("a guest with email … exists")
+        em.createNativeQuery("update guest_import_line set errors = regexp_replace(errors, ?2, ?3, 'gi') where strpos(lower(errors), ?1) > 0")
+                .setParameter(1, guest.email.toLowerCase(java.util.Locale.ROOT)).setParameter(2, Outbox.pattern(guest.email)).setParameter(3, erased)
+                .executeUpdate();
+        guest.email = erased;
         guest.displayName = null;
         guest.homeSubject = null;
     }

@@ -143,7 +143,8 @@ public class AccessRequests {
         outbox.publish(new AccessRequestSubmitted(r.id.toString(), p.id.toString(), r.packageVersion, r.packageName, requester,
                 idOrNull(r.guestId), idOrNull(r.partnerId), r.submittedBy, r.justification, answers, List.of(r.sponsors),
                 r.stages == 0 ? State.APPROVED.name() : State.PENDING_APPROVAL.name(), now));
-        LOG.infof("access request=%s package=%s requester=%s submitted by %s (%d stage(s))", r.id, p.id, email, r.submittedBy, r.stages);
+        // ids in the log, never addresses: a removed guest's address must leave the logs too
+        LOG.infof("access request=%s package=%s guest=%s submitted (%d stage(s))", r.id, p.id, r.guestId, r.stages);
         if (r.stages == 0) {
             approve(r, spec, PLATFORM, null, now);
         } else {
@@ -238,7 +239,7 @@ public class AccessRequests {
             r.stageEndsAt = now.plus(Duration.ofDays(stage.deadlineDays()));
             setApprovers(r, approvers);
             added.forEach(approver -> publishApprovalRequested(r, spec, approver, now));
-            LOG.infof("access request=%s stage %d escalated to %s", r.id, r.stage, added);
+            LOG.infof("access request=%s stage %d escalated to %d fallback approver(s)", r.id, r.stage, added.size());
             return true;
         }
         end(r, State.EXPIRED, "EXPIRE", PLATFORM, null, "nobody decided stage " + r.stage + " before its deadline", now);
@@ -421,7 +422,7 @@ public class AccessRequests {
         for (String approver : approvers) {
             publishApprovalRequested(r, spec, approver, now);
         }
-        LOG.infof("access request=%s stage %d of %d: approvers %s", r.id, number, r.stages, approvers);
+        LOG.infof("access request=%s stage %d of %d: %d approver(s)", r.id, number, r.stages, approvers.size());
     }
 
     /** Every stage approved (or none needed): the access's end is fixed, and inventory-service is told to deliver it. */
@@ -441,7 +442,7 @@ public class AccessRequests {
         outbox.publish(new AccessRequestApproved(r.id.toString(), r.packageId.toString(), r.packageName, requesterOf(r), idOrNull(r.guestId),
                 idOrNull(r.partnerId), List.of(r.sponsors), spec.resources().stream().map(AccessPackages::event).toList(), r.expiresAt, approver,
                 now, approversOf(r.id)));
-        LOG.infof("access request=%s approved by %s, access until %s", r.id, approver, r.expiresAt);
+        LOG.infof("access request=%s approved, access until %s", r.id, r.expiresAt);
     }
 
     /** Who approved the request, stage by stage (its decisions are recorded before the approval). */
