@@ -37,12 +37,15 @@ public class AuditTrail {
 
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
 
-    /** The advisory lock of chaining passes ("inv-audt"). */
-    static final long LOCK = 0x696e762d61756474L;
+    /** The single pass that chains audit records. */
+    static final String PASS = "inventory:audit-chain";
     private static final int BATCH = 500;
 
     @Inject
     EntityManager em;
+
+    @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
 
     @Inject
     PersonalData personalData;
@@ -146,7 +149,7 @@ public class AuditTrail {
     /** Links up to BATCH committed, unchained records to the chain; true when more are waiting. */
     boolean chainPass() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+            if (!singlePass.tryTake(PASS)) {
                 return false;
             }
             List<AuditRecord> unchained = em.createQuery("select a from AuditRecord a where a.chainSeq is null order by a.seq", AuditRecord.class)

@@ -43,12 +43,12 @@ public class LifecycleJobs {
     private static final Logger LOG = Logger.getLogger(LifecycleJobs.class);
 
     /**
-     * The advisory locks of lifecycle batches ("inv-life" plus the job's number). One per job: an
+     * The single passes of lifecycle batches (SinglePass, this plus the job's number). One per job: an
      * instance that finds a job's lock taken skips that job because the other is in it and finishes it;
      * one lock for all jobs would let two instances skip the same job, each while the other was in
      * another.
      */
-    static final long LOCK = 0x696e762d6c696665L;
+    static final String PASS = "inventory:lifecycle-job:";
 
     /** Batches one run takes at most per job: the next run, a minute later, goes on. */
     private static final int MAX_BATCHES = 50;
@@ -58,6 +58,9 @@ public class LifecycleJobs {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
 
     @Inject
     Revocations revocations;
@@ -200,7 +203,7 @@ public class LifecycleJobs {
         for (int i = 0; i < MAX_BATCHES; i++) {
             int[] found = {0};
             boolean locked = QuarkusTransaction.requiringNew().call(() -> {
-                if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK + jobNumber).getSingleResult()) {
+                if (!singlePass.tryTake(PASS + jobNumber)) {
                     return false;
                 }
                 List<UUID> ids = candidates.next();

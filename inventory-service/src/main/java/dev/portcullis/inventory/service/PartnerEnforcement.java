@@ -33,13 +33,16 @@ public class PartnerEnforcement {
 
     private static final Logger LOG = Logger.getLogger(PartnerEnforcement.class);
 
-    /** The advisory lock of enforcement passes ("inv-kill"). */
-    static final long LOCK = 0x696e762d6b696c6cL;
+    /** The single pass that enforces partners' states on their guests. */
+    static final String PASS = "inventory:partner-enforcement";
     static final int BATCH = 200;
     static final int POLL_SECONDS = 5;
 
     @Inject
     EntityManager em;
+
+    @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
 
     @Inject
     Revocations revocations;
@@ -66,7 +69,7 @@ public class PartnerEnforcement {
     /** One batch of guests out of line with their partner's state; true when more may be waiting. */
     boolean pass() {
         return QuarkusTransaction.requiringNew().timeout(120).call(() -> {
-            if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+            if (!singlePass.tryTake(PASS)) {
                 return false;
             }
             @SuppressWarnings("unchecked")

@@ -36,6 +36,9 @@ public class PartnerSignalService {
     private static final Logger LOG = Logger.getLogger(PartnerSignalService.class);
 
     @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
+
+    @Inject
     Revocations revocations;
 
     @Inject
@@ -108,8 +111,7 @@ public class PartnerSignalService {
         }
         String dedupeKey = PartnerSignal.dedupeKey(in.type(), in.homeTenantId(), in.homeSubject(), in.email(), in.occurredAt());
         // the same statement arriving twice at once: the second waits here until the first committed, then finds it
-        PartnerSignal.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, dedupeKey).getSingleResult();
+        singlePass.take("inventory:signal:" + dedupeKey);
         Optional<PartnerSignal> earlier = PartnerSignal.byDedupeKey(dedupeKey);
         if (earlier.isPresent()) {
             LOG.infof("signal=%s repeated channel=%s: nothing to do", earlier.get().id, channel);

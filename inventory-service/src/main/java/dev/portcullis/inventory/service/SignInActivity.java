@@ -49,6 +49,9 @@ public class SignInActivity {
     EntityManager em;
 
     @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
+
+    @Inject
     Outbox outbox;
 
     @Inject
@@ -64,8 +67,8 @@ public class SignInActivity {
     public record Result(int records, int guestsUpdated, int activated, List<Unmatched> unmatched) {
     }
 
-    /** The advisory lock of publishing passes ("inv-sign"). */
-    static final long LOCK = 0x696e762d7369676eL;
+    /** The single pass that publishes sign-in events. */
+    static final String PASS = "inventory:sign-in-publish";
     private static final int PUBLISH_BATCH = 1000;
 
     @Inject
@@ -88,7 +91,7 @@ public class SignInActivity {
      */
     boolean publishPass() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+            if (!singlePass.tryTake(PASS)) {
                 return false;
             }
             Instant now = clock.instant();

@@ -55,6 +55,9 @@ public class StreamResource {
     @Inject
     EntityManager em;
 
+    @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
+
     private java.util.concurrent.Semaphore longPolls;
 
     @jakarta.annotation.PostConstruct
@@ -104,7 +107,7 @@ public class StreamResource {
         int most = settings.ssf().transmitter().maxStreamsPerClient();
         QuarkusTransaction.requiringNew().run(() -> {
             // one client's creations in turn: two at once cannot both take the last place
-            em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('ssf-streams:' || ?1, 0))").setParameter(1, stream.clientId).getSingleResult();
+            singlePass.take("inventory:ssf-streams:" + stream.clientId);
             long streams = ((Number) em.createNativeQuery("select count(*) from ssf_stream where client_id = ?1").setParameter(1, stream.clientId)
                     .getSingleResult()).longValue();
             if (streams >= most) {

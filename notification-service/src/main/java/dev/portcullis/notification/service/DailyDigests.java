@@ -36,6 +36,9 @@ public class DailyDigests {
     EntityManager em;
 
     @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
+
+    @Inject
     Messages messages;
 
     @Inject
@@ -78,9 +81,7 @@ public class DailyDigests {
 
     @SuppressWarnings("unchecked")
     private boolean digest(String recipient, Instant now) {
-        Boolean mine = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(hashtext('digest:' || ?1))").setParameter(1, recipient)
-                .getSingleResult();
-        if (!mine) {
+        if (!singlePass.tryTake("notification:digest:" + recipient)) {
             return false; // another instance is making this person's digest
         }
         List<UUID> ids = em.createNativeQuery("select id from notification where recipient = ?1 and status = 'HELD' and next_attempt_at <= ?2"
@@ -95,7 +96,7 @@ public class DailyDigests {
                 "Your " + settings.brand().name() + " digest: " + held.size() + " message" + (held.size() == 1 ? "" : "s"),
                 Map.of("count", held.size(), "messages", items), "daily-digest", Messages.About.NOBODY);
         held.forEach(n -> n.status = Notification.Status.DIGESTED);
-        LOG.infof("daily digest for %s: %d held messages", recipient, held.size());
+        LOG.infof("daily digest from held notification=%s: %d held messages", held.get(0).id, held.size()); // ids, never addresses
         return planned;
     }
 }

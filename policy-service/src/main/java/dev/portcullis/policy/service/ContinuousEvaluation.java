@@ -60,8 +60,8 @@ public class ContinuousEvaluation {
 
     private static final Logger LOG = Logger.getLogger(ContinuousEvaluation.class);
 
-    /** The advisory lock of evaluation passes and hold decisions ("policy-ev"). */
-    private static final long LOCK = 0x706f6c6963792d65L;
+    /** The single pass of evaluations and hold decisions. */
+    private static final String PASS = "policy:continuous-evaluation";
     private static final int BATCH = 500;
     static final String EVALUATOR = "policy-service";
 
@@ -69,6 +69,9 @@ public class ContinuousEvaluation {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    dev.portcullis.backbone.work.SinglePass singlePass;
 
     @Inject
     PolicyStore store;
@@ -125,7 +128,7 @@ public class ContinuousEvaluation {
     /** One pass: a batch of tasks, evaluated and reconciled in one transaction. Returns whether more tasks wait. */
     boolean pass() {
         return QuarkusTransaction.requiringNew().timeout(900).call(() -> {
-            if (!(Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:lock)").setParameter("lock", LOCK).getSingleResult()) {
+            if (!singlePass.tryTake(PASS)) {
                 return false;
             }
             @SuppressWarnings("unchecked")
@@ -382,7 +385,7 @@ public class ContinuousEvaluation {
      */
     public EnforcementHold decide(UUID holdId, boolean confirm, String actor) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(:lock)) locked").setParameter("lock", LOCK).getSingleResult();
+            singlePass.take(PASS);
             EnforcementHold hold = EnforcementHold.findById(holdId);
             if (hold == null) {
                 throw new NotFoundProblem("enforcement hold", holdId);
