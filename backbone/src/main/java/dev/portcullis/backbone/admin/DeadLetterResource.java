@@ -1,7 +1,7 @@
 package dev.portcullis.backbone.admin;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.kafka.KafkaClients;

@@ -2,7 +2,7 @@ package dev.portcullis.backbone.admin;
 
 import dev.portcullis.backbone.outbox.OutboxEvent;
 import dev.portcullis.backbone.outbox.OutboxRelay;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.outbox;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.EventJson;
@@ -60,7 +61,7 @@ public class Outbox {
             throw new IllegalStateException("refusing to publish " + payload.eventType().eventName() + " that breaks its schema: " + violations);
         }
         OutboxEvent row = new OutboxEvent();
-        row.eventId = UUID.randomUUID();
+        row.eventId = Ids.next();
         row.topic = payload.eventType().topic().topicName();
         row.recordKey = payload.key();
         row.keySeq = keySequence(row.recordKey);

@@ -3,7 +3,7 @@ package dev.portcullis.backbone.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.backbone.config.PortcullisSettings;
-import dev.portcullis.backbone.rest.UnavailableProblem;
+import dev.portcullis.backbone.problem.UnavailableProblem;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

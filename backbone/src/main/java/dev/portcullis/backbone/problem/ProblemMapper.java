@@ -6,12 +6,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.portcullis.backbone.problem.Problem.FieldError;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
-import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
-import dev.portcullis.backbone.rest.ScimProblem;
-import dev.portcullis.backbone.rest.UnavailableProblem;
 import dev.portcullis.backbone.work.Failures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -31,8 +25,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The one place where errors become RFC 9457 problem documents, for every service; under {@code /scim/}
- * they become SCIM errors instead (RFC 7644 §3.12), which is what a provisioning client reads.
+ * The one place where errors become RFC 9457 problem documents, for every service. A protocol with its own error format
+ * translates them at its edge (inventory's SCIM: {@code ScimErrors}).
  */
 public class ProblemMapper {
 
@@ -81,15 +75,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper(priority = 1)
-    public Response scim(ScimProblem e, UriInfo uri) {
-        return scimError(e.status(), e.scimType(), e.getMessage());
-    }
-
-    @ServerExceptionMapper(priority = 1)
     public Response refusedByPolicy(RefusedByPolicyProblem e, UriInfo uri) {
-        if (isScim(uri.getPath())) {
-            return scimError(422, null, e.getMessage() + ": " + e.reasons().stream().map(r -> String.valueOf(r.get("message"))).collect(Collectors.joining("; ")));
-        }
         return Response.status(422).type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", "Refused by policy", 422, e.getMessage(), uri.getPath(), null, e.reasons())).build();
     }
@@ -187,25 +173,6 @@ public class ProblemMapper {
         return "a value is not acceptable: " + message.lines().findFirst().orElse(message).replaceFirst("^ERROR: ", "");
     }
 
-    private static boolean isScim(String path) {
-        return path != null && path.startsWith("/scim/");
-    }
-
-    /** A SCIM error document: status as a string, as RFC 7644 has it. */
-    private static Response scimError(int status, String scimType, String detail) {
-        java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
-        error.put("schemas", List.of(SCIM_ERROR));
-        error.put("status", String.valueOf(status));
-        if (scimType != null) {
-            error.put("scimType", scimType);
-        }
-        error.put("detail", detail);
-        return Response.status(status).type(SCIM_MEDIA_TYPE).entity(error).build();
-    }
-
-    public static final String SCIM_MEDIA_TYPE = "application/scim+json";
-    private static final String SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
-
     private static String constraintOf(SQLException e) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("constraint \"([^\"]+)\"").matcher(String.valueOf(e.getMessage()));
         return m.find() ? m.group(1) : "a constraint";
@@ -216,9 +183,6 @@ public class ProblemMapper {
     }
 
     public static Response problem(int status, String title, String detail, String instance, List<FieldError> errors) {
-        if (isScim(instance)) {
-            return scimError(status, status == 400 ? "invalidValue" : null, detail);
-        }
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", title, status, detail, instance, errors, null))

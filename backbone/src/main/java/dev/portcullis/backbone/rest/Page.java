@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.rest;
 
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.rest;
 
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import java.util.Arrays;
 import java.util.UUID;
 

@@ -1,10 +1,10 @@
 package dev.portcullis.backbone.work;
 
 import dev.portcullis.backbone.inbox.PoisonMessageException;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
-import dev.portcullis.backbone.rest.UnavailableProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
+import dev.portcullis.backbone.problem.UnavailableProblem;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;

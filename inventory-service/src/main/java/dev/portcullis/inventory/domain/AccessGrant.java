@@ -1,6 +1,6 @@
 package dev.portcullis.inventory.domain;
 
-import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.events.RevocationReason;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

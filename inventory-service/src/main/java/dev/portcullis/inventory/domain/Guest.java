@@ -1,6 +1,6 @@
 package dev.portcullis.inventory.domain;
 
-import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;

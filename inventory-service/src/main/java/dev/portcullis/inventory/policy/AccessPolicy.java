@@ -2,8 +2,8 @@ package dev.portcullis.inventory.policy;
 
 import dev.portcullis.backbone.policy.PackageDelivery;
 import dev.portcullis.backbone.policy.PolicyDecisionPoint;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.RefusedByPolicyProblem;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.Partner;

@@ -1,7 +1,7 @@
 package dev.portcullis.inventory.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;

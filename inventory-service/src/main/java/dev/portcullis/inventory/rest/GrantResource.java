@@ -7,7 +7,7 @@ import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.inventory.policy.AccessPolicy;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.AccessGrant;

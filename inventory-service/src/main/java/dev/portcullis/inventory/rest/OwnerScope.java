@@ -1,9 +1,9 @@
 package dev.portcullis.inventory.rest;
 
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.Resource;

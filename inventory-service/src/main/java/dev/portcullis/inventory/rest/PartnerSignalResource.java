@@ -2,7 +2,7 @@ package dev.portcullis.inventory.rest;
 
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.inventory.domain.PartnerSignal;
 import dev.portcullis.inventory.domain.SignalChannel;
 import dev.portcullis.inventory.rest.Dtos.PostSignal;
@@ -11,7 +11,7 @@ import dev.portcullis.inventory.rest.Dtos.SignalView;
 import dev.portcullis.inventory.service.PartnerSignalService;
 import dev.portcullis.inventory.service.PartnerSignalService.Receipt;
 import dev.portcullis.inventory.service.PartnerSignalService.Signal;
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

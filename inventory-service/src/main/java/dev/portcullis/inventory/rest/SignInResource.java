@@ -1,7 +1,7 @@
 package dev.portcullis.inventory.rest;
 
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.inventory.rest.Dtos.SignIn;
 import dev.portcullis.inventory.rest.Dtos.SignInBatch;

@@ -1,6 +1,5 @@
 package dev.portcullis.inventory.scim;
 
-import dev.portcullis.backbone.rest.ScimProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

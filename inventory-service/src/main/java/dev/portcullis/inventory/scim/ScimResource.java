@@ -3,11 +3,9 @@ package dev.portcullis.inventory.scim;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.backbone.problem.ProblemMapper;
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
-import dev.portcullis.backbone.rest.ScimProblem;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.policy.AccessPolicy;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,11 +36,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * SCIM 2.0 (RFC 7643, RFC 7644) over the guest inventory, for provisioning systems (role
- * {@code portcullis-scim}). Errors are SCIM error documents ({@link ProblemMapper} renders them under
+ * {@code portcullis-scim}). Errors are SCIM error documents ({@link ScimErrors} renders them under
  * {@code /scim/}). Bodies are {@code application/scim+json}; {@code application/json} is accepted too.
  */
 @Path("/scim/v2")
-@Produces(ProblemMapper.SCIM_MEDIA_TYPE)
+@Produces(ScimErrors.MEDIA_TYPE)
 @Tag(name = "scim", description = "SCIM 2.0 Users over the guest inventory")
 public class ScimResource {
 
@@ -74,7 +72,7 @@ public class ScimResource {
 
     @POST
     @Path("/Users")
-    @Consumes({ProblemMapper.SCIM_MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @Consumes({ScimErrors.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Provision a guest", description = "userName is the guest's email; the Guest extension carries homeTenantId (required),"
             + " homeSubject and sponsors (1 to 5). Asked of policy-service first, as an invitation is (422 if refused). 409 uniqueness for a"
@@ -84,7 +82,7 @@ public class ScimResource {
         users.validate(in, actor.name());
         policy.checkInvite(in.invitation(actor.name()), null, actor.email(), actor.roles());
         Guest guest = users.create(in, actor.name());
-        return Response.created(URI.create(base(uri) + "scim/v2/Users/" + guest.id)).type(ProblemMapper.SCIM_MEDIA_TYPE)
+        return Response.created(URI.create(base(uri) + "scim/v2/Users/" + guest.id)).type(ScimErrors.MEDIA_TYPE)
                 .entity(ScimUsers.view(guest, base(uri))).build();
     }
 
@@ -98,7 +96,7 @@ public class ScimResource {
 
     @PUT
     @Path("/Users/{id}")
-    @Consumes({ProblemMapper.SCIM_MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @Consumes({ScimErrors.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Replace a user", description = "userName, displayName, externalId and active as given (displayName and externalId"
             + " cleared when absent); the Guest extension's sponsors replaced when given. homeTenantId and homeSubject are immutable (400"
@@ -109,7 +107,7 @@ public class ScimResource {
 
     @PATCH
     @Path("/Users/{id}")
-    @Consumes({ProblemMapper.SCIM_MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @Consumes({ScimErrors.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Patch a user", description = "A PatchOp: add, replace or remove on active, displayName, externalId, userName, emails"
             + " and the Guest extension's sponsors (remove one with sponsors[value eq \"...\"]). active false blocks the guest (revoking their"

@@ -1,6 +1,7 @@
 package dev.portcullis.inventory.service;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.Failures;
@@ -93,7 +94,7 @@ public class GuestImports {
         if (lines.size() - 1 > MAX_ROWS) {
             throw new BadRequestProblem("body", "has " + (lines.size() - 1) + " rows; at most " + MAX_ROWS + " per import");
         }
-        UUID id = UUID.randomUUID();
+        UUID id = Ids.next();
         em.createNativeQuery("""
                 insert into guest_import (id, state, total_lines, next_line, imported, rejected, created_by, created_at)
                 values (?1, 'RUNNING', ?2, 2, 0, 0, ?3, ?4)""")

@@ -1,9 +1,10 @@
 package dev.portcullis.inventory.service;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.inbox.PoisonMessageException;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevocationRequested;
@@ -72,7 +73,7 @@ public class InventoryService {
             }
         }
         Partner partner = new Partner();
-        partner.id = UUID.randomUUID();
+        partner.id = Ids.next();
         partner.name = request.name();
         partner.tenantId = request.tenantId();
         partner.state = request.state() == null ? PartnerState.CONNECTED : request.state();
@@ -95,7 +96,7 @@ public class InventoryService {
             throw new ConflictProblem("a resource named " + request.name() + " exists");
         }
         Resource resource = new Resource();
-        resource.id = UUID.randomUUID();
+        resource.id = Ids.next();
         resource.name = request.name();
         resource.type = request.type();
         resource.sensitivity = request.sensitivity();
@@ -187,7 +188,7 @@ public class InventoryService {
     @Transactional(Transactional.TxType.MANDATORY)
     public Guest addGuest(UUID partnerId, NewGuest in, String actor, String reason) {
         Guest guest = new Guest();
-        guest.id = UUID.randomUUID();
+        guest.id = Ids.next();
         guest.email = in.email().toLowerCase(Locale.ROOT);
         guest.displayName = in.displayName();
         guest.homeTenantId = in.homeTenantId();
@@ -274,7 +275,7 @@ public class InventoryService {
 
     private Partner proposePartner(String tenantId, String domain) {
         Partner partner = new Partner();
-        partner.id = UUID.randomUUID();
+        partner.id = Ids.next();
         partner.name = domain;
         partner.tenantId = tenantId;
         partner.state = PartnerState.PROPOSED;
@@ -345,7 +346,7 @@ public class InventoryService {
     public AccessGrant addGrant(Guest guest, Resource resource, String role, String justification, java.time.Instant expiresAt, String actor,
             String requestId) {
         AccessGrant grant = new AccessGrant();
-        grant.id = UUID.randomUUID();
+        grant.id = Ids.next();
         grant.guestId = guest.id;
         grant.resourceId = resource.id;
         grant.role = role;

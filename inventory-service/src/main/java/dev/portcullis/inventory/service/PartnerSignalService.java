@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.service;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.Sensitivity;
 import dev.portcullis.inventory.domain.Guest;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -118,7 +118,7 @@ public class PartnerSignalService {
             return new Receipt(earlier.get(), true);
         }
         PartnerSignal signal = new PartnerSignal();
-        signal.id = UUID.randomUUID();
+        signal.id = Ids.next();
         signal.type = in.type();
         signal.homeTenantId = in.homeTenantId();
         signal.homeSubject = in.homeSubject();

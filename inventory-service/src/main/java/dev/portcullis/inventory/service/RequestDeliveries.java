@@ -2,8 +2,8 @@ package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.policy.PackageDelivery;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.RefusedByPolicyProblem;
 import dev.portcullis.events.AccessPackageChanged;
 import dev.portcullis.events.AccessRequestApproved;
 import dev.portcullis.events.AccessRequestRefused;

@@ -6,7 +6,6 @@ import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -147,13 +146,5 @@ public class CaepTransmitter {
         synchronized (arrivals) {
             arrivals.wait(Math.max(1, millis));
         }
-    }
-
-    /** Delivered SETs name guests: they are forgotten after a while. */
-    @Scheduled(every = "1h", delayed = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void prune() {
-        Instant before = clock.instant().minus(settings.ssf().transmitter().keepDelivered());
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from ssf_outgoing_set where delivered_at < ?1")
-                .setParameter(1, before).executeUpdate());
     }
 }

@@ -1,5 +1,7 @@
 package dev.portcullis.inventory.ssf;
 
+import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.RowLeases;
 import dev.portcullis.inventory.config.InventorySettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,7 +31,10 @@ import org.jboss.logging.Logger;
  * so the transmitter gives it again.
  */
 @ApplicationScoped
-public class PartnerStreamPoller extends LeasedWork {
+public class PartnerStreamPoller {
+
+    private final RowLeases leases = new RowLeases("partner_transmitter", "partner_id");
+    private BackgroundWorker worker;
 
     private static final Logger LOG = Logger.getLogger(PartnerStreamPoller.class);
     private static final Duration LEASE = Duration.ofSeconds(60);
@@ -54,25 +59,34 @@ public class PartnerStreamPoller extends LeasedWork {
     });
 
     void start(@Observes StartupEvent event) {
-        start("ssf-poll", settings.ssf().pollEvery(), Duration.ofSeconds(30));
+        worker = new BackgroundWorker("ssf-poll", this::pass, settings.ssf().pollEvery(), Duration.ofSeconds(30));
+        worker.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stop();
+        if (worker != null) {
+            worker.stop();
+        }
         pollers.shutdownNow();
     }
 
-    @Override
-    protected boolean pass() throws InterruptedException {
+    /** Looks at once, instead of when the worker next would. */
+    void wake() {
+        if (worker != null) {
+            worker.wake();
+        }
+    }
+
+    boolean pass() throws InterruptedException {
         // each stream on a thread of its own: one transmitter holding a long poll keeps no other stream waiting
         List<Callable<Boolean>> polls = new ArrayList<>();
-        Claimed claimed = claim(em, "partner_transmitter", "partner_id", "delivery = 'POLL'", LEASE, STREAMS_PER_PASS);
+        RowLeases.Claimed claimed = leases.claim(em, "delivery = 'POLL'", "partner_id", LEASE, STREAMS_PER_PASS);
         for (UUID partnerId : claimed.ids()) {
             polls.add(() -> {
                 try {
                     return poll(partnerId, claimed);
                 } finally {
-                    release(em, "partner_transmitter", "partner_id", partnerId);
+                    leases.release(em, partnerId);
                 }
             });
         }
@@ -88,7 +102,7 @@ public class PartnerStreamPoller extends LeasedWork {
     }
 
     /** Polls one stream until it has nothing more and every answer is sent; true if it stopped with more waiting. */
-    private boolean poll(UUID partnerId, Claimed claimed) {
+    private boolean poll(UUID partnerId, RowLeases.Claimed claimed) {
         PartnerTransmitter transmitter = QuarkusTransaction.requiringNew().call(() -> PartnerTransmitter.<PartnerTransmitter>findById(partnerId));
         if (transmitter == null || transmitter.pollEndpoint == null) {
             return false;

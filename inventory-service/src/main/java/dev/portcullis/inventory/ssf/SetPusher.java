@@ -1,6 +1,8 @@
 package dev.portcullis.inventory.ssf;
 
 import dev.portcullis.backbone.outbound.Outbound;
+import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.RowLeases;
 import dev.portcullis.inventory.config.InventorySettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,7 +28,10 @@ import org.jboss.logging.Logger;
  * A SET pushed just before a crash may be pushed again: receivers tell repeats by {@code jti}.
  */
 @ApplicationScoped
-public class SetPusher extends LeasedWork {
+public class SetPusher {
+
+    private final RowLeases leases = new RowLeases("ssf_stream", "id");
+    private BackgroundWorker worker;
 
     private static final Logger LOG = Logger.getLogger(SetPusher.class);
     private static final int STREAMS_PER_PASS = 16;
@@ -53,25 +58,34 @@ public class SetPusher extends LeasedWork {
             throw new IllegalStateException("portcullis.inventory.ssf.transmitter.push-lease (" + lease + ") must be at least twice push-timeout + 1 s ("
                     + onePush().multipliedBy(2) + "): a stream's lease must outlast a push");
         }
-        start("ssf-push", Duration.ofSeconds(1), Duration.ofSeconds(10));
+        worker = new BackgroundWorker("ssf-push", this::pass, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        worker.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stop();
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    /** Looks at once, instead of when the worker next would. */
+    void wake() {
+        if (worker != null) {
+            worker.wake();
+        }
     }
 
     /** One pass: the streams this instance could take, each pushed as far as its lease allows. True when more is waiting. */
-    @Override
-    protected boolean pass() {
-        Claimed claimed = claim(em, "ssf_stream", "id", "delivery_method = '" + SsfStream.PUSH + "' and status = 'enabled'"
+    boolean pass() {
+        RowLeases.Claimed claimed = leases.claim(em, "delivery_method = '" + SsfStream.PUSH + "' and status = 'enabled'"
                 + " and (next_attempt_at is null or next_attempt_at <= now()) and exists (select 1 from ssf_outgoing_set o"
-                + " where o.stream_id = ssf_stream.id and o.delivered_at is null)", settings.ssf().transmitter().pushLease(), STREAMS_PER_PASS);
+                + " where o.stream_id = ssf_stream.id and o.delivered_at is null)", "id", settings.ssf().transmitter().pushLease(), STREAMS_PER_PASS);
         boolean more = claimed.ids().size() == STREAMS_PER_PASS;
         for (UUID streamId : claimed.ids()) {
             try {
                 more |= push(streamId, claimed);
             } finally {
-                release(em, "ssf_stream", "id", streamId);
+                leases.release(em, streamId);
             }
         }
         return more;
@@ -83,7 +97,7 @@ public class SetPusher extends LeasedWork {
     }
 
     /** Pushes the stream's waiting SETs in order while the claim lasts; true if it stopped with more waiting. */
-    private boolean push(UUID streamId, Claimed claimed) {
+    private boolean push(UUID streamId, RowLeases.Claimed claimed) {
         if (!claimed.leaves(onePush())) {
             return true;
         }

@@ -1,7 +1,7 @@
 package dev.portcullis.inventory.ssf;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.events.EmailAddresses;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
@@ -14,7 +14,6 @@ import dev.portcullis.inventory.domain.SignalType;
 import dev.portcullis.inventory.service.AuditTrail;
 import dev.portcullis.inventory.service.PartnerSignalService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -220,21 +219,6 @@ public class SetReceiver {
             }
             inventory.updateGuest(guest, new InventoryService.GuestDetails(newAddress, guest.displayName, List.copyOf(guest.sponsors)), actor,
                     "RISC_IDENTIFIER_CHANGED", jti);
-        }
-    }
-
-    /**
-     * Forgets the jtis of SETs received long ago: a repeat older than the iat window is refused on its iat anyway, so a jti need only
-     * be kept that long; a month keeps the record of what arrived (the events column) for an operator.
-     */
-    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void prune() {
-        Duration keep = settings.ssf().iatWindow().compareTo(Duration.ofDays(30)) > 0 ? settings.ssf().iatWindow() : Duration.ofDays(30);
-        Instant before = clock.instant().minus(keep);
-        int pruned = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("delete from ssf_received_set where received_at < ?1")
-                .setParameter(1, before).executeUpdate());
-        if (pruned > 0) {
-            LOG.infof("forgot %d SETs received before %s", pruned, before);
         }
     }
 

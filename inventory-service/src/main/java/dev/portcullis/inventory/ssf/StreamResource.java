@@ -1,10 +1,11 @@
 package dev.portcullis.inventory.ssf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
@@ -98,7 +99,7 @@ public class StreamResource {
             + " portcullis.inventory.ssf.transmitter.max-streams-per-client streams (10): one more is a 409.")
     public Response create(JsonNode body) {
         SsfStream stream = new SsfStream();
-        stream.id = UUID.randomUUID();
+        stream.id = Ids.next();
         stream.clientId = caller();
         stream.audience = caller();
         stream.status = SsfStream.ENABLED;

@@ -1,8 +1,8 @@
 package dev.portcullis.inventory.ssf;
 
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.inventory.domain.Partner;
 import io.quarkus.narayana.jta.QuarkusTransaction;

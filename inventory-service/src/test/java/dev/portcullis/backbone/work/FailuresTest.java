@@ -2,8 +2,8 @@ package dev.portcullis.backbone.work;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.UnavailableProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.UnavailableProblem;
 import org.junit.jupiter.api.Test;
 
 /** Which failures pass by themselves: a dependency that does not answer does, and is waited out in order, not dead-lettered. */

@@ -345,5 +345,8 @@ class ScimTest {
         scimError(scim().get("/scim/v2/ResourceTypes/Group").then(), 404, null, "Group");
         // a provisioning client's token opens SCIM and nothing else
         api.as(TestTokens.scim()).get("/api/v1/guests").then().statusCode(403);
+        // and SCIM refuses others in its own error format, as a provisioning client reads it
+        scimError(given().baseUri(baseUrl.toString()).get("/scim/v2/Users").then(), 401, null, "bearer token");
+        scimError(given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin()).get("/scim/v2/Users").then(), 403, null, "roles");
     }
 }

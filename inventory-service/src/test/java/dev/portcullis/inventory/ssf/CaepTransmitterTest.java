@@ -59,6 +59,12 @@ class CaepTransmitterTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    dev.portcullis.backbone.work.Retention retention;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<dev.portcullis.backbone.work.Retention.Kept> keptTables;
+
     InventoryApi api;
     SsfReceiver receiver;
     String app;
@@ -125,6 +131,44 @@ class CaepTransmitterTest {
 
     private String emailOf(String guestId) {
         return api.as(TestTokens.admin()).get("/api/v1/guests/" + guestId).then().extract().path("email");
+    }
+
+    /** SETs name guests: the retention pass forgets the delivered ones after keep-delivered, never one still waiting. */
+    @Test
+    void deliveredSetsAgeOutInTheRetentionPassAndUndeliveredOnesStay() throws Exception {
+        String stream = pollStream();
+        String oldDelivered = "old-delivered-" + UUID.randomUUID();
+        String oldWaiting = "old-waiting-" + UUID.randomUUID();
+        String recentDelivered = "recent-delivered-" + UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("insert into ssf_outgoing_set"
+                + " (stream_id, jti, event_type, claims, created_at, delivered_at) values (?::uuid, ?, 'x', '{}', now() - interval '9 days', now() - ?::interval)")) {
+            for (String[] set : new String[][] {{oldDelivered, "8 days"}, {oldWaiting, null}, {recentDelivered, "6 days"}}) {
+                insert.setString(1, stream);
+                insert.setString(2, set[0]);
+                insert.setString(3, set[1]);
+                insert.executeUpdate();
+            }
+        }
+        Map<String, Duration> kept = new java.util.HashMap<>();
+        for (dev.portcullis.backbone.work.Retention.Kept table : keptTables) {
+            kept.put(table.table(), table.keep());
+            retention.pruneKept(table);
+        }
+        assertEquals(Duration.ofDays(7), kept.get("ssf_outgoing_set"));
+        assertEquals(Duration.ofDays(30), kept.get("ssf_received_set"), "received jtis are kept a month, longer than the iat window");
+        try (Connection c = dataSource.getConnection(); PreparedStatement left = c.prepareStatement(
+                "select jti from ssf_outgoing_set where jti in (?, ?, ?) order by jti")) {
+            left.setString(1, oldDelivered);
+            left.setString(2, oldWaiting);
+            left.setString(3, recentDelivered);
+            List<String> jtis = new ArrayList<>();
+            try (ResultSet rows = left.executeQuery()) {
+                while (rows.next()) {
+                    jtis.add(rows.getString(1));
+                }
+            }
+            assertEquals(List.of(oldWaiting, recentDelivered), jtis);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.portcullis.notification.domain;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.trace.Traces;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -152,7 +153,7 @@ public class Notification extends PanacheEntityBase {
     public static Notification pending(String recipient, Type type, String subject, String body, String causeId, String causeEventId,
             UUID guestId, Instant now) {
         Notification n = new Notification();
-        n.id = UUID.randomUUID();
+        n.id = Ids.next();
         n.recipient = recipient;
         n.type = type;
         n.subject = subject;

@@ -1,6 +1,6 @@
 package dev.portcullis.notification.rest;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.notification.domain.Notification;
 

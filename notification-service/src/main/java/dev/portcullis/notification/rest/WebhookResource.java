@@ -1,8 +1,9 @@
 package dev.portcullis.notification.rest;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.notification.domain.Notification;
 import dev.portcullis.notification.domain.Webhook;
@@ -93,7 +94,7 @@ public class WebhookResource {
             throw new BadRequestProblem("secret", e.getMessage() + " (Standard Webhooks: whsec_ and base64)");
         }
         Webhook w = new Webhook();
-        w.id = UUID.randomUUID();
+        w.id = Ids.next();
         w.url = url.toString();
         w.secret = secret;
         w.types = types.toArray(String[]::new);

@@ -4,6 +4,7 @@ import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.Failures;
+import dev.portcullis.backbone.work.RowLeases;
 import dev.portcullis.events.NotificationDelivered;
 import dev.portcullis.events.NotificationFailed;
 import dev.portcullis.notification.config.NotificationSettings;
@@ -95,7 +96,8 @@ public class MailSender {
     /** Messages claimed at once: at most what the pace lets out in a quarter of the claim, so a claimed batch goes before its claim lapses. */
     private int batch;
 
-    private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final RowLeases leases = new RowLeases("notification", "id",
+            ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8));
     private BackgroundWorker worker;
     private final Recorder recorder = new Recorder();
     private Counter sent;
@@ -347,16 +349,10 @@ public class MailSender {
     /** Claims up to a batch of due messages nobody else holds, for this instance, until the claim deadline. */
     @SuppressWarnings("unchecked")
     List<Notification> claimDue() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<UUID> ids = em.createNativeQuery("update notification set claimed_by = ?1, claimed_until = now() + make_interval(secs => ?2)"
-                            + " where id in (select id from notification where status = 'PENDING' and next_attempt_at <= now()"
-                            + " and (claimed_until is null or claimed_until < now()) order by next_attempt_at limit ?3 for update skip locked)"
-                            + " returning id")
-                    .setParameter(1, instance).setParameter(2, (double) settings.mail().claim().toSeconds()).setParameter(3, batch)
-                    .getResultList();
-            return ids.isEmpty() ? List.<Notification>of() : Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids);
-        });
+        List<UUID> ids = leases.claim(em, "status = 'PENDING' and next_attempt_at <= now()", "next_attempt_at", settings.mail().claim(), batch).ids();
+        return ids.isEmpty() ? List.of() : QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids));
     }
+
 
     private void recordFailure(Notification message, RuntimeException e) {
         SMTPException smtp = Failures.causeOf(e, SMTPException.class);

@@ -7,7 +7,7 @@ import dev.portcullis.policy.authzen.AuthzenModel.EvaluationResponse;
 import dev.portcullis.policy.authzen.AuthzenModel.EvaluationsRequest;
 import dev.portcullis.policy.authzen.AuthzenModel.EvaluationsResponse;
 import dev.portcullis.policy.authzen.AuthzenModel.Semantic;
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.policy.engine.Decision;
 import dev.portcullis.policy.service.DecisionLog;
 import dev.portcullis.policy.service.PolicyStore;

@@ -1,6 +1,6 @@
 package dev.portcullis.policy.authzen;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.policy.authzen.AuthzenModel.Action;
 import dev.portcullis.policy.authzen.AuthzenModel.Entity;
 import dev.portcullis.policy.authzen.AuthzenModel.Found;

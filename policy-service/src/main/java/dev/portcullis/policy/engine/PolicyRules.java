@@ -1,6 +1,6 @@
 package dev.portcullis.policy.engine;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.policy.domain.PolicyRule;
 import dev.portcullis.policy.domain.Scenario.ControlModel;

@@ -3,7 +3,7 @@ package dev.portcullis.policy.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;

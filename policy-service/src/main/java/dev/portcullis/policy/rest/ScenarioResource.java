@@ -3,11 +3,12 @@ package dev.portcullis.policy.rest;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.ConflictProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.policy.domain.Scenario;
@@ -64,7 +65,7 @@ public class ScenarioResource {
             throw new ConflictProblem("a scenario named " + request.name() + " exists");
         }
         Scenario scenario = new Scenario();
-        scenario.id = UUID.randomUUID();
+        scenario.id = Ids.next();
         scenario.name = request.name();
         scenario.controlModel = request.controlModel();
         scenario.description = request.description();

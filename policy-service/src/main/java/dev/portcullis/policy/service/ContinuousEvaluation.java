@@ -1,8 +1,9 @@
 package dev.portcullis.policy.service;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.events.AccessRevocationRequested;
@@ -281,7 +282,7 @@ public class ContinuousEvaluation {
         List<Violation> opened = new ArrayList<>();
         for (Hit hit : found.values()) {
             Violation v = new Violation();
-            v.id = UUID.randomUUID();
+            v.id = Ids.next();
             v.policyId = hit.policy().id();
             v.policyVersion = hit.policy().version();
             v.policyName = hit.policy().name();
@@ -359,7 +360,7 @@ public class ContinuousEvaluation {
 
     private void hold(CompiledPolicy policy, long inScope, List<Violation> toEnforce) {
         EnforcementHold hold = new EnforcementHold();
-        hold.id = UUID.randomUUID();
+        hold.id = Ids.next();
         hold.policyId = policy.id();
         hold.policyVersion = policy.version();
         hold.policyName = policy.name();

@@ -1,7 +1,8 @@
 package dev.portcullis.policy.service;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.policy.domain.Policy;
 import dev.portcullis.policy.domain.PolicyRule;
 import dev.portcullis.policy.domain.PolicyScope;
@@ -51,7 +52,7 @@ public class PolicyService {
         PolicyVersion created = QuarkusTransaction.requiringNew().call(() -> {
             validate(draft);
             Policy policy = new Policy();
-            policy.id = UUID.randomUUID();
+            policy.id = Ids.next();
             policy.currentVersion = 1;
             policy.changeSeq = nextChange();
             policy.persist();

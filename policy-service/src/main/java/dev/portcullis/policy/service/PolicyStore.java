@@ -2,7 +2,7 @@ package dev.portcullis.policy.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.backbone.rest.UnavailableProblem;
+import dev.portcullis.backbone.problem.UnavailableProblem;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.policy.domain.PolicyRule;
 import dev.portcullis.policy.domain.PolicyScope;

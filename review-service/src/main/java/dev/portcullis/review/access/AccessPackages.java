@@ -1,8 +1,9 @@
 package dev.portcullis.review.access;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.events.AccessPackageChanged;
@@ -52,7 +53,7 @@ public class AccessPackages {
     public AccessPackage create(PackageSpec posted, String actor, String actorEmail, Set<String> roles) {
         check(posted, clock.instant());
         PackageSpec spec = offered(posted, null, actorEmail, roles);
-        UUID id = UUID.randomUUID();
+        UUID id = Ids.next();
         guardRails.check(id, spec, actor, roles);
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();

@@ -1,10 +1,11 @@
 package dev.portcullis.review.access;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
-import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
+import dev.portcullis.backbone.problem.RefusedByPolicyProblem;
 import dev.portcullis.events.AccessRequestApproved;
 import dev.portcullis.events.AccessRequestDecided;
 import dev.portcullis.events.AccessRequestDelivered;
@@ -122,7 +123,7 @@ public class AccessRequests {
         }
 
         AccessRequest r = new AccessRequest();
-        r.id = UUID.randomUUID();
+        r.id = Ids.next();
         r.packageId = p.id;
         r.packageVersion = p.version;
         r.packageName = p.name;

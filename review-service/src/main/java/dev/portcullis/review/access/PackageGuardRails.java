@@ -1,7 +1,7 @@
 package dev.portcullis.review.access;
 
 import dev.portcullis.backbone.policy.PolicyDecisionPoint;
-import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.backbone.problem.RefusedByPolicyProblem;
 import dev.portcullis.events.Sensitivity;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package dev.portcullis.review.access;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.EmailAddress;
 import jakarta.validation.Valid;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;

@@ -2,7 +2,7 @@ package dev.portcullis.review.access;
 
 import dev.portcullis.backbone.policy.PackageDelivery;
 import dev.portcullis.backbone.policy.PolicyDecisionPoint;
-import dev.portcullis.backbone.rest.UnavailableProblem;
+import dev.portcullis.backbone.problem.UnavailableProblem;
 import dev.portcullis.readmodel.KnownPartner;
 import dev.portcullis.review.domain.AccessRequest;
 import jakarta.enterprise.context.ApplicationScoped;

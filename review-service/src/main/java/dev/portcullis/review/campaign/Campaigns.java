@@ -1,9 +1,10 @@
 package dev.portcullis.review.campaign;
 
+import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.CampaignCompleted;
 import dev.portcullis.events.CampaignStarted;
@@ -83,7 +84,7 @@ public class Campaigns {
         }
         Instant now = clock.instant();
         ReviewDefinition definition = new ReviewDefinition();
-        definition.id = UUID.randomUUID();
+        definition.id = Ids.next();
         definition.name = spec.name();
         definition.spec = json.write(spec);
         definition.recurrence = spec.recurrence();
@@ -126,7 +127,7 @@ public class Campaigns {
         Instant now = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as PostgreSQL keeps it: the events say what the rows say
         DefinitionSpec spec = spec(definition.spec);
         Campaign campaign = new Campaign();
-        campaign.id = UUID.randomUUID();
+        campaign.id = Ids.next();
         campaign.definitionId = definition.id;
         campaign.name = definition.name;
         campaign.spec = definition.spec;
@@ -163,7 +164,7 @@ public class Campaigns {
         // days since the guest's last activity: the latest sign-in, or the invitation for one who never signed in
         String idleDays = "floor(extract(epoch from (?::timestamptz - coalesce(u.last_sign_in_at, u.invited_at, u.updated_at))) / 86400)::int";
         String sql = "insert into review_item (id, campaign_id, grant_id, guest_id, resource_id, reviewers, state, opened_at, recommendation,"
-                + " recommendation_reason) select gen_random_uuid(), ?, g.grant_id, g.guest_id, g.resource_id,"
+                + " recommendation_reason) select uuid_v7(), ?, g.grant_id, g.guest_id, g.resource_id,"
                 + " " + reviewers.column() + ", 'OPEN', ?,"
                 + " case when " + idleDays + " >= ? then 'DENY' else 'APPROVE' end,"
                 + " case when u.last_sign_in_at is null then 'never signed in (invited ' || " + idleDays + " || ' days ago)'"

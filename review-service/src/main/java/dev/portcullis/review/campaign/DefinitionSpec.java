@@ -1,6 +1,6 @@
 package dev.portcullis.review.campaign;
 
-import dev.portcullis.backbone.rest.BadRequestProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.EmailAddress;
 import dev.portcullis.events.Sensitivity;
 import dev.portcullis.review.domain.Recurrence;

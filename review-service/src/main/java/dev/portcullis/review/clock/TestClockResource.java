@@ -1,6 +1,6 @@
 package dev.portcullis.review.clock;
 
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.review.config.ReviewSettings;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,11 +1,11 @@
 package dev.portcullis.review.page;
 
 import dev.portcullis.backbone.rest.Actor;
-import dev.portcullis.backbone.rest.BadRequestProblem;
-import dev.portcullis.backbone.rest.ConflictProblem;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.ConflictProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
-import dev.portcullis.backbone.rest.RefusedByPolicyProblem;
+import dev.portcullis.backbone.problem.RefusedByPolicyProblem;
 import dev.portcullis.readmodel.KnownResource;
 import dev.portcullis.review.access.AccessPackages;
 import dev.portcullis.review.access.AccessRequests;

@@ -3,7 +3,7 @@ package dev.portcullis.review.rest;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.review.access.AccessPackages;

@@ -2,7 +2,7 @@ package dev.portcullis.review.rest;
 
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.rest.NotFoundProblem;
+import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;

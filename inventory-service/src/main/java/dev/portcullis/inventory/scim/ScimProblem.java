@@ -1,4 +1,4 @@
-package dev.portcullis.backbone.rest;
+package dev.portcullis.inventory.scim;
 
 /**
  * A SCIM error (RFC 7644 §3.12): its HTTP status and, where the RFC has one, its {@code scimType}

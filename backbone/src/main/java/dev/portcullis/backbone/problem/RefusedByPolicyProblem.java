@@ -1,4 +1,4 @@
-package dev.portcullis.backbone.rest;
+package dev.portcullis.backbone.problem;
 
 import java.util.List;
 import java.util.Map;

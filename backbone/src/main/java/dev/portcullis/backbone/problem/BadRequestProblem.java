@@ -1,4 +1,4 @@
-package dev.portcullis.backbone.rest;
+package dev.portcullis.backbone.problem;
 
 /** Input that passed the bean constraints but is still wrong (a reference to nothing, a bad cursor). */
 public class BadRequestProblem extends RuntimeException {
