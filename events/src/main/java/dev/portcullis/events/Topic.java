@@ -66,6 +66,14 @@ public enum Topic {
         return topicName + ".dlq";
     }
 
+    /**
+     * Where a record read from {@code topic} goes when it can never be applied: its topic's dead-letter topic; a connector's
+     * partner signals go to {@code partner.signals.dlq}, as every other partner signal.
+     */
+    public static String deadLetterTopicOf(String topic) {
+        return PartnerSignalConnectors.connectorOf(topic).isPresent() ? PARTNER_SIGNALS.deadLetterTopicName() : topic + ".dlq";
+    }
+
     public String channel() {
         return topicName.replace('.', '-');
     }

@@ -67,6 +67,11 @@ class TopicTest {
                 String value = properties.getProperty(key);
                 if (matcher.group(3).equals("dead-letter-queue.topic")) {
                     assertEquals(topic.deadLetterTopicName(), value, file + ": " + key);
+                    // where the inbox writes the dead letters of this channel's records
+                    assertEquals(value, Topic.deadLetterTopicOf(topic.topicName()), key);
+                    if (topic == Topic.PARTNER_SIGNALS) {
+                        assertEquals(value, Topic.deadLetterTopicOf(Topic.PartnerSignalConnectors.topicOf("contoso-hr")), key);
+                    }
                 } else if (topic == Topic.PARTNER_SIGNALS && "true".equals(properties.getProperty(key.replace(".topic", ".pattern")))) {
                     // inventory reads partner.signals and every connector's topic, never the dead letters
                     Pattern pattern = Pattern.compile(value);

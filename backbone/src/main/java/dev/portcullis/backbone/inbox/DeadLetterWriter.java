@@ -1,6 +1,7 @@
 package dev.portcullis.backbone.inbox;
 
 import dev.portcullis.backbone.kafka.KafkaClients;
+import dev.portcullis.events.Topic;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,12 +20,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes a record that can never be applied to {@code <topic>.dlq}, as SmallRye's
- * {@code dead-letter-queue} failure strategy does for a channel that consumes one record at a time:
- * same key, payload and headers, plus {@code dead-letter-reason}, {@code dead-letter-cause},
- * {@code dead-letter-topic}, {@code dead-letter-partition} and {@code dead-letter-offset}. Channels
- * that consume a poll's records together ({@link Inbox#applyAll}) cannot leave this to SmallRye,
- * which would dead-letter the whole batch.
+ * Writes a record that can never be applied to its topic's dead-letter topic ({@link Topic#deadLetterTopicOf}), with the
+ * headers SmallRye's {@code dead-letter-queue} failure strategy writes, so the re-drive reads both alike: same key, payload and
+ * headers, plus {@code dead-letter-reason}, {@code dead-letter-cause}, {@code dead-letter-topic}, {@code dead-letter-partition}
+ * and {@code dead-letter-offset}. The inbox writes every dead letter through here: a batch consumer cannot leave it to
+ * SmallRye, which would dead-letter the whole batch, and one path is easier to trust than two.
  */
 @ApplicationScoped
 public class DeadLetterWriter {
@@ -49,7 +49,7 @@ public class DeadLetterWriter {
         headers.add("dead-letter-partition", utf8(Integer.toString(record.partition())));
         headers.add("dead-letter-offset", utf8(Long.toString(record.offset())));
         try {
-            producer().send(new ProducerRecord<>(record.topic() + ".dlq", null, record.key(), record.value(), headers))
+            producer().send(new ProducerRecord<>(Topic.deadLetterTopicOf(record.topic()), null, record.key(), record.value(), headers))
                     .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
  * with back-off, for as long as it lasts: the consumer thread waits on this record (or batch), so
  * nothing after it on the partition is applied first and no offset is committed past it. Only a
  * record that can never apply (not a CloudEvent, breaks its schema, refused by the domain) goes to
- * the channel's dead-letter topic with the reason: written by SmallRye's failure strategy for
- * {@link #apply}, by {@link DeadLetterWriter} for {@link #applyAll}. A failure of unknown kind (a
+ * the topic's dead-letter topic with the reason, written by {@link DeadLetterWriter} (one path, for {@link #apply} and
+ * {@link #applyAll} alike; SmallRye's failure strategy is only the backstop for what fails outside the inbox). A failure of unknown kind (a
  * bug) is retried for {@code portcullis.inbox.unknown-failure-retry}, then dead-lettered, so that a
  * bug cannot stall a partition forever; the re-drive endpoint brings it back once fixed.
  */
@@ -66,12 +66,20 @@ public class Inbox {
     }
 
     /**
-     * Applies one record in a transaction of its own. A record that can never apply propagates, and
-     * SmallRye's failure strategy dead-letters it. Returns false when the event had been applied before.
+     * Applies one record in a transaction of its own; a record that can never apply is written to its dead-letter topic here,
+     * with the reason. Returns false when the event had been applied before, or was dead-lettered.
      */
     public boolean apply(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
-        IncomingEvent event = IncomingEvent.of(record);
-        return retrying(record, "event=" + event.id() + " type=" + event.ceType(), settings.inbox().unknownFailureRetry(), () -> applyOnce(event, handler));
+        RuntimeException refused;
+        try {
+            IncomingEvent event = IncomingEvent.of(record);
+            return retrying(record, "event=" + event.id() + " type=" + event.ceType(), settings.inbox().unknownFailureRetry(),
+                    () -> applyOnce(event, handler));
+        } catch (RuntimeException e) {
+            refused = e;
+        }
+        deadLetter(record, refused);
+        return false;
     }
 
     /**
@@ -97,19 +105,13 @@ public class Inbox {
             LOG.warnf("a batch of %d records from %s could not be applied together (%s): applying them one by one", batch.size(),
                     batch.get(0).topic(), Failures.rootMessage(refused));
             for (ConsumerRecord<String, String> record : batch) {
-                applyOrDeadLetter(record, handler);
+                apply(record, handler);
             }
         }
     }
 
-    private void applyOrDeadLetter(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
-        RuntimeException refused;
-        try {
-            apply(record, handler);
-            return;
-        } catch (RuntimeException e) {
-            refused = e;
-        }
+    /** Writes a record that can never apply to its dead-letter topic; while Kafka does not take it, waits and tries again. */
+    private void deadLetter(ConsumerRecord<String, String> record, RuntimeException refused) {
         LOG.errorf("record %s/%d/%d can never be applied, dead-lettering it: %s", record.topic(), record.partition(), record.offset(),
                 Failures.rootMessage(refused));
         long backoffMillis = 100;
