@@ -3,7 +3,6 @@ package dev.portcullis.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portcullis.backbone.work.Retention;
-import dev.portcullis.policy.service.DecisionLogRetention;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,7 +27,7 @@ class DecisionLogRetentionTest {
     Retention retention;
 
     @Inject
-    DecisionLogRetention decisionLog;
+    jakarta.enterprise.inject.Instance<Retention.Kept> keptTables;
 
     @Inject
     EntityManager em;
@@ -38,6 +37,7 @@ class DecisionLogRetentionTest {
 
     @Test
     void decisionsOlderThanTheRetentionArePrunedAndTheRestKept() {
+        Retention.Kept decisionLog = keptTables.stream().filter(kept -> kept.table().equals("decision_log")).findFirst().orElseThrow();
         assertEquals(Duration.ofDays(30), decisionLog.keep());
         UUID old = decision(Instant.now().minus(Duration.ofDays(31)));
         UUID recent = decision(Instant.now().minus(Duration.ofDays(29)));

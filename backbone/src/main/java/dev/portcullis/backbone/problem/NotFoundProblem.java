@@ -1,8 +1,9 @@
 package dev.portcullis.backbone.problem;
 
+import dev.portcullis.backbone.work.PermanentFailure;
 import java.util.UUID;
 
-public class NotFoundProblem extends RuntimeException {
+public class NotFoundProblem extends RuntimeException implements PermanentFailure {
 
     public NotFoundProblem(String what, UUID id) {
         this(what, id.toString());

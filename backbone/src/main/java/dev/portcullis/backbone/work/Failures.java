@@ -1,9 +1,5 @@
 package dev.portcullis.backbone.work;
 
-import dev.portcullis.backbone.inbox.PoisonMessageException;
-import dev.portcullis.backbone.problem.BadRequestProblem;
-import dev.portcullis.backbone.problem.ConflictProblem;
-import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.problem.UnavailableProblem;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -26,8 +22,7 @@ public final class Failures {
 
     public static Kind classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PoisonMessageException || t instanceof ConflictProblem || t instanceof BadRequestProblem
-                    || t instanceof NotFoundProblem) {
+            if (t instanceof PermanentFailure) {
                 return Kind.PERMANENT;
             }
         }

@@ -16,13 +16,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Retention {
 
-    /** A service's own table of records that age out: rows whose {@code timeColumn} is older than {@code keep()} are deleted. */
-    public interface Kept {
-        String table();
-
-        String timeColumn();
-
-        java.time.Duration keep();
+    /**
+     * A service's own table of records that age out: rows whose {@code timeColumn} is older than {@code keep} are deleted (a
+     * null time never ages). A service names one with a {@code @Produces @Singleton} method; names are the code's own, never input.
+     */
+    public record Kept(String table, String timeColumn, java.time.Duration keep) {
     }
 
     @Inject

@@ -1,6 +1,5 @@
 package dev.portcullis.inventory.domain;
 
-import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.events.RevocationReason;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -70,7 +69,7 @@ public class AccessGrant extends PanacheEntityBase {
 
     public void revoke(RevocationReason reason, String by, String cause, Instant at) {
         if (state == GrantState.REVOKED) {
-            throw new ConflictProblem("grant " + id + " is already revoked");
+            throw new StateConflict("grant " + id + " is already revoked");
         }
         state = GrantState.REVOKED;
         revokedReason = reason;

@@ -1,6 +1,5 @@
 package dev.portcullis.inventory.domain;
 
-import dev.portcullis.backbone.problem.ConflictProblem;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -97,7 +96,7 @@ public class Guest extends PanacheEntityBase {
     /** Blocks sign-in; returns false if the guest was blocked already. A removed guest cannot be blocked. */
     public boolean block(String reason, Instant at) {
         if (state == GuestState.REMOVED) {
-            throw new ConflictProblem("guest " + id + " is removed");
+            throw new StateConflict("guest " + id + " is removed");
         }
         if (state == GuestState.BLOCKED) {
             return false;
@@ -149,7 +148,7 @@ public class Guest extends PanacheEntityBase {
     /** A new grant needs a guest who may sign in. */
     public void requireGrantable() {
         if (state == GuestState.BLOCKED || state == GuestState.REMOVED) {
-            throw new ConflictProblem("guest " + id + " is " + state + " and cannot be granted access");
+            throw new StateConflict("guest " + id + " is " + state + " and cannot be granted access");
         }
     }
 

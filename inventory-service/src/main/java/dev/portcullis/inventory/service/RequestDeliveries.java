@@ -10,6 +10,7 @@ import dev.portcullis.events.AccessRequestRefused;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
 import dev.portcullis.inventory.domain.Partner;
+import dev.portcullis.inventory.domain.StateConflict;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.inventory.policy.AccessPolicy;
 import dev.portcullis.inventory.rest.Dtos.InviteGuest;
@@ -118,7 +119,7 @@ public class RequestDeliveries {
                     approved.expiresAt(), approvers);
         } catch (RefusedByPolicyProblem refused) {
             refuse(approved, existing, refused.getMessage(), refused.reasons());
-        } catch (ConflictProblem conflict) {
+        } catch (ConflictProblem | StateConflict conflict) {
             refuse(approved, existing, conflict.getMessage(), List.of(Map.of("message", conflict.getMessage())));
         }
     }

@@ -17,4 +17,16 @@ class FailuresTest {
         assertEquals(Failures.Kind.PERMANENT, Failures.classify(new ConflictProblem("partner p is BLOCKED")));
         assertEquals(Failures.Kind.UNKNOWN, Failures.classify(new IllegalStateException("a bug")));
     }
+
+    /** A service's domain exception says it is permanent without being an HTTP problem, and stays so when wrapped. */
+    @Test
+    void aDomainRefusalMarkedPermanentIsDeadLetteredNotWaitedOut() {
+        class GrantAlreadyRevoked extends RuntimeException implements PermanentFailure {
+            GrantAlreadyRevoked() {
+                super("grant g is already revoked");
+            }
+        }
+        assertEquals(Failures.Kind.PERMANENT, Failures.classify(new GrantAlreadyRevoked()));
+        assertEquals(Failures.Kind.PERMANENT, Failures.classify(new IllegalStateException("the transaction rolled back", new GrantAlreadyRevoked())));
+    }
 }
