@@ -20,6 +20,9 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "review_item")
+// an update writes only what it changed: closing an item a revocation reached (another consumer thread) must not write back the
+// reviewers and decider it loaded before a guest's erasure committed
+@org.hibernate.annotations.DynamicUpdate
 public class ReviewItem extends PanacheEntityBase {
 
     public enum State { OPEN, DECIDED, CLOSED }
