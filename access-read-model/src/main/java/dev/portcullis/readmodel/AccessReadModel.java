@@ -2,6 +2,7 @@ package dev.portcullis.readmodel;
 
 import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.backbone.inbox.IncomingEvent;
+import dev.portcullis.backbone.rest.IdempotencyKeys;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventType;
@@ -38,7 +39,7 @@ public class AccessReadModel {
     Inbox inbox;
 
     @Inject
-    dev.portcullis.backbone.rest.IdempotencyKeys idempotencyKeys;
+    IdempotencyKeys idempotencyKeys;
 
     @Inject
     Event<GrantRevoked> grantRevoked;

@@ -4,6 +4,7 @@ import dev.portcullis.backbone.config.PortcullisSettings;
 import dev.portcullis.backbone.kafka.KafkaClients;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.events.EventType;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,7 +81,7 @@ public class OutboxRelay {
      * guest-removed names the address every service erases, inventory's own outbox included: once on Kafka its row is forgotten, not
      * kept for the outbox's retention (the other published rows naming the address went when it was written).
      */
-    private static final String ERASED_ONCE_PUBLISHED = dev.portcullis.events.EventType.GUEST_REMOVED.ceType();
+    private static final String ERASED_ONCE_PUBLISHED = EventType.GUEST_REMOVED.ceType();
     /** Marks rows published (%s: which, one array parameter; then the erased type, then the array again). */
     private static final String MARK_PUBLISHED = "with gone as (delete from outbox_event where %1$s and ce_type = ? returning id)"
             + " update outbox_event set published_at = now() where %1$s and id not in (select id from gone)";

@@ -2,6 +2,7 @@ package dev.portcullis.inventory.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.inventory.domain.AuditRecord;
@@ -45,7 +46,7 @@ public class AuditTrail {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     PersonalData personalData;

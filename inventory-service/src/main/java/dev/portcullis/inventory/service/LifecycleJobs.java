@@ -1,6 +1,7 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.AccessExpiring;
 import dev.portcullis.events.GuestSponsorMissing;
 import dev.portcullis.events.RevocationReason;
@@ -60,7 +61,7 @@ public class LifecycleJobs {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     Revocations revocations;

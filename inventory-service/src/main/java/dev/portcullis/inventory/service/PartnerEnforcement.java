@@ -2,6 +2,7 @@ package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
@@ -42,7 +43,7 @@ public class PartnerEnforcement {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     Revocations revocations;

@@ -1,6 +1,7 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.Sensitivity;
 import dev.portcullis.inventory.domain.Guest;
@@ -36,7 +37,7 @@ public class PartnerSignalService {
     private static final Logger LOG = Logger.getLogger(PartnerSignalService.class);
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     Revocations revocations;

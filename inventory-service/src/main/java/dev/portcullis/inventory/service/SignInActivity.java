@@ -1,6 +1,7 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.rest.Dtos.SignIn;
@@ -49,7 +50,7 @@ public class SignInActivity {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     Outbox outbox;

@@ -7,6 +7,7 @@ import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -57,7 +58,7 @@ public class StreamResource {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     private java.util.concurrent.Semaphore longPolls;
 

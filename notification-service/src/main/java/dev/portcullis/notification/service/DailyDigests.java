@@ -1,6 +1,7 @@
 package dev.portcullis.notification.service;
 
 import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.notification.config.NotificationSettings;
 import dev.portcullis.notification.domain.Notification;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -36,7 +37,7 @@ public class DailyDigests {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     Messages messages;

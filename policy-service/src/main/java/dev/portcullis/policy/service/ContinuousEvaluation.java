@@ -6,6 +6,7 @@ import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
+import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.PolicyEnforcementHeld;
 import dev.portcullis.events.PolicyViolationDetected;
@@ -72,7 +73,7 @@ public class ContinuousEvaluation {
     EntityManager em;
 
     @Inject
-    dev.portcullis.backbone.work.SinglePass singlePass;
+    SinglePass singlePass;
 
     @Inject
     PolicyStore store;
