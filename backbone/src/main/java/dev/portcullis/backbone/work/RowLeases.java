@@ -5,6 +5,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Rows of one table that an instance takes under a lease (columns {@code claimed_by} and {@code claimed_until}): taken with
@@ -50,15 +51,26 @@ public final class RowLeases {
      * Takes, in a transaction of its own, up to {@code limit} rows matching {@code where} whose lease is free, first by
      * {@code orderBy}, for {@code lease}.
      */
-    @SuppressWarnings("unchecked")
     public Claimed claim(EntityManager em, String where, String orderBy, Duration lease, int limit) {
         long since = System.nanoTime();
-        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> (List<UUID>) em.createNativeQuery("update " + table
-                        + " set claimed_by = ?1, claimed_until = now() + make_interval(secs => ?2) where " + key + " in (select " + key
-                        + " from " + table + " where (" + where + ") and (claimed_until is null or claimed_until < now()) order by " + orderBy
-                        + " limit ?3 for update skip locked) returning " + key)
-                .setParameter(1, holder).setParameter(2, lease.toMillis() / 1000.0).setParameter(3, limit).getResultList());
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> take(em, where, orderBy, lease, limit));
         return new Claimed(ids, since, lease);
+    }
+
+    /**
+     * As {@link #claim}, and reads what was taken ({@code read}, given the ids) in the same transaction: if the read fails, the
+     * claim rolls back with it instead of holding the rows until the lease runs out.
+     */
+    public <T> T claimAndRead(EntityManager em, String where, String orderBy, Duration lease, int limit, Function<List<UUID>, T> read) {
+        return QuarkusTransaction.requiringNew().call(() -> read.apply(take(em, where, orderBy, lease, limit)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<UUID> take(EntityManager em, String where, String orderBy, Duration lease, int limit) {
+        return em.createNativeQuery("update " + table + " set claimed_by = ?1, claimed_until = now() + make_interval(secs => ?2) where " + key
+                        + " in (select " + key + " from " + table + " where (" + where + ") and (claimed_until is null or claimed_until < now())"
+                        + " order by " + orderBy + " limit ?3 for update skip locked) returning " + key)
+                .setParameter(1, holder).setParameter(2, lease.toMillis() / 1000.0).setParameter(3, limit).getResultList();
     }
 
     /** Hands a row back, if this instance still holds it. */

@@ -349,8 +349,8 @@ public class MailSender {
     /** Claims up to a batch of due messages nobody else holds, for this instance, until the claim deadline. */
     @SuppressWarnings("unchecked")
     List<Notification> claimDue() {
-        List<UUID> ids = leases.claim(em, "status = 'PENDING' and next_attempt_at <= now()", "next_attempt_at", settings.mail().claim(), batch).ids();
-        return ids.isEmpty() ? List.of() : QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids));
+        return leases.claimAndRead(em, "status = 'PENDING' and next_attempt_at <= now()", "next_attempt_at", settings.mail().claim(), batch,
+                ids -> ids.isEmpty() ? List.<Notification>of() : Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids));
     }
 
 
