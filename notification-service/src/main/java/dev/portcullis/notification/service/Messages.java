@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -68,6 +69,9 @@ public class Messages {
     MailSender sender;
 
     @Inject
+    ErasedAddresses erasedAddresses;
+
+    @Inject
     jakarta.persistence.EntityManager em;
 
     @Inject
@@ -106,20 +110,31 @@ public class Messages {
     @Transactional(Transactional.TxType.MANDATORY)
     public Notification planAt(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId,
             About about, Instant notBefore) {
-        String recipient = to.toLowerCase(Locale.ROOT);
         Batch batch = batch();
+        // an event about a guest removed meanwhile (published before the removal, on another topic) names them no more
+        Optional<ErasedAddresses.Erasure> erasedRecipient = batch.erasure(to);
+        Optional<ErasedAddresses.Erasure> erasedGuest = about.guestEmail() == null ? Optional.empty() : batch.erasure(about.guestEmail());
+        String recipient = erasedRecipient.map(ErasedAddresses.Erasure::placeholder).orElse(to.toLowerCase(Locale.ROOT));
         if (!batch.planned.add(recipient + "\n" + cause + "\n" + about.guestId()) || planned(recipient, cause, about.guestId())) {
             return null;
         }
-        Rendered message = render(type, subject, data);
+        Rendered message = erased(render(type, subject, data), about, erasedRecipient, erasedGuest);
         Notification n = Notification.pending(recipient, type, message.subject(), message.text(), cause, eventId, about.guestId(), clock.instant());
         n.html = message.html();
         if (notBefore != null) {
             n.nextAttemptAt = notBefore;
         }
         // the guest's address and name are personal data: a removed guest's messages are scrubbed of them (RevocationNotices.erase)
-        n.guestEmail = about.guestEmail();
-        n.guestName = about.guestName();
+        n.guestEmail = erasedGuest.map(ErasedAddresses.Erasure::placeholder).orElse(about.guestEmail());
+        n.guestName = erasedGuest.isPresent() ? null : about.guestName();
+        if (erasedRecipient.isPresent()) {
+            // logged, never sent: its recipient was removed, and their address erased
+            n.status = Notification.Status.SUPPRESSED;
+            n.lastError = "the recipient was removed: their address is erased";
+            n.persist();
+            LOG.infof("notification=%s %s (%s) suppressed: recipient removed", n.id, type, cause);
+            return n;
+        }
         RecipientPreference preference = batch.preference(recipient);
         if (preference != null && preference.optsOut(type)) {
             // logged, so the message log says what was not sent and why; never claimed by a sender
@@ -182,7 +197,8 @@ public class Messages {
         if (!lines.contains(line)) {
             lines.add(line);
             open.items = lines.toArray(String[]::new);
-            Rendered r = render(type, subject, data.apply(lines));
+            Rendered r = erased(render(type, subject, data.apply(lines)), about, Optional.empty(),
+                    about.guestEmail() == null ? Optional.empty() : batch.erasure(about.guestEmail()));
             open.subject = r.subject();
             open.body = r.text();
             open.html = r.html();
@@ -210,6 +226,12 @@ public class Messages {
         final Map<String, Notification> gathering = new java.util.HashMap<>();
         private Map<String, List<UUID>> webhooksByType;
         private final Map<String, java.util.Optional<RecipientPreference>> preferences = new java.util.HashMap<>();
+        private final Map<String, Optional<ErasedAddresses.Erasure>> erasures = new java.util.HashMap<>();
+
+        /** Whether a removal erased {@code address}: asked once per transaction, whose shared lock holds the answer until it ends. */
+        Optional<ErasedAddresses.Erasure> erasure(String address) {
+            return erasures.computeIfAbsent(address.toLowerCase(Locale.ROOT), erasedAddresses::of);
+        }
 
         /** A recipient's preferences, read once per transaction; null if they never chose. */
         RecipientPreference preference(String recipient) {
@@ -228,6 +250,22 @@ public class Messages {
             }
             return webhooksByType.getOrDefault(type.name(), List.of());
         }
+    }
+
+    /** {@code message} as the removals it comes after leave it: the erased addresses replaced, and the removed guest's name. */
+    private static Rendered erased(Rendered message, About about, Optional<ErasedAddresses.Erasure> recipient,
+            Optional<ErasedAddresses.Erasure> guest) {
+        Rendered out = message;
+        for (ErasedAddresses.Erasure erasure : recipient.isPresent() && guest.isPresent() ? List.of(recipient.get(), guest.get())
+                : recipient.or(() -> guest).stream().toList()) {
+            out = new Rendered(erasure.from(out.subject()), erasure.from(out.text()), erasure.fromHtml(out.html()));
+        }
+        String name = about.guestName();
+        if (guest.isPresent() && name != null && !name.isBlank()) {
+            out = new Rendered(out.subject().replace(name, "[erased]"), out.text().replace(name, "[erased]"),
+                    out.html().replace(ErasedAddresses.escaped(name), "[erased]"));
+        }
+        return out;
     }
 
     private Batch batch() {

@@ -41,6 +41,9 @@ public class RevocationNotices {
     @Inject
     NotificationSettings settings;
 
+    @Inject
+    ErasedAddresses erasedAddresses;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public int plan(GuestBlocked event, String eventId) {
         String cause = event.causeId() != null ? event.causeId() : eventId;
@@ -134,6 +137,8 @@ public class RevocationNotices {
     @Transactional(Transactional.TxType.MANDATORY)
     public int erase(GuestRemoved event) {
         String erased = GuestRemoved.erasedEmail(event.guestId());
+        // first, so that a message planned from here on (an event about them still on its way) is erased as it is planned
+        ErasedAddresses.Erasure erasure = event.email() == null ? null : erasedAddresses.fence(event.email(), erased);
         int changed = 0;
         for (Notification n : Notification.<Notification>list("guestId = ?1 and guestEmail is not null and guestEmail <> ?2",
                 UUID.fromString(event.guestId()), erased)) {
@@ -146,17 +151,17 @@ public class RevocationNotices {
             n.guestName = null;
             changed++;
         }
-        if (event.email() != null) {
-            String address = normalize(event.email());
+        if (erasure != null) {
+            String address = erasure.address();
             for (Notification n : Notification.<Notification>list("lower(recipient) = ?1 or locate(?1, lower(subject)) > 0 or locate(?1, lower(body)) > 0"
                     + " or locate(?1, lower(coalesce(html, ''))) > 0 or locate(?1, lower(coalesce(lastError, ''))) > 0", address)) {
                 if (normalize(n.recipient).equals(address)) {
                     n.recipient = erased;
                 }
-                n.subject = replaced(n.subject, event.email(), erased);
-                n.body = replaced(n.body, event.email(), erased);
-                n.html = n.html == null ? null : replaced(replaced(n.html, escaped(event.email()), escaped(erased)), event.email(), erased);
-                n.lastError = n.lastError == null ? null : replaced(n.lastError, event.email(), erased);
+                n.subject = erasure.from(n.subject);
+                n.body = erasure.from(n.body);
+                n.html = erasure.fromHtml(n.html);
+                n.lastError = erasure.from(n.lastError);
                 changed++;
             }
             dev.portcullis.notification.domain.RecipientPreference.delete("lower(recipient) = ?1", address);
@@ -164,12 +169,6 @@ public class RevocationNotices {
         }
         LOG.infof("guest=%s removed: %d notifications erased", event.guestId(), changed);
         return changed;
-    }
-
-    /** {@code text} with every {@code address} in it, in any case, replaced. */
-    private static String replaced(String text, String address, String by) {
-        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(address), java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text)
-                .replaceAll(java.util.regex.Matcher.quoteReplacement(by));
     }
 
     private static String scrub(String text, Notification n, String erased) {
@@ -205,13 +204,10 @@ public class RevocationNotices {
 
     /** The HTML part shows the address and the name as Qute escaped them. */
     private static String scrubHtml(String html, Notification n, String erased) {
-        String out = html.replace(escaped(n.guestEmail), escaped(erased));
-        return n.guestName == null || n.guestName.isBlank() ? out : out.replace(escaped(n.guestName), "[erased]");
+        String out = html.replace(ErasedAddresses.escaped(n.guestEmail), ErasedAddresses.escaped(erased));
+        return n.guestName == null || n.guestName.isBlank() ? out : out.replace(ErasedAddresses.escaped(n.guestName), "[erased]");
     }
 
-    private static String escaped(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
-    }
 
     private static List<String> list(List<RevokedGrant> grants) {
         return grants.stream().map(g -> g.resourceName() + (g.role() == null ? "" : " (" + g.role() + ")")).toList();

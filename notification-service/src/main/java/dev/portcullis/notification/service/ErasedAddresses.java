@@ -1,0 +1,103 @@
+package dev.portcullis.notification.service;
+
+import dev.portcullis.backbone.work.Retention;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The addresses a guest's removal erased, kept as SHA-256 for {@link #KEPT}: events about the guest published before the removal
+ * can arrive after it on other topics (a review closed by the revocation, a request decided), and the messages they plan must not
+ * name the address again. A removal takes an exclusive advisory lock on the address and a planner a shared one, both until their
+ * transaction ends; so a message planned while the removal runs either commits first (and the removal scrubs it) or waits and sees
+ * the address erased.
+ */
+@ApplicationScoped
+public class ErasedAddresses {
+
+    /** Longer than any event about a guest stays unconsumed (topics keep 7 days), and short enough to be a suppression list only. */
+    static final Duration KEPT = Duration.ofDays(30);
+    /** The advisory locks' first key: this table's, apart from every other advisory lock (SinglePass takes the one-key form). */
+    private static final int LOCKS = 0x45524153;
+
+    /** What a removal erased: an address, and what stands in its place. */
+    public record Erasure(String address, String placeholder) {
+
+        /** {@code text} with the address, in any case, replaced by the placeholder. */
+        public String from(String text) {
+            return text == null ? null : Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE).matcher(text)
+                    .replaceAll(Matcher.quoteReplacement(placeholder));
+        }
+
+        /** An HTML part: the address as Qute escaped it, and as written. */
+        public String fromHtml(String html) {
+            return html == null ? null : from(html.replace(escaped(address), escaped(placeholder)));
+        }
+    }
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** In the removal's transaction: from here on (for {@link #KEPT}) {@code address} is erased, and {@link #of} waits for this commit. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Erasure fence(String address, String placeholder) {
+        String normal = address.toLowerCase(Locale.ROOT);
+        lock("pg_advisory_xact_lock", normal);
+        em.createNativeQuery("insert into erased_address (address_sha256, placeholder, erased_at) values (?1, ?2, ?3)"
+                + " on conflict (address_sha256) do update set erased_at = excluded.erased_at").setFlushMode(FlushModeType.COMMIT)
+                .setParameter(1, sha256(normal)).setParameter(2, placeholder).setParameter(3, clock.instant()).executeUpdate();
+        return new Erasure(normal, placeholder);
+    }
+
+    /** What erased {@code address}, if a removal did; a removal of it under way is waited for. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Erasure> of(String address) {
+        String normal = address.toLowerCase(Locale.ROOT);
+        lock("pg_advisory_xact_lock_shared", normal);
+        // a statement of its own, after the lock: in READ COMMITTED it sees a removal that committed while this one waited
+        return em.createNativeQuery("select placeholder from erased_address where address_sha256 = ?1", String.class)
+                .setFlushMode(FlushModeType.COMMIT).setParameter(1, sha256(normal)).getResultStream().findFirst()
+                .map(placeholder -> new Erasure(normal, (String) placeholder));
+    }
+
+    private void lock(String function, String address) {
+        em.createNativeQuery("select 1 from (select " + function + "(?1, ?2)) locked").setFlushMode(FlushModeType.COMMIT).setParameter(1, LOCKS)
+                .setParameter(2, ByteBuffer.wrap(sha256(address)).getInt()).getSingleResult();
+    }
+
+    private static byte[] sha256(String address) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String escaped(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    /** The fence ages out (Retention). */
+    @Produces
+    @Singleton
+    static Retention.Kept erasedAddresses() {
+        return new Retention.Kept("erased_address", "erased_at", KEPT);
+    }
+}
