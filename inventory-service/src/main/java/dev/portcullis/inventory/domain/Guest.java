@@ -62,7 +62,8 @@ public class Guest extends PanacheEntityBase {
     public Instant blockedAt;
 
     @Column(name = "blocked_reason")
-    public String blockedReason;
+    @Enumerated(EnumType.STRING)
+    public GuestChangeReason blockedReason;
 
     /** The state the block interrupted, which an unblock returns to. */
     @Column(name = "blocked_from")
@@ -73,7 +74,8 @@ public class Guest extends PanacheEntityBase {
     public Instant removedAt;
 
     @Column(name = "removed_reason")
-    public String removedReason;
+    @Enumerated(EnumType.STRING)
+    public GuestChangeReason removedReason;
 
     /** The latest sign-in reported; never moves back. */
     @Column(name = "last_sign_in_at")
@@ -94,7 +96,7 @@ public class Guest extends PanacheEntityBase {
     }
 
     /** Blocks sign-in; returns false if the guest was blocked already. A removed guest cannot be blocked. */
-    public boolean block(String reason, Instant at) {
+    public boolean block(GuestChangeReason reason, Instant at) {
         if (state == GuestState.REMOVED) {
             throw new StateConflict("guest " + id + " is removed");
         }
@@ -134,7 +136,7 @@ public class Guest extends PanacheEntityBase {
     }
 
     /** Removes the guest for good; returns false if removed already. */
-    public boolean remove(String reason, Instant at) {
+    public boolean remove(GuestChangeReason reason, Instant at) {
         if (state == GuestState.REMOVED) {
             return false;
         }

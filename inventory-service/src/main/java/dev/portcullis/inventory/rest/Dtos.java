@@ -98,7 +98,8 @@ public final class Dtos {
             String blockedReason, Instant removedAt, String removedReason, List<GrantView> activeGrants) {
         static GuestView of(Guest g, List<GrantView> activeGrants) {
             return new GuestView(g.id, g.email, g.displayName, g.homeTenantId, g.homeSubject, g.partnerId, g.state, g.sponsors,
-                    g.invitedBy, g.createdAt, g.lastSignInAt, g.blockedAt, g.blockedReason, g.removedAt, g.removedReason, activeGrants);
+                    g.invitedBy, g.createdAt, g.lastSignInAt, g.blockedAt, g.blockedReason == null ? null : g.blockedReason.name(), g.removedAt,
+                    g.removedReason == null ? null : g.removedReason.name(), activeGrants);
         }
     }
 

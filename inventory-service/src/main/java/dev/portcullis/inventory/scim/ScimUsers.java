@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.backbone.problem.NotFoundProblem;
-import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
 import dev.portcullis.inventory.rest.Dtos.InviteGuest;
@@ -48,8 +48,6 @@ public class ScimUsers {
     static final String GUEST_SCHEMA = "urn:ietf:params:scim:schemas:extension:portcullis:2.0:Guest";
     static final String LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     static final String PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-    /** The block reason of a SCIM deactivation: the only block SCIM lifts. */
-    public static final String SCIM_BLOCK = "SCIM";
 
     @Inject
     InventoryService inventory;
@@ -144,7 +142,7 @@ public class ScimUsers {
                 actor, null), actor, "provisioned over SCIM");
         guest.externalId = in.externalId();
         if (Boolean.FALSE.equals(in.active())) {
-            revocations.blockOnly(guest, SCIM_BLOCK, "scim: provisioned inactive", actor);
+            revocations.blockOnly(guest, GuestChangeReason.SCIM, "scim: provisioned inactive", actor);
         }
         return guest;
     }
@@ -179,7 +177,7 @@ public class ScimUsers {
     @Transactional
     void delete(UUID id, String actor) {
         Guest guest = lockLive(id);
-        revocations.remove(guest, SCIM_BLOCK, "scim: deleted", actor);
+        revocations.remove(guest, GuestChangeReason.SCIM, "scim: deleted", actor);
     }
 
     Page list(String filter, Integer startIndex, Integer count) {
@@ -248,9 +246,9 @@ public class ScimUsers {
             audit.record(AuditTrail.change("GUEST_EXTERNAL_ID_CHANGED", actor).guest(guest).reason("SCIM").detail("externalId", in.externalId()));
         }
         if (Boolean.FALSE.equals(in.active()) && guest.state != GuestState.BLOCKED) {
-            revocations.blockAndRevoke(guest, SCIM_BLOCK, RevocationReason.MANUAL, "scim: deactivated", actor, resource -> true);
-        } else if (Boolean.TRUE.equals(in.active()) && guest.state == GuestState.BLOCKED && SCIM_BLOCK.equals(guest.blockedReason)) {
-            revocations.unblock(guest, SCIM_BLOCK, "scim: activated", actor);
+            revocations.blockAndRevokeAll(guest, GuestChangeReason.SCIM, "scim: deactivated", actor);
+        } else if (Boolean.TRUE.equals(in.active()) && guest.state == GuestState.BLOCKED && guest.blockedReason == GuestChangeReason.SCIM) {
+            revocations.unblock(guest, GuestChangeReason.SCIM, "scim: activated", actor);
         }
     }
 

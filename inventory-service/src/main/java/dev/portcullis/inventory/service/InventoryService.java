@@ -13,6 +13,7 @@ import dev.portcullis.events.GuestUpdated;
 import dev.portcullis.events.PartnerUpserted;
 import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.GrantState;
 import dev.portcullis.inventory.domain.Guest;
@@ -455,7 +456,7 @@ public class InventoryService {
         if (guest.state == GuestState.BLOCKED || guest.state == GuestState.REMOVED) {
             throw new ConflictProblem("guest " + guestId + " is " + guest.state + " already");
         }
-        revocations.blockAndRevoke(guest, ADMIN_BLOCK, RevocationReason.MANUAL, cause(reason), actor, resource -> true);
+        revocations.blockAndRevokeAll(guest, GuestChangeReason.ADMIN, cause(reason), actor);
         return guest;
     }
 
@@ -463,7 +464,7 @@ public class InventoryService {
     @Transactional
     public Guest unblock(UUID guestId, String reason, String actor) {
         Guest guest = Guest.lock(guestId).orElseThrow(() -> new NotFoundProblem("guest", guestId));
-        if (!revocations.unblock(guest, ADMIN_BLOCK, cause(reason), actor)) {
+        if (!revocations.unblock(guest, GuestChangeReason.ADMIN, cause(reason), actor)) {
             throw new ConflictProblem("guest " + guestId + " is " + guest.state + ", not BLOCKED");
         }
         return guest;
@@ -473,14 +474,11 @@ public class InventoryService {
     @Transactional
     public Guest remove(UUID guestId, String reason, String actor) {
         Guest guest = Guest.lock(guestId).orElseThrow(() -> new NotFoundProblem("guest", guestId));
-        if (revocations.remove(guest, ADMIN_BLOCK, cause(reason), actor).isEmpty()) {
+        if (revocations.remove(guest, GuestChangeReason.ADMIN, cause(reason), actor).isEmpty()) {
             throw new ConflictProblem("guest " + guestId + " is REMOVED already");
         }
         return guest;
     }
-
-    /** The block reason of an admin's block, which signals never lift. */
-    public static final String ADMIN_BLOCK = "ADMIN";
 
     /** The admin's words as the cause the events carry. */
     private static String cause(String reason) {

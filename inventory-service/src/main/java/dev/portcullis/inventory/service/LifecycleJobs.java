@@ -6,6 +6,7 @@ import dev.portcullis.events.AccessExpiring;
 import dev.portcullis.events.GuestSponsorMissing;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.inventory.config.InventorySettings;
+import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.GrantState;
 import dev.portcullis.inventory.domain.Guest;
@@ -109,16 +110,16 @@ public class LifecycleJobs {
         Counter blocked = job(2, () -> guests("""
                 g.state = :state and coalesce(g.lastSignInAt, g.createdAt) <= :since and (g.unblockedAt is null or g.unblockedAt <= :since)""",
                 GuestState.ACTIVE, inactiveSince, batch),
-                guestId -> onGuest(guestId, inactive, g -> revocations.blockOnly(g, "INACTIVE",
+                guestId -> onGuest(guestId, inactive, g -> revocations.blockOnly(g, GuestChangeReason.INACTIVE,
                         "inactive since " + activitySince(g), ACTOR)));
         Instant invitedBefore = now.minus(settings.lifecycle().invitationExpiry());
         Counter invitations = job(3, () -> guests("g.state = :state and g.createdAt <= :since", GuestState.INVITED, invitedBefore, batch),
                 guestId -> onGuest(guestId, g -> g.state == GuestState.INVITED && !g.createdAt.isAfter(invitedBefore),
-                        g -> revocations.remove(g, "INVITATION_EXPIRED", null, ACTOR).isPresent()));
+                        g -> revocations.remove(g, GuestChangeReason.INVITATION_EXPIRED, null, ACTOR).isPresent()));
         Instant blockedBefore = now.minus(settings.lifecycle().retention());
         Counter retention = job(4, () -> guests("g.state = :state and g.blockedAt <= :since", GuestState.BLOCKED, blockedBefore, batch),
                 guestId -> onGuest(guestId, g -> g.state == GuestState.BLOCKED && !g.blockedAt.isAfter(blockedBefore),
-                        g -> revocations.remove(g, "RETENTION", "blocked at " + g.blockedAt + " (" + g.blockedReason + ")", ACTOR).isPresent()));
+                        g -> revocations.remove(g, GuestChangeReason.RETENTION, "blocked at " + g.blockedAt + " (" + g.blockedReason + ")", ACTOR).isPresent()));
         Counter sponsorless = job(5, () -> em.createQuery("""
                 select g.id from Guest g where g.state <> :removed and g.sponsors is empty and g.sponsorMissingReportedAt is null order by g.id""",
                 UUID.class).setParameter("removed", GuestState.REMOVED).setMaxResults(batch).getResultList(),

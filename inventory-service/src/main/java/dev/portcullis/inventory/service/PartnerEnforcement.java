@@ -3,7 +3,7 @@ package dev.portcullis.inventory.service;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.SinglePass;
-import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -100,9 +100,9 @@ public class PartnerEnforcement {
                 }
                 if (blocking) {
                     // a guest blocked already (a signal, an admin) keeps that block's reason, but loses what access it had left
-                    changed += revocations.blockAndRevoke(guest, RevocationReason.PARTNER_BLOCKED, cause, actor, resource -> true).changedAnything() ? 1 : 0;
-                } else if (guest.state == GuestState.BLOCKED && RevocationReason.PARTNER_BLOCKED.name().equals(guest.blockedReason)) {
-                    changed += revocations.unblock(guest, "PARTNER_UNBLOCKED", cause, actor) ? 1 : 0;
+                    changed += revocations.blockAndRevokeAll(guest, GuestChangeReason.PARTNER_BLOCKED, cause, actor).changedAnything() ? 1 : 0;
+                } else if (guest.state == GuestState.BLOCKED && guest.blockedReason == GuestChangeReason.PARTNER_BLOCKED) {
+                    changed += revocations.unblock(guest, GuestChangeReason.PARTNER_UNBLOCKED, cause, actor) ? 1 : 0;
                 }
             }
             LOG.infof("partner enforcement: %d of %d guest(s) changed", changed, due.size());

@@ -2,8 +2,8 @@ package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.work.SinglePass;
-import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.Sensitivity;
+import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
 import dev.portcullis.inventory.domain.Partner;
@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,10 +63,6 @@ public class PartnerSignalService {
         return clientId != null && Partner.byTenant(tenantId).map(p -> p.signalClients.contains(clientId)).orElse(false);
     }
 
-    /** Partner signals may lift only blocks that partner signals put on. */
-    private static final Set<String> BLOCKED_BY_PARTNER = Set.of(RevocationReason.PARTNER_ACCOUNT_DISABLED.name(),
-            RevocationReason.PARTNER_CREDENTIAL_COMPROMISED.name());
-
     /**
      * What one signal does to one matched guest; whether it changed anything. A removed guest is past
      * every signal. Disabled: blocked, every grant revoked. Credential compromised: blocked, the grants
@@ -81,12 +76,12 @@ public class PartnerSignalService {
         }
         String cause = signal.id.toString();
         return switch (type) {
-            case ACCOUNT_DISABLED -> record(signal, revocations.blockAndRevokeAll(guest, RevocationReason.PARTNER_ACCOUNT_DISABLED, cause, actor));
-            case CREDENTIAL_COMPROMISED -> record(signal, revocations.blockAndRevoke(guest, RevocationReason.PARTNER_CREDENTIAL_COMPROMISED, cause,
+            case ACCOUNT_DISABLED -> record(signal, revocations.blockAndRevokeAll(guest, GuestChangeReason.PARTNER_ACCOUNT_DISABLED, cause, actor));
+            case CREDENTIAL_COMPROMISED -> record(signal, revocations.blockAndRevoke(guest, GuestChangeReason.PARTNER_CREDENTIAL_COMPROMISED, cause,
                     actor, resource -> resource.sensitivity.compareTo(Sensitivity.CONFIDENTIAL) >= 0));
-            case ACCOUNT_ENABLED -> guest.state == GuestState.BLOCKED && BLOCKED_BY_PARTNER.contains(guest.blockedReason)
-                    && revocations.unblock(guest, "PARTNER_ACCOUNT_ENABLED", cause, actor);
-            case ACCOUNT_PURGED -> revocations.remove(guest, "PARTNER_ACCOUNT_PURGED", cause, actor).map(revoked -> {
+            case ACCOUNT_ENABLED -> guest.state == GuestState.BLOCKED && guest.blockedReason.liftedByPartnerSignals()
+                    && revocations.unblock(guest, GuestChangeReason.PARTNER_ACCOUNT_ENABLED, cause, actor);
+            case ACCOUNT_PURGED -> revocations.remove(guest, GuestChangeReason.PARTNER_ACCOUNT_PURGED, cause, actor).map(revoked -> {
                 signal.revokedGrantIds.addAll(revoked);
                 return true;
             }).orElse(false);

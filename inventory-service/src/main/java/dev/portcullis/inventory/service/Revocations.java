@@ -6,10 +6,10 @@ import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestUnblocked;
 import dev.portcullis.events.RevocationReason;
+import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.Resource;
-import dev.portcullis.inventory.ssf.CaepTransmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -41,7 +41,7 @@ public class Revocations {
     AuditTrail audit;
 
     @Inject
-    CaepTransmitter sessions;
+    GuestSessions sessions;
 
     @Inject
     PersonalData personalData;
@@ -58,24 +58,22 @@ public class Revocations {
      * blocked already with no active grant left.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Blocked blockAndRevokeAll(Guest guest, RevocationReason reason, String cause, String actor) {
-        return blockAndRevoke(guest, reason, cause, actor, resource -> true);
+    public Blocked blockAndRevokeAll(Guest guest, GuestChangeReason blockReason, String cause, String actor) {
+        return blockAndRevoke(guest, blockReason, cause, actor, resource -> true);
     }
 
-    /** Blocks the guest and revokes the active grants on the resources {@code which} picks (a compromised credential: the sensitive ones). */
+    /**
+     * Blocks the guest for {@code blockReason} and revokes the active grants on the resources {@code which} picks (a compromised
+     * credential: the sensitive ones), as the reason says ({@link GuestChangeReason#revokes}).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Blocked blockAndRevoke(Guest guest, RevocationReason reason, String cause, String actor, Predicate<Resource> which) {
-        return blockAndRevoke(guest, reason.name(), reason, cause, actor, which);
-    }
-
-    /** Blocks the guest for {@code blockReason} (ADMIN, or a revocation reason's name) and revokes the grants {@code which} picks for {@code reason}. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Blocked blockAndRevoke(Guest guest, String blockReason, RevocationReason reason, String cause, String actor, Predicate<Resource> which) {
+    public Blocked blockAndRevoke(Guest guest, GuestChangeReason blockReason, String cause, String actor, Predicate<Resource> which) {
+        RevocationReason reason = blockReason.revokes();
         Instant now = clock.instant();
         boolean newlyBlocked = guest.block(blockReason, now);
         List<AccessGrant> all = AccessGrant.activeOf(guest.id);
         Map<UUID, Resource> resources = resourcesOf(all);
-        List<AccessGrant> active = all.stream().filter(g -> which.test(resources.get(g.resourceId))).toList();
+        List<AccessGrant> active = reason == null ? List.of() : all.stream().filter(g -> which.test(resources.get(g.resourceId))).toList();
         if (!newlyBlocked && active.isEmpty()) {
             return new Blocked(false, List.of());
         }
@@ -87,12 +85,12 @@ public class Revocations {
                     List.copyOf(resource.owners)));
         }
         if (newlyBlocked) {
-            outbox.publish(new GuestBlocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), blockReason,
+            outbox.publish(new GuestBlocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), blockReason.name(),
                     cause, summary, now, actor));
-            audit.record(AuditTrail.change("GUEST_BLOCKED", actor).guest(guest).reason(blockReason).cause(cause)
+            audit.record(AuditTrail.change("GUEST_BLOCKED", actor).guest(guest).reason(blockReason.name()).cause(cause)
                     .detail("revokedGrantIds", active.stream().map(g -> g.id).toList()));
             // a blocked guest's open sessions in our own applications end too (CAEP session-revoked to their streams)
-            sessions.sessionRevoked(guest, initiatingEntity(blockReason), "blocked: " + blockReason + (cause == null ? "" : " (" + cause + ")"));
+            sessions.revoke(guest, blockReason.initiatingEntity(), "blocked: " + blockReason + (cause == null ? "" : " (" + cause + ")"));
         }
         LOG.infof("guest=%s blocked reason=%s cause=%s grantsRevoked=%d", guest.id, blockReason, cause, active.size());
         return new Blocked(newlyBlocked, active.stream().map(g -> g.id).toList());
@@ -100,26 +98,26 @@ public class Revocations {
 
     /** Blocks the guest for {@code blockReason} and leaves its grants as they are (inactivity: an unblock gives them back as they were). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean blockOnly(Guest guest, String blockReason, String cause, String actor) {
-        return blockAndRevoke(guest, blockReason, RevocationReason.MANUAL, cause, actor, resource -> false).newlyBlocked();
+    public boolean blockOnly(Guest guest, GuestChangeReason blockReason, String cause, String actor) {
+        return blockAndRevoke(guest, blockReason, cause, actor, resource -> false).newlyBlocked();
     }
 
     /** Lets a blocked guest sign in again and says so ({@code guest-unblocked}); revoked grants stay revoked. False if not blocked. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean unblock(Guest guest, String reason, String cause, String actor) {
+    public boolean unblock(Guest guest, GuestChangeReason reason, String cause, String actor) {
         if (!guest.unblock(clock.instant())) {
             return false;
         }
         outbox.publish(new GuestUnblocked(guest.id.toString(), guest.email, guest.displayName, List.copyOf(guest.sponsors), guest.state.name(),
-                reason, cause, clock.instant(), actor));
-        audit.record(AuditTrail.change("GUEST_UNBLOCKED", actor).guest(guest).reason(reason).cause(cause).detail("state", guest.state));
+                reason.name(), cause, clock.instant(), actor));
+        audit.record(AuditTrail.change("GUEST_UNBLOCKED", actor).guest(guest).reason(reason.name()).cause(cause).detail("state", guest.state));
         LOG.infof("guest=%s unblocked reason=%s cause=%s", guest.id, reason, cause);
         return true;
     }
 
     /** Removes the guest for good, revoking what remains (reason GUEST_REMOVED), then {@code guest-removed}. Empty if removed already. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<List<UUID>> remove(Guest guest, String reason, String cause, String actor) {
+    public Optional<List<UUID>> remove(Guest guest, GuestChangeReason reason, String cause, String actor) {
         Instant now = clock.instant();
         if (!guest.remove(reason, now)) {
             return Optional.empty();
@@ -130,19 +128,14 @@ public class Revocations {
             revoke(guest, grant, resources.get(grant.resourceId), RevocationReason.GUEST_REMOVED, cause, actor, now);
         }
         List<UUID> revoked = active.stream().map(g -> g.id).toList();
-        outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason, cause, revoked.stream().map(UUID::toString).toList(),
+        outbox.publish(new GuestRemoved(guest.id.toString(), List.copyOf(guest.sponsors), reason.name(), cause, revoked.stream().map(UUID::toString).toList(),
                 now, actor, guest.email)); // the address every service erases, read before it is erased here
-        audit.record(AuditTrail.change("GUEST_REMOVED", actor).guest(guest).reason(reason).cause(cause).detail("revokedGrantIds", revoked));
-        sessions.sessionRevoked(guest, initiatingEntity(reason), "removed: " + reason); // told with the address, before it is erased
+        audit.record(AuditTrail.change("GUEST_REMOVED", actor).guest(guest).reason(reason.name()).cause(cause).detail("revokedGrantIds", revoked));
+        sessions.revoke(guest, reason.initiatingEntity(), "removed: " + reason); // told with the address, before it is erased
         // a removed guest is a data subject whose data goes: from the guest row, the signals that named them, and (its key destroyed) the audit trail
         personalData.erase(guest);
         LOG.infof("guest=%s removed reason=%s cause=%s grantsRevoked=%d", guest.id, reason, cause, revoked.size());
         return Optional.of(revoked);
-    }
-
-    /** CAEP's initiating_entity: an admin's own act (REST or SCIM), else the platform's rules (a signal, a review, a policy, a job). */
-    private static String initiatingEntity(String reason) {
-        return "ADMIN".equals(reason) || "SCIM".equals(reason) ? "admin" : "policy";
     }
 
     private static Map<UUID, Resource> resourcesOf(List<AccessGrant> grants) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
+import dev.portcullis.inventory.service.GuestSessions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +26,7 @@ import org.jboss.logging.Logger;
  * the receiver's poll. The claims are signed when delivered, with the key in use then.
  */
 @ApplicationScoped
-public class CaepTransmitter {
+public class CaepTransmitter implements GuestSessions {
 
     private static final Logger LOG = Logger.getLogger(CaepTransmitter.class);
 
@@ -61,8 +62,9 @@ public class CaepTransmitter {
      */
     // Both statements here touch only the transmitter's tables, which nothing in the caller's session writes: they run without
     // flushing it first (a partner's block revokes many guests in one transaction; a flush per guest would grow with their number).
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
-    public int sessionRevoked(Guest guest, String initiatingEntity, String reason) {
+    public int revoke(Guest guest, String initiatingEntity, String reason) {
         @SuppressWarnings("unchecked")
         List<SsfStream> streams = em.createNativeQuery("select s.* from ssf_stream s where s.status in ('enabled', 'paused')"
                 + " and s.events_requested like ?1 and not exists (select 1 from ssf_stream_excluded_subject x where x.stream_id = s.id"

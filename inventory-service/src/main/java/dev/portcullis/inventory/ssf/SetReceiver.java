@@ -192,7 +192,7 @@ public class SetReceiver {
             if (guest.state == GuestState.REMOVED) {
                 continue;
             }
-            int streams = sessions.sessionRevoked(guest, initiating, "the partner revoked the session");
+            int streams = sessions.revoke(guest, initiating, "the partner revoked the session");
             audit.record(AuditTrail.change("SESSIONS_REVOKED", actor).guest(guest).reason(CaepTransmitter.SESSION_REVOKED).cause(jti)
                     .detail("partnerId", partner.id).detail("streams", streams));
         }
