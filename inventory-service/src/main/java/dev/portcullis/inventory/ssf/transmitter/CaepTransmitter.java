@@ -1,4 +1,8 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.transmitter;
+
+import dev.portcullis.inventory.domain.SsfStream;
+import static dev.portcullis.inventory.ssf.EventTypes.SESSION_REVOKED;
+import static dev.portcullis.inventory.ssf.EventTypes.VERIFICATION;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +34,6 @@ public class CaepTransmitter implements GuestSessions {
 
     private static final Logger LOG = Logger.getLogger(CaepTransmitter.class);
 
-    public static final String SESSION_REVOKED = SetReceiver.CAEP + "session-revoked";
     /** The events a receiver may ask for; verification is always delivered when asked for by {@code /verify}. */
     public static final List<String> EVENTS_SUPPORTED = List.of(SESSION_REVOKED);
 
@@ -67,8 +70,8 @@ public class CaepTransmitter implements GuestSessions {
     public int revoke(Guest guest, String initiatingEntity, String reason) {
         @SuppressWarnings("unchecked")
         List<SsfStream> streams = em.createNativeQuery("select s.* from ssf_stream s where s.status in ('enabled', 'paused')"
-                + " and s.events_requested like ?1 and not exists (select 1 from ssf_stream_excluded_subject x where x.stream_id = s.id"
-                + " and x.guest_id = ?2)", SsfStream.class).setParameter(1, "%" + SESSION_REVOKED + "%").setParameter(2, guest.id)
+                + " and exists (select 1 from ssf_stream_event e where e.stream_id = s.id and e.event_type = ?1)"
+                + " and not exists (select 1 from ssf_stream_excluded_subject x where x.stream_id = s.id and x.guest_id = ?2)", SsfStream.class).setParameter(1, SESSION_REVOKED).setParameter(2, guest.id)
                 .setFlushMode(FlushModeType.COMMIT).getResultList();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_timestamp", clock.instant().getEpochSecond());
@@ -78,10 +81,8 @@ public class CaepTransmitter implements GuestSessions {
         }
         int made = 0;
         for (SsfStream stream : streams) {
-            if (stream.wants(SESSION_REVOKED)) {
-                enqueue(stream, SESSION_REVOKED, Map.of("format", "email", "email", guest.email), event);
-                made++;
-            }
+            enqueue(stream, SESSION_REVOKED, Map.of("format", "email", "email", guest.email), event);
+            made++;
         }
         if (made > 0) {
             LOG.infof("guest=%s session-revoked to %d stream(s) (%s)", guest.id, made, reason);
@@ -93,7 +94,7 @@ public class CaepTransmitter implements GuestSessions {
     @Transactional(Transactional.TxType.MANDATORY)
     public void verification(SsfStream stream, String state) {
         Map<String, Object> event = state == null ? Map.of() : Map.of("state", state);
-        enqueue(stream, SetReceiver.VERIFICATION, Map.of("format", "opaque", "id", stream.id.toString()), event);
+        enqueue(stream, VERIFICATION, Map.of("format", "opaque", "id", stream.id.toString()), event);
     }
 
     private void enqueue(SsfStream stream, String eventType, Map<String, Object> subject, Map<String, Object> event) {

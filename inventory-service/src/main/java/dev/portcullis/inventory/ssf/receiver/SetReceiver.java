@@ -1,4 +1,12 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
+
+import dev.portcullis.inventory.domain.PartnerTransmitter;
+import dev.portcullis.inventory.service.GuestSessions;
+import static dev.portcullis.inventory.ssf.EventTypes.RISC;
+import static dev.portcullis.inventory.ssf.EventTypes.SESSION_REVOKED;
+import static dev.portcullis.inventory.ssf.EventTypes.CREDENTIAL_CHANGE;
+import static dev.portcullis.inventory.ssf.EventTypes.IDENTIFIER_CHANGED;
+import static dev.portcullis.inventory.ssf.EventTypes.VERIFICATION;
 
 import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.problem.ConflictProblem;
@@ -48,11 +56,6 @@ import org.jose4j.lang.JoseException;
 public class SetReceiver {
 
     private static final Logger LOG = Logger.getLogger(SetReceiver.class);
-    static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
-    static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";
-    static final String CREDENTIAL_CHANGE = CAEP + "credential-change";
-    static final String IDENTIFIER_CHANGED = RISC + "identifier-changed";
-    static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
     private static final Map<String, SignalType> ACTS = Map.of(RISC + "account-disabled", SignalType.ACCOUNT_DISABLED, RISC + "account-purged",
             SignalType.ACCOUNT_PURGED, RISC + "account-enabled", SignalType.ACCOUNT_ENABLED, RISC + "credential-compromise",
             SignalType.CREDENTIAL_COMPROMISED);
@@ -84,7 +87,7 @@ public class SetReceiver {
     InventoryService inventory;
 
     @Inject
-    CaepTransmitter sessions;
+    GuestSessions sessions;
 
     /** What a SET did: the signals it applied (their ids), or nothing (a repeat, a verification, an event we record but do not act on). */
     public record Outcome(boolean repeat, List<UUID> signalIds, List<String> events) {
@@ -149,7 +152,7 @@ public class SetReceiver {
                     changeAddress(partner, transmitter, subject(claims, event.getValue(), partner, transmitter), newValue, jti);
                     continue;
                 }
-                if (type == null && CaepTransmitter.SESSION_REVOKED.equals(event.getKey())) {
+                if (type == null && SESSION_REVOKED.equals(event.getKey())) {
                     revokeSessions(partner, transmitter, subject(claims, event.getValue(), partner, transmitter), event.getValue(), jti);
                     continue;
                 }
@@ -193,7 +196,7 @@ public class SetReceiver {
                 continue;
             }
             int streams = sessions.revoke(guest, initiating, "the partner revoked the session");
-            audit.record(AuditTrail.change("SESSIONS_REVOKED", actor).guest(guest).reason(CaepTransmitter.SESSION_REVOKED).cause(jti)
+            audit.record(AuditTrail.change("SESSIONS_REVOKED", actor).guest(guest).reason(SESSION_REVOKED).cause(jti)
                     .detail("partnerId", partner.id).detail("streams", streams));
         }
     }

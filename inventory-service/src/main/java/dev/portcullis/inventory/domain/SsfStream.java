@@ -1,12 +1,16 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.domain;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,9 +35,12 @@ public class SsfStream extends PanacheEntityBase {
     @Column(nullable = false)
     public String audience;
 
-    /** Space-separated event-type URIs. */
-    @Column(name = "events_requested", nullable = false)
-    public String eventsRequested;
+    /** The event-type URIs the receiver asked for, in its order, each once. */
+    @ElementCollection
+    @CollectionTable(name = "ssf_stream_event", joinColumns = @JoinColumn(name = "stream_id"))
+    @OrderColumn(name = "position")
+    @Column(name = "event_type", nullable = false)
+    public List<String> eventsRequested = new ArrayList<>();
 
     @Column(name = "delivery_method", nullable = false)
     public String deliveryMethod;
@@ -64,11 +71,9 @@ public class SsfStream extends PanacheEntityBase {
     @Column(nullable = false)
     public int attempts;
 
-    public List<String> requested() {
-        return eventsRequested.isBlank() ? List.of() : Arrays.asList(eventsRequested.split(" "));
-    }
-
-    public boolean wants(String eventType) {
-        return requested().contains(eventType);
+    /** Asks for {@code requested} instead, each once. */
+    public void request(List<String> requested) {
+        eventsRequested.clear();
+        requested.stream().distinct().forEach(eventsRequested::add);
     }
 }

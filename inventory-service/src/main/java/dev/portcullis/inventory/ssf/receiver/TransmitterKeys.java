@@ -1,4 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
+
+import dev.portcullis.inventory.domain.PartnerTransmitter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.transmitter;
 
 import dev.portcullis.inventory.config.InventorySettings;
 import jakarta.annotation.PostConstruct;

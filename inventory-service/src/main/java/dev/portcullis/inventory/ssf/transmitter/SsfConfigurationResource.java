@@ -1,4 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.transmitter;
+
+import dev.portcullis.inventory.domain.SsfStream;
 
 import dev.portcullis.inventory.config.InventorySettings;
 import jakarta.annotation.security.PermitAll;

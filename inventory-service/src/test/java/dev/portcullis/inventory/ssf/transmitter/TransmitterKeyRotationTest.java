@@ -1,5 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.transmitter;
 
+import static dev.portcullis.inventory.ssf.EventTypes.SESSION_REVOKED;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,7 +88,7 @@ class TransmitterKeyRotationTest {
             String issuer = given().baseUri(baseUrl.toString()).get("/.well-known/ssf-configuration").then().extract().path("issuer");
             String stream = given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.ssfReceiver("rotating-app")).contentType(ContentType.JSON)
                     .body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", application.endpoint),
-                            "events_requested", List.of(CaepTransmitter.SESSION_REVOKED)))
+                            "events_requested", List.of(SESSION_REVOKED)))
                     .post("/ssf/v1/transmitter/streams").then().statusCode(201).extract().path("stream_id");
             InventoryApi.Guest guest = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
             api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + guest.id() + "/block").then().statusCode(200);

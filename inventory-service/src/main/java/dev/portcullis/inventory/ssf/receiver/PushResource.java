@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
 
+import static dev.portcullis.inventory.ssf.EventTypes.RISC;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyOrNullString;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(OidcWiremockTestResource.class)
 class SharedSignalsReceiverTest {
 
-    private static final String DISABLED = SetReceiver.RISC + "account-disabled";
+    private static final String DISABLED = RISC + "account-disabled";
     private static final String AUDIENCE = "https://portcullis.example.com/ssf";
 
     @TestHTTPResource("/")

@@ -1,4 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
+
+import dev.portcullis.inventory.domain.PartnerTransmitter;
 
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.RowLeases;

@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.transmitter;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -382,6 +382,26 @@ class CaepTransmitterTest {
         as("other-app").queryParam("stream_id", stream).delete("/ssf/v1/transmitter/streams").then().statusCode(404);
         as(app).queryParam("stream_id", stream).delete("/ssf/v1/transmitter/streams").then().statusCode(204);
         as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(404);
+    }
+
+    /** A stream is told only the event types it asked for, by exact URI: one whose URI begins with session-revoked's is not it. */
+    @Test
+    void aStreamGetsExactlyTheEventTypesItAskedForInItsOrder() throws Exception {
+        String lookalike = SESSION_REVOKED + "-v2";
+        String stream = as(app).body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8936"), "events_requested", List.of(lookalike)))
+                .post("/ssf/v1/transmitter/streams").then().statusCode(201).body("events_delivered", equalTo(List.of())).extract().path("stream_id");
+        InventoryApi.Guest first = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + first.id() + "/block").then().statusCode(200);
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(0));
+
+        as(app).body(Map.of("stream_id", stream, "events_requested", List.of(lookalike, SESSION_REVOKED, lookalike))).patch("/ssf/v1/transmitter/streams")
+                .then().statusCode(200).body("events_requested", equalTo(List.of(lookalike, SESSION_REVOKED)))
+                .body("events_delivered", equalTo(List.of(SESSION_REVOKED)));
+        InventoryApi.Guest second = api.guestWithGrants(api.twoResources(), 1, "sponsor@example.com");
+        api.as(TestTokens.admin()).body(Map.of()).post("/api/v1/guests/" + second.id() + "/block").then().statusCode(200);
+        as(app).body(Map.of("returnImmediately", true)).post("/ssf/v1/transmitter/poll/" + stream).then().body("sets.size()", equalTo(1));
+        as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(200)
+                .body("events_requested", equalTo(List.of(lookalike, SESSION_REVOKED)));
     }
 
     /**

@@ -1,4 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.transmitter;
+
+import dev.portcullis.inventory.domain.SsfStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.backbone.Ids;
@@ -127,7 +129,9 @@ public class StreamResource {
             + " list of every stream the caller made.")
     public Object read(@QueryParam("stream_id") String streamId) {
         if (streamId == null) {
-            return SsfStream.<SsfStream>list("clientId = ?1 order by createdAt", caller()).stream().map(this::view).toList();
+            return QuarkusTransaction.requiringNew().call(() -> SsfStream.<SsfStream>list(
+                    "select distinct s from SsfStream s left join fetch s.eventsRequested where s.clientId = ?1 order by s.createdAt", caller()))
+                    .stream().map(this::view).toList();
         }
         return view(own(streamId));
     }
@@ -358,11 +362,11 @@ public class StreamResource {
         if (events != null || whole) {
             List<String> requested = strings(events, "events_requested");
             for (String event : requested) {
-                if (event.length() > 255 || event.contains(" ")) {
+                if (event.length() > 255 || event.isBlank() || event.contains(" ")) {
                     throw new BadRequestProblem("events_requested", "holds event-type URIs");
                 }
             }
-            stream.eventsRequested = String.join(" ", requested.stream().distinct().toList());
+            stream.request(requested);
         }
         if (request.has("description")) {
             stream.description = text(request, "description", 1000);
@@ -376,8 +380,8 @@ public class StreamResource {
         config.put("iss", settings.ssf().transmitter().issuer());
         config.put("aud", stream.audience);
         config.put("events_supported", CaepTransmitter.EVENTS_SUPPORTED);
-        config.put("events_requested", stream.requested());
-        config.put("events_delivered", stream.requested().stream().filter(CaepTransmitter.EVENTS_SUPPORTED::contains).toList());
+        config.put("events_requested", List.copyOf(stream.eventsRequested));
+        config.put("events_delivered", stream.eventsRequested.stream().filter(CaepTransmitter.EVENTS_SUPPORTED::contains).toList());
         Map<String, Object> delivery = new LinkedHashMap<>();
         delivery.put("method", stream.deliveryMethod);
         delivery.put("endpoint_url", SsfStream.POLL.equals(stream.deliveryMethod) ? base() + "/poll/" + stream.id : stream.endpointUrl);
@@ -420,7 +424,9 @@ public class StreamResource {
         } catch (IllegalArgumentException e) {
             throw new NotFoundProblem("stream", streamId);
         }
-        SsfStream stream = QuarkusTransaction.requiringNew().call(() -> SsfStream.<SsfStream>findById(id));
+        // with its events (read after the transaction: the view names them)
+        SsfStream stream = QuarkusTransaction.requiringNew().call(() -> SsfStream.<SsfStream>find(
+                "from SsfStream s left join fetch s.eventsRequested where s.id = ?1", id).firstResult());
         if (stream == null || !stream.clientId.equals(caller())) {
             throw new NotFoundProblem("stream", id);
         }

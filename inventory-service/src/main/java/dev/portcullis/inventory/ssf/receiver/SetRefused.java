@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
 
 /**
  * A SET refused, with its RFC 8935 error code: {@code invalid_request} (not a SET, or not one we can read), {@code invalid_key}

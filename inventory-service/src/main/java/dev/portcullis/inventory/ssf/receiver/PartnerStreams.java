@@ -1,4 +1,11 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
+
+import dev.portcullis.inventory.domain.SsfStream;
+import dev.portcullis.inventory.domain.PartnerTransmitter;
+import static dev.portcullis.inventory.ssf.EventTypes.RISC;
+import static dev.portcullis.inventory.ssf.EventTypes.SESSION_REVOKED;
+import static dev.portcullis.inventory.ssf.EventTypes.CREDENTIAL_CHANGE;
+import static dev.portcullis.inventory.ssf.EventTypes.IDENTIFIER_CHANGED;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,9 +38,9 @@ public class PartnerStreams {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /** What Portcullis asks a partner's transmitter for: what it acts on, and what it records. */
-    static final List<String> EVENTS_REQUESTED = List.of(SetReceiver.RISC + "account-disabled", SetReceiver.RISC + "account-purged",
-            SetReceiver.RISC + "account-enabled", SetReceiver.RISC + "credential-compromise", SetReceiver.IDENTIFIER_CHANGED,
-            CaepTransmitter.SESSION_REVOKED, SetReceiver.CREDENTIAL_CHANGE);
+    static final List<String> EVENTS_REQUESTED = List.of(RISC + "account-disabled", RISC + "account-purged",
+            RISC + "account-enabled", RISC + "credential-compromise", IDENTIFIER_CHANGED,
+            SESSION_REVOKED, CREDENTIAL_CHANGE);
 
     @Inject
     ObjectMapper json;

@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.domain;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,4 +1,6 @@
-package dev.portcullis.inventory.ssf;
+package dev.portcullis.inventory.ssf.receiver;
+
+import dev.portcullis.inventory.domain.PartnerTransmitter;
 
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.problem.BadRequestProblem;
@@ -30,9 +32,9 @@ import org.jboss.logging.Logger;
 /** A partner's Shared Signals transmitter: connected by an admin, then pushing its SETs to the partner's own endpoint. */
 @Path("/api/v1/partners/{id}/ssf")
 @Tag(name = "shared signals", description = "Partners' identity providers as Shared Signals (SSF 1.0, RISC, CAEP) transmitters")
-public class TransmitterResource {
+public class PartnerTransmitterResource {
 
-    private static final Logger LOG = Logger.getLogger(TransmitterResource.class);
+    private static final Logger LOG = Logger.getLogger(PartnerTransmitterResource.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
