@@ -24,7 +24,7 @@ import dev.portcullis.events.ResourceUpserted;
 import dev.portcullis.readmodel.KnownGuest;
 import dev.portcullis.readmodel.KnownPartner;
 import dev.portcullis.readmodel.KnownResource;
-import dev.portcullis.review.campaign.CampaignJobs;
+import dev.portcullis.review.service.CampaignJobs;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;

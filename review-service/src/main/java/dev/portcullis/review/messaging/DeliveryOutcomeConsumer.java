@@ -4,7 +4,7 @@ import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.events.AccessRequestRefused;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.Topic;
-import dev.portcullis.review.access.AccessRequests;
+import dev.portcullis.review.service.AccessRequests;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

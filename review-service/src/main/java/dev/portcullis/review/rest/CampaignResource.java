@@ -6,7 +6,7 @@ import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
-import dev.portcullis.review.campaign.Campaigns;
+import dev.portcullis.review.service.Campaigns;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
 import dev.portcullis.review.rest.Views.CampaignView;

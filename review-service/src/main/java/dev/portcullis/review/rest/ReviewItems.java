@@ -3,7 +3,7 @@ package dev.portcullis.review.rest;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.readmodel.KnownGuest;
 import dev.portcullis.readmodel.KnownResource;
-import dev.portcullis.review.campaign.Campaigns;
+import dev.portcullis.review.service.Campaigns;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
 import dev.portcullis.review.rest.Views.EarlierDecision;

@@ -1,4 +1,4 @@
-package dev.portcullis.review.access;
+package dev.portcullis.review.service;
 
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;

@@ -1,4 +1,4 @@
-package dev.portcullis.review.access;
+package dev.portcullis.review.service;
 
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
@@ -16,9 +16,9 @@ import dev.portcullis.readmodel.GrantAdded;
 import dev.portcullis.readmodel.KnownGuest;
 import dev.portcullis.readmodel.KnownPartner;
 import dev.portcullis.readmodel.KnownResource;
-import dev.portcullis.review.access.PackageSpec.ApprovalStage;
-import dev.portcullis.review.access.PackageSpec.OnDeadline;
-import dev.portcullis.review.access.PackageSpec.Requesters;
+import dev.portcullis.review.service.PackageSpec.ApprovalStage;
+import dev.portcullis.review.service.PackageSpec.OnDeadline;
+import dev.portcullis.review.service.PackageSpec.Requesters;
 import dev.portcullis.review.config.ReviewSettings;
 import dev.portcullis.review.domain.AccessPackage;
 import dev.portcullis.review.domain.AccessRequest;

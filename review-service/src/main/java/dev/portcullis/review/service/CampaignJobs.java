@@ -1,8 +1,7 @@
-package dev.portcullis.review.campaign;
+package dev.portcullis.review.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import dev.portcullis.review.access.AccessRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

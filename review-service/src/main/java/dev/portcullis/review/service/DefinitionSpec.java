@@ -1,4 +1,4 @@
-package dev.portcullis.review.campaign;
+package dev.portcullis.review.service;
 
 import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.EmailAddress;
