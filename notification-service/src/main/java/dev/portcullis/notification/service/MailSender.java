@@ -60,7 +60,8 @@ import org.jboss.logging.Logger;
  * permanent refusal (SMTP 5xx but 500-504, see {@link #refusedForGood}) FAILED with {@code notification-failed}; anything else
  * waits for the message's own next attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least
  * once: a crash sends again, when their claims lapse and with the same {@code Message-ID}, only the messages whose conversations
- * were open at that instant (or whose delivery was being written).
+ * were open at that instant or whose delivery was not written yet: at most {@code concurrency} together, since a pass opens no
+ * conversation while those two make that many.
  */
 @ApplicationScoped
 public class MailSender {
@@ -156,7 +157,9 @@ public class MailSender {
         int inFlight = 0;
         try {
             while (true) {
-                while (inFlight < settings.mail().concurrency() && !(claimed.isEmpty() && drained)) {
+                // a mail the server took and the recorder has not written yet goes again if this instance dies, as does one in flight:
+                // together they stay within the conversations, so a kill sends at most that many twice
+                while (inFlight + recorder.unwritten() < settings.mail().concurrency() && !(claimed.isEmpty() && drained)) {
                     if (claimed.isEmpty()) {
                         timeUp = System.nanoTime() >= until;
                         List<Notification> more = timeUp ? List.of() : claimDue();
@@ -171,6 +174,10 @@ public class MailSender {
                     inFlight++;
                 }
                 if (inFlight == 0) {
+                    if (recorder.unwritten() > 0 && !(claimed.isEmpty() && drained)) {
+                        recorder.awaitUnwrittenBelow(settings.mail().concurrency(), settings.mail().claim().dividedBy(4));
+                        continue;
+                    }
                     return timeUp;
                 }
                 // what the server took goes to the recorder at once: written with whatever else finished meanwhile, while this
@@ -221,6 +228,19 @@ public class MailSender {
             waiting.addAll(delivered);
             handed += delivered.size();
             return handed;
+        }
+
+        /** Deliveries handed and not written yet (nor given up). */
+        synchronized long unwritten() {
+            return handed - done;
+        }
+
+        /** Waits until fewer than {@code most} deliveries are waiting to be written, at most {@code atMost}. */
+        synchronized void awaitUnwrittenBelow(int most, Duration atMost) throws InterruptedException {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (handed - done >= most && System.nanoTime() < deadline) {
+                wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         }
 
         /** Waits until the first {@code count} deliveries handed are written (or given up), at most {@code atMost}. */
