@@ -107,7 +107,12 @@ class SignalLatencyBenchmark {
         List<Long> fromAccepted = new ArrayList<>();
         List<Long> fromSent = new ArrayList<>();
         List<Long> restMillis = new ArrayList<>();
+        ServiceCpu cpu = null;
         for (int i = 0; i < guests.size(); i++) {
+            if (i == WARM_UP) {
+                settle(platform);
+                cpu = ServiceCpu.start();
+            }
             InventoryApi.Guest guest = guests.get(i);
             String set = SSF ? transmitter.set(SsfTransmitter.RISC + "account-disabled", Map.of("format", "iss_sub", "iss", transmitter.issuer,
                     "sub", guest.homeSubject()), "bench") : null;
@@ -126,6 +131,8 @@ class SignalLatencyBenchmark {
                 restMillis.add(accepted - sent);
             }
         }
+        settle(platform); // the downstream services' share of the last signals (mails, policies) counts too
+        Map<String, Double> cpuPerSignal = cpu.perSignal(SIGNALS);
         running.set(false);
         listener.join();
         if (transmitter != null) {
@@ -138,6 +145,7 @@ class SignalLatencyBenchmark {
         print("202 received -> last access-revoked visible on Kafka", fromAccepted);
         print((SSF ? "SET pushed" : "signal sent") + "  -> last access-revoked visible on Kafka", fromSent);
         print((SSF ? "POST /ssf/v1/receiver/{partner}/push" : "POST /partner-signals") + " round trip (revocation committed)", restMillis);
+        ServiceCpu.print(cpuPerSignal);
         System.out.println();
         printServices(platform);
     }
@@ -179,6 +187,7 @@ class SignalLatencyBenchmark {
         listener.start();
         listening.await();
 
+        ServiceCpu cpu = ServiceCpu.start();
         // open loop: the n-th signal leaves at n/RATE s, on its own thread, whatever became of the earlier ones
         long[] sentAt = new long[count];
         long[] answeredAt = new long[count];
@@ -230,6 +239,8 @@ class SignalLatencyBenchmark {
             fromSent.add(awaitRevocations(guests.get(n).id()) - sentAt[n]);
             restMillis.add(answeredAt[n] - sentAt[n]);
         }
+        settle(platform);
+        Map<String, Double> cpuPerSignal = cpu.perSignal(count);
         running.set(false);
         listener.join();
 
@@ -240,6 +251,7 @@ class SignalLatencyBenchmark {
         print("POST /partner-signals round trip (first try to 202)", restMillis);
         List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
         print("the same, after the first 5 s", steady);
+        ServiceCpu.print(cpuPerSignal);
         printServices(platform);
     }
 
@@ -361,6 +373,72 @@ class SignalLatencyBenchmark {
         String pid = Files.readString(RepositoryRoot.get().resolve("e2e/target/platform/pids/" + service + ".pid")).trim();
         return Files.readAllLines(Path.of("/proc", pid, "status")).stream().filter(l -> l.startsWith("VmRSS"))
                 .map(l -> l.replaceAll("\\s+", " ").substring(7)).findFirst().orElse("?");
+    }
+
+    /**
+     * The CPU each service's JVMs (every instance) spend, from {@code /proc/<pid>/stat} (user + system time): stable on a noisy
+     * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off.
+     */
+    private record ServiceCpu(Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt) {
+
+        private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
+
+        static ServiceCpu start() throws Exception {
+            Map<String, Long> before = ticks();
+            long idleFrom = System.nanoTime();
+            Thread.sleep(5_000);
+            double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+            Map<String, Long> after = ticks();
+            Map<String, Double> idle = new java.util.LinkedHashMap<>();
+            SERVICES.forEach(s -> idle.put(s, (after.get(s) - before.get(s)) / idleSeconds));
+            return new ServiceCpu(after, idle, System.nanoTime());
+        }
+
+        /** CPU milliseconds per signal by service (idle spending taken off), and their sum under "all". */
+        Map<String, Double> perSignal(int signals) throws Exception {
+            Map<String, Long> now = ticks();
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            double msPerTick = 1000.0 / clockTicksPerSecond();
+            Map<String, Double> perSignal = new java.util.LinkedHashMap<>();
+            double all = 0;
+            for (String service : SERVICES) {
+                double busy = Math.max(0, now.get(service) - ticksAtStart.get(service) - idleTicksPerSecond.get(service) * seconds);
+                perSignal.put(service, busy * msPerTick / signals);
+                all += busy * msPerTick / signals;
+            }
+            perSignal.put("all", all);
+            return perSignal;
+        }
+
+        static void print(Map<String, Double> perSignal) {
+            StringBuilder line = new StringBuilder("  CPU per signal (from /proc, every instance, idle taken off):");
+            perSignal.forEach((service, ms) -> line.append(String.format(" %s %.1f ms", service, ms)));
+            System.out.println(line);
+        }
+
+        /** user + system clock ticks of every instance of each service. */
+        private static Map<String, Long> ticks() throws Exception {
+            Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+            Path pids = RepositoryRoot.get().resolve("e2e/target/platform/pids");
+            for (String service : SERVICES) {
+                long sum = 0;
+                try (var files = Files.list(pids)) {
+                    for (Path pidFile : files.filter(f -> f.getFileName().toString().matches(service + "(-[0-9])?\\.pid")).toList()) {
+                        String stat = Files.readString(Path.of("/proc", Files.readString(pidFile).trim(), "stat"));
+                        // fields after the command's closing parenthesis: utime and stime are the 12th and 13th
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                }
+                ticks.put(service, sum);
+            }
+            return ticks;
+        }
+
+        private static long clockTicksPerSecond() throws Exception {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+            return Long.parseLong(new String(getconf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        }
     }
 
     private static Path logDir() {
