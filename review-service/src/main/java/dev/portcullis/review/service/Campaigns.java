@@ -555,10 +555,11 @@ public class Campaigns {
      * revocation this service asked for is revoked, and its campaign APPLIED when it was the last.
      */
     void onGrantRevoked(@Observes GrantRevoked revoked) {
-        @SuppressWarnings("unchecked")
-        List<UUID> campaigns = em.createNativeQuery("select distinct campaign_id from review_item where grant_id = :g and campaign_id is not null"
-                + " and (state = 'OPEN' or (revocation_requested_at is not null and revoked_at is null)) order by campaign_id", UUID.class)
-                .setParameter("g", revoked.grantId()).getResultList();
+        // a query, not a native one with a result class: a profile of the signal benchmark found 13% of review-service's samples
+        // in Hibernate's plan cache lookup for that native query, comparing key after key of one hash (docs/benchmarks.md)
+        List<UUID> campaigns = em.createQuery("select distinct i.campaignId from ReviewItem i where i.grantId = :g and i.campaignId is not null"
+                + " and (i.state = :open or (i.revocationRequestedAt is not null and i.revokedAt is null)) order by i.campaignId", UUID.class)
+                .setParameter("g", revoked.grantId()).setParameter("open", ReviewItem.State.OPEN).getResultList();
         Instant now = clock.instant();
         for (UUID campaignId : campaigns) {
             Campaign campaign = Campaign.lock(campaignId).orElseThrow();
