@@ -386,7 +386,7 @@ class SignalLatencyBenchmark {
         static ServiceCpu start() throws Exception {
             Map<String, Long> before = ticks();
             long idleFrom = System.nanoTime();
-            Thread.sleep(5_000);
+            Thread.sleep(5_000); // a measuring window of idle spending, not a wait for a condition
             double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
             Map<String, Long> after = ticks();
             Map<String, Double> idle = new java.util.LinkedHashMap<>();

@@ -34,18 +34,34 @@ public class ErasedAddresses {
     /** The advisory locks' first key: this table's, apart from every other advisory lock (SinglePass takes the one-key form). */
     private static final int LOCKS = 0x45524153;
 
-    /** What a removal erased: an address, and what stands in its place. */
-    public record Erasure(String address, String placeholder) {
+    /** What a removal erased: an address, what stands in its place, and the guest's name where a message shows it (or null). */
+    public record Erasure(String address, String placeholder, String name) {
 
-        /** {@code text} with the address, in any case, replaced by the placeholder. */
-        public String from(String text) {
-            return text == null ? null : Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE).matcher(text)
-                    .replaceAll(Matcher.quoteReplacement(placeholder));
+        public Erasure(String address, String placeholder) {
+            this(address, placeholder, null);
         }
 
-        /** An HTML part: the address as Qute escaped it, and as written. */
+        /** The same erasure, of a message that also shows the guest's {@code name}. */
+        public Erasure withName(String guestName) {
+            return new Erasure(address, placeholder, guestName);
+        }
+
+        /** {@code text} with the address, in any case, replaced by the placeholder, and the name by {@code [erased]}. */
+        public String from(String text) {
+            if (text == null) {
+                return null;
+            }
+            String out = Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE).matcher(text).replaceAll(Matcher.quoteReplacement(placeholder));
+            return name == null || name.isBlank() ? out : out.replace(name, "[erased]");
+        }
+
+        /** An HTML part: the address and the name as Qute escaped them, and as written. */
         public String fromHtml(String html) {
-            return html == null ? null : from(html.replace(escaped(address), escaped(placeholder)));
+            if (html == null) {
+                return null;
+            }
+            String out = html.replace(escaped(address), escaped(placeholder));
+            return from(name == null || name.isBlank() ? out : out.replace(escaped(name), "[erased]"));
         }
     }
 

@@ -256,14 +256,9 @@ public class Messages {
     private static Rendered erased(Rendered message, About about, Optional<ErasedAddresses.Erasure> recipient,
             Optional<ErasedAddresses.Erasure> guest) {
         Rendered out = message;
-        for (ErasedAddresses.Erasure erasure : recipient.isPresent() && guest.isPresent() ? List.of(recipient.get(), guest.get())
-                : recipient.or(() -> guest).stream().toList()) {
+        for (ErasedAddresses.Erasure erasure : java.util.stream.Stream.of(recipient, guest.map(g -> g.withName(about.guestName())))
+                .flatMap(Optional::stream).toList()) {
             out = new Rendered(erasure.from(out.subject()), erasure.from(out.text()), erasure.fromHtml(out.html()));
-        }
-        String name = about.guestName();
-        if (guest.isPresent() && name != null && !name.isBlank()) {
-            out = new Rendered(out.subject().replace(name, "[erased]"), out.text().replace(name, "[erased]"),
-                    out.html().replace(ErasedAddresses.escaped(name), "[erased]"));
         }
         return out;
     }

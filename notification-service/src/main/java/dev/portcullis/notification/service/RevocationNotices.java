@@ -142,11 +142,10 @@ public class RevocationNotices {
         int changed = 0;
         for (Notification n : Notification.<Notification>list("guestId = ?1 and guestEmail is not null and guestEmail <> ?2",
                 UUID.fromString(event.guestId()), erased)) {
-            n.subject = scrub(n.subject, n, erased);
-            n.body = scrub(n.body, n, erased);
-            if (n.html != null) {
-                n.html = scrubHtml(n.html, n, erased);
-            }
+            ErasedAddresses.Erasure about = new ErasedAddresses.Erasure(n.guestEmail, erased, n.guestName);
+            n.subject = about.from(n.subject);
+            n.body = about.from(n.body);
+            n.html = about.fromHtml(n.html);
             n.guestEmail = erased;
             n.guestName = null;
             changed++;
@@ -169,11 +168,6 @@ public class RevocationNotices {
         }
         LOG.infof("guest=%s removed: %d notifications erased", event.guestId(), changed);
         return changed;
-    }
-
-    private static String scrub(String text, Notification n, String erased) {
-        String out = text.replace(n.guestEmail, erased);
-        return n.guestName == null || n.guestName.isBlank() ? out : out.replace(n.guestName, "[erased]");
     }
 
     /** A removed guest's sponsors learn it once. The guest's data is erased, so the message names them by their id alone. */
@@ -200,12 +194,6 @@ public class RevocationNotices {
                     eventId, new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), null)) ? 1 : 0;
         }
         return planned;
-    }
-
-    /** The HTML part shows the address and the name as Qute escaped them. */
-    private static String scrubHtml(String html, Notification n, String erased) {
-        String out = html.replace(ErasedAddresses.escaped(n.guestEmail), ErasedAddresses.escaped(erased));
-        return n.guestName == null || n.guestName.isBlank() ? out : out.replace(ErasedAddresses.escaped(n.guestName), "[erased]");
     }
 
 
