@@ -152,17 +152,24 @@ start_keycloak() {
       --spi-ssf-transmitter--default--allow-insecure-push-targets=true --spi-ssf-transmitter--default--outbox-drainer-interval=1s
 }
 
+# Where a service's build is. PORTCULLIS_TEST_PLATFORM=1 (the e2e tests) runs review-service's test-platform build, whose clock
+# a test may move; every other run gets the build that ships, which has no such thing.
+app_dir() {
+  if [ "$1" = review ] && [ -n "${PORTCULLIS_TEST_PLATFORM:-}" ]; then echo "$ROOT/review-service/target/test-platform"
+  else echo "$ROOT/$1-service/target/quarkus-app"; fi
+}
+
 ensure_built() { # builds when a service is missing, or a source or pom is newer than its build
   local s stale=""
   for s in "${SERVICES[@]}"; do
-    local jar="$ROOT/$s-service/target/quarkus-app/quarkus-run.jar"
+    local jar; jar="$(app_dir "$s")/quarkus-run.jar"
     if [ ! -f "$jar" ] || [ -n "$(find "$ROOT" -path "$ROOT/deploy" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
       stale="$stale $s"
     fi
   done
   if [ -n "$stale" ]; then
     log "building the services (./mvnw install -DskipTests): not built, or older than their sources:$stale"
-    (cd "$ROOT" && "${MVN[@]}" -q install -DskipTests) >&2
+    (cd "$ROOT" && "${MVN[@]}" -q install -DskipTests ${PORTCULLIS_TEST_PLATFORM:+-Ptest-platform}) >&2
   fi
 }
 
@@ -195,7 +202,7 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_INVENTORY_SSF_TRANSMITTER_ISSUER="http://127.0.0.1:$(instance_port inventory 1)" \
   PORTCULLIS_OUTBOUND_ALLOW_HTTP=true PORTCULLIS_OUTBOUND_PRIVATE_HOSTS=127.0.0.1,localhost \
   PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE="$RUN/ssf-transmitter.p12" PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE_PASSWORD=portcullis-local \
-  MALLOC_ARENA_MAX=2 START_DIR="$ROOT/$s-service/target/quarkus-app" \
+  MALLOC_ARENA_MAX=2 START_DIR="$(app_dir "$s")" \
     start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java "${SERVICE_JVM[@]}" -XX:SharedArchiveFile=app-cds.jsa \
       "$(process_mark "$(instance_name "$s" "$k")")" ${tracing[@]+"${tracing[@]}"} -jar quarkus-run.jar
 }

@@ -324,8 +324,8 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 "PORTCULLIS_DB_PREFIX=e2e",
                 "PORTCULLIS_QUIET=1",
                 "PORTCULLIS_OTLP_ENDPOINT=" + (TRACING ? "http://127.0.0.1:" + OTLP_PORT : ""),
-                // a test platform: review-service's clock may be moved (to a campaign's end), and its jobs look every 2 s
-                "PORTCULLIS_REVIEW_CLOCK_ADJUSTABLE=true",
+                // a test platform: review-service's test-platform build, whose clock may be moved (to a campaign's end); its jobs look every 2 s
+                "PORTCULLIS_TEST_PLATFORM=1",
                 "PORTCULLIS_REVIEW_JOBS_EVERY=2s",
                 "PORTCULLIS_SERVICE_JVM=" + serviceJvm,
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));

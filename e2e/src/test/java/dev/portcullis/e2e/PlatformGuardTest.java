@@ -48,6 +48,19 @@ class PlatformGuardTest {
         given().get(platform.endpoint("NOTIFICATION_URL") + "/api/v1/notifications").then().statusCode(401);
     }
 
+    /** The test platform's movable clock (review-service's test-platform build only) is an admin's alone, as the API is. */
+    @Test
+    void onlyAnAdminMovesTheTestPlatformsClock() {
+        Platform platform = Platform.get();
+        String url = platform.endpoint("REVIEW_URL") + "/api/v1/test-clock";
+        given().get(url).then().statusCode(401);
+        given().contentType("application/json").body("{\"offset\":\"P15D\"}").put(url).then().statusCode(401);
+        given().auth().oauth2(platform.userToken("owner")).get(url).then().statusCode(403);
+        given().auth().oauth2(platform.userToken("owner")).contentType("application/json").body("{\"offset\":\"P15D\"}").put(url).then()
+                .statusCode(403);
+        given().auth().oauth2(platform.userToken("admin")).get(url).then().statusCode(200).body("now", org.hamcrest.Matchers.notNullValue());
+    }
+
     @Test
     void everyServiceServesHealthOpenApiAndMetricsWithoutAToken() {
         Platform platform = Platform.get();

@@ -95,8 +95,8 @@ class RevocationNoticeTest {
             whats.add(words.what());
             for (Notification.Type type : List.of(Notification.Type.GUEST_ACCESS_REVOKED, Notification.Type.RESOURCE_ACCESS_REVOKED)) {
                 boolean sponsor = type == Notification.Type.GUEST_ACCESS_REVOKED;
-                dev.portcullis.notification.service.Messages.Rendered mail = messages.render(type, "subject", java.util.Map.of("guest",
-                        "Ann Smith <ann@contoso.example>", "what", words.what(), "next", words.next(sponsor), "grants", List.of("CRM (writer)")));
+                dev.portcullis.notification.service.Messages.Rendered mail = messages.render(type, java.util.Map.of("guest",
+                        "Ann Smith <ann@contoso.example>", "address", "ann@contoso.example", "what", words.what(), "next", words.next(sponsor), "grants", List.of("CRM (writer)")));
                 String at = reason + " " + type;
                 assertTrue(mail.text().contains("Ann Smith <ann@contoso.example>") && mail.text().contains(words.what())
                         && mail.text().contains(words.next(sponsor)) && mail.text().contains("CRM (writer)"), at + ": " + mail.text());

@@ -54,8 +54,6 @@ class ReviewApiGuardTest {
             endpoint("GET", "/api/v1/access-requests/" + ANY_ID, ADMIN, AUDITOR, OWNER, GUEST),
             endpoint("POST", "/api/v1/access-requests/" + ANY_ID + "/decision", ADMIN, OWNER),
             endpoint("POST", "/api/v1/access-requests/" + ANY_ID + "/cancel", ADMIN, OWNER, GUEST),
-            endpoint("GET", "/api/v1/test-clock", ADMIN),
-            endpoint("PUT", "/api/v1/test-clock", ADMIN),
             endpoint("GET", "/api/v1/admin/dead-letters", ADMIN),
             endpoint("POST", "/api/v1/admin/dead-letters/redrive", ADMIN),
             endpoint("GET", "/api/v1/admin/outbox/parked", ADMIN),
@@ -83,6 +81,7 @@ class ReviewApiGuardTest {
                 .get("/api/v1/my/review-items").then().statusCode(200);
     }
 
+    /** The movable clock is in review-service's test-platform build only (e2e's PlatformGuardTest checks its guard there). */
     @Test
     void theClockCannotBeMovedOutsideATestPlatform() {
         given().auth().oauth2(TestTokens.admin()).contentType("application/json").body("{\"offset\":\"P15D\"}").put("/api/v1/test-clock").then()

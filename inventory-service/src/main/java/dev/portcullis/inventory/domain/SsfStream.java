@@ -19,12 +19,6 @@ import java.util.UUID;
 @Table(name = "ssf_stream")
 public class SsfStream extends PanacheEntityBase {
 
-    public static final String PUSH = "urn:ietf:rfc:8935";
-    public static final String POLL = "urn:ietf:rfc:8936";
-    public static final String ENABLED = "enabled";
-    public static final String PAUSED = "paused";
-    public static final String DISABLED = "disabled";
-
     @Id
     public UUID id;
 
@@ -43,7 +37,7 @@ public class SsfStream extends PanacheEntityBase {
     public List<String> eventsRequested = new ArrayList<>();
 
     @Column(name = "delivery_method", nullable = false)
-    public String deliveryMethod;
+    public DeliveryMethod deliveryMethod;
 
     @Column(name = "endpoint_url")
     public String endpointUrl;
@@ -54,7 +48,7 @@ public class SsfStream extends PanacheEntityBase {
     public String description;
 
     @Column(nullable = false)
-    public String status;
+    public StreamStatus status;
 
     @Column(name = "status_reason")
     public String statusReason;

@@ -4,7 +4,7 @@ import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.Topic;
-import dev.portcullis.inventory.service.InventoryService;
+import dev.portcullis.inventory.service.Grants;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,14 +23,14 @@ public class RevocationRequestConsumer {
     Inbox inbox;
 
     @Inject
-    InventoryService inventory;
+    Grants grants;
 
     @Incoming(Topic.Channels.GOVERNANCE_REVOCATIONS)
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         inbox.apply(record, event -> {
             if (event.type().orElse(null) == EventType.ACCESS_REVOCATION_REQUESTED) {
-                inventory.revokeOnRequest(event.as(AccessRevocationRequested.class));
+                grants.revokeOnRequest(event.as(AccessRevocationRequested.class));
             }
         });
     }

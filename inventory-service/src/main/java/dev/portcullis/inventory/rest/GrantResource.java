@@ -1,5 +1,9 @@
 package dev.portcullis.inventory.rest;
 
+import dev.portcullis.events.RevocationReason;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -7,15 +11,12 @@ import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.inventory.policy.AccessPolicy;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.AccessGrant;
 import dev.portcullis.inventory.domain.GrantState;
-import dev.portcullis.inventory.rest.Dtos.CreateGrant;
-import dev.portcullis.inventory.rest.Dtos.GrantView;
-import dev.portcullis.inventory.rest.Dtos.RevokeGrant;
-import dev.portcullis.inventory.service.InventoryService;
+import dev.portcullis.inventory.service.Grants.CreateGrant;
+import dev.portcullis.inventory.service.Grants;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -38,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class GrantResource {
 
     @Inject
-    InventoryService inventory;
+    Grants grants;
 
     @Inject
     EntityManager em;
@@ -61,7 +62,7 @@ public class GrantResource {
     public Response grant(@Valid @NotNull CreateGrant request) {
         scope.requireOwn(request.resourceId(), "resourceId");
         java.time.Instant expiresAt = policy.checkGrant(request, actor.email(), actor.roles());
-        AccessGrant grant = inventory.grant(request, expiresAt, actor.name());
+        AccessGrant grant = grants.grant(request, expiresAt, actor.name());
         return Response.created(URI.create("/api/v1/grants/" + grant.id)).entity(GrantView.of(grant)).build();
     }
 
@@ -96,6 +97,18 @@ public class GrantResource {
         if (scope.owner() != null) {
             policy.checkRevoke(grant, actor.email(), actor.roles());
         }
-        return GrantView.of(inventory.revokeManually(id, request == null ? null : request.reason(), actor.name()));
+        return GrantView.of(grants.revokeManually(id, request == null ? null : request.reason(), actor.name()));
+    }
+
+    public record RevokeGrant(@Size(max = 1000) String reason) {
+    }
+
+    public record GrantView(UUID id, UUID guestId, UUID resourceId, String role, GrantState state, String justification,
+            Instant grantedAt, String grantedBy, Instant expiresAt, Instant revokedAt, RevocationReason revokedReason, String revokedBy,
+            String revocationCause, String revocationNote) {
+        static GrantView of(AccessGrant g) {
+            return new GrantView(g.id, g.guestId, g.resourceId, g.role, g.state, g.justification, g.grantedAt, g.grantedBy, g.expiresAt,
+                    g.revokedAt, g.revokedReason, g.revokedBy, g.revocationCause, g.revocationNote);
+        }
     }
 }

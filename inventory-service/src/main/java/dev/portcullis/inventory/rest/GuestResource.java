@@ -1,5 +1,7 @@
 package dev.portcullis.inventory.rest;
 
+import java.util.Set;
+import dev.portcullis.inventory.rest.GrantResource.GrantView;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -7,7 +9,6 @@ import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.inventory.policy.AccessPolicy;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.AccessGrant;
@@ -15,10 +16,8 @@ import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.backbone.problem.BadRequestProblem;
-import dev.portcullis.inventory.rest.Dtos.GrantView;
-import dev.portcullis.inventory.rest.Dtos.GuestView;
-import dev.portcullis.inventory.rest.Dtos.InviteGuest;
-import dev.portcullis.inventory.service.InventoryService;
+import dev.portcullis.inventory.service.Guests.InviteGuest;
+import dev.portcullis.inventory.service.Guests;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Size;
@@ -46,7 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class GuestResource {
 
     @Inject
-    InventoryService inventory;
+    Guests guests;
 
     @Inject
     EntityManager em;
@@ -78,7 +77,7 @@ public class GuestResource {
             resource = scope.requireOwn(request.resourceId(), "resourceId");
         }
         policy.checkInvite(request, resource, actor.email(), actor.roles());
-        Guest guest = inventory.invite(scope.owner() == null ? request : request.invitedBy(scope.owner()), actor.name());
+        Guest guest = guests.invite(scope.owner() == null ? request : request.invitedBy(scope.owner()), actor.name());
         return Response.created(URI.create("/api/v1/guests/" + guest.id)).entity(GuestView.of(guest, List.of())).build();
     }
 
@@ -138,7 +137,7 @@ public class GuestResource {
     @Operation(summary = "Block a guest", description = "BLOCKED (reason ADMIN: no partner signal or job lifts it), every active grant REVOKED"
             + " (reason MANUAL), in one transaction; publishes one access-revoked per grant and guest-blocked. 409 if blocked or removed already.")
     public GuestView block(@PathParam("id") UUID id, @Valid GuestAction request) {
-        Guest guest = inventory.block(id, request == null ? null : request.reason(), actor.name());
+        Guest guest = guests.block(id, request == null ? null : request.reason(), actor.name());
         return GuestView.of(guest, List.of());
     }
 
@@ -148,7 +147,7 @@ public class GuestResource {
     @Operation(summary = "Unblock a guest", description = "Back to the state the block interrupted (INVITED or ACTIVE), whoever blocked;"
             + " revoked grants stay revoked. Publishes guest-unblocked. 409 unless BLOCKED.")
     public GuestView unblock(@PathParam("id") UUID id, @Valid GuestAction request) {
-        Guest guest = inventory.unblock(id, request == null ? null : request.reason(), actor.name());
+        Guest guest = guests.unblock(id, request == null ? null : request.reason(), actor.name());
         return GuestView.of(guest, List.of());
     }
 
@@ -159,7 +158,17 @@ public class GuestResource {
             + " per grant and guest-removed. The guest's personal data (email, name, home subject) is erased everywhere, the audit trail"
             + " included (its key destroyed; the chain still verifies); the address may be invited anew. 409 if removed already.")
     public GuestView remove(@PathParam("id") UUID id, @Valid GuestAction request) {
-        Guest guest = inventory.remove(id, request == null ? null : request.reason(), actor.name());
+        Guest guest = guests.remove(id, request == null ? null : request.reason(), actor.name());
         return GuestView.of(guest, List.of());
+    }
+
+    public record GuestView(UUID id, String email, String displayName, String homeTenantId, String homeSubject, UUID partnerId,
+            GuestState state, Set<String> sponsors, String invitedBy, Instant createdAt, Instant lastSignInAt, Instant blockedAt,
+            String blockedReason, Instant removedAt, String removedReason, List<GrantView> activeGrants) {
+        static GuestView of(Guest g, List<GrantView> activeGrants) {
+            return new GuestView(g.id, g.email, g.displayName, g.homeTenantId, g.homeSubject, g.partnerId, g.state, g.sponsors,
+                    g.invitedBy, g.createdAt, g.lastSignInAt, g.blockedAt, g.blockedReason == null ? null : g.blockedReason.name(), g.removedAt,
+                    g.removedReason == null ? null : g.removedReason.name(), activeGrants);
+        }
     }
 }

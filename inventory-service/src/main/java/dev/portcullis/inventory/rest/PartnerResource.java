@@ -1,5 +1,8 @@
 package dev.portcullis.inventory.rest;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -10,16 +13,15 @@ import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerState;
-import dev.portcullis.inventory.rest.Dtos.CreatePartner;
-import dev.portcullis.inventory.rest.Dtos.PartnerView;
-import dev.portcullis.inventory.service.InventoryService;
+import dev.portcullis.inventory.service.Partners.CreatePartner;
+import dev.portcullis.inventory.service.Partners;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
-import dev.portcullis.inventory.rest.Dtos.PatchPartner;
+import dev.portcullis.inventory.service.Partners.PatchPartner;
 import dev.portcullis.backbone.rest.Actor;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -37,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PartnerResource {
 
     @Inject
-    InventoryService inventory;
+    Partners partners;
 
     @Inject
     EntityManager em;
@@ -49,7 +51,7 @@ public class PartnerResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Connect a partner organization", description = "tenantId and each domain belong to one partner only (409 otherwise).")
     public Response create(@Valid @NotNull CreatePartner request) {
-        Partner partner = inventory.createPartner(request, actor.name());
+        Partner partner = partners.create(request, actor.name());
         return Response.created(URI.create("/api/v1/partners/" + partner.id)).entity(PartnerView.of(partner)).build();
     }
 
@@ -79,6 +81,13 @@ public class PartnerResource {
             + " GET /api/v1/guests?partnerId=&state=BLOCKED shows the progress). Leaving BLOCKED lifts only those blocks (an admin's, a"
             + " signal's or a review's stay); revoked grants stay revoked. A domain of another partner is 409.")
     public PartnerView patch(@PathParam("id") UUID id, @Valid @NotNull PatchPartner request) {
-        return PartnerView.of(inventory.patchPartner(id, request, actor.name()));
+        return PartnerView.of(partners.patch(id, request, actor.name()));
+    }
+
+    public record PartnerView(UUID id, String name, String tenantId, Set<String> domains, PartnerState state, Set<String> signalClients,
+            Instant createdAt) {
+        static PartnerView of(Partner p) {
+            return new PartnerView(p.id, p.name, p.tenantId, p.domains, p.state, p.signalClients, p.createdAt);
+        }
     }
 }

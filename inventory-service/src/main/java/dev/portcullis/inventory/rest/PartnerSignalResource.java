@@ -1,13 +1,17 @@
 package dev.portcullis.inventory.rest;
 
+import dev.portcullis.inventory.domain.SignalOutcome;
+import dev.portcullis.inventory.domain.SignalType;
+import dev.portcullis.backbone.rest.EmailAddress;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.Set;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.inventory.domain.PartnerSignal;
 import dev.portcullis.inventory.domain.SignalChannel;
-import dev.portcullis.inventory.rest.Dtos.PostSignal;
-import dev.portcullis.inventory.rest.Dtos.SignalReceipt;
-import dev.portcullis.inventory.rest.Dtos.SignalView;
 import dev.portcullis.inventory.service.PartnerSignalService;
 import dev.portcullis.inventory.service.PartnerSignalService.Receipt;
 import dev.portcullis.inventory.service.PartnerSignalService.Signal;
@@ -73,5 +77,24 @@ public class PartnerSignalResource {
                 .filter(s -> !identity.hasRole(Roles.SIGNAL) || identity.hasRole(Roles.ADMIN) || identity.hasRole(Roles.AUDITOR)
                         || PartnerSignalService.mayReceiveFrom(actor.clientId(), s.homeTenantId))
                 .map(SignalView::of).orElseThrow(() -> new NotFoundProblem("signal", id));
+    }
+
+    public record PostSignal(
+            @NotNull SignalType type,
+            @NotBlank @Size(max = 255) String homeTenantId,
+            @Size(max = 255) String homeSubject,
+            @EmailAddress String email,
+            @NotNull Instant occurredAt) {
+    }
+
+    public record SignalReceipt(UUID id, SignalOutcome outcome, boolean duplicate) {
+    }
+
+    public record SignalView(UUID id, SignalType type, String homeTenantId, String homeSubject, String email, Instant occurredAt,
+            Instant receivedAt, String receivedBy, String channel, SignalOutcome outcome, Set<UUID> matchedGuestIds, Set<UUID> revokedGrantIds) {
+        static SignalView of(PartnerSignal s) {
+            return new SignalView(s.id, s.type, s.homeTenantId, s.homeSubject, s.email, s.occurredAt, s.receivedAt, s.receivedBy,
+                    s.channel.name(), s.outcome, s.matchedGuestIds, s.revokedGrantIds);
+        }
     }
 }

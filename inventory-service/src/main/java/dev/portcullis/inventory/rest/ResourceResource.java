@@ -1,19 +1,21 @@
 package dev.portcullis.inventory.rest;
 
+import dev.portcullis.inventory.domain.ResourceType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
-import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.events.Sensitivity;
-import dev.portcullis.inventory.rest.Dtos.CreateResource;
-import dev.portcullis.inventory.rest.Dtos.ResourceView;
-import dev.portcullis.inventory.service.InventoryService;
+import dev.portcullis.inventory.service.Resources.CreateResource;
+import dev.portcullis.inventory.service.Resources;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -21,7 +23,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
-import dev.portcullis.inventory.rest.Dtos.PatchResource;
+import dev.portcullis.inventory.service.Resources.PatchResource;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -37,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ResourceResource {
 
     @Inject
-    InventoryService inventory;
+    Resources resources;
 
     @Inject
     EntityManager em;
@@ -52,7 +54,7 @@ public class ResourceResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Register a resource with its owners", description = "Publishes resource-upserted on inventory.resources.")
     public Response create(@Valid @NotNull CreateResource request) {
-        Resource resource = inventory.createResource(request, actor.name());
+        Resource resource = resources.create(request, actor.name());
         return Response.created(URI.create("/api/v1/resources/" + resource.id)).entity(ResourceView.of(resource)).build();
     }
 
@@ -74,7 +76,7 @@ public class ResourceResource {
             + " Publishes resource-upserted: the policies re-check the grants on it (a raised sensitivity may now violate a ceiling). 409 if"
             + " another resource has the name.")
     public ResourceView patch(@PathParam("id") UUID id, @Valid @NotNull PatchResource request) {
-        return ResourceView.of(inventory.patchResource(id, request, actor.name()));
+        return ResourceView.of(resources.patch(id, request, actor.name()));
     }
 
     @GET
@@ -83,5 +85,11 @@ public class ResourceResource {
     @Operation(summary = "Get a resource", description = "404 for an owner who does not own it.")
     public ResourceView get(@PathParam("id") UUID id) {
         return ResourceView.of(scope.visible(Resource.<Resource>findById(id), id));
+    }
+
+    public record ResourceView(UUID id, String name, ResourceType type, Sensitivity sensitivity, String scenarioId, Set<String> owners, Instant createdAt) {
+        static ResourceView of(Resource r) {
+            return new ResourceView(r.id, r.name, r.type, r.sensitivity, r.scenarioId, r.owners, r.createdAt);
+        }
     }
 }

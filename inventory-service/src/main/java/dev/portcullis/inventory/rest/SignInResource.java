@@ -1,10 +1,11 @@
 package dev.portcullis.inventory.rest;
 
+import jakarta.validation.constraints.Size;
+import java.util.List;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.rest.Roles;
-import dev.portcullis.inventory.rest.Dtos.SignIn;
-import dev.portcullis.inventory.rest.Dtos.SignInBatch;
+import dev.portcullis.inventory.service.SignInActivity.SignIn;
 import dev.portcullis.inventory.service.SignInActivity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -59,5 +60,8 @@ public class SignInResource {
 
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
+    }
+
+    public record SignInBatch(@NotNull @Size(min = 1, max = 10_000, message = "a batch holds 1 to 10000 records") List<@NotNull @Valid SignIn> records) {
     }
 }

@@ -59,8 +59,8 @@ final class ScimFilter {
         Object value = value();
         String name = "p" + parameters.size();
         String path = attribute.toLowerCase(Locale.ROOT);
-        if (path.startsWith(ScimUsers.USER_SCHEMA.toLowerCase(Locale.ROOT) + ":")) {
-            path = path.substring(ScimUsers.USER_SCHEMA.length() + 1);
+        if (path.startsWith(ScimUserMapper.USER_SCHEMA.toLowerCase(Locale.ROOT) + ":")) {
+            path = path.substring(ScimUserMapper.USER_SCHEMA.length() + 1);
         }
         switch (path) {
             case "username", "emails.value", "emails" -> {

@@ -48,6 +48,9 @@ public class ScimResource {
     ScimUsers users;
 
     @Inject
+    ScimUserMapper mapper;
+
+    @Inject
     AccessPolicy policy;
 
     @Inject
@@ -62,11 +65,11 @@ public class ScimResource {
             @QueryParam("count") String count, @jakarta.ws.rs.core.Context UriInfo uri) {
         ScimUsers.Page page = users.list(filter, integer("startIndex", startIndex), integer("count", count));
         Map<String, Object> list = new LinkedHashMap<>();
-        list.put("schemas", List.of(ScimUsers.LIST_SCHEMA));
+        list.put("schemas", List.of(ScimUserMapper.LIST_SCHEMA));
         list.put("totalResults", page.total());
         list.put("startIndex", page.startIndex());
         list.put("itemsPerPage", page.guests().size());
-        list.put("Resources", page.guests().stream().map(g -> ScimUsers.view(g, base(uri))).toList());
+        list.put("Resources", page.guests().stream().map(g -> ScimUserMapper.view(g, base(uri))).toList());
         return list;
     }
 
@@ -78,12 +81,12 @@ public class ScimResource {
             + " homeSubject and sponsors (1 to 5). Asked of policy-service first, as an invitation is (422 if refused). 409 uniqueness for a"
             + " userName or externalId taken. Publishes guest-invited; active false provisions the guest blocked.")
     public Response create(JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
-        ScimUsers.UserInput in = users.read(body);
-        users.validate(in, actor.name());
+        ScimUserMapper.UserInput in = mapper.read(body);
+        mapper.validate(in, actor.name());
         policy.checkInvite(in.invitation(actor.name()), null, actor.email(), actor.roles());
         Guest guest = users.create(in, actor.name());
         return Response.created(URI.create(base(uri) + "scim/v2/Users/" + guest.id)).type(ScimErrors.MEDIA_TYPE)
-                .entity(ScimUsers.view(guest, base(uri))).build();
+                .entity(ScimUserMapper.view(guest, base(uri))).build();
     }
 
     @GET
@@ -91,7 +94,7 @@ public class ScimResource {
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Get a user")
     public Map<String, Object> get(@PathParam("id") String id, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return ScimUsers.view(users.get(uuid(id)), base(uri));
+        return ScimUserMapper.view(users.get(uuid(id)), base(uri));
     }
 
     @PUT
@@ -102,7 +105,7 @@ public class ScimResource {
             + " cleared when absent); the Guest extension's sponsors replaced when given. homeTenantId and homeSubject are immutable (400"
             + " mutability). A changed address, name or sponsors publish guest-updated.")
     public Map<String, Object> replace(@PathParam("id") String id, JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return ScimUsers.view(users.replace(uuid(id), users.read(body), actor.name()), base(uri));
+        return ScimUserMapper.view(users.replace(uuid(id), mapper.read(body), actor.name()), base(uri));
     }
 
     @PATCH
@@ -113,7 +116,7 @@ public class ScimResource {
             + " and the Guest extension's sponsors (remove one with sponsors[value eq \"...\"]). active false blocks the guest (revoking their"
             + " grants, guest-blocked); true lifts a block made over SCIM only. All operations apply, or none.")
     public Map<String, Object> patch(@PathParam("id") String id, JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return ScimUsers.view(users.patch(uuid(id), body, actor.name()), base(uri));
+        return ScimUserMapper.view(users.patch(uuid(id), body, actor.name()), base(uri));
     }
 
     @DELETE
@@ -201,15 +204,15 @@ public class ScimResource {
         type.put("name", "User");
         type.put("description", "A guest");
         type.put("endpoint", "/Users");
-        type.put("schema", ScimUsers.USER_SCHEMA);
-        type.put("schemaExtensions", List.of(Map.of("schema", ScimUsers.GUEST_SCHEMA, "required", true)));
+        type.put("schema", ScimUserMapper.USER_SCHEMA);
+        type.put("schemaExtensions", List.of(Map.of("schema", ScimUserMapper.GUEST_SCHEMA, "required", true)));
         type.put("meta", Map.of("resourceType", "ResourceType", "location", base(uri) + "scim/v2/ResourceTypes/User"));
         return type;
     }
 
     private static Map<String, Object> listOf(List<Map<String, Object>> resources) {
         Map<String, Object> list = new LinkedHashMap<>();
-        list.put("schemas", List.of(ScimUsers.LIST_SCHEMA));
+        list.put("schemas", List.of(ScimUserMapper.LIST_SCHEMA));
         list.put("totalResults", resources.size());
         list.put("startIndex", 1);
         list.put("itemsPerPage", resources.size());

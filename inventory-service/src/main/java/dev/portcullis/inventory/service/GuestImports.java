@@ -62,7 +62,13 @@ public class GuestImports {
     EntityManager em;
 
     @Inject
-    InventoryService inventory;
+    Grants grants;
+
+    @Inject
+    Guests guests;
+
+    @Inject
+    Partners partners;
 
     @Inject
     AfterCommit afterCommit;
@@ -216,7 +222,7 @@ public class GuestImports {
                     "select lower(g.email) from Guest g where lower(g.email) in :emails", String.class).setParameter("emails", emails).getResultList());
             Map<String, Resource> resources = new HashMap<>();
             // per chunk, as its transaction reads them: a partner blocked while the import waits refuses the rows after it
-            Map<String, InventoryService.PartnerMatch> partnersOfChunk = new HashMap<>();
+            Map<String, Partners.PartnerMatch> partnersOfChunk = new HashMap<>();
             List<Integer> lineNumbers = new ArrayList<>();
             List<String> outcomes = new ArrayList<>();
             List<UUID> guestIds = new ArrayList<>();
@@ -263,7 +269,7 @@ public class GuestImports {
     }
 
     private Row importRow(UUID importId, String text, Map<String, Integer> columns, Set<String> taken, Map<String, Resource> resources,
-            Map<String, InventoryService.PartnerMatch> partnersOfChunk, String actor) {
+            Map<String, Partners.PartnerMatch> partnersOfChunk, String actor) {
         List<String> errors = new ArrayList<>();
         List<String> fields;
         try {
@@ -311,7 +317,7 @@ public class GuestImports {
                 errors.add("lastSignInAt '" + signIn.get() + "' is not an ISO-8601 instant");
             }
         }
-        List<Map.Entry<Resource, String>> grants = new ArrayList<>();
+        List<Map.Entry<Resource, String>> rowGrants = new ArrayList<>();
         for (String grant : field(fields, columns, "grants").map(g -> List.of(g.split(";"))).orElse(List.of())) {
             if (grant.isBlank()) {
                 continue;
@@ -325,28 +331,28 @@ public class GuestImports {
             } else if (role.isEmpty() || role.length() > 255) {
                 errors.add("grant '" + grant.trim() + "': a role of 1 to 255 characters after the colon (resourceId:role)");
             } else {
-                grants.add(Map.entry(resource, role));
+                rowGrants.add(Map.entry(resource, role));
             }
         }
         if (!errors.isEmpty()) {
             return new Row(null, errors);
         }
         String key = tenant + '\u0000' + email.substring(email.indexOf('@') + 1);
-        InventoryService.PartnerMatch match = partnersOfChunk.computeIfAbsent(key, k -> inventory.matchPartner(tenant, email));
+        Partners.PartnerMatch match = partnersOfChunk.computeIfAbsent(key, k -> partners.matchPartner(tenant, email));
         if (match.refusal() != null) {
             return new Row(null, List.of(match.refusal().message()));
         }
         if (match.partner() == null) {
             // the next row of this organization joins the partner this one proposes
-            match = new InventoryService.PartnerMatch(inventory.partnerOf(match, tenant), match.domain(), null);
+            match = new Partners.PartnerMatch(partners.partnerOf(match, tenant), match.domain(), null);
             partnersOfChunk.put(key, match);
         }
         UUID partnerId = match.partner().id;
         String reason = "import " + importId;
-        Guest guest = inventory.addGuest(partnerId, new InventoryService.NewGuest(email, displayName, tenant, subject, sponsors, actor, lastSignInAt),
+        Guest guest = guests.addGuest(partnerId, new Guests.NewGuest(email, displayName, tenant, subject, sponsors, actor, lastSignInAt),
                 actor, reason);
-        for (Map.Entry<Resource, String> grant : grants) {
-            inventory.addGrant(guest, grant.getKey(), grant.getValue(), reason, null, actor);
+        for (Map.Entry<Resource, String> grant : rowGrants) {
+            grants.addGrant(guest, grant.getKey(), grant.getValue(), reason, null, actor);
         }
         taken.add(email);
         return new Row(guest.id, List.of());

@@ -13,7 +13,7 @@ import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.StateConflict;
 import dev.portcullis.inventory.domain.Resource;
 import dev.portcullis.inventory.policy.AccessPolicy;
-import dev.portcullis.inventory.rest.Dtos.InviteGuest;
+import dev.portcullis.inventory.service.Guests.InviteGuest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -49,7 +49,13 @@ public class RequestDeliveries {
     AccessPolicy policy;
 
     @Inject
-    InventoryService inventory;
+    Grants grants;
+
+    @Inject
+    Guests guests;
+
+    @Inject
+    Partners partners;
 
     @Inject
     Outbox outbox;
@@ -83,9 +89,9 @@ public class RequestDeliveries {
             Guest subject = existing.orElseGet(() -> newcomer(approved, email));
             Partner partner = subject.partnerId != null ? Partner.findById(subject.partnerId) : partnerOf(approved, email).orElse(null);
             InviteGuest invitation = existing.isPresent() ? null : invitation(approved, email, partner);
-            InventoryService.PartnerMatch match = null;
+            Partners.PartnerMatch match = null;
             if (invitation != null) {
-                match = inventory.matchPartner(invitation.homeTenantId(), email);
+                match = partners.matchPartner(invitation.homeTenantId(), email);
                 if (match.refusal() != null) {
                     throw new ConflictProblem(match.refusal().message());
                 }
@@ -104,12 +110,12 @@ public class RequestDeliveries {
                 guest = Guest.lock(existing.get().id).orElseThrow();
                 guest.requireGrantable();
             } else {
-                guest = inventory.addGuest(inventory.partnerOf(match, invitation.homeTenantId()).id, new InventoryService.NewGuest(email,
+                guest = guests.addGuest(partners.partnerOf(match, invitation.homeTenantId()).id, new Guests.NewGuest(email,
                         invitation.displayName(), invitation.homeTenantId(), invitation.homeSubject(), invitation.sponsors(), actor, null), actor,
                         justification);
             }
             for (int i = 0; i < resources.size(); i++) {
-                inventory.addGrant(guest, resources.get(i), approved.resources().get(i).role(), justification, expiries.get(i), actor,
+                grants.addGrant(guest, resources.get(i), approved.resources().get(i).role(), justification, expiries.get(i), actor,
                         approved.requestId());
             }
             audit.record(AuditTrail.change("ACCESS_REQUEST_DELIVERED", actor).guest(guest).reason(justification).cause(approved.requestId())

@@ -4,11 +4,12 @@ import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.inventory.config.InventorySettings;
-import dev.portcullis.inventory.rest.Dtos.SignIn;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,6 +63,14 @@ public class SignInActivity {
     InventorySettings settings;
 
     /** A record that matched no guest who can sign in, by its index in the batch. */
+    /** One sign-in: the guest by id, or by home tenant and subject (as the IdP's sign-in log names them). */
+    public record SignIn(
+            UUID guestId,
+            @Size(max = 255) String homeTenantId,
+            @Size(max = 255) String homeSubject,
+            @NotNull Instant at) {
+    }
+
     public record Unmatched(int index, String reason) {
     }
 

@@ -94,7 +94,6 @@ public class DailyDigests {
         List<Map<String, Object>> items = held.stream().<Map<String, Object>>map(n -> Map.of("subject", n.subject, "text", n.body.strip())).toList();
         // the cause is the first held message: the same rows could never make a second digest, even planned twice
         boolean planned = messages.plan(recipient, Notification.Type.DAILY_DIGEST, "digest:" + held.get(0).id,
-                "Your " + settings.brand().name() + " digest: " + held.size() + " message" + (held.size() == 1 ? "" : "s"),
                 Map.of("count", held.size(), "messages", items), "daily-digest", Messages.About.NOBODY);
         held.forEach(n -> n.status = Notification.Status.DIGESTED);
         LOG.infof("daily digest from held notification=%s: %d held messages", held.get(0).id, held.size()); // ids, never addresses

@@ -1,5 +1,10 @@
 package dev.portcullis.notification.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.notification.config.NotificationSettings;
 import dev.portcullis.notification.domain.Notification;
@@ -87,12 +92,13 @@ public class Messages {
         return DATE.format(instant);
     }
 
-    /** {@code type}'s templates rendered with {@code data} and the brand. */
-    public Rendered render(Notification.Type type, String subject, Map<String, Object> data) {
+    /** {@code type}'s templates (subject, plain text, HTML) rendered with {@code data} and the brand. */
+    public Rendered render(Notification.Type type, Map<String, Object> data) {
         Map<String, Object> values = new LinkedHashMap<>(data);
         values.put("brandName", settings.brand().name());
         values.put("brandColor", settings.brand().color());
         values.put("brandContact", settings.brand().contact().orElse(null));
+        String subject = template(type, "subject.txt").render(values).strip();
         values.put("subject", subject);
         return new Rendered(subject, template(type, "txt").render(values).strip() + "\n", template(type, "html").render(values));
     }
@@ -102,13 +108,13 @@ public class Messages {
      * consumer's transaction: the message and the consumed event commit together.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean plan(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId, About about) {
-        return planAt(to, type, cause, subject, data, eventId, about, null) != null;
+    public boolean plan(String to, Notification.Type type, String cause, Map<String, Object> data, String eventId, About about) {
+        return planAt(to, type, cause, data, eventId, about, null) != null;
     }
 
     /** {@link #plan}, for a message not to be sent before {@code notBefore} (a reminder, a gathering); null: at once. Returns the message, or null if planned already. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Notification planAt(String to, Notification.Type type, String cause, String subject, Map<String, Object> data, String eventId,
+    public Notification planAt(String to, Notification.Type type, String cause, Map<String, Object> data, String eventId,
             About about, Instant notBefore) {
         Batch batch = batch();
         // an event about a guest removed meanwhile (published before the removal, on another topic) names them no more
@@ -118,7 +124,7 @@ public class Messages {
         if (!batch.planned.add(recipient + "\n" + cause + "\n" + about.guestId()) || planned(recipient, cause, about.guestId())) {
             return null;
         }
-        Rendered message = erased(render(type, subject, data), about, erasedRecipient, erasedGuest);
+        Rendered message = erased(render(type, data), about, erasedRecipient, erasedGuest);
         Notification n = Notification.pending(recipient, type, message.subject(), message.text(), cause, eventId, about.guestId(), clock.instant());
         n.html = message.html();
         if (notBefore != null) {
@@ -171,7 +177,7 @@ public class Messages {
      * (not due, not claimed), locked, so the sender's {@code SKIP LOCKED} claim waits for the new line; no flush either way.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean gather(String to, Notification.Type type, String group, String cause, String line, String subject,
+    public boolean gather(String to, Notification.Type type, String group, String cause, String line,
             Function<List<String>, Map<String, Object>> data, String eventId, About about, Duration window) {
         String recipient = to.toLowerCase(Locale.ROOT);
         Batch batch = batch();
@@ -185,7 +191,7 @@ public class Messages {
                     .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).setMaxResults(1).getResultStream().findFirst().orElse(null);
         }
         if (open == null) {
-            Notification planned = planAt(to, type, cause, subject, data.apply(List.of(line)), eventId, about, clock.instant().plus(window));
+            Notification planned = planAt(to, type, cause, data.apply(List.of(line)), eventId, about, clock.instant().plus(window));
             if (planned != null) {
                 planned.items = new String[] {line};
                 batch.gathering.put(key, planned);
@@ -197,7 +203,7 @@ public class Messages {
         if (!lines.contains(line)) {
             lines.add(line);
             open.items = lines.toArray(String[]::new);
-            Rendered r = erased(render(type, subject, data.apply(lines)), about, Optional.empty(),
+            Rendered r = erased(render(type, data.apply(lines)), about, Optional.empty(),
                     about.guestEmail() == null ? Optional.empty() : batch.erasure(about.guestEmail()));
             open.subject = r.subject();
             open.body = r.text();
@@ -291,44 +297,18 @@ public class Messages {
         return template;
     }
 
-    /** What each type looks like, with made-up data: the preview. */
+    /** What each type looks like, with the made-up data of {@code previews/<type>.json}: the preview. */
     public Rendered sample(Notification.Type type) {
-        Instant deadline = clock.instant().plusSeconds(14 * 86_400);
-        List<String> grants = List.of("CRM (writer)", "Wiki (editor)");
-        return switch (type) {
-            case REVIEW_ASSIGNED -> render(type, "Please review 12 guest accesses by " + dayAndTime(deadline) + ": Q4 partner review",
-                    Map.of("campaign", "Q4 partner review", "items", "12 guest accesses", "deadline", dayAndTime(deadline),
-                            "link", "https://portcullis.example.com/reviews?campaign=sample"));
-            case REVIEW_REMINDER -> render(type, "Reminder: 3 guest accesses still to review by " + dayAndTime(deadline) + ": Q4 partner review",
-                    Map.of("campaign", "Q4 partner review", "items", "3 guest accesses", "deadline", dayAndTime(deadline),
-                            "link", "https://portcullis.example.com/reviews?campaign=sample"));
-            case APPROVAL_REQUESTED -> render(type, "Please decide by " + dayAndTime(deadline) + ": ann@contoso.example asks for Falcon sales",
-                    Map.of("requester", "ann@contoso.example", "package", "Falcon sales", "stage", " (stage 1 of 2)", "escalated", false,
-                            "deadline", dayAndTime(deadline), "justificationRequired", true,
-                            "link", "https://portcullis.example.com/reviews?request=sample"));
-            case APPROVAL_REMINDER -> render(type, "Reminder: please decide by " + dayAndTime(deadline) + ": ann@contoso.example asks for Falcon sales",
-                    Map.of("requester", "ann@contoso.example", "package", "Falcon sales", "stage", " (stage 1 of 2)", "deadline", dayAndTime(deadline),
-                            "justificationRequired", true, "link", "https://portcullis.example.com/reviews?request=sample"));
-            case ACCESS_REQUEST_DECIDED -> render(type, "Your request for Falcon sales approved",
-                    Map.of("forRequester", true, "requester", "ann@contoso.example", "package", "Falcon sales",
-                            "outcome", "was approved: you have the access until " + date(deadline) + "."));
-            case GUEST_ACCESS_REVOKED -> render(type, "Access ended for ann@contoso.example, whom you sponsor", RevocationNotices.data(
-                    "Ann Smith <ann@contoso.example>", RevocationWords.of("PARTNER_ACCOUNT_DISABLED", "ssf:https://idp.contoso.example"), true, grants));
-            case RESOURCE_ACCESS_REVOKED -> render(type, "Guest ann@contoso.example no longer has access to your resources", RevocationNotices.data(
-                    "Ann Smith <ann@contoso.example>", RevocationWords.of("PARTNER_ACCOUNT_DISABLED", "ssf:https://idp.contoso.example"), false, grants));
-            case ACCESS_EXPIRING -> render(type, "ann@contoso.example's access to CRM ends " + date(deadline),
-                    Map.of("guest", "ann@contoso.example", "resource", "CRM", "role", "writer", "ends", dayAndTime(deadline), "days", 14));
-            case CAMPAIGN_COMPLETED -> render(type, "Access review completed: Q4 partner review (3 to revoke of 40)",
-                    Map.of("campaign", "Q4 partner review", "total", 40, "approved", 35, "denied", 3, "notReviewed", 2, "revokedElsewhere", 0,
-                            "revocation", "3 denied access(es) will be revoked now."));
-            case GUEST_REMOVED -> render(type, "A guest you sponsored was removed",
-                    Map.of("guestId", "7d9f3a52-2b1c-4e8e-9a0f-5c6d7e8f9a0b", "reason", "INACTIVE", "revoked", 2));
-            case DAILY_DIGEST -> render(type, "Your Portcullis digest: 2 messages", Map.of("count", 2, "messages", List.of(
-                    Map.of("subject", "ann@contoso.example's access to CRM ends " + date(deadline), "text", "The access of ann@contoso.example ..."),
-                    Map.of("subject", "Your request for Falcon sales approved", "text", "Your request for the access package ..."))));
-            case POLICY_VIOLATION -> render(type, "ann@rival.example's access to CRM breaks the policy No rival partners",
-                    Map.of("guest", "ann@rival.example", "resource", "CRM", "policy", "No rival partners", "version", 3,
-                            "message", "email domain rival.example is blocked", "follows", PolicyNotices.follows("REVOCATION_REQUESTED")));
-        };
+        String name = "previews/" + type.name() + ".json";
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + name);
+            }
+            return render(type, SAMPLES.readValue(in, new TypeReference<Map<String, Object>>() { }));
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " cannot be read", e);
+        }
     }
+
+    private static final ObjectMapper SAMPLES = new ObjectMapper();
 }

@@ -27,7 +27,6 @@ public class PolicyNotices {
         int planned = 0;
         for (String owner : new LinkedHashSet<>(event.resourceOwners().stream().map(o -> o.toLowerCase(Locale.ROOT)).toList())) {
             planned += messages.plan(owner, Notification.Type.POLICY_VIOLATION, "violation:" + event.violationId(),
-                    guest + "'s access to " + resource + " breaks the policy " + event.policyName(),
                     Map.of("guest", guest, "resource", resource, "policy", event.policyName(), "version", event.policyVersion(),
                             "message", event.message(), "follows", follows(event.enforcement())),
                     eventId, new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), null)) ? 1 : 0;

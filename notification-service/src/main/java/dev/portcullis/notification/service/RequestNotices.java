@@ -38,16 +38,15 @@ public class RequestNotices {
     public boolean approvalRequested(ApprovalRequested event, String eventId) {
         String stage = event.stages() > 1 ? " (stage " + event.stage() + " of " + event.stages() + ")" : "";
         String cause = "request:" + event.requestId() + ":stage:" + event.stage() + (event.escalated() ? ":escalated" : "");
-        String asks = Messages.dayAndTime(event.deadline()) + ": " + event.requesterEmail() + " asks for " + event.packageName();
         Map<String, Object> data = Map.of("requester", event.requesterEmail(), "package", event.packageName(), "stage", stage,
                 "escalated", event.escalated(), "deadline", Messages.dayAndTime(event.deadline()), "justificationRequired",
                 event.justificationRequired(), "link", event.link());
-        boolean planned = messages.plan(event.approver(), Notification.Type.APPROVAL_REQUESTED, cause, "Please decide by " + asks, data, eventId,
+        boolean planned = messages.plan(event.approver(), Notification.Type.APPROVAL_REQUESTED, cause, data, eventId,
                 about(event.guestId(), event.requesterEmail()));
         Duration before = settings.approvalReminderBefore();
         Instant remindAt = event.deadline().minus(before);
         if (planned && !remindAt.isBefore(event.requestedAt().plus(before))) {
-            messages.planAt(event.approver(), Notification.Type.APPROVAL_REMINDER, cause + ":reminder", "Reminder: please decide by " + asks, data,
+            messages.planAt(event.approver(), Notification.Type.APPROVAL_REMINDER, cause + ":reminder", data,
                     eventId, about(event.guestId(), event.requesterEmail()), remindAt);
         }
         return planned;
@@ -86,10 +85,9 @@ public class RequestNotices {
         int planned = 0;
         for (String recipient : recipients) {
             boolean requester = recipient.equalsIgnoreCase(event.requesterEmail());
-            String subject = (requester ? "Your request" : "The request of " + event.requesterEmail()) + " for " + event.packageName() + " "
-                    + event.state().toLowerCase(Locale.ROOT);
-            planned += messages.plan(recipient, Notification.Type.ACCESS_REQUEST_DECIDED, "request:" + event.requestId() + ":decided", subject,
-                    Map.of("forRequester", requester, "requester", event.requesterEmail(), "package", event.packageName(), "outcome", outcome),
+            planned += messages.plan(recipient, Notification.Type.ACCESS_REQUEST_DECIDED, "request:" + event.requestId() + ":decided",
+                    Map.of("forRequester", requester, "requester", event.requesterEmail(), "package", event.packageName(), "outcome", outcome,
+                            "state", event.state().toLowerCase(Locale.ROOT)),
                     eventId, about(event.guestId(), event.requesterEmail())) ? 1 : 0;
         }
         return planned;

@@ -31,7 +31,6 @@ public class ReviewNotices {
     public boolean digest(ReviewerAssigned event, String eventId) {
         String items = items(event.itemCount());
         return messages.plan(event.reviewer(), Notification.Type.REVIEW_ASSIGNED, cause(event.campaignId(), event.stage()),
-                "Please review " + items + " by " + Messages.dayAndTime(event.deadline()) + ": " + event.campaignName(),
                 Map.of("campaign", event.campaignName(), "items", items, "deadline", Messages.dayAndTime(event.deadline()), "link", event.reviewLink()),
                 eventId, Messages.About.NOBODY);
     }
@@ -41,7 +40,6 @@ public class ReviewNotices {
         String items = items(event.pendingCount());
         return messages.plan(event.reviewer(), Notification.Type.REVIEW_REMINDER,
                 cause(event.campaignId(), event.stage()) + ":reminder:" + event.daysBeforeEnd(),
-                "Reminder: " + items + " still to review by " + Messages.dayAndTime(event.deadline()) + ": " + event.campaignName(),
                 Map.of("campaign", event.campaignName(), "items", items, "deadline", Messages.dayAndTime(event.deadline()), "link", event.reviewLink()),
                 eventId, Messages.About.NOBODY);
     }
@@ -70,7 +68,7 @@ public class ReviewNotices {
             data.put("revokedElsewhere", counts.revokedElsewhere());
             data.put("revocation", revocation);
             planned += messages.plan(recipient, Notification.Type.CAMPAIGN_COMPLETED, "campaign:" + event.campaignId() + ":completed",
-                    "Access review completed: " + event.name() + " (" + counts.denied() + " to revoke of " + counts.total() + ")", data, eventId,
+                    data, eventId,
                     Messages.About.NOBODY) ? 1 : 0;
         }
         return planned;

@@ -54,8 +54,7 @@ public class RevocationNotices {
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
             if (told.add(normalize(sponsor)) && messages.plan(sponsor, Notification.Type.GUEST_ACCESS_REVOKED, cause,
-                    "Access ended for " + event.email() + ", whom you sponsor",
-                    data(guest, words, true, list(event.revokedGrants())), eventId, about)) {
+                    data(guest, event.email(), words, true, list(event.revokedGrants())), eventId, about)) {
                 planned++;
             }
         }
@@ -66,8 +65,7 @@ public class RevocationNotices {
         for (Map.Entry<String, List<RevokedGrant>> owner : grantsByOwner.entrySet()) {
             // someone who is both sponsor and owner gets the sponsor's message, which lists everything
             if (told.add(owner.getKey()) && messages.plan(owner.getKey(), Notification.Type.RESOURCE_ACCESS_REVOKED, cause,
-                    "Guest " + event.email() + " no longer has access to your resources",
-                    data(guest, words, false, list(owner.getValue())), eventId, about)) {
+                    data(guest, event.email(), words, false, list(owner.getValue())), eventId, about)) {
                 planned++;
             }
         }
@@ -99,31 +97,29 @@ public class RevocationNotices {
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
             if (told.add(normalize(sponsor))) {
-                planned += gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, "Access ended for " + address + ", whom you sponsor",
-                        event, guest, line, about, eventId, true);
+                planned += gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, event, guest, address, line, about, eventId, true);
             }
         }
         for (String owner : event.resourceOwners()) {
             if (told.add(normalize(owner))) {
-                planned += gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, "Guest " + address + " no longer has access to your"
-                        + " resources", event, guest, line, about, eventId, false);
+                planned += gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, event, guest, address, line, about, eventId, false);
             }
         }
         return planned;
     }
 
     /** Adds the grant to the recipient's message about this guest and reason that is still gathering, or plans one; 1 if a message was planned. */
-    private int gather(String recipient, Notification.Type type, String subject, AccessRevoked event, String guest, String line,
+    private int gather(String recipient, Notification.Type type, AccessRevoked event, String guest, String address, String line,
             Messages.About about, String eventId, boolean sponsor) {
         String group = "revoked:" + event.reason() + ":" + event.guestId() + ":";
         RevocationWords.Words words = RevocationWords.of(event.reason().name(), event.actor());
-        return messages.gather(recipient, type, group, group + event.grantId(), line, subject,
-                lines -> data(guest, words, sponsor, lines), eventId, about, settings.revocationGathering()) ? 1 : 0;
+        return messages.gather(recipient, type, group, group + event.grantId(), line,
+                lines -> data(guest, address, words, sponsor, lines), eventId, about, settings.revocationGathering()) ? 1 : 0;
     }
 
-    /** A revocation message's data: the guest, what happened, what the reader (a sponsor, or an owner) can do, and the access. */
-    static Map<String, Object> data(String guest, RevocationWords.Words words, boolean sponsor, List<String> grants) {
-        return Map.of("guest", guest, "what", words.what(), "next", words.next(sponsor), "grants", grants);
+    /** A revocation message's data: the guest (as named, and their address), what happened, what the reader (a sponsor, or an owner) can do, and the access. */
+    static Map<String, Object> data(String guest, String address, RevocationWords.Words words, boolean sponsor, List<String> grants) {
+        return Map.of("guest", guest, "address", address, "what", words.what(), "next", words.next(sponsor), "grants", grants);
     }
 
     /**
@@ -176,7 +172,7 @@ public class RevocationNotices {
         int planned = 0;
         for (String sponsor : new LinkedHashSet<>(event.sponsors())) {
             planned += messages.plan(sponsor, Notification.Type.GUEST_REMOVED, "guest:" + event.guestId() + ":removed",
-                    "A guest you sponsored was removed", Map.of("guestId", event.guestId(), "reason", event.reason(),
+                    Map.of("guestId", event.guestId(), "reason", event.reason(),
                             "revoked", event.revokedGrantIds().size()), eventId, new Messages.About(UUID.fromString(event.guestId()), null, null)) ? 1 : 0;
         }
         return planned;
@@ -188,9 +184,8 @@ public class RevocationNotices {
         int planned = 0;
         for (String sponsor : new LinkedHashSet<>(event.sponsors())) {
             planned += messages.plan(sponsor, Notification.Type.ACCESS_EXPIRING, "grant:" + event.grantId() + ":expiring:" + event.noticeDays(),
-                    event.guestEmail() + "'s access to " + event.resourceName() + " ends " + Messages.date(event.expiresAt()),
                     Map.of("guest", event.guestEmail(), "resource", event.resourceName(), "role", event.role() == null ? "" : event.role(),
-                            "ends", Messages.dayAndTime(event.expiresAt()), "days", event.noticeDays()),
+                            "ends", Messages.dayAndTime(event.expiresAt()), "endsOn", Messages.date(event.expiresAt()), "days", event.noticeDays()),
                     eventId, new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), null)) ? 1 : 0;
         }
         return planned;

@@ -1,5 +1,6 @@
 package dev.portcullis.review.clock;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,11 +10,12 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * review-service's time: the system's, plus an offset that is zero unless a test platform moved it
- * ({@link TestClockResource}, only where {@code portcullis.review.clock-adjustable} is set), so that an
- * end-to-end test can let a campaign reach its end without waiting two weeks.
+ * review-service's time on a test platform: the system's, plus an offset that {@link TestClockResource} moves, so that an
+ * end-to-end test can let a campaign reach its end without waiting two weeks. Only in the {@code test-platform} build (the e2e
+ * tests'); every other build, the one that ships included, has no such class and runs on the system clock.
  */
 @Singleton
+@IfBuildProfile("test-platform")
 public class MovableClock extends Clock {
 
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);

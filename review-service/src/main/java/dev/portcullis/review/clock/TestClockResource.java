@@ -1,8 +1,7 @@
 package dev.portcullis.review.clock;
 
-import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Roles;
-import dev.portcullis.review.config.ReviewSettings;
+import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -16,10 +15,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Moves this instance's clock on a test platform (e2e: "the clock is moved to the end" of a campaign).
- * Only where {@code portcullis.review.clock-adjustable=true}; anywhere else it does not exist (404). Not
- * part of the API's contract, so not in the OpenAPI document.
+ * Only in the {@code test-platform} build (review-service's {@code test-platform} Maven profile, which the e2e tests run); in
+ * every other build it does not exist (404). Not part of the API's contract, so not in the OpenAPI document.
  */
 @Path("/api/v1/test-clock")
+@IfBuildProfile("test-platform")
 @RolesAllowed(Roles.ADMIN)
 public class TestClockResource {
 
@@ -34,26 +34,15 @@ public class TestClockResource {
     @Inject
     MovableClock clock;
 
-    @Inject
-    ReviewSettings settings;
-
     @GET
     public ClockView get() {
-        adjustable();
         return new ClockView(clock.instant(), clock.offset());
     }
 
     @PUT
     public ClockView set(@Valid @NotNull OffsetRequest request) {
-        adjustable();
         clock.offset(request.offset());
         LOG.warnf("the clock of this instance is moved by %s (a test platform)", request.offset());
         return new ClockView(clock.instant(), clock.offset());
-    }
-
-    private void adjustable() {
-        if (!settings.clockAdjustable()) {
-            throw new NotFoundProblem("resource", "/api/v1/test-clock");
-        }
     }
 }

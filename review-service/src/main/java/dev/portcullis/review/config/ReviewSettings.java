@@ -18,13 +18,6 @@ public interface ReviewSettings {
     @WithDefault("1m")
     String jobsEvery();
 
-    /**
-     * Whether an admin may move this instance's clock ({@code PUT /api/v1/test-clock}): on a test platform
-     * only (the e2e tests set it), never in production.
-     */
-    @WithDefault("false")
-    boolean clockAdjustable();
-
     Guard guard();
 
     /** The guard against mass revocation: a campaign that would revoke more than this waits for an admin. */

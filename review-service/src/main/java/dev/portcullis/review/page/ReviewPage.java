@@ -18,7 +18,7 @@ import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
 import dev.portcullis.review.rest.AccessRequestResource;
 import dev.portcullis.review.rest.ReviewItems;
-import dev.portcullis.review.rest.Views.ItemView;
+import dev.portcullis.review.rest.ReviewItemResource.ItemView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;

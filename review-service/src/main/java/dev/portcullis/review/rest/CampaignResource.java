@@ -1,5 +1,7 @@
 package dev.portcullis.review.rest;
 
+import java.time.Instant;
+import dev.portcullis.events.CampaignCompleted;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.problem.NotFoundProblem;
@@ -9,8 +11,7 @@ import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.review.service.Campaigns;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
-import dev.portcullis.review.rest.Views.CampaignView;
-import dev.portcullis.review.rest.Views.ItemView;
+import dev.portcullis.review.rest.ReviewItemResource.ItemView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -106,5 +107,18 @@ public class CampaignResource {
 
     private Campaign find(UUID id) {
         return Campaign.<Campaign>findByIdOptional(id).orElseThrow(() -> new NotFoundProblem("campaign", id));
+    }
+
+    public record CampaignView(UUID id, UUID definitionId, String name, Campaign.State state, String startedBy, Instant startedAt, Instant endsAt,
+            int stage, int stages, Instant stageEndsAt, Instant completedAt, Instant appliedAt, Instant cancelledAt, boolean applyHeld,
+            String applyHeldReason, CampaignCompleted.Counts counts) {
+        static CampaignView of(Campaign c, Campaigns campaigns) {
+            return of(c, campaigns.spec(c.spec).stages().size(), campaigns.counts(c.id));
+        }
+
+        private static CampaignView of(Campaign c, int stages, CampaignCompleted.Counts counts) {
+            return new CampaignView(c.id, c.definitionId, c.name, c.state, c.startedBy, c.startedAt, c.endsAt, c.stage, stages, c.stageEndsAt,
+                    c.completedAt, c.appliedAt, c.cancelledAt, c.applyHeld, c.applyHeldReason, counts);
+        }
     }
 }

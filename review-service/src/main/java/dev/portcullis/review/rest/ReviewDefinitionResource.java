@@ -1,5 +1,7 @@
 package dev.portcullis.review.rest;
 
+import java.time.Instant;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.ListQuery;
 import dev.portcullis.backbone.problem.NotFoundProblem;
@@ -9,8 +11,7 @@ import dev.portcullis.review.service.Campaigns;
 import dev.portcullis.review.service.DefinitionSpec;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewDefinition;
-import dev.portcullis.review.rest.Views.CampaignView;
-import dev.portcullis.review.rest.Views.DefinitionView;
+import dev.portcullis.review.rest.CampaignResource.CampaignView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -82,5 +83,11 @@ public class ReviewDefinitionResource {
     public Response start(@PathParam("id") UUID id) {
         Campaign campaign = campaigns.start(id, actor.name());
         return Response.created(URI.create("/api/v1/campaigns/" + campaign.id)).entity(CampaignView.of(campaign, campaigns)).build();
+    }
+
+    public record DefinitionView(UUID id, @JsonUnwrapped DefinitionSpec definition, Instant nextStartAt, String createdBy, Instant createdAt) {
+        static DefinitionView of(ReviewDefinition d, DefinitionSpec spec) {
+            return new DefinitionView(d.id, spec, d.nextStartAt, d.createdBy, d.createdAt);
+        }
     }
 }

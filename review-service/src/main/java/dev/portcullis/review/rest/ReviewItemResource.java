@@ -1,5 +1,10 @@
 package dev.portcullis.review.rest;
 
+import java.util.Map;
+import java.time.Instant;
+import jakarta.validation.constraints.Size;
+import dev.portcullis.readmodel.KnownResource;
+import dev.portcullis.readmodel.KnownGuest;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Page;
@@ -7,8 +12,6 @@ import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.review.service.Campaigns;
 import dev.portcullis.review.domain.ReviewItem;
-import dev.portcullis.review.rest.Views.DecisionRequest;
-import dev.portcullis.review.rest.Views.ItemView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -68,5 +71,29 @@ public class ReviewItemResource {
     public ItemView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest request) {
         ReviewItem item = campaigns.decide(id, actor.email(), request.decision(), request.justification());
         return items.views(List.of(item), true).get(0);
+    }
+
+    /** An item with what a reviewer needs to decide: the guest, their partner and last sign-in, the resource and its sensitivity. */
+    public record ItemView(UUID id, UUID campaignId, UUID grantId, UUID guestId, String guestEmail, UUID partnerId, Instant lastSignInAt,
+            UUID resourceId, String resourceName, String sensitivity, int stage, List<String> reviewers, ReviewItem.State state,
+            ReviewItem.Decision recommendation, String recommendationReason, ReviewItem.Decision decision, String justification, String decidedBy,
+            Instant decidedAt, List<EarlierDecision> earlierDecisions, ReviewItem.Outcome outcome, String closedReason) {
+
+        static ItemView of(ReviewItem i, Map<UUID, KnownGuest> guests, Map<UUID, KnownResource> resources, List<EarlierDecision> earlier) {
+            KnownGuest g = guests.get(i.guestId);
+            KnownResource r = resources.get(i.resourceId);
+            return new ItemView(i.id, i.campaignId, i.grantId, i.guestId, g == null ? null : g.email, g == null ? null : g.partnerId,
+                    g == null ? null : g.lastSignInAt, i.resourceId, r == null ? null : r.name, r == null ? null : r.sensitivity, i.stage,
+                    List.of(i.reviewers), i.state, i.recommendation, i.recommendationReason, i.decision, i.justification, i.decidedBy, i.decidedAt,
+                    earlier, i.outcome, i.closedReason);
+        }
+    }
+
+    /** What an earlier stage of a multi-stage review decided on an item (null: nobody decided). */
+    public record EarlierDecision(int stage, List<String> reviewers, ReviewItem.Decision decision, String justification, String decidedBy,
+            Instant decidedAt) {
+    }
+
+    public record DecisionRequest(@NotNull ReviewItem.Decision decision, @Size(max = 2000) String justification) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.ssf.receiver;
 
+import dev.portcullis.inventory.domain.DeliveryMethod;
 import dev.portcullis.inventory.domain.SsfStream;
 import dev.portcullis.inventory.domain.PartnerTransmitter;
 import static dev.portcullis.inventory.ssf.EventTypes.RISC;
@@ -93,7 +94,7 @@ public class PartnerStreams {
                 }
             }
         }
-        ObjectNode delivery = json.createObjectNode().put("method", push ? SsfStream.PUSH : SsfStream.POLL);
+        ObjectNode delivery = json.createObjectNode().put("method", (push ? DeliveryMethod.PUSH : DeliveryMethod.POLL).uri());
         if (push) {
             delivery.put("endpoint_url", pushEndpoint).put("authorization_header", pushAuthorization);
         }

@@ -13,7 +13,7 @@ import dev.portcullis.backbone.problem.ConflictProblem;
 import dev.portcullis.events.EmailAddresses;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.domain.GuestState;
-import dev.portcullis.inventory.service.InventoryService;
+import dev.portcullis.inventory.service.Guests;
 import dev.portcullis.backbone.Sha256;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Partner;
@@ -84,7 +84,7 @@ public class SetReceiver {
     AuditTrail audit;
 
     @Inject
-    InventoryService inventory;
+    Guests guests;
 
     @Inject
     GuestSessions sessions;
@@ -213,14 +213,14 @@ public class SetReceiver {
                 continue;
             }
             try {
-                inventory.checkNewAddress(guest, newAddress);
+                guests.checkNewAddress(guest, newAddress);
             } catch (ConflictProblem | BadRequestProblem e) {
                 audit.record(AuditTrail.change("SSF_EVENT_NOT_APPLIED", actor).guest(guest).reason(IDENTIFIER_CHANGED).cause(jti)
                         .detail("partnerId", partner.id).detail("problem", e.getMessage()));
                 LOG.warnf("partner=%s SET jti=%s identifier-changed for guest=%s not applied: %s", partner.id, jti, guest.id, e.getMessage());
                 continue;
             }
-            inventory.updateGuest(guest, new InventoryService.GuestDetails(newAddress, guest.displayName, List.copyOf(guest.sponsors)), actor,
+            guests.updateGuest(guest, new Guests.GuestDetails(newAddress, guest.displayName, List.copyOf(guest.sponsors)), actor,
                     "RISC_IDENTIFIER_CHANGED", jti);
         }
     }

@@ -1,5 +1,7 @@
 package dev.portcullis.inventory.ssf.transmitter;
 
+import dev.portcullis.inventory.domain.StreamStatus;
+import dev.portcullis.inventory.domain.DeliveryMethod;
 import dev.portcullis.inventory.domain.SsfStream;
 
 import dev.portcullis.backbone.outbound.Outbound;
@@ -79,7 +81,7 @@ public class SetPusher {
 
     /** One pass: the streams this instance could take, each pushed as far as its lease allows. True when more is waiting. */
     boolean pass() {
-        RowLeases.Claimed claimed = leases.claim(em, "delivery_method = '" + SsfStream.PUSH + "' and status = 'enabled'"
+        RowLeases.Claimed claimed = leases.claim(em, "delivery_method = '" + DeliveryMethod.PUSH.uri() + "' and status = '" + StreamStatus.ENABLED.wireName() + "'"
                 + " and (next_attempt_at is null or next_attempt_at <= now()) and exists (select 1 from ssf_outgoing_set o"
                 + " where o.stream_id = ssf_stream.id and o.delivered_at is null)", "id", settings.ssf().transmitter().pushLease(), STREAMS_PER_PASS);
         boolean more = claimed.ids().size() == STREAMS_PER_PASS;

@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.ssf.transmitter;
 
+import dev.portcullis.inventory.domain.DeliveryMethod;
 import dev.portcullis.inventory.domain.SsfStream;
 
 import dev.portcullis.inventory.config.InventorySettings;
@@ -35,7 +36,7 @@ public class SsfConfigurationResource {
         config.put("spec_version", "1_0");
         config.put("issuer", issuer);
         config.put("jwks_uri", base + "/jwks");
-        config.put("delivery_methods_supported", List.of(SsfStream.PUSH, SsfStream.POLL));
+        config.put("delivery_methods_supported", List.of(DeliveryMethod.PUSH.uri(), DeliveryMethod.POLL.uri()));
         config.put("configuration_endpoint", base + "/streams");
         config.put("status_endpoint", base + "/status");
         config.put("add_subject_endpoint", base + "/subjects/add");

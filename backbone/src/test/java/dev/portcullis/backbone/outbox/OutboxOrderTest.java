@@ -1,18 +1,16 @@
-package dev.portcullis.inventory;
+package dev.portcullis.backbone.outbox;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.backbone.outbox.Outbox;
-import dev.portcullis.backbone.outbox.OutboxRelay;
+import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventType;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.Topic;
-import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
@@ -41,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The relay keeps a key's events in the order their transactions committed, not in id order, even
  * when another instance wrote with ids from an older block; and a row Kafka refuses is parked
  * without holding back anyone else. The "other instance" is played by this test on its own JDBC
- * connection, doing what {@code Outbox.publish} does there.
+ * connection, doing what {@code Outbox.publish} does there. The events are inventory's, published by backbone's test
+ * application through the outbox as any service's would be.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -61,26 +60,32 @@ class OutboxOrderTest {
     @Inject
     Outbox outbox;
 
-    InventoryApi api;
     KafkaTestClient kafka;
 
     @BeforeEach
     void setUp() {
-        api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
         kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+    }
+
+    /** An access-granted for {@code guest}, committed through the outbox in a transaction of its own; returns the grant's id. */
+    private String grant(String guest, String resource) {
+        String grant = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(new AccessGranted(grant, guest, resource, "reader", Instant.now(), null,
+                "admin", "project work", null)));
+        return grant;
     }
 
     @Test
     void aKeysEventsReachKafkaInCommitOrderWhateverTheirIds() throws Exception {
-        String resource = api.createResource("Ordered " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
-        String guest = api.guestWithGrants(List.of(resource), 0, "sponsor@example.com").id();
+        String resource = UUID.randomUUID().toString();
+        String guest = UUID.randomUUID().toString();
         try (Connection otherInstance = dataSource.getConnection(); Connection leaseThief = dataSource.getConnection()) {
             // the other instance took its block of ids before this one took its next
             long olderId = single(otherInstance, "select nextval('outbox_event_seq')");
             stealTheRelayLease(leaseThief);
 
             // this instance commits first: access-granted, with ids from a newer block
-            String grant = api.grant(guest, resource, "reader");
+            String grant = grant(guest, resource);
             // then the other instance commits an event for the same guest, with its older, smaller id
             otherInstance.setAutoCommit(false);
             long keySeq = single(otherInstance, "insert into outbox_key (record_key, last_seq) values ('" + guest + "', 1)"
@@ -103,13 +108,13 @@ class OutboxOrderTest {
 
     @Test
     void aRelayThatTakesOverDoesNotPublishAgainWhatItsPredecessorCommittedWithoutMarking() throws Exception {
-        String first = api.createResource("Predecessor A " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
-        String second = api.createResource("Predecessor B " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
-        String guest = api.guestWithGrants(List.of(first, second), 0, "sponsor@example.com").id();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String guest = UUID.randomUUID().toString();
         try (Connection leaseThief = dataSource.getConnection()) {
             stealTheRelayLease(leaseThief);
-            api.grant(guest, first, "reader");
-            api.grant(guest, second, "reader");
+            grant(guest, first);
+            grant(guest, second);
             // the relay that held the lease got the first access-granted into a Kafka commit, and was
             // killed before it marked the row: on Kafka, still pending in the database
             List<String[]> pending = new java.util.ArrayList<>();
@@ -139,14 +144,14 @@ class OutboxOrderTest {
 
     @Test
     void aRowKafkaRefusesIsParkedAndHoldsBackNoOtherKey() throws Exception {
-        String resource = api.createResource("Parked " + UUID.randomUUID(), "GENERAL", List.of("o@example.com"));
         String bigKey = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
             long id = single(c, "select nextval('outbox_event_seq')");
             // 2 MB: over the producer's max.request.size, so Kafka will never take it
             insertRow(c, id, bigKey, 1, "{\"padding\": \"" + "x".repeat(2_000_000) + "\"}", "too large");
         }
-        String guest = api.guestWithGrants(List.of(resource), 1, "sponsor@example.com").id();
+        String guest = UUID.randomUUID().toString();
+        grant(guest, UUID.randomUUID().toString());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.equals(r.key())).size() == 1);
         String parkedReason = await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -159,10 +164,10 @@ class OutboxOrderTest {
             }
         }, reason -> reason != null);
         assertTrue(parkedReason.contains("RecordTooLarge"), parkedReason);
-        api.as(TestTokens.admin()).get("/api/v1/admin/outbox/parked").then().statusCode(200)
+        io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin()).get("/api/v1/admin/outbox/parked").then().statusCode(200)
                 .body("find { it.key == '" + bigKey + "' }.error", org.hamcrest.Matchers.containsString("RecordTooLarge"))
                 .body("find { it.key == '" + bigKey + "' }.payloadLength", org.hamcrest.Matchers.greaterThan(2_000_000));
-        api.as(TestTokens.admin()).post("/api/v1/admin/outbox/parked/999999999/retry").then().statusCode(404);
+        io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin()).post("/api/v1/admin/outbox/parked/999999999/retry").then().statusCode(404);
         long parkedRows;
         try (Connection c = dataSource.getConnection()) {
             parkedRows = single(c, "select count(*) from outbox_event where parked_at is not null and published_at is null");

@@ -1,0 +1,28 @@
+package dev.portcullis.backbone.testapp;
+
+import dev.portcullis.backbone.inbox.Inbox;
+import dev.portcullis.events.Topic;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** backbone's test application: a consumer of {@code inventory.partners} through the inbox, which records each event it applied. */
+@ApplicationScoped
+public class AppliedEvents {
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    EntityManager em;
+
+    @Incoming(Topic.Channels.INVENTORY_PARTNERS)
+    @Blocking
+    public void onPartner(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, event -> em.createNativeQuery("insert into test_applied_event (ce_id, record_key) values (?1, ?2)")
+                .setParameter(1, event.id()).setParameter(2, event.key()).executeUpdate());
+    }
+}
