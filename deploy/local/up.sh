@@ -5,6 +5,7 @@
 #   deploy/local/up.sh kafka           only the named parts (postgres kafka mail keycloak inventory review policy notification)
 #   deploy/local/up.sh --instances 2   two instances of each service (ports 8081-8084 and 8091-8094; max 9)
 #   PORTCULLIS_OTLP_ENDPOINT=http://127.0.0.1:4318 deploy/local/up.sh   services send traces to that OTLP/HTTP collector
+#   PORTCULLIS_START_WAVE=2 deploy/local/up.sh   service JVMs start two at a time (each sooner; the whole not: docs/benchmarks.md)
 set -euo pipefail
 if [ "${1:-}" = "--instances" ]; then export PORTCULLIS_INSTANCES=$2; shift 2; fi
 source "$(dirname "$0")/env.sh"
@@ -235,20 +236,32 @@ wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_P
 started=()
 BUILD_SECONDS=0
 wants inventory && ssf_keystore
+# Service JVMs start in waves of PORTCULLIS_START_WAVE instances (0: all at once), each once the wave before is healthy: on a
+# small machine, JVMs starting together share its cores, and each then takes the longer to start (docs/benchmarks.md).
+START_WAVE=${PORTCULLIS_START_WAVE:-0}
+ready=0
+await_started() { # waits until every instance started so far is healthy
+  local entry s k
+  for entry in "${started[@]:$ready}"; do
+    s=${entry%%:*}; k=${entry#*:}
+    wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(management_port "$s" "$k")/q/health/ready"
+  done
+  ready=${#started[@]}
+}
 for s in "${SERVICES[@]}"; do
   if wants "$s"; then
     ensure_built
-    for k in $(seq 1 "$INSTANCES"); do start_service "$s" "$k"; started+=("$s:$k"); done
+    for k in $(seq 1 "$INSTANCES"); do
+      start_service "$s" "$k"; started+=("$s:$k")
+      if [ "$START_WAVE" -gt 0 ] && [ $((${#started[@]} - ready)) -ge "$START_WAVE" ]; then await_started; fi
+    done
   fi
 done
-for entry in "${started[@]}"; do
-  s=${entry%%:*}; k=${entry#*:}
-  wait_for "$(instance_name "$s" "$k")" 120 ready_http "http://127.0.0.1:$(management_port "$s" "$k")/q/health/ready"
-done
+await_started
 
 write_endpoints
 # the figure a newcomer waits for (docs/benchmarks.md): from up.sh's start until every part asked for answers healthy
-echo "Healthy $SECONDS s after up.sh started ($BUILD_SECONDS s of it building; ${#started[@]} service instance(s) started)."
+echo "Healthy $SECONDS s after up.sh started ($BUILD_SECONDS s of it building; ${#started[@]} service instance(s) asked for)."
 
 if [ "${PORTCULLIS_QUIET:-0}" != 1 ]; then
 cat <<TXT

@@ -5,7 +5,9 @@ create table test_note (
     created_at timestamp with time zone not null
 );
 
+-- no key on ce_id: an event applied twice shows as two rows, so a test can see the inbox fail
 create table test_applied_event (
-    ce_id varchar(255) primary key,
+    id bigserial primary key,
+    ce_id varchar(255) not null,
     record_key varchar(255) not null
 );

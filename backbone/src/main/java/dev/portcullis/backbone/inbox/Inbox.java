@@ -15,7 +15,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -190,28 +192,51 @@ public class Inbox {
         return QuarkusTransaction.requiringNew().call(() -> claimAndHandle(event, handler));
     }
 
+    /**
+     * The whole poll in one transaction: every event id claimed in one statement, then each event the claim took handled in
+     * order. One round trip for the batch's claims instead of one per event; an id already applied (a redelivery), or twice in
+     * the batch (a relay's takeover may publish an event again), is handled at most once.
+     */
     private boolean applyBatchOnce(List<ConsumerRecord<String, String>> batch, Consumer<IncomingEvent> handler) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            for (ConsumerRecord<String, String> record : batch) {
-                claimAndHandle(IncomingEvent.of(record), handler);
+            List<IncomingEvent> events = batch.stream().map(IncomingEvent::of).toList();
+            Set<String> claimed = claim(events);
+            for (IncomingEvent event : events) {
+                if (claimed.remove(event.id())) {
+                    handle(event, handler);
+                } else {
+                    LOG.debugf("inbox duplicate event=%s type=%s skipped", event.id(), event.ceType());
+                }
             }
             return true;
         });
     }
 
     private boolean claimAndHandle(IncomingEvent event, Consumer<IncomingEvent> handler) {
-        // no flush first: the claim touches no table a handler writes, and a native statement would otherwise flush (dirty-check)
-        // everything the batch's handlers made so far, once per event: the cost of a batch grew with its square
-        int claimed = em.createNativeQuery("insert into inbox_event (consumer, event_id, ce_type) values (?1, ?2, ?3) on conflict do nothing")
-                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
-                .setParameter(1, consumer)
-                .setParameter(2, event.id())
-                .setParameter(3, event.ceType())
-                .executeUpdate();
-        if (claimed == 0) {
+        if (claim(List.of(event)).isEmpty()) {
             LOG.debugf("inbox duplicate event=%s type=%s skipped", event.id(), event.ceType());
             return false;
         }
+        handle(event, handler);
+        return true;
+    }
+
+    /** Claims the events' ids for this consumer; returns those not claimed before (by this transaction or an earlier one). */
+    @SuppressWarnings("unchecked")
+    private Set<String> claim(List<IncomingEvent> events) {
+        // no flush first: the claim touches no table a handler writes, and a native statement would otherwise flush (dirty-check)
+        // everything the batch's handlers made so far
+        List<Object> taken = em.createNativeQuery("insert into inbox_event (consumer, event_id, ce_type) select ?1, e.id, e.type"
+                        + " from unnest(cast(?2 as text[]), cast(?3 as text[])) as e(id, type) on conflict do nothing returning event_id")
+                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
+                .setParameter(1, consumer)
+                .setParameter(2, events.stream().map(IncomingEvent::id).toArray(String[]::new))
+                .setParameter(3, events.stream().map(IncomingEvent::ceType).toArray(String[]::new))
+                .getResultList();
+        return new HashSet<>((List<String>) (List<?>) taken);
+    }
+
+    private void handle(IncomingEvent event, Consumer<IncomingEvent> handler) {
         // the event's trace goes on here: what the handler writes to the outbox (and logs) belongs to it
         Span span = traces.start("consume " + event.ceType(), SpanKind.CONSUMER, event.traceparent());
         span.setAttribute("messaging.system", "kafka");
@@ -219,7 +244,6 @@ public class Inbox {
         span.setAttribute("messaging.consumer.group.name", consumer);
         try (Scope current = span.makeCurrent(); Traces.LogContext log = Traces.logContext(event.guestId(), span)) {
             handler.accept(event);
-            return true;
         } catch (RuntimeException e) {
             Traces.failed(span, e);
             throw e;
