@@ -19,10 +19,13 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.persistence.FlushModeType;
 import java.time.Clock;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
 import org.jboss.logging.Logger;
 
 /**
@@ -189,42 +192,44 @@ public class AccessReadModel {
         });
     }
 
+    /**
+     * A grant's event, as one statement: no entity loaded, so a batch of revocations (a blocked guest's twenty grants) neither
+     * reads each grant first nor grows the session every later query of the batch would walk (the read model's grants are
+     * never loaded as entities in its own transaction).
+     */
     private void applyAccess(IncomingEvent event) {
         EventType type = event.type().orElse(null);
         if (type == EventType.ACCESS_GRANTED) {
             AccessGranted g = event.as(AccessGranted.class);
-            KnownGrant grant = new KnownGrant();
-            grant.grantId = UUID.fromString(g.grantId());
-            grant.guestId = UUID.fromString(g.guestId());
-            grant.resourceId = UUID.fromString(g.resourceId());
-            grant.role = g.role();
-            grant.state = KnownGrant.ACTIVE;
-            grant.expiresAt = g.expiresAt();
-            grant.updatedAt = clock.instant();
-            grant.persist();
-            grantAdded.fire(new GrantAdded(grant.grantId, grant.guestId, grant.resourceId, grant.role, g.requestId()));
-            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, grant.guestId));
+            UUID grantId = UUID.fromString(g.grantId());
+            UUID guestId = UUID.fromString(g.guestId());
+            UUID resourceId = UUID.fromString(g.resourceId());
+            grantWrite("insert into rm_grant (grant_id, guest_id, resource_id, role, state, expires_at, updated_at) values (?1, ?2, ?3, ?4, 'ACTIVE', ?5, ?6)"
+                    + " on conflict (grant_id) do nothing").setParameter(1, grantId).setParameter(2, guestId).setParameter(3, resourceId)
+                    .setParameter(4, g.role()).setParameter(5, g.expiresAt(), StandardBasicTypes.INSTANT)
+                    .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT).executeUpdate();
+            grantAdded.fire(new GrantAdded(grantId, guestId, resourceId, g.role(), g.requestId()));
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guestId));
         } else if (type == EventType.ACCESS_REVOKED) {
             AccessRevoked r = event.as(AccessRevoked.class);
             UUID grantId = UUID.fromString(r.grantId());
-            KnownGrant known = KnownGrant.findById(grantId);
-            // a grant this service never heard of (it predates the subscription, or its event was pruned): learn it from the revocation
-            KnownGrant grant = known != null ? known : new KnownGrant();
-            grant.grantId = grantId;
-            grant.guestId = UUID.fromString(r.guestId());
-            grant.resourceId = UUID.fromString(r.resourceId());
-            if (grant.role == null) {
-                grant.role = r.role() == null ? "" : r.role();
-            }
-            grant.state = KnownGrant.REVOKED;
-            grant.revokedReason = r.reason().name();
-            grant.updatedAt = clock.instant();
-            if (known == null) {
-                grant.persist();
-            }
-            grantRevoked.fire(new GrantRevoked(grantId, grant.guestId, grant.resourceId, r.reason().name(), r.causeId()));
-            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, grant.guestId));
-            LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, grant.guestId, r.reason());
+            UUID guestId = UUID.fromString(r.guestId());
+            UUID resourceId = UUID.fromString(r.resourceId());
+            // a grant this service never heard of (it predates the subscription, or its event was pruned): learned from the revocation
+            grantWrite("insert into rm_grant (grant_id, guest_id, resource_id, role, state, revoked_reason, updated_at) values (?1, ?2, ?3, ?4, 'REVOKED', ?5, ?6)"
+                    + " on conflict (grant_id) do update set guest_id = excluded.guest_id, resource_id = excluded.resource_id, state = 'REVOKED',"
+                    + " revoked_reason = excluded.revoked_reason, updated_at = excluded.updated_at").setParameter(1, grantId).setParameter(2, guestId)
+                    .setParameter(3, resourceId).setParameter(4, r.role() == null ? "" : r.role()).setParameter(5, r.reason().name())
+                    .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT).executeUpdate();
+            grantRevoked.fire(new GrantRevoked(grantId, guestId, resourceId, r.reason().name(), r.causeId()));
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guestId));
+            LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, guestId, r.reason());
         }
+    }
+
+    /** A native write of rm_grant that needs no flush first: nothing in the session maps to what it touches. */
+    private static NativeQuery<?> grantWrite(String sql) {
+        return KnownGrant.getEntityManager().createNativeQuery(sql).setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
+                .addSynchronizedQuerySpace("rm_grant");
     }
 }

@@ -55,9 +55,9 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         synchronized (Platform.class) {
             if (instance == null) {
                 // eight service JVMs start at once on two cores: for the tests, C1 only halves their start (the platform's
-                // 142 s to 64 s, docs/benchmarks.md); a benchmark measures the services as up.sh runs them
-                serviceJvm = context.getRequiredTestClass().getSimpleName().endsWith("Benchmark") ? ""
-                        : System.getProperty("portcullis.e2e.service-jvm", "-Xmx256m -XX:TieredStopAtLevel=1");
+                // 142 s to 64 s, docs/benchmarks.md); a benchmark measures the services as up.sh runs them, unless told otherwise
+                serviceJvm = System.getProperty("portcullis.e2e.service-jvm",
+                        context.getRequiredTestClass().getSimpleName().endsWith("Benchmark") ? "" : "-Xmx256m -XX:TieredStopAtLevel=1");
                 start();
                 instance = this;
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Platform.class.getName(), this);

@@ -65,6 +65,8 @@ class SignalLatencyBenchmark {
     private static final int GRANTS = Integer.getInteger("benchmark.grants", 20);
     private static final int WARM_UP = 20;
     private static final boolean SSF = "ssf".equals(System.getProperty("benchmark.channel"));
+    /** -Dbenchmark.jfr: a JFR recording (settings=profile) of every service JVM over the measured signals, in e2e/target/jfr. */
+    private static final boolean JFR = Boolean.getBoolean("benchmark.jfr");
 
     /** When the listener saw each access-revoked event, by guest; the listener notifies on it. */
     private final Map<String, List<Long>> revokedAt = new ConcurrentHashMap<>();
@@ -112,6 +114,9 @@ class SignalLatencyBenchmark {
             if (i == WARM_UP) {
                 settle(platform);
                 cpu = ServiceCpu.start();
+                if (JFR) {
+                    ServiceCpu.jfr("JFR.start", "name=bench", "settings=profile");
+                }
             }
             InventoryApi.Guest guest = guests.get(i);
             String set = SSF ? transmitter.set(SsfTransmitter.RISC + "account-disabled", Map.of("format", "iss_sub", "iss", transmitter.issuer,
@@ -133,6 +138,9 @@ class SignalLatencyBenchmark {
         }
         settle(platform); // the downstream services' share of the last signals (mails, policies) counts too
         Map<String, Double> cpuPerSignal = cpu.perSignal(SIGNALS);
+        if (JFR) {
+            ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
+        }
         running.set(false);
         listener.join();
         if (transmitter != null) {
@@ -419,20 +427,46 @@ class SignalLatencyBenchmark {
         /** user + system clock ticks of every instance of each service. */
         private static Map<String, Long> ticks() throws Exception {
             Map<String, Long> ticks = new java.util.LinkedHashMap<>();
-            Path pids = RepositoryRoot.get().resolve("e2e/target/platform/pids");
             for (String service : SERVICES) {
                 long sum = 0;
-                try (var files = Files.list(pids)) {
-                    for (Path pidFile : files.filter(f -> f.getFileName().toString().matches(service + "(-[0-9])?\\.pid")).toList()) {
-                        String stat = Files.readString(Path.of("/proc", Files.readString(pidFile).trim(), "stat"));
-                        // fields after the command's closing parenthesis: utime and stime are the 12th and 13th
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    }
+                for (String pid : pids(service).values()) {
+                    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+                    // fields after the command's closing parenthesis: utime and stime are the 12th and 13th
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                 }
                 ticks.put(service, sum);
             }
             return ticks;
+        }
+
+        /** Each instance's pid, by its name (inventory, inventory-2, ...). */
+        private static Map<String, String> pids(String service) throws Exception {
+            Map<String, String> pids = new java.util.TreeMap<>();
+            try (var files = Files.list(RepositoryRoot.get().resolve("e2e/target/platform/pids"))) {
+                for (Path pidFile : files.filter(f -> f.getFileName().toString().matches(service + "(-[0-9])?\\.pid")).toList()) {
+                    pids.put(pidFile.getFileName().toString().replace(".pid", ""), Files.readString(pidFile).trim());
+                }
+            }
+            return pids;
+        }
+
+        /** {@code jcmd <pid> <command> <options>} on every service instance; %s in an option is the instance's name. */
+        static void jfr(String command, String... options) throws Exception {
+            Files.createDirectories(RepositoryRoot.get().resolve("e2e/target/jfr"));
+            for (String service : SERVICES) {
+                for (var instance : pids(service).entrySet()) {
+                    List<String> jcmd = new ArrayList<>(List.of("jcmd", instance.getValue(), command));
+                    for (String option : options) {
+                        jcmd.add(option.replace("%s", instance.getKey()));
+                    }
+                    Process process = new ProcessBuilder(jcmd).redirectErrorStream(true).start();
+                    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (process.waitFor() != 0) {
+                        throw new IllegalStateException(String.join(" ", jcmd) + " failed: " + output);
+                    }
+                }
+            }
         }
 
         private static long clockTicksPerSecond() throws Exception {

@@ -2,6 +2,7 @@ package dev.portcullis.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -26,6 +27,23 @@ public final class EventJson {
         }
     }
 
+    /** The payload as a JSON tree: validated against its schema, then written as text ({@link #write(JsonNode)}), without reading the text back. */
+    public static JsonNode tree(EventPayload payload) {
+        try {
+            return MAPPER.valueToTree(payload);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot serialize " + payload.eventType(), e);
+        }
+    }
+
+    public static String write(JsonNode tree) {
+        try {
+            return MAPPER.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize " + tree, e);
+        }
+    }
+
     /** Reads a payload; unknown fields are ignored so that producers may add fields (the schemas allow it). */
     public static <T extends EventPayload> T read(String json, Class<T> type) {
         try {
@@ -36,7 +54,7 @@ public final class EventJson {
     }
 
     /** The same, from JSON already parsed (and validated): the text is not read twice. */
-    public static <T extends EventPayload> T read(com.fasterxml.jackson.databind.JsonNode json, Class<T> type) {
+    public static <T extends EventPayload> T read(JsonNode json, Class<T> type) {
         try {
             return MAPPER.treeToValue(json, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.portcullis.backbone.outbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
@@ -55,8 +56,8 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID publish(EventPayload payload) {
-        String json = EventJson.write(payload);
-        List<String> violations = EventSchemas.violations(payload.eventType(), json);
+        JsonNode tree = EventJson.tree(payload); // validated as a tree, then written: the text is never parsed back
+        List<String> violations = EventSchemas.violations(payload.eventType(), tree);
         if (!violations.isEmpty()) {
             throw new IllegalStateException("refusing to publish " + payload.eventType().eventName() + " that breaks its schema: " + violations);
         }
@@ -67,7 +68,7 @@ public class Outbox {
         row.keySeq = keySequence(row.recordKey);
         row.ceType = payload.eventType().ceType();
         row.occurredAt = clock.instant();
-        row.payload = json;
+        row.payload = EventJson.write(tree);
         row.traceparent = Traces.current();
         em.persist(row);
         return row.eventId;

@@ -1,5 +1,6 @@
 package dev.portcullis.inventory.service;
 
+import dev.portcullis.backbone.Entities;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.GuestBlocked;
@@ -140,7 +141,7 @@ public class Revocations {
 
     private static Map<UUID, Resource> resourcesOf(List<AccessGrant> grants) {
         return grants.isEmpty() ? Map.of()
-                : Resource.<Resource>list("id in ?1", grants.stream().map(g -> g.resourceId).distinct().toList()).stream()
+                : Entities.byIds(Resource.getEntityManager(), Resource.class, grants.stream().map(g -> g.resourceId).distinct().toList()).stream()
                         .collect(Collectors.toMap(r -> r.id, Function.identity()));
     }
 

@@ -1,5 +1,6 @@
 package dev.portcullis.notification.service;
 
+import dev.portcullis.backbone.Entities;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.BackgroundWorker;
@@ -351,7 +352,7 @@ public class MailSender {
         }
         List<Delivered> inKeyOrder = delivered.stream().sorted(Comparator.comparing((Delivered d) -> d.message().recipient)).toList();
         QuarkusTransaction.requiringNew().run(() -> {
-            Map<UUID, Notification> rows = Notification.<Notification>list("id in ?1", inKeyOrder.stream().map(d -> d.message().id).toList()).stream()
+            Map<UUID, Notification> rows = Entities.byIds(em, Notification.class, inKeyOrder.stream().map(d -> d.message().id).toList()).stream()
                     .collect(Collectors.toMap(n -> n.id, n -> n));
             for (Delivered d : inKeyOrder) {
                 Notification row = rows.get(d.message().id);
@@ -370,7 +371,7 @@ public class MailSender {
     @SuppressWarnings("unchecked")
     List<Notification> claimDue() {
         return leases.claimAndRead(em, "status = 'PENDING' and next_attempt_at <= now()", "next_attempt_at", settings.mail().claim(), batch,
-                ids -> ids.isEmpty() ? List.<Notification>of() : Notification.<Notification>list("id in ?1 order by nextAttemptAt", ids));
+                ids -> Entities.byIds(em, Notification.class, ids).stream().sorted(Comparator.comparing((Notification n) -> n.nextAttemptAt)).toList());
     }
 
 
