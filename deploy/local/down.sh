@@ -25,9 +25,14 @@ await_stopped() {
   local entry name pid
   for entry in "${stopping[@]}"; do
     name=${entry%%:*}; pid=${entry#*:}
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    # a service JVM training its AOT cache (up.sh, JDK 25) writes the cache as it stops: tens of seconds on two cores
+    local seconds=30
+    if grep -qa -- '-XX:AOTCacheOutput=' "/proc/$pid/cmdline" 2>/dev/null; then
+      seconds=180; log "$name writes its AOT cache as it stops"
+    fi
+    for _ in $(seq 1 $((seconds * 2))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     if kill -0 "$pid" 2>/dev/null; then
-      log "$name did not stop in 30 s: killing it"
+      log "$name did not stop in $seconds s: killing it"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$PIDS/$name.pid"

@@ -176,11 +176,39 @@ ensure_built() { # builds when a service is missing, or a source or pom is newer
   fi
 }
 
-# A service JVM: G1 with at most 256 MB of heap, glibc limited to two malloc arenas, and the build's
-# class-data-sharing archive (about a fifth less CPU to start). The serial collector with 160 MB saved
-# 15-35 MB resident for ~10% on the signal's latency (docs/benchmarks.md). PORTCULLIS_SERVICE_JVM
-# replaces these options.
+# A service JVM: G1 with at most 256 MB of heap, glibc limited to two malloc arenas. The serial collector
+# with 160 MB saved 15-35 MB resident for ~10% on the signal's latency (docs/benchmarks.md).
+# PORTCULLIS_SERVICE_JVM replaces these options.
 read -r -a SERVICE_JVM <<< "${PORTCULLIS_SERVICE_JVM:--Xmx256m}"
+
+# The services run on JDK 25 where one is present (PORTCULLIS_SERVICE_JAVA names another java): the build
+# stays Java 17 bytecode, which 25 runs, so a machine with 17 alone runs the platform too (README, "Java").
+java_release() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'; }
+service_java() {
+  if [ -n "${PORTCULLIS_SERVICE_JAVA:-}" ]; then echo "$PORTCULLIS_SERVICE_JAVA"; return; fi
+  local j release
+  for j in "$(command -v java)" /usr/lib/jvm/*25*/bin/java; do
+    [ -x "$j" ] || continue
+    release=$(java_release "$j")
+    if [ "${release%%.*}" -ge 25 ] 2>/dev/null; then echo "$j"; return; fi
+  done
+  command -v java
+}
+SERVICE_JAVA=$(service_java)
+SERVICE_JAVA_RELEASE=$(java_release "$SERVICE_JAVA")
+
+# What a service maps at start, so that it loads and links fewer classes itself. On 17, the build's
+# class-data-sharing archive (app-cds.jsa). On 25, an AOT cache (Leyden) trained by the service's own
+# work: the first instance started after a build records what it loads, links and profiles, and writes
+# app.aot when it stops; later starts map it. A cache older than a jar of its service is made again.
+class_data() { # SERVICE INSTANCE
+  local dir; dir=$(app_dir "$1")
+  if [ "${SERVICE_JAVA_RELEASE%%.*}" -lt 25 ] 2>/dev/null; then echo "-XX:SharedArchiveFile=app-cds.jsa"; return; fi
+  # compact object headers (JEP 519): 8 bytes less per object; the cache must be made and used with the same setting
+  echo "-XX:+UseCompactObjectHeaders"
+  if [ -f "$dir/app.aot" ] && [ -z "$(find "$dir" -name '*.jar' -newer "$dir/app.aot" | head -1)" ]; then echo "-XX:AOTCache=app.aot"
+  elif [ "$2" = 1 ]; then echo "-XX:AOTCacheOutput=app.aot"; fi
+}
 
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
@@ -206,7 +234,7 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_OUTBOUND_ALLOW_HTTP=true PORTCULLIS_OUTBOUND_PRIVATE_HOSTS=127.0.0.1,localhost \
   PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE="$RUN/ssf-transmitter.p12" PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE_PASSWORD=portcullis-local \
   MALLOC_ARENA_MAX=2 START_DIR="$(app_dir "$s")" \
-    start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" java "${SERVICE_JVM[@]}" -XX:SharedArchiveFile=app-cds.jsa \
+    start_process "$(instance_name "$s" "$k")" "$(instance_port "$s" "$k")" "$SERVICE_JAVA" "${SERVICE_JVM[@]}" $(class_data "$s" "$k") \
       "$(process_mark "$(instance_name "$s" "$k")")" ${tracing[@]+"${tracing[@]}"} -jar quarkus-run.jar
 }
 
@@ -261,7 +289,7 @@ await_started
 
 write_endpoints
 # the figure a newcomer waits for (docs/benchmarks.md): from up.sh's start until every part asked for answers healthy
-echo "Healthy $SECONDS s after up.sh started ($BUILD_SECONDS s of it building; ${#started[@]} service instance(s) asked for)."
+echo "Healthy $SECONDS s after up.sh started ($BUILD_SECONDS s of it building; ${#started[@]} service instance(s) asked for, on Java $SERVICE_JAVA_RELEASE: $SERVICE_JAVA)."
 
 if [ "${PORTCULLIS_QUIET:-0}" != 1 ]; then
 cat <<TXT

@@ -456,7 +456,9 @@ class SignalLatencyBenchmark {
             Files.createDirectories(RepositoryRoot.get().resolve("e2e/target/jfr"));
             for (String service : SERVICES) {
                 for (var instance : pids(service).entrySet()) {
-                    List<String> jcmd = new ArrayList<>(List.of("jcmd", instance.getValue(), command));
+                    // the jcmd of the JDK the service runs on (up.sh picks JDK 25 where present), not the one on the PATH
+                    Path java = Path.of("/proc", instance.getValue(), "exe").toRealPath();
+                    List<String> jcmd = new ArrayList<>(List.of(java.resolveSibling("jcmd").toString(), instance.getValue(), command));
                     for (String option : options) {
                         jcmd.add(option.replace("%s", instance.getKey()));
                     }

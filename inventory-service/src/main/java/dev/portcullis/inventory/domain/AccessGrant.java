@@ -81,4 +81,9 @@ public class AccessGrant extends PanacheEntityBase {
     public static List<AccessGrant> activeOf(UUID guestId) {
         return list("guestId = ?1 and state = ?2 order by grantedAt, id", guestId, GrantState.ACTIVE);
     }
+
+    /** The active grants of these guests, each guest's in the order of {@link #activeOf(UUID)}. */
+    public static List<AccessGrant> activeOf(List<UUID> guestIds) {
+        return guestIds.isEmpty() ? List.of() : list("guestId in ?1 and state = ?2 order by guestId, grantedAt, id", guestIds, GrantState.ACTIVE);
+    }
 }

@@ -163,6 +163,11 @@ public class Guest extends PanacheEntityBase {
         return Optional.ofNullable(getEntityManager().find(Guest.class, id, LockModeType.PESSIMISTIC_WRITE));
     }
 
+    /** These guests, those that exist, locked for update in one statement, in id order (so two lockers never deadlock). */
+    public static List<Guest> lockAll(List<UUID> ids) {
+        return ids.isEmpty() ? List.of() : find("id in ?1 order by id", ids).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
     /**
      * The guests a partner signal names, locked for update (in id order, so two signals never
      * deadlock): by home tenant and home subject; if that names nobody, by home tenant and email.

@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.hibernate.SessionCheckMode;
 import org.jboss.logging.Logger;
 
 /** The one place where grants end and guests are blocked, each with its event, in the caller's transaction. */
@@ -69,10 +70,23 @@ public class Revocations {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Blocked blockAndRevoke(Guest guest, GuestChangeReason blockReason, String cause, String actor, Predicate<Resource> which) {
+        return blockAndRevoke(guest, AccessGrant.activeOf(guest.id), blockReason, cause, actor, which);
+    }
+
+    /**
+     * {@link #blockAndRevokeAll} for a guest whose active grants the caller read already, with those of other guests: a batch of
+     * many guests reads them, and their resources, in one query each ({@link PartnerEnforcement}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Blocked blockAndRevokeAll(Guest guest, List<AccessGrant> activeGrants, GuestChangeReason blockReason, String cause, String actor) {
+        return blockAndRevoke(guest, activeGrants, blockReason, cause, actor, resource -> true);
+    }
+
+    private Blocked blockAndRevoke(Guest guest, List<AccessGrant> all, GuestChangeReason blockReason, String cause, String actor,
+            Predicate<Resource> which) {
         RevocationReason reason = blockReason.revokes();
         Instant now = clock.instant();
         boolean newlyBlocked = guest.block(blockReason, now);
-        List<AccessGrant> all = AccessGrant.activeOf(guest.id);
         Map<UUID, Resource> resources = resourcesOf(all);
         List<AccessGrant> active = reason == null ? List.of() : all.stream().filter(g -> which.test(resources.get(g.resourceId))).toList();
         if (!newlyBlocked && active.isEmpty()) {
@@ -139,10 +153,11 @@ public class Revocations {
         return Optional.of(revoked);
     }
 
-    private static Map<UUID, Resource> resourcesOf(List<AccessGrant> grants) {
+    /** The resources of these grants: those this transaction loaded already from its session, the others in one statement. */
+    static Map<UUID, Resource> resourcesOf(List<AccessGrant> grants) {
         return grants.isEmpty() ? Map.of()
-                : Entities.byIds(Resource.getEntityManager(), Resource.class, grants.stream().map(g -> g.resourceId).distinct().toList()).stream()
-                        .collect(Collectors.toMap(r -> r.id, Function.identity()));
+                : Entities.byIds(Resource.getEntityManager(), Resource.class, grants.stream().map(g -> g.resourceId).distinct().toList(),
+                        SessionCheckMode.ENABLED).stream().collect(Collectors.toMap(r -> r.id, Function.identity()));
     }
 
     /** What blocking did: whether the guest was blocked by it, and the grants it revoked. */
