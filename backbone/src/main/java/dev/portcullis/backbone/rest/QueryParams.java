@@ -46,6 +46,18 @@ public final class QueryParams {
         return number;
     }
 
+    /** A day as {@code 2026-12-05}, or null when absent; anything else is a 400 naming it. */
+    public static java.time.LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequestProblem(name, "must be a date, as 2026-12-05");
+        }
+    }
+
     public static UUID uuid(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;

@@ -1,0 +1,175 @@
+package dev.portcullis.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.GuestInvited;
+import dev.portcullis.events.GuestSignedIn;
+import dev.portcullis.events.PartnerUpserted;
+import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.policy.posture.PostureSeries;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
+import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The posture of a scripted state: a partner's guests and grants, published as inventory would, in a scenario of its own, read
+ * back from {@code GET /api/v1/posture} figure by figure. Other tests share the database, so the figures checked are this
+ * test's partner's and scenario's; the organization's are checked to hold at least them.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class PostureTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+
+    @Inject
+    PostureSeries series;
+
+    @Test
+    void thePostureOfAScriptedPartnerAndScenarioFigureByFigureWithItsRecommendation() {
+        String scenario = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Delegated " + UUID.randomUUID(), "controlModel", "DELEGATED")).post("/api/v1/scenarios")
+                .then().statusCode(201).extract().path("id");
+        String partner = UUID.randomUUID().toString();
+        kafka.publish(new PartnerUpserted(partner, "Contoso " + partner, "tenant-" + partner, List.of("contoso.example"), "CONNECTED", "admin",
+                Instant.now()));
+        String secret = resource("HIGHLY_CONFIDENTIAL", scenario);
+        String wiki = resource("GENERAL", scenario);
+        String finance = resource("CONFIDENTIAL", null);
+
+        // ann: sponsored, signed in today; open-ended access to the scenario's secret, and to its wiki until next month
+        String ann = guest(partner, "ann@contoso.example", List.of("sponsor@corp.example"));
+        signIn(ann, Instant.now());
+        grant(ann, secret, null);
+        grant(ann, wiki, Instant.now().plus(Duration.ofDays(30)));
+        // bob: no sponsor, invited and never signed in; open-ended access to finance, outside any scenario
+        String bob = guest(partner, "bob@contoso.example", List.of());
+        grant(bob, finance, null);
+        // cy: sponsored, last signed in 100 days ago; the wiki, open-ended (GENERAL: not a finding)
+        String cy = guest(partner, "cy@contoso.example", List.of("sponsor@corp.example"));
+        signIn(cy, Instant.now().minus(Duration.ofDays(100)));
+        grant(cy, wiki, null);
+
+        JsonPath posture = await().atMost(WAIT).ignoreExceptions().until(PostureTest::posture,
+                p -> p.getInt(partnerOf(partner) + ".figures.activeGrantsBySensitivity.values().sum()") == 4
+                        && p.getInt(partnerOf(partner) + ".figures.guestsByState.ACTIVE") == 2);
+        String mine = partnerOf(partner) + ".figures";
+        assertEquals(Map.of("ACTIVE", 2, "INVITED", 1), posture.getMap(mine + ".guestsByState"));
+        assertEquals(Map.of("HIGHLY_CONFIDENTIAL", 1, "GENERAL", 2, "CONFIDENTIAL", 1), posture.getMap(mine + ".activeGrantsBySensitivity"));
+        assertEquals(1, posture.getInt(mine + ".guestsWithoutSponsor"), "bob");
+        assertEquals(1, posture.getInt(mine + ".invitationsNeverRedeemed"), "bob");
+        assertEquals(Map.of("30d", 1, "60d", 1, "90d", 1), posture.getMap(mine + ".inactiveGuests"), "cy; bob never activated");
+        assertEquals(2, posture.getInt(mine + ".openEndedSensitiveGrants"), "ann's secret and bob's finance");
+        assertEquals("CONNECTED", posture.getString(partnerOf(partner) + ".state"));
+
+        // the scenario holds those with access to its resources: ann and cy, not bob
+        String inScenario = "posture.scenarios.find { it.scenarioId == '" + scenario + "' }";
+        assertEquals("DELEGATED", posture.getString(inScenario + ".controlModel"));
+        assertEquals(Map.of("ACTIVE", 2), posture.getMap(inScenario + ".figures.guestsByState"));
+        assertEquals(Map.of("HIGHLY_CONFIDENTIAL", 1, "GENERAL", 2), posture.getMap(inScenario + ".figures.activeGrantsBySensitivity"));
+        assertEquals(1, posture.getInt(inScenario + ".figures.openEndedSensitiveGrants"));
+        assertEquals(0, posture.getInt(inScenario + ".figures.guestsWithoutSponsor"));
+
+        // the organization holds at least this partner
+        assertTrue(posture.getInt("posture.organization.openEndedSensitiveGrants") >= 2);
+        assertTrue(posture.getInt("posture.organization.guestsWithoutSponsor") >= 1);
+
+        // sensitive access in a delegated scenario: review it, in a campaign on exactly the scenario's highly confidential resources in use
+        String recommendation = "recommendations.find { it.kind == 'SENSITIVE_ACCESS_OUTSIDE_IT_CONTROL' && it.scenarioId == '" + scenario + "' }";
+        assertNotNull(posture.get(recommendation), posture.prettify());
+        assertEquals(1, posture.getInt(recommendation + ".count"));
+        assertEquals("review", posture.getString(recommendation + ".action.service"));
+        assertEquals("/api/v1/review-definitions", posture.getString(recommendation + ".action.path"));
+        assertEquals(List.of(secret), posture.getList(recommendation + ".action.body.scope.resourceIds"), "its highly confidential resource in use");
+        assertEquals("HIGHLY_CONFIDENTIAL", posture.getString(recommendation + ".action.body.scope.minSensitivity"));
+        assertNotNull(posture.get("recommendations.find { it.kind == 'OPEN_ENDED_SENSITIVE_GRANTS' }"));
+        assertNotNull(posture.get("recommendations.find { it.kind == 'INACTIVE_GUESTS' }"));
+
+        // the daily series: today's point of the partner holds the figures read above
+        series.recordToday();
+        JsonPath points = given().auth().oauth2(TestTokens.auditor()).queryParam("scope", "partner:" + partner).get("/api/v1/posture/series")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1, points.getList("$").size());
+        assertEquals(LocalDate.now(ZoneOffset.UTC).toString(), points.getString("[0].day"));
+        assertEquals(posture.getMap(mine + ".guestsByState"), points.getMap("[0].figures.guestsByState"));
+        assertEquals(posture.getMap(mine + ".activeGrantsBySensitivity"), points.getMap("[0].figures.activeGrantsBySensitivity"));
+        assertEquals(2, points.getInt("[0].figures.openEndedSensitiveGrants"));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("scope", "partner:" + partner).queryParam("to", "2020-01-01")
+                .get("/api/v1/posture/series").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void aSeriesAskedWrongIsA400NamingTheParameter() {
+        given().auth().oauth2(TestTokens.auditor()).queryParam("scope", "guest:" + UUID.randomUUID()).get("/api/v1/posture/series")
+                .then().statusCode(400).body("errors[0].field", equalTo("scope"));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("scope", "partner:contoso").get("/api/v1/posture/series")
+                .then().statusCode(400).body("errors[0].field", equalTo("scope"));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("from", "yesterday").get("/api/v1/posture/series")
+                .then().statusCode(400).body("errors[0].field", equalTo("from"));
+        given().auth().oauth2(TestTokens.auditor()).queryParam("from", "2026-02-01").queryParam("to", "2026-01-01").get("/api/v1/posture/series")
+                .then().statusCode(400).body("errors[0].field", equalTo("from"));
+    }
+
+    @Test
+    void theAuditorReadsItOthersDoNot() {
+        given().get("/api/v1/posture").then().statusCode(401);
+        given().auth().oauth2(TestTokens.owner("o@corp.example")).get("/api/v1/posture").then().statusCode(403);
+        given().get("/api/v1/posture/series").then().statusCode(401);
+        given().auth().oauth2(TestTokens.owner("o@corp.example")).get("/api/v1/posture/series").then().statusCode(403);
+        given().auth().oauth2(TestTokens.auditor()).get("/api/v1/posture").then().statusCode(200)
+                .body("posture.organization.guestsByState", org.hamcrest.Matchers.notNullValue());
+    }
+
+    private static JsonPath posture() {
+        return given().auth().oauth2(TestTokens.admin()).get("/api/v1/posture").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static String partnerOf(String partner) {
+        return "posture.partners.find { it.partnerId == '" + partner + "' }";
+    }
+
+    private String resource(String sensitivity, String scenario) {
+        String id = UUID.randomUUID().toString();
+        kafka.publish(new ResourceUpserted(id, "Resource " + id, "APPLICATION", sensitivity, scenario, List.of("owner@corp.example"), "admin", "created"));
+        return id;
+    }
+
+    private String guest(String partner, String email, List<String> sponsors) {
+        String id = UUID.randomUUID().toString();
+        kafka.publish(new GuestInvited(id, email, email, partner, "tenant-" + partner, "sub-" + id, sponsors, Instant.now(), "admin", "test"));
+        return id;
+    }
+
+    private void signIn(String guest, Instant at) {
+        kafka.publish(new GuestSignedIn(guest, at, "ACTIVE", true, Instant.now()));
+    }
+
+    private void grant(String guest, String resource, Instant expiresAt) {
+        kafka.publish(new AccessGranted(UUID.randomUUID().toString(), guest, resource, "reader", Instant.now(), expiresAt, "admin", "test"));
+    }
+}
