@@ -16,20 +16,28 @@ import dev.portcullis.policy.posture.PostureSeries;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
+import dev.portcullis.testsupport.RepositoryRoot;
 import dev.portcullis.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +58,11 @@ class PostureTest {
     @Inject
     PostureSeries series;
 
+    @TestHTTPResource("/")
+    URL baseUrl;
+
     @Test
-    void thePostureOfAScriptedPartnerAndScenarioFigureByFigureWithItsRecommendation() {
+    void thePostureOfAScriptedPartnerAndScenarioFigureByFigureWithItsRecommendation() throws Exception {
         String scenario = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
                 .body(Map.of("name", "Delegated " + UUID.randomUUID(), "controlModel", "DELEGATED")).post("/api/v1/scenarios")
                 .then().statusCode(201).extract().path("id");
@@ -110,7 +121,7 @@ class PostureTest {
         assertNotNull(posture.get("recommendations.find { it.kind == 'OPEN_ENDED_SENSITIVE_GRANTS' }"));
         assertNotNull(posture.get("recommendations.find { it.kind == 'INACTIVE_GUESTS' }"));
 
-        // the daily series: today's point of the partner holds the figures read above
+        // the daily series: today's point of the partner holds the figures read above (the pass that writes it also sets the gauges)
         series.recordToday();
         JsonPath points = given().auth().oauth2(TestTokens.auditor()).queryParam("scope", "partner:" + partner).get("/api/v1/posture/series")
                 .then().statusCode(200).extract().jsonPath();
@@ -121,6 +132,25 @@ class PostureTest {
         assertEquals(2, points.getInt("[0].figures.openEndedSensitiveGrants"));
         given().auth().oauth2(TestTokens.auditor()).queryParam("scope", "partner:" + partner).queryParam("to", "2020-01-01")
                 .get("/api/v1/posture/series").then().statusCode(200).body("size()", equalTo(0));
+
+        // and the gauges, set by the same pass: the scenario's grants by sensitivity
+        String metrics = given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200).extract().asString();
+        String scenarioName = posture.getString(inScenario + ".name");
+        assertTrue(metrics.contains("portcullis_posture_grants_active{control_model=\"DELEGATED\",scenario=\"" + scenarioName
+                + "\",scope=\"scenario\",sensitivity=\"HIGHLY_CONFIDENTIAL\"} 1.0"),
+                metrics.lines().filter(l -> l.startsWith("portcullis_posture_grants_active")).toList().toString());
+        assertTrue(metrics.contains("portcullis_posture_grants_open_ended_sensitive{control_model=\"DELEGATED\",scenario=\"" + scenarioName
+                + "\",scope=\"scenario\"} 1.0"));
+        // the Grafana dashboard asks for no metric the service does not export
+        Matcher asked = Pattern.compile("portcullis_posture_[a-z_]+(?=[{)])").matcher(Files.readString(RepositoryRoot.get().resolve("deploy/grafana/posture.json")));
+        Set<String> names = new TreeSet<>();
+        while (asked.find()) {
+            names.add(asked.group());
+        }
+        assertEquals(8, names.size(), names.toString());
+        for (String name : names) {
+            assertTrue(metrics.contains("\n" + name + "{"), name + " is drawn by deploy/grafana/posture.json and not exported");
+        }
     }
 
     @Test

@@ -41,6 +41,9 @@ public class PostureSeries {
     @Inject
     Clock clock;
 
+    @Inject
+    PostureGauges gauges;
+
     private final BackgroundWorker worker = new BackgroundWorker("posture-daily", this::recordToday, Duration.ofHours(1), Duration.ofMinutes(5));
 
     public record Point(LocalDate day, Posture.Figures figures) {
@@ -60,11 +63,12 @@ public class PostureSeries {
         return new Retention.Kept("posture_daily", "recorded_at", KEEP);
     }
 
-    /** Writes the figures of every scope as today's; never more to do at once. */
+    /** Writes the figures of every scope as today's, and sets the gauges from them; never more to do at once. */
     public boolean recordToday() {
         QuarkusTransaction.requiringNew().run(() -> {
             LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
             Posture.Snapshot snapshot = posture.now();
+            gauges.show(snapshot);
             Map<String, Posture.Figures> scopes = new LinkedHashMap<>();
             scopes.put(ORGANIZATION, snapshot.organization());
             snapshot.scenarios().forEach(s -> scopes.put("scenario:" + s.scenarioId(), s.figures()));

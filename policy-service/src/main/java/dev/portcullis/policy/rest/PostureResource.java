@@ -69,9 +69,10 @@ public class PostureResource {
     @GET
     @Path("/series")
     @RolesAllowed({Roles.ADMIN, Roles.AUDITOR})
-    @Operation(summary = "The posture day by day, kept a year", description = "The figures recorded once a day (UTC) for a scope:"
-            + " organization (the default), scenario:<id> or partner:<id>. from and to are days (2026-12-05), both included; the default"
-            + " is the last 90 days. A day the service did not run has no point.")
+    @Operation(summary = "The posture day by day, kept a year", description = "The figures of each day (UTC) for a scope: organization"
+            + " (the default), scenario:<id> or partner:<id>. The service writes them every hour as the day's point, so a past day's point is"
+            + " its last hour's. from and to are days (2026-12-05), both included; the default is the last 90 days. A day the service did"
+            + " not run has no point.")
     public List<PostureSeries.Point> series(@QueryParam("scope") String scope, @QueryParam("from") String from, @QueryParam("to") String to) {
         String scopeName = scope == null || scope.isBlank() ? PostureSeries.ORGANIZATION : scope.trim();
         if (!scopeName.equals(PostureSeries.ORGANIZATION)) {
