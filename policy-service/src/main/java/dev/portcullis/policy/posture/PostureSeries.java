@@ -14,7 +14,6 @@ import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -73,10 +72,13 @@ public class PostureSeries {
             scopes.put(ORGANIZATION, snapshot.organization());
             snapshot.scenarios().forEach(s -> scopes.put("scenario:" + s.scenarioId(), s.figures()));
             snapshot.partners().forEach(p -> scopes.put("partner:" + p.partnerId(), p.figures()));
-            Instant now = clock.instant();
-            scopes.forEach((scope, figures) -> em.createNativeQuery("insert into posture_daily (day, scope, figures, recorded_at)"
-                    + " values (?1, ?2, ?3, ?4) on conflict (scope, day) do update set figures = excluded.figures, recorded_at = excluded.recorded_at").setParameter(1, today).setParameter(2, scope)
-                    .setParameter(3, json(figures)).setParameter(4, now).executeUpdate());
+            // every scope in one statement, in one order for every instance (so two instances writing the same day wait, never deadlock)
+            em.createNativeQuery("insert into posture_daily (day, scope, figures, recorded_at) select ?1, s, f, ?2"
+                    + " from unnest(cast(?3 as text[]), cast(?4 as text[])) as t(s, f)"
+                    + " on conflict (scope, day) do update set figures = excluded.figures, recorded_at = excluded.recorded_at")
+                    .setParameter(1, today).setParameter(2, clock.instant())
+                    .setParameter(3, scopes.keySet().toArray(String[]::new))
+                    .setParameter(4, scopes.values().stream().map(PostureSeries::json).toArray(String[]::new)).executeUpdate();
         });
         return false;
     }

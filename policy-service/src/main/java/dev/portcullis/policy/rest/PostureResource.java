@@ -14,7 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,6 +35,9 @@ public class PostureResource {
 
     @Inject
     PostureSeries series;
+
+    @Inject
+    Clock clock;
 
     @Inject
     EntityManager em;
@@ -84,7 +87,7 @@ public class PostureResource {
             scopeName = kind + ":" + QueryParams.uuid("scope", scopeName.substring(colon + 1));
         }
         LocalDate last = QueryParams.date("to", to);
-        LocalDate until = last == null ? LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC) : last;
+        LocalDate until = last == null ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : last;
         LocalDate first = QueryParams.date("from", from);
         LocalDate since = first == null ? until.minusDays(89) : first;
         if (since.isAfter(until)) {
