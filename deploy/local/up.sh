@@ -136,7 +136,8 @@ start_keycloak() {
   # The realm "partner" plays a partner's identity provider, a Shared Signals transmitter: its receiver client may push to
   # inventory-service's receiver endpoints only (ssf.validPushUrls, with this machine's port).
   mkdir -p "$RUN/realms"
-  cp "$ROOT/deploy/keycloak/portcullis-realm.json" "$RUN/realms/"
+  # the console's public client may come back only to this machine's review-service (@REVIEW_PORT@)
+  sed "s/@REVIEW_PORT@/$REVIEW_PORT/g" "$ROOT/deploy/keycloak/portcullis-realm.json" > "$RUN/realms/portcullis-realm.json"
   sed "s/@INVENTORY_PORT@/$INVENTORY_PORT/g" "$ROOT/deploy/keycloak/partner-realm.json" > "$RUN/realms/partner-realm.json"
   for realm in portcullis-realm.json partner-realm.json; do
     if [ -f "$home/data/import/$realm" ] && ! cmp -s "$RUN/realms/$realm" "$home/data/import/$realm"; then
@@ -230,6 +231,8 @@ start_service() { # SERVICE INSTANCE
   PORTCULLIS_POLICY_URLS="$(urls policy instance_port)" PORTCULLIS_PDP_CLIENT_SECRET=portcullis-pdp-secret \
   PORTCULLIS_REVIEW_PAGE_URL="http://127.0.0.1:$(instance_port review 1)/reviews" \
   PORTCULLIS_REVIEW_PAGE_CLIENT_SECRET=portcullis-review-page-secret-for-local-use-only \
+  PORTCULLIS_CONSOLE_ORIGIN="http://127.0.0.1:$REVIEW_PORT" PORTCULLIS_CONSOLE_INVENTORY_URL="http://127.0.0.1:$INVENTORY_PORT" \
+  PORTCULLIS_CONSOLE_POLICY_URL="http://127.0.0.1:$POLICY_PORT" PORTCULLIS_CONSOLE_NOTIFICATION_URL="http://127.0.0.1:$NOTIFICATION_PORT" \
   PORTCULLIS_INVENTORY_SSF_TRANSMITTER_ISSUER="http://127.0.0.1:$(instance_port inventory 1)" \
   PORTCULLIS_OUTBOUND_ALLOW_HTTP=true PORTCULLIS_OUTBOUND_PRIVATE_HOSTS=127.0.0.1,localhost \
   PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE="$RUN/ssf-transmitter.p12" PORTCULLIS_INVENTORY_SSF_TRANSMITTER_KEYSTORE_PASSWORD=portcullis-local \
@@ -298,6 +301,7 @@ Portcullis is up (everything on 127.0.0.1; the same facts are in $RUN/endpoints.
 
   inventory-service     http://127.0.0.1:$INVENTORY_PORT     (Swagger UI: /q/swagger-ui; health and metrics: http://127.0.0.1:$(management_port inventory 1)/q/health, /q/metrics)
   review-service        http://127.0.0.1:$REVIEW_PORT     (review page: /reviews; a partner's request page: /requests)
+  console               http://127.0.0.1:$REVIEW_PORT/console/   (admins and auditors: sign in as admin/admin or auditor/auditor)
   policy-service        http://127.0.0.1:$POLICY_PORT
   notification-service  http://127.0.0.1:$NOTIFICATION_PORT
   instances per service $INSTANCES   (instance k listens 10 ports above instance k-1, its health and metrics 100 above its API; all URLs in endpoints.env)

@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.InventoryApi;
-import dev.portcullis.testsupport.Processes;
-import dev.portcullis.testsupport.RepositoryRoot;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,15 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The review page as a business owner uses it, in Debian's headless Chromium: the link of their digest
@@ -41,26 +30,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @ExtendWith(Platform.class)
 class ReviewPageBrowserTest {
 
+    private Browser page;
     private WebDriver browser;
 
     @BeforeEach
     void openBrowser() throws Exception {
-        List<String> paths = Processes.run(List.of(RepositoryRoot.get().resolve("deploy/local/browser.sh").toString()), 900).lines().filter(l -> l.startsWith("/")).toList();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(paths.get(0));
-        // Chromium as the machine's notes say: no sandbox (root), and no background traffic to a closed network
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=en",
-                "--user-data-dir=" + Files.createTempDirectory("chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(paths.get(1)).toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        page = Browser.open();
+        browser = page.driver;
     }
 
     @AfterEach
     void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (page != null) {
+            page.close();
         }
     }
 
@@ -92,11 +74,10 @@ class ReviewPageBrowserTest {
 
         // the digest's link: Keycloak's own login page first
         browser.get(platform.endpoint("REVIEW_URL") + "/reviews?campaign=" + campaign);
-        PageWait wait = new PageWait();
-        signIn(wait, "owner");
+        page.signIn("owner");
 
         // back on the page: signed in as the owner, their three items under the two guests
-        wait.until(ExpectedConditions.textToBe(By.id("reviewer"), "owner@example.com"));
+        page.until(ExpectedConditions.textToBe(By.id("reviewer"), "owner@example.com"));
         WebElement section = browser.findElement(By.cssSelector("[data-campaign='" + campaign + "']"));
         assertTrue(section.getText().contains("Partner access " + run), section.getText());
         assertEquals(List.of("ana@" + domain, "ben@" + domain), section.findElements(By.cssSelector(".guest h3")).stream()
@@ -107,19 +88,19 @@ class ReviewPageBrowserTest {
                 && benRow.contains("no sign-in for 45 days"), benRow);
         String anaRow = row("ana@" + domain).getText();
         assertTrue(anaRow.contains("Payroll " + run) && anaRow.contains("HIGHLY_CONFIDENTIAL") && anaRow.contains("APPROVE"), anaRow);
-        saveScreenshot();
+        page.screenshot("review-page.png");
 
         // deny Ana's CRM access, with the justification this review requires
         String anaCrmItem = itemOfGrant(platform, campaign, anaCrm);
         WebElement item = browser.findElement(By.cssSelector("tr[data-item='" + anaCrmItem + "']"));
         item.findElement(By.name("justification")).sendKeys("project ended in October");
         item.findElement(By.cssSelector("button.deny")).click();
-        wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-item='" + anaCrmItem + "'] .decision"), "DENY"));
+        page.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-item='" + anaCrmItem + "'] .decision"), "DENY"));
 
         // the rest as recommended: Ana keeps Payroll, Ben loses CRM
         browser.findElement(By.cssSelector("form.accept textarea")).sendKeys("reviewed with the partner's manager");
         browser.findElement(By.id("accept-" + campaign)).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("accept-" + campaign)));
+        page.until(ExpectedConditions.invisibilityOfElementLocated(By.id("accept-" + campaign)));
 
         // what the API says: each decision by the owner, with its justification
         Map<String, String> decisions = Reviews.items(platform, campaign).stream().collect(Collectors.toMap(i -> (String) i.get("guestEmail")
@@ -158,9 +139,8 @@ class ReviewPageBrowserTest {
                 .post("/api/v1/access-requests").then().extract(), r -> r.statusCode() == 201).path("id");
 
         browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
-        PageWait wait = new PageWait();
-        signIn(wait, "owner");
-        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        page.signIn("owner");
+        WebElement card = page.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
         assertEquals(requester + " (Nia Nakamura)", card.findElement(By.cssSelector(".requester")).getText());
         assertEquals("Access request: Falcon sales " + run, card.findElement(By.tagName("h2")).getText());
         assertEquals("CRM " + run + " (CONFIDENTIAL) as reader", card.findElement(By.cssSelector(".resources")).getText());
@@ -168,11 +148,11 @@ class ReviewPageBrowserTest {
         assertEquals("Who is your manager at the partner? Olu Okafor", card.findElement(By.cssSelector(".answer")).getText());
         assertEquals("CRM " + run + ": report-only (policy Trying a GENERAL ceiling " + run + "): would deny: the resource is CONFIDENTIAL,"
                 + " above the ceiling of GENERAL", card.findElement(By.cssSelector(".policy-note.FINDING")).getText());
-        saveScreenshot("request-page.png");
+        page.screenshot("request-page.png");
 
         card.findElement(By.name("justification")).sendKeys("Olu confirmed the NDA");
         card.findElement(By.cssSelector("button.approve")).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        page.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
 
         // the API: approved by the owner with the justification, then delivered by inventory-service (Nia is a guest now)
         Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().statusCode(200)
@@ -216,13 +196,12 @@ class ReviewPageBrowserTest {
                 .statusCode(200).body("stage", org.hamcrest.Matchers.equalTo(2));
 
         browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
-        PageWait wait = new PageWait();
-        signIn(wait, "admin");
-        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        page.signIn("admin");
+        WebElement card = page.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
         assertEquals(List.of(), card.findElements(By.cssSelector(".policy-note.DENY")).stream().map(WebElement::getText).toList(),
                 "the card says delivery would be refused");
         card.findElement(By.cssSelector("button.approve")).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
+        page.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-request='" + requestId + "']")));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Reviews.as(platform, "admin")
                 .get("/api/v1/access-requests/" + requestId).then().extract().path("state"), org.hamcrest.Matchers.equalTo("DELIVERED"));
     }
@@ -243,11 +222,10 @@ class ReviewPageBrowserTest {
                 .post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
 
         browser.get(platform.endpoint("REVIEW_URL") + "/requests");
-        PageWait wait = new PageWait();
-        signIn(wait, "partner");
-        assertEquals("pat@partner.example", wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me"))).getText());
+        page.signIn("partner");
+        assertEquals("pat@partner.example", page.until(ExpectedConditions.visibilityOfElementLocated(By.id("me"))).getText());
         // review-service offers the package once it has heard of the partner (created a moment ago, or by an earlier test)
-        WebElement offer = wait.until(d -> {
+        WebElement offer = page.until(d -> {
             List<WebElement> found = d.findElements(By.cssSelector("[data-package='" + packageId + "']"));
             if (found.isEmpty()) {
                 d.navigate().refresh();
@@ -260,12 +238,12 @@ class ReviewPageBrowserTest {
         offer.findElement(By.name("answer.project")).sendKeys("Osprey");
         offer.findElement(By.cssSelector("button.primary")).click();
 
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("submitted")));
+        page.until(ExpectedConditions.visibilityOfElementLocated(By.id("submitted")));
         WebElement mine = browser.findElements(By.cssSelector("[data-my-request]")).stream()
                 .filter(r -> r.getText().startsWith("Osprey " + run)).findFirst().orElseThrow(() -> new AssertionError(browser.getPageSource()));
         String requestId = mine.getAttribute("data-my-request");
         assertEquals("PENDING_APPROVAL", mine.findElement(By.cssSelector(".state")).getText());
-        saveScreenshot("partner-request-page.png");
+        page.screenshot("partner-request-page.png");
         // what the page submitted is what the API holds: for pat themselves, with the justification and the answer
         Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().statusCode(200)
                 .body("packageId", org.hamcrest.Matchers.equalTo(packageId))
@@ -281,7 +259,7 @@ class ReviewPageBrowserTest {
 
         mine = browser.findElements(By.cssSelector("[data-my-request='" + requestId + "']")).get(0);
         mine.findElement(By.cssSelector("button.cancel")).click();
-        wait.until(d -> d.findElements(By.cssSelector("[data-my-request='" + requestId + "'] .state")).stream()
+        page.until(d -> d.findElements(By.cssSelector("[data-my-request='" + requestId + "'] .state")).stream()
                 .anyMatch(state -> state.getText().equals("CANCELLED")));
         Reviews.as(platform, "admin").get("/api/v1/access-requests/" + requestId).then().body("state", org.hamcrest.Matchers.equalTo("CANCELLED"));
     }
@@ -291,9 +269,8 @@ class ReviewPageBrowserTest {
     void someoneSignedInWithoutARoleCanNeitherDecideNorApproveOnThePages() {
         Platform platform = Platform.get();
         browser.get(platform.endpoint("REVIEW_URL") + "/reviews");
-        PageWait wait = new PageWait();
-        signIn(wait, "nobody");
-        wait.until(d -> d.getCurrentUrl().startsWith(platform.endpoint("REVIEW_URL")) ? d : null);
+        page.signIn("nobody");
+        page.until(d -> d.getCurrentUrl().startsWith(platform.endpoint("REVIEW_URL")) ? d : null);
         for (String[] post : List.of(new String[] {"/reviews/items/" + UUID.randomUUID(), "decision=APPROVE&justification=looks+fine"},
                 new String[] {"/reviews/requests/" + UUID.randomUUID(), "decision=APPROVE&justification=looks+fine"},
                 new String[] {"/reviews/campaigns/" + UUID.randomUUID() + "/accept-recommendations", "justification=looks+fine"})) {
@@ -303,43 +280,10 @@ class ReviewPageBrowserTest {
 
     /** Posts a form from the page the browser shows, with its session, as the page's own forms do; the status that came back. */
     private int postFromPage(String path, String form) {
-        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+        Object status = page.runAsync("const done = arguments[arguments.length - 1];"
                 + " fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: arguments[1],"
                 + " redirect: 'manual'}).then(r => done(r.status)).catch(e => done(-1));", path, form);
         return ((Number) status).intValue();
-    }
-
-    /** Waits for the page, and on a timeout says where the browser is and what it shows. */
-    private final class PageWait {
-        private final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-
-        <T> T until(java.util.function.Function<? super WebDriver, T> condition) {
-            try {
-                return wait.until(driver -> {
-                    try {
-                        return condition.apply(driver);
-                    } catch (org.openqa.selenium.WebDriverException e) {
-                        // the page re-rendered while the condition looked at one of its nodes (Chromium: "Node with given id does not
-                        // belong to the document", seen in CI after a click): look again
-                        if (e instanceof org.openqa.selenium.StaleElementReferenceException
-                                || String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-                            return null;
-                        }
-                        throw e;
-                    }
-                });
-            } catch (org.openqa.selenium.TimeoutException e) {
-                String text = browser.findElement(By.tagName("body")).getText();
-                throw new AssertionError("at " + browser.getCurrentUrl() + ", showing:\n" + text.substring(0, Math.min(2000, text.length())), e);
-            }
-        }
-    }
-
-    /** Keycloak's login page, as the demo user (password: the user's name). */
-    private void signIn(PageWait wait, String user) {
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(user);
-        browser.findElement(By.id("kc-login")).click();
     }
 
     /** The block of one guest on the page. */
@@ -351,21 +295,5 @@ class ReviewPageBrowserTest {
     private static String itemOfGrant(Platform platform, String campaign, String grantId) {
         return Reviews.items(platform, campaign).stream().filter(i -> grantId.equals(i.get("grantId"))).map(i -> (String) i.get("id")).findFirst()
                 .orElseThrow();
-    }
-
-    /** The page as the owner first sees it, for the README (target/review-page.png; docs/review-page.png is a copy of one). */
-    private void saveScreenshot() throws Exception {
-        saveScreenshot("review-page.png");
-    }
-
-    private void saveScreenshot(String name) {
-        Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Path target = RepositoryRoot.get().resolve("e2e/target/" + name);
-        try {
-            Files.createDirectories(target.getParent());
-            Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

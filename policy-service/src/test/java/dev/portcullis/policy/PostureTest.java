@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestSignedIn;
@@ -115,7 +116,10 @@ class PostureTest {
         assertNotNull(posture.get(recommendation), posture.prettify());
         assertEquals(1, posture.getInt(recommendation + ".count"));
         assertEquals("review", posture.getString(recommendation + ".action.service"));
-        assertEquals("/api/v1/review-definitions", posture.getString(recommendation + ".action.path"));
+        assertEquals("POST /api/v1/campaigns", posture.getString(recommendation + ".action.method") + " "
+                + posture.getString(recommendation + ".action.path"), "one call defines and starts it");
+        assertEquals(List.of("ada@corp.example"), posture(TestTokens.withEmail("ada", Roles.ADMIN, "ada@corp.example", true))
+                .getList(recommendation + ".action.body.fallbackReviewers"), "items no owner answers for go to the admin who asked");
         assertEquals(List.of(secret), posture.getList(recommendation + ".action.body.scope.resourceIds"), "its highly confidential resource in use");
         assertEquals("HIGHLY_CONFIDENTIAL", posture.getString(recommendation + ".action.body.scope.minSensitivity"));
         assertNotNull(posture.get("recommendations.find { it.kind == 'OPEN_ENDED_SENSITIVE_GRANTS' }"));
@@ -176,7 +180,11 @@ class PostureTest {
     }
 
     private static JsonPath posture() {
-        return given().auth().oauth2(TestTokens.admin()).get("/api/v1/posture").then().statusCode(200).extract().jsonPath();
+        return posture(TestTokens.admin());
+    }
+
+    private static JsonPath posture(String token) {
+        return given().auth().oauth2(token).get("/api/v1/posture").then().statusCode(200).extract().jsonPath();
     }
 
     private static String partnerOf(String partner) {

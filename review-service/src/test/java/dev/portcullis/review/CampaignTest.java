@@ -494,6 +494,39 @@ class CampaignTest {
         admin().queryParam("limit", 500).get("/api/v1/review-definitions").then().body("items.size()", equalTo(before));
     }
 
+    /**
+     * One call, as the posture's recommendations act: a one-off review defined and its campaign started together; a recurring one,
+     * or one with a later start, is a 400 naming the field, and neither a definition nor a campaign is left behind.
+     */
+    @Test
+    void aOneOffReviewIsDefinedAndStartedInOneCallAndARecurringOneIsRefusedThere() {
+        World w = new World();
+        String owner = "o-" + w.run + "@corp.example";
+        String guest = w.guest(w.partner, List.of("s@corp.example"), 100, 1);
+        w.grant(guest, w.resource("HIGHLY_CONFIDENTIAL", owner));
+        w.known();
+        int definitions = admin().queryParam("limit", 500).get("/api/v1/review-definitions").then().extract().path("items.size()");
+        int campaigns = admin().queryParam("limit", 500).get("/api/v1/campaigns").then().extract().path("items.size()");
+        admin().body(definition(w, "RESOURCE_OWNERS", Map.of())).post("/api/v1/campaigns").then().statusCode(400)
+                .body("errors[0].field", equalTo("recurrence"));
+        admin().body(definition(w, "RESOURCE_OWNERS", Map.of("recurrence", "ONCE", "startAt", "2030-01-01T00:00:00Z")))
+                .post("/api/v1/campaigns").then().statusCode(400).body("errors[0].field", equalTo("startAt"));
+        admin().body(definition(w, "RESOURCE_OWNERS", Map.of("recurrence", "ONCE", "fallbackReviewers", List.of())))
+                .post("/api/v1/campaigns").then().statusCode(400).body("errors[0].field", equalTo("fallbackReviewers"));
+        admin().queryParam("limit", 500).get("/api/v1/review-definitions").then().body("items.size()", equalTo(definitions));
+        admin().queryParam("limit", 500).get("/api/v1/campaigns").then().body("items.size()", equalTo(campaigns));
+
+        io.restassured.response.ValidatableResponse started = admin().body(definition(w, "RESOURCE_OWNERS", Map.of("recurrence", "ONCE")))
+                .post("/api/v1/campaigns").then().statusCode(201).body("state", equalTo("IN_PROGRESS")).body("counts.total", equalTo(1));
+        String campaign = started.extract().path("id");
+        String definition = started.extract().path("definitionId");
+        started.header("Location", org.hamcrest.Matchers.endsWith("/api/v1/campaigns/" + campaign));
+        admin().get("/api/v1/review-definitions/" + definition).then().statusCode(200).body("recurrence", equalTo("ONCE"))
+                .body("nextStartAt", org.hamcrest.Matchers.nullValue());
+        as(owner).get("/api/v1/my/review-items").then().body("items.campaignId", equalTo(List.of(campaign)));
+        admin().post("/api/v1/campaigns/" + campaign + "/cancel").then().statusCode(200);
+    }
+
     private Map<String, Object> definition(World w, String reviewers, Map<String, Object> extra) {
         Map<String, Object> body = new HashMap<>(Map.of("name", "Partner review " + w.run, "scope", Map.of("partnerIds", List.of(w.partner),
                 "minSensitivity", "CONFIDENTIAL"), "reviewers", reviewers, "fallbackReviewers", List.of("fallback@corp.example"),

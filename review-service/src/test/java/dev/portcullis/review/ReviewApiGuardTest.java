@@ -36,6 +36,7 @@ class ReviewApiGuardTest {
             endpoint("GET", "/api/v1/review-definitions/" + ANY_ID, ADMIN, AUDITOR),
             endpoint("POST", "/api/v1/review-definitions/" + ANY_ID + "/campaigns", ADMIN),
             endpoint("GET", "/api/v1/campaigns", ADMIN, AUDITOR),
+            endpoint("POST", "/api/v1/campaigns", ADMIN),
             endpoint("GET", "/api/v1/campaigns/" + ANY_ID, ADMIN, AUDITOR),
             endpoint("GET", "/api/v1/campaigns/" + ANY_ID + "/items", ADMIN, AUDITOR),
             endpoint("POST", "/api/v1/campaigns/" + ANY_ID + "/complete", ADMIN),

@@ -50,6 +50,7 @@ public class PostureSeries {
 
     void start(@Observes StartupEvent event) {
         worker.start();
+        worker.wake(); // today's point at once, not an hour after start: a new platform's dashboard has a day to draw
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,6 +1,7 @@
 package dev.portcullis.policy.rest;
 
 import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.policy.domain.Scenario;
@@ -42,11 +43,11 @@ public class PostureResource {
     @Inject
     EntityManager em;
 
-    /**
-     * What to do about a finding: the API call that does it, on the service that serves it. A review definition's body is
-     * followed by starting its campaign ({@code then}).
-     */
-    public record Action(String service, String method, String path, Map<String, Object> body, String then) {
+    @Inject
+    Actor actor;
+
+    /** What to do about a finding: the one API call that does it, on the service that serves it (inventory, review, policy). */
+    public record Action(String service, String method, String path, Map<String, Object> body) {
     }
 
     public record Recommendation(String kind, long count, String title, String why, UUID scenarioId, Action action) {
@@ -127,24 +128,38 @@ public class PostureResource {
         if (violations > 0) {
             out.add(new Recommendation("OPEN_POLICY_VIOLATIONS", violations, violations + " grant(s) violate a policy in force or reporting",
                     "Each is access a policy says should not exist.", null,
-                    new Action("policy", "GET", "/api/v1/violations?state=OPEN", null, null)));
+                    new Action("policy", "GET", "/api/v1/violations?state=OPEN", null)));
         }
         if (s.heldEnforcements() > 0) {
             out.add(new Recommendation("HELD_ENFORCEMENTS", s.heldEnforcements(), s.heldEnforcements() + " enforcement(s) wait for an admin",
                     "A policy's revocations were held because they were many: until an admin confirms or declines, the access stays.", null,
-                    new Action("policy", "GET", "/api/v1/enforcement-holds?state=PENDING", null, null)));
+                    new Action("policy", "GET", "/api/v1/enforcement-holds?state=PENDING", null)));
         }
         return List.copyOf(out);
     }
 
-    private static Action campaign(String name, Map<String, Object> scope, String reviewers) {
+    /**
+     * A one-off campaign started in one call. Where no owner or sponsor answers for an item, it goes to whoever asked for this
+     * posture (the fallback reviewer review-service requires): the admin who follows the recommendation.
+     */
+    private Action campaign(String name, Map<String, Object> scope, String reviewers) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("scope", scope);
         body.put("reviewers", reviewers);
+        body.put("fallbackReviewers", askerAddress().map(List::of).orElse(List.of()));
         body.put("recurrence", "ONCE");
         body.put("durationDays", 14);
-        return new Action("review", "POST", "/api/v1/review-definitions", body, "POST /api/v1/review-definitions/{id}/campaigns");
+        return new Action("review", "POST", "/api/v1/campaigns", body);
+    }
+
+    /** The verified address of who asked, if they have one (a client's token has none; review-service then says what is missing). */
+    private java.util.Optional<String> askerAddress() {
+        try {
+            return java.util.Optional.of(actor.email()).filter(email -> email.contains("@"));
+        } catch (io.quarkus.security.ForbiddenException unverified) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Map<String, Object> scope(Object... nameValues) {

@@ -20,6 +20,26 @@ public interface ReviewSettings {
 
     Guard guard();
 
+    Console console();
+
+    /**
+     * The console (/console): the realm's public client it signs in as, and where it finds the other services' APIs (review-service's
+     * own is the page's origin).
+     */
+    interface Console {
+        @WithDefault("portcullis-console")
+        String clientId();
+
+        @WithDefault("http://127.0.0.1:8081")
+        String inventoryUrl();
+
+        @WithDefault("http://127.0.0.1:8083")
+        String policyUrl();
+
+        @WithDefault("http://127.0.0.1:8084")
+        String notificationUrl();
+    }
+
     /** The guard against mass revocation: a campaign that would revoke more than this waits for an admin. */
     interface Guard {
         /** The share of a campaign's items that applying may revoke without a confirmation. */

@@ -9,17 +9,22 @@ import dev.portcullis.backbone.rest.Page;
 import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.review.service.Campaigns;
+import dev.portcullis.review.service.DefinitionSpec;
 import dev.portcullis.review.domain.Campaign;
 import dev.portcullis.review.domain.ReviewItem;
 import dev.portcullis.review.rest.ReviewItemResource.ItemView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -72,6 +77,18 @@ public class CampaignResource {
                 .filter("e.state = :state", "state", QueryParams.enumValue(ReviewItem.State.class, "state", state))
                 .filter("e.outcome = :outcome", "outcome", QueryParams.enumValue(ReviewItem.Outcome.class, "outcome", outcome))
                 .page(em, limit, cursor, i -> i.id, i -> i), false);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Define a one-off review and start its campaign now, in one call", description = "The body is a review definition"
+            + " (as POST /api/v1/review-definitions takes it) whose recurrence is ONCE and which has no startAt: the definition is stored and"
+            + " its campaign started in one transaction, as POST /api/v1/review-definitions/{id}/campaigns starts one. The posture's"
+            + " recommendations (GET /api/v1/posture on policy-service) give such a body. Each refusal is a 400 naming the field, and"
+            + " stores nothing.")
+    public Response defineAndStart(@Valid @NotNull DefinitionSpec request) {
+        Campaign campaign = campaigns.defineAndStart(request, actor.name());
+        return Response.created(URI.create("/api/v1/campaigns/" + campaign.id)).entity(CampaignView.of(campaign, campaigns)).build();
     }
 
     @POST

@@ -112,6 +112,21 @@ public class Campaigns {
         return start(definition, actor, clock.instant());
     }
 
+    /**
+     * A one-off review defined and started in one transaction (one call, as the posture's recommendations act): a definition
+     * that is not ONCE, or that names a later startAt, is refused naming the field.
+     */
+    @Transactional
+    public Campaign defineAndStart(DefinitionSpec spec, String actor) {
+        if (spec.recurrence() != Recurrence.ONCE) {
+            throw new BadRequestProblem("recurrence", "a campaign started now is ONCE; a recurring review is defined at /api/v1/review-definitions");
+        }
+        if (spec.startAt() != null) {
+            throw new BadRequestProblem("startAt", "a campaign started now has no startAt; a later one is defined at /api/v1/review-definitions");
+        }
+        return start(define(spec, actor), actor, clock.instant());
+    }
+
     /** Starts the definition's campaign if it is (still) due at {@code now}; for the scheduler, under the definition's lock. */
     @Transactional
     public boolean startIfDue(UUID definitionId, Instant now) {
