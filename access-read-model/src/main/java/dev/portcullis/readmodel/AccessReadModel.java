@@ -112,6 +112,11 @@ public class AccessReadModel {
                 partner.domains.clear();
                 p.domains().forEach(d -> partner.domains.add(d.toLowerCase(java.util.Locale.ROOT)));
                 partner.updatedAt = clock.instant();
+                if (p.signalChannels() != null) { // an event that does not say keeps what an earlier one said
+                    partner.ssfVerifiedAt = p.signalChannels().ssfVerifiedAt();
+                    partner.lastSignalAt = p.signalChannels().lastSignalAt();
+                    partner.scimProvisionedAt = p.signalChannels().scimProvisionedAt();
+                }
                 if (isNew) {
                     partner.persist();
                 }
@@ -221,7 +226,7 @@ public class AccessReadModel {
                     + " revoked_reason = excluded.revoked_reason, updated_at = excluded.updated_at").setParameter(1, grantId).setParameter(2, guestId)
                     .setParameter(3, resourceId).setParameter(4, r.role() == null ? "" : r.role()).setParameter(5, r.reason().name())
                     .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT).executeUpdate();
-            grantRevoked.fire(new GrantRevoked(grantId, guestId, resourceId, r.reason().name(), r.causeId()));
+            grantRevoked.fire(new GrantRevoked(grantId, guestId, resourceId, r.reason().name(), r.causeId(), r.revokedAt()));
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guestId));
             LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, guestId, r.reason());
         }

@@ -44,6 +44,16 @@ public class KnownPartner extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Its Shared Signals stream verified, its last signal, its SCIM provisioning: whether its offboarding reaches us (null: never). */
+    @Column(name = "ssf_verified_at")
+    public Instant ssfVerifiedAt;
+
+    @Column(name = "last_signal_at")
+    public Instant lastSignalAt;
+
+    @Column(name = "scim_provisioned_at")
+    public Instant scimProvisionedAt;
+
     /** The partner an address belongs to: the one with its domain. */
     public static Optional<KnownPartner> byEmail(String email) {
         String domain = email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);

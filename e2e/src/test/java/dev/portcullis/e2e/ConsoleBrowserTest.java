@@ -100,6 +100,14 @@ class ConsoleBrowserTest {
         history = page.driver.findElement(By.id("view")).getText();
         assertTrue(history.contains("GUEST_INVITED") && history.contains("GRANT_CREATED"), history);
 
+        // the evidence of the partner's guests, printable: her identity, her grant, and the chain's verification at the end
+        page.driver.get(platform.endpoint("REVIEW_URL") + "/console/#evidence?partnerId=" + world.partner + "&show=1");
+        WebElement chain = page.until(ExpectedConditions.visibilityOfElementLocated(By.id("chain")));
+        assertTrue(chain.getText().startsWith("Audit chain intact: "), chain.getText());
+        WebElement evidence = page.driver.findElement(By.cssSelector(".evidence-guest[data-guest='" + world.guest + "']"));
+        assertEquals(List.of("IDENTITY", "SPONSOR", "INVITED", "GRANT"), evidence.findElements(By.cssSelector("tr[data-section]")).stream()
+                .map(row -> row.getAttribute("data-section")).toList());
+
         // the API is what refuses: the recommendation's own call, made from the page with the auditor's token, is a 403
         Object status = page.runAsync("const done = arguments[arguments.length - 1];"
                 + " const tokens = JSON.parse(sessionStorage.getItem('console.tokens'));"
@@ -126,7 +134,7 @@ class ConsoleBrowserTest {
         InventoryApi inventory = platform.inventory();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String domain = "console-" + run + ".example";
-        inventory.createPartner("tenant-" + run, domain);
+        String partner = inventory.createPartner("tenant-" + run, domain);
         String name = "Heron " + run;
         String scenario = SelfService.scenario(platform, name, "DELEGATED");
         String secret = SelfService.resource(platform, scenario, "Payroll " + run, "HIGHLY_CONFIDENTIAL", "owner@example.com");
@@ -136,10 +144,10 @@ class ConsoleBrowserTest {
                 .auth().oauth2(platform.userToken("admin")).get("/api/v1/posture").then().statusCode(200).extract().jsonPath()
                 .getList("recommendations.findAll { it.kind == 'SENSITIVE_ACCESS_OUTSIDE_IT_CONTROL' && it.scenarioId == '" + scenario + "' }")
                 .size() == 1);
-        return new Scripted(scenario, name, guest, grant);
+        return new Scripted(partner, scenario, name, guest, grant);
     }
 
-    private record Scripted(String scenario, String scenarioName, String guest, String grant) {
+    private record Scripted(String partner, String scenario, String scenarioName, String guest, String grant) {
     }
 
     private static By recommendation(String scenario) {

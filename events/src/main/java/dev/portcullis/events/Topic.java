@@ -39,6 +39,7 @@ public enum Topic {
         public static final String INVENTORY_DELIVERIES = "inventory-deliveries";
         public static final String GOVERNANCE_REVOCATIONS = "governance-revocations";
         public static final String REVIEW_CAMPAIGNS = "review-campaigns";
+        public static final String REVIEW_DECISIONS = "review-decisions";
         public static final String POLICY_VIOLATIONS = "policy-violations";
 
         private Channels() {

@@ -83,6 +83,7 @@ class InventoryApiGuardTest {
             endpoint("POST", "/api/v1/sign-ins", ADMIN),
             endpoint("GET", "/api/v1/audit", ADMIN, AUDITOR),
             endpoint("GET", "/api/v1/audit/verify", ADMIN, AUDITOR),
+            endpoint("GET", "/api/v1/evidence", ADMIN, AUDITOR),
             endpoint("POST", "/api/v1/imports/guests", ADMIN),
             endpoint("GET", "/api/v1/imports/" + ANY_ID, ADMIN, AUDITOR),
             endpoint("GET", "/api/v1/imports/" + ANY_ID + "/lines", ADMIN, AUDITOR),

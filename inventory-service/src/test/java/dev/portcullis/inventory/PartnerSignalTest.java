@@ -67,6 +67,26 @@ class PartnerSignalTest {
         resources = api.twoResources();
     }
 
+    /**
+     * A partner's signal shows its offboarding reaches us: its first signal announces the partner with lastSignalAt (the posture's
+     * connected partners), a second the same day announces nothing more.
+     */
+    @Test
+    void aPartnersFirstSignalOfTheDayAnnouncesThePartnerAsSignallingAndTheNextDoesNot() {
+        InventoryApi.Guest ann = api.guestWithGrants(resources, 1, SPONSOR);
+        String partner = api.as(TestTokens.admin()).get("/api/v1/guests/" + ann.id()).then().extract().path("partnerId");
+        api.postSignal("ACCOUNT_DISABLED", ann.homeTenantId(), ann.homeSubject(), Instant.now()).then().statusCode(202);
+        api.postSignal("ACCOUNT_ENABLED", ann.homeTenantId(), ann.homeSubject(), Instant.now()).then().statusCode(202);
+        List<dev.portcullis.events.PartnerUpserted> announced = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.readAll(
+                Topic.INVENTORY_PARTNERS.topicName(), r -> partner.equals(r.key())).stream()
+                .map(r -> EventJson.read(r.value(), dev.portcullis.events.PartnerUpserted.class)).toList(),
+                events -> events.stream().anyMatch(e -> e.signalChannels() != null && e.signalChannels().lastSignalAt() != null));
+        assertEquals(1, announced.stream().filter(e -> e.signalChannels() != null && e.signalChannels().lastSignalAt() != null).count(),
+                "announced once a day: " + announced);
+        assertEquals(null, announced.get(0).signalChannels() == null ? null : announced.get(0).signalChannels().lastSignalAt(),
+                "its creation named no signal");
+    }
+
     @Test
     void disabledAccountBlocksTheGuestRevokesEveryGrantAndPublishesTheChain() {
         InventoryApi.Guest guest = api.guestWithGrants(resources, 5, SPONSOR);

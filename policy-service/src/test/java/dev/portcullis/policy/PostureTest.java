@@ -5,14 +5,18 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.events.AccessGranted;
+import dev.portcullis.events.AccessRevoked;
+import dev.portcullis.events.RevocationReason;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestSignedIn;
 import dev.portcullis.events.PartnerUpserted;
 import dev.portcullis.events.ResourceUpserted;
+import dev.portcullis.events.ReviewDecisionRecorded;
 import dev.portcullis.policy.posture.PostureSeries;
 import dev.portcullis.testsupport.KafkaResource;
 import dev.portcullis.testsupport.KafkaTestClient;
@@ -77,19 +81,24 @@ class PostureTest {
         // ann: sponsored, signed in today; open-ended access to the scenario's secret, and to its wiki until next month
         String ann = guest(partner, "ann@contoso.example", List.of("sponsor@corp.example"));
         signIn(ann, Instant.now());
-        grant(ann, secret, null);
+        String annSecret = grant(ann, secret, null);
         grant(ann, wiki, Instant.now().plus(Duration.ofDays(30)));
         // bob: no sponsor, invited and never signed in; open-ended access to finance, outside any scenario
         String bob = guest(partner, "bob@contoso.example", List.of());
-        grant(bob, finance, null);
+        String bobFinance = grant(bob, finance, null);
         // cy: sponsored, last signed in 100 days ago; the wiki, open-ended (GENERAL: not a finding)
         String cy = guest(partner, "cy@contoso.example", List.of("sponsor@corp.example"));
         signIn(cy, Instant.now().minus(Duration.ofDays(100)));
         grant(cy, wiki, null);
+        // reviews: ann's secret confirmed ten days ago, bob's finance 200 days ago (not lately); the wiki grants never
+        reviewed(annSecret, ann, secret, Instant.now().minus(Duration.ofDays(10)));
+        reviewed(bobFinance, bob, finance, Instant.now().minus(Duration.ofDays(200)));
 
         JsonPath posture = await().atMost(WAIT).ignoreExceptions().until(PostureTest::posture,
                 p -> p.getInt(partnerOf(partner) + ".figures.activeGrantsBySensitivity.values().sum()") == 4
-                        && p.getInt(partnerOf(partner) + ".figures.guestsByState.ACTIVE") == 2);
+                        && p.getInt(partnerOf(partner) + ".figures.guestsByState.ACTIVE") == 2
+                        && p.getInt(partnerOf(partner) + ".figures.reviewCoverage.reviewedLast90Days") == 1
+                        && p.getInt(partnerOf(partner) + ".figures.reviewCoverage.neverReviewed") == 2);
         String mine = partnerOf(partner) + ".figures";
         assertEquals(Map.of("ACTIVE", 2, "INVITED", 1), posture.getMap(mine + ".guestsByState"));
         assertEquals(Map.of("HIGHLY_CONFIDENTIAL", 1, "GENERAL", 2, "CONFIDENTIAL", 1), posture.getMap(mine + ".activeGrantsBySensitivity"));
@@ -98,6 +107,20 @@ class PostureTest {
         assertEquals(Map.of("30d", 1, "60d", 1, "90d", 1), posture.getMap(mine + ".inactiveGuests"), "cy; bob never activated");
         assertEquals(2, posture.getInt(mine + ".openEndedSensitiveGrants"), "ann's secret and bob's finance");
         assertEquals("CONNECTED", posture.getString(partnerOf(partner) + ".state"));
+        assertEquals(Map.of("reviewedLast90Days", 1, "share", 0.25f, "neverReviewed", 2, "neverReviewedSensitive", 0),
+                posture.getMap(mine + ".reviewCoverage"), "ann's secret lately, bob's finance long ago, the two wiki grants never");
+
+        // nothing tells us when Contoso disables an account: unconnected, and the recommendation to connect its transmitter
+        assertEquals(false, posture.getBoolean(partnerOf(partner) + ".signalChannel.connected"));
+        String connect = "recommendations.find { it.kind == 'PARTNER_WITHOUT_SIGNAL_CHANNEL' && it.partnerId == '" + partner + "' }";
+        assertEquals(3, posture.getInt(connect + ".count"), "ann, bob and cy keep their access after they leave");
+        assertEquals("PUT inventory /api/v1/partners/" + partner + "/ssf", posture.getString(connect + ".action.method") + " "
+                + posture.getString(connect + ".action.service") + " " + posture.getString(connect + ".action.path"));
+        // once a signal of theirs arrived (inventory says so in partner-upserted), it is connected, and the recommendation goes
+        kafka.publish(new PartnerUpserted(partner, "Contoso " + partner, "tenant-" + partner, List.of("contoso.example"), "CONNECTED", "inventory-service",
+                Instant.now(), new PartnerUpserted.SignalChannels(null, Instant.now().minus(Duration.ofDays(2)), null)));
+        JsonPath connected = await().atMost(WAIT).until(PostureTest::posture, p -> p.getBoolean(partnerOf(partner) + ".signalChannel.connected"));
+        assertNull(connected.get(connect), "the recommendation stays");
 
         // the scenario holds those with access to its resources: ann and cy, not bob
         String inScenario = "posture.scenarios.find { it.scenarioId == '" + scenario + "' }";
@@ -179,6 +202,29 @@ class PostureTest {
                 .body("posture.organization.guestsByState", org.hamcrest.Matchers.notNullValue());
     }
 
+    /**
+     * Time to revoke: a partner's signal whose revocations inventory made a minute before this service read them counts a minute;
+     * a revocation an admin made counts nothing.
+     */
+    @Test
+    void timeToRevokeRunsFromTheSignalsRevocationsToTheMomentThisServiceReadTheLastOfThem() {
+        String guest = UUID.randomUUID().toString();
+        String signal = UUID.randomUUID().toString();
+        long before = posture().getLong("posture.timeToRevoke.signals");
+        Instant acted = Instant.now().minus(Duration.ofMinutes(1));
+        for (int i = 0; i < 2; i++) {
+            kafka.publish(new AccessRevoked(UUID.randomUUID().toString(), guest, UUID.randomUUID().toString(), "CRM", List.of("owner@corp.example"),
+                    "reader", RevocationReason.PARTNER_ACCOUNT_DISABLED, signal, acted, "signal-client"));
+        }
+        kafka.publish(new AccessRevoked(UUID.randomUUID().toString(), guest, UUID.randomUUID().toString(), "Wiki", List.of("owner@corp.example"),
+                "reader", RevocationReason.MANUAL, "by-hand-" + signal, acted, "admin"));
+        JsonPath posture = await().atMost(WAIT).until(PostureTest::posture, p -> p.getLong("posture.timeToRevoke.signals") == before + 1);
+        assertEquals("7d", posture.getString("posture.timeToRevoke.window"));
+        long p99 = posture.getLong("posture.timeToRevoke.p99Millis");
+        assertTrue(p99 >= 30_000, "p99 " + p99 + " ms, with a signal of a minute among few");
+        assertTrue(posture.getLong("posture.timeToRevoke.p50Millis") <= p99);
+    }
+
     private static JsonPath posture() {
         return posture(TestTokens.admin());
     }
@@ -207,7 +253,15 @@ class PostureTest {
         kafka.publish(new GuestSignedIn(guest, at, "ACTIVE", true, Instant.now()));
     }
 
-    private void grant(String guest, String resource, Instant expiresAt) {
-        kafka.publish(new AccessGranted(UUID.randomUUID().toString(), guest, resource, "reader", Instant.now(), expiresAt, "admin", "test"));
+    private String grant(String guest, String resource, Instant expiresAt) {
+        String id = UUID.randomUUID().toString();
+        kafka.publish(new AccessGranted(id, guest, resource, "reader", Instant.now(), expiresAt, "admin", "test"));
+        return id;
+    }
+
+    /** A reviewer's decision on the grant, as review-service publishes it. */
+    private void reviewed(String grant, String guest, String resource, Instant at) {
+        kafka.publish(new ReviewDecisionRecorded(UUID.randomUUID().toString(), UUID.randomUUID().toString(), grant, guest, resource,
+                "owner@corp.example", "APPROVE", "still needed", at, "Quarterly review", "APPROVE", null));
     }
 }

@@ -181,6 +181,16 @@ function action(label, work, options) {
     }}, label);
 }
 
+/** A partner's Shared Signals transmitter, as the admin names it. */
+function transmitter() {
+  const issuer = prompt('The partner’s transmitter issuer (https://…)');
+  const audience = issuer && prompt('The audience its SETs name (this receiver)');
+  if (!issuer || !audience) {
+    throw new Error('cancelled');
+  }
+  return {issuer, audience};
+}
+
 function reasonAsked(what) {
   const reason = prompt('Why? (' + what + ')');
   if (reason === null) {
@@ -223,7 +233,7 @@ function stackedBars(title, rows, series, colours) {
 
 /** Lines over days: each series a colour, the last value written at its end. */
 function lines(title, days, series) {
-  const width = 640, height = 200, left = 40, right = 110, top = 10, bottom = 24;
+  const width = 640, height = 220, left = 40, right = 20, top = 10, bottom = 44;
   const chart = svg('svg', {viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart'});
   if (days.length === 0) {
     chart.append(svg('text', {x: left, y: height / 2, class: 'axis'}, 'No day recorded yet: the first point is written within the hour.'));
@@ -235,14 +245,20 @@ function lines(title, days, series) {
   chart.append(svg('line', {x1: left, y1: y(0), x2: width - right, y2: y(0), class: 'grid'}));
   chart.append(svg('text', {x: left - 6, y: y(max) + 4, 'text-anchor': 'end', class: 'axis'}, max));
   chart.append(svg('text', {x: left - 6, y: y(0) + 4, 'text-anchor': 'end', class: 'axis'}, 0));
-  chart.append(svg('text', {x: left, y: height - 6, class: 'axis'}, days[0]));
-  chart.append(svg('text', {x: width - right, y: height - 6, 'text-anchor': 'end', class: 'axis'}, days[days.length - 1]));
+  chart.append(svg('text', {x: left, y: height - 26, class: 'axis'}, days[0]));
+  chart.append(svg('text', {x: width - right, y: height - 26, 'text-anchor': 'end', class: 'axis'}, days[days.length - 1]));
   series.forEach(s => {
     const points = s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
     chart.append(svg('polyline', {points, fill: 'none', stroke: s.colour, 'stroke-width': 2, 'data-series': s.name}));
     s.values.forEach((v, i) => chart.append(svg('circle', {cx: x(i), cy: y(v), r: 2.5, fill: s.colour}, svg('title', null, `${days[i]} ${s.name}: ${v}`))));
-    const last = s.values[s.values.length - 1];
-    chart.append(svg('text', {x: x(s.values.length - 1) + 8, y: y(last) + 4, class: 'legend', fill: s.colour}, `${s.name} ${last}`));
+  });
+  // the legend below, each series with its last value
+  let lx = left;
+  series.forEach(s => {
+    const label = `${s.name}: ${s.values[s.values.length - 1]}`;
+    chart.append(svg('rect', {x: lx, y: height - 14, width: 10, height: 10, fill: s.colour}));
+    chart.append(svg('text', {x: lx + 14, y: height - 5, class: 'legend'}, label));
+    lx += 30 + label.length * 6.2;
   });
   return chart;
 }
@@ -264,19 +280,26 @@ const views = {
         tile('without a sponsor', org.guestsWithoutSponsor, true),
         tile('invitations never redeemed', org.invitationsNeverRedeemed, true),
         tile('open policy violations', org.openViolations, true),
-        tile('held enforcements', p.heldEnforcements, true)));
+        tile('held enforcements', p.heldEnforcements, true),
+        tile('grants reviewed in 90 days', org.reviewCoverage.share === null ? '—' : Math.round(org.reviewCoverage.share * 100) + ' %'),
+        tile('sensitive grants never reviewed', org.reviewCoverage.neverReviewedSensitive, true),
+        tile('time to revoke, p50 / p99 (7 days)', p.timeToRevoke.signals === 0 ? 'no signal'
+          : `${p.timeToRevoke.p50Millis} / ${p.timeToRevoke.p99Millis} ms`)));
 
     main.append(el('h2', null, 'What to do'));
     const recommendations = el('div', {class: 'recommendations'});
     now.recommendations.forEach(r => {
-      const card = el('section', {class: 'recommendation', 'data-recommendation': r.kind, 'data-scenario': r.scenarioId || ''},
+      const card = el('section', {class: 'recommendation', 'data-recommendation': r.kind, 'data-scenario': r.scenarioId || '',
+        'data-partner': r.partnerId || ''},
         el('h3', null, r.title), el('p', null, r.why));
       const a = r.action;
       if (a.method === 'GET') {
         card.append(el('a', {href: '#enforcement', class: 'button'}, 'Show them'));
       } else {
-        card.append(action(a.service === 'review' && a.path === '/api/v1/campaigns' ? 'Start this review' : 'Do it', async () => {
-          const result = await api(a.service, a.method, a.path, a.body);
+        const connects = a.method === 'PUT' && a.path.endsWith('/ssf');
+        card.append(action(a.path === '/api/v1/campaigns' ? 'Start this review' : connects ? 'Connect its transmitter' : 'Do it', async () => {
+          const body = connects ? transmitter() : a.body;
+          const result = await api(a.service, a.method, a.path, body);
           return a.path === '/api/v1/campaigns' ? `Campaign “${result.name}” started: ${result.counts.total} item(s) to review.` : null;
         }, {kind: 'primary', name: 'follow'}));
         card.append(el('p', {class: 'meta api'}, `${a.method} ${a.service} ${a.path}`));
@@ -325,14 +348,7 @@ const views = {
         el('td', null, partner.state === 'BLOCKED'
           ? action('Unblock', () => api('inventory', 'PATCH', '/api/v1/partners/' + partner.id, {state: 'CONNECTED'}))
           : action('Block', () => api('inventory', 'PATCH', '/api/v1/partners/' + partner.id, {state: 'BLOCKED'}), {kind: 'deny'}),
-          ' ', action('Connect transmitter', () => {
-            const issuer = prompt('The partner’s transmitter issuer (https://…)');
-            const audience = issuer && prompt('The audience its SETs name (this receiver)');
-            if (!issuer || !audience) {
-              throw new Error('cancelled');
-            }
-            return api('inventory', 'PUT', '/api/v1/partners/' + partner.id + '/ssf', {issuer, audience});
-          }))))));
+          ' ', action('Connect transmitter', () => api('inventory', 'PUT', '/api/v1/partners/' + partner.id + '/ssf', transmitter())))))));
   },
 
   async guests(main, query) {
@@ -393,6 +409,59 @@ const views = {
       violations.items.map(v => el('tr', {'data-violation': v.id}, el('td', null, v.policyName || v.policyId),
         el('td', null, el('a', {href: '#guest?id=' + v.guestId}, v.guestId)), el('td', null, v.resourceId),
         el('td', null, when(v.detectedAt)), el('td', null, `${v.message} (${v.mode})`)))));
+  },
+
+  async evidence(main, query) {
+    const [partners, scenarios] = await Promise.all([api('inventory', 'GET', '/api/v1/partners?limit=200'),
+      api('policy', 'GET', '/api/v1/scenarios?limit=200')]);
+    const select = (name, label, items) => el('label', null, label + ' ', el('select', {name},
+      el('option', {value: ''}, 'all'), items.map(i => el('option', {value: i.id, selected: query.get(name) === i.id}, i.name))));
+    const form = el('form', {class: 'search', onsubmit: event => {
+      event.preventDefault();
+      const asked = new URLSearchParams();
+      ['partnerId', 'scenarioId', 'from', 'to'].forEach(n => form.elements[n].value && asked.set(n, form.elements[n].value));
+      location.hash = 'evidence?' + asked.toString() + '&show=1';
+    }}, select('partnerId', 'Partner', partners.items), ' ', select('scenarioId', 'Scenario', scenarios.items), ' ',
+    el('label', null, 'From ', el('input', {type: 'date', name: 'from', value: query.get('from') || ''})), ' ',
+    el('label', null, 'to ', el('input', {type: 'date', name: 'to', value: query.get('to') || ''})), ' ',
+    el('button', {type: 'submit', class: 'primary'}, 'Draw the report'));
+    main.append(el('h2', null, 'Evidence of external access'), el('p', {class: 'meta'}, 'Each external user, their access, its reviews'
+      + ' and its removal, from the audit trail, with the chain’s verification: print it to PDF from the browser, or download the CSV.'), form);
+    if (!query.get('show')) {
+      return;
+    }
+    const asked = new URLSearchParams([...query.entries()].filter(([k]) => k !== 'show')).toString();
+    const report = await api('inventory', 'GET', '/api/v1/evidence?' + asked);
+    main.append(el('p', null, el('button', {type: 'button', onclick: () => window.print()}, 'Print'), ' ',
+      el('button', {type: 'button', onclick: async () => {
+        const response = await fetch(session.config.services.inventory + '/api/v1/evidence?' + asked,
+          {headers: {'Authorization': 'Bearer ' + await freshToken(), 'Accept': 'text/csv'}});
+        const link = el('a', {href: URL.createObjectURL(await response.blob()), download: 'portcullis-evidence.csv'});
+        document.body.append(link);
+        link.click();
+        link.remove();
+      }}, 'Download CSV')),
+      el('p', {class: 'meta'}, `Drawn ${when(report.drawnAt)} · ${report.guests} guest(s)`));
+    let current = null;
+    let rows = [];
+    const flush = () => current && main.append(el('section', {class: 'evidence-guest', 'data-guest': current},
+      el('h3', null, rows[0].guest), table(['Section', 'When', 'Who', 'Resource', 'What', 'Why', 'Cause', 'Chain'],
+        rows.map(l => el('tr', {'data-section': l.section}, el('td', null, l.section), el('td', null, when(l.at)), el('td', null, l.actor || ''),
+          el('td', null, l.resource || ''), el('td', null, l.what || ''), el('td', null, l.why || ''), el('td', null, l.cause || ''),
+          el('td', {class: 'meta'}, l.auditChainSeq ? '#' + l.auditChainSeq : ''))))));
+    report.lines.forEach(line => {
+      if (line.guestId !== current) {
+        flush();
+        current = line.guestId;
+        rows = [];
+      }
+      rows.push(line);
+    });
+    flush();
+    const chain = report.chain;
+    main.append(el('p', {id: 'chain', class: chain.intact ? 'done' : 'message'}, chain.intact
+      ? `Audit chain intact: ${chain.checked} record(s) checked; head ${report.chainHead}.`
+      : `Audit chain BROKEN at position ${chain.firstBrokenAt}: ${chain.problem}`));
   },
 
   async 'dead-letters'(main) {

@@ -55,6 +55,14 @@ public class Partner extends PanacheEntityBase {
     @Column(name = "state_changed_at")
     public java.time.Instant stateChangedAt;
 
+    /** The last signal received for this partner (any channel), recorded at most once a day: whether its offboarding reaches us. */
+    @Column(name = "last_signal_at")
+    public Instant lastSignalAt;
+
+    /** Since when its guests are provisioned over SCIM (the first one created so). */
+    @Column(name = "scim_provisioned_at")
+    public Instant scimProvisionedAt;
+
     public static Optional<Partner> byTenant(String tenantId) {
         return find("tenantId", tenantId).firstResultOptional();
     }

@@ -70,6 +70,7 @@ public class ScimUsers {
         Guest guest = guests.addGuest(partner.id, new NewGuest(in.userName(), in.displayName(), in.homeTenantId(), in.homeSubject(), in.sponsors(),
                 actor, null), actor, "provisioned over SCIM");
         guest.externalId = in.externalId();
+        partners.provisionedOverScim(partner.id, guest.createdAt); // a provisioning system ends its guests' access: the posture counts it
         if (Boolean.FALSE.equals(in.active())) {
             revocations.blockOnly(guest, GuestChangeReason.SCIM, "scim: provisioned inactive", actor);
         }

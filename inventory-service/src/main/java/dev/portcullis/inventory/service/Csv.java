@@ -57,4 +57,24 @@ final class Csv {
         }
         return lines;
     }
+
+    /**
+     * One CSV record (RFC 4180, CRLF) of {@code fields}: a field with a comma, quote or line break is quoted; one that a spreadsheet
+     * would run as a formula (=, +, -, @, a tab or a carriage return first) gets a leading apostrophe, so a name a partner chose
+     * cannot execute in an auditor's spreadsheet (OWASP CSV injection).
+     */
+    static String record(List<String> fields) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            String field = fields.get(i) == null ? "" : fields.get(i);
+            if (!field.isEmpty() && "=+-@\t\r".indexOf(field.charAt(0)) >= 0) {
+                field = "'" + field;
+            }
+            if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
+                field = "\"" + field.replace("\"", "\"\"") + "\"";
+            }
+            out.append(i == 0 ? "" : ",").append(field);
+        }
+        return out.append("\r\n").toString();
+    }
 }

@@ -42,6 +42,9 @@ public class PartnerSignalService {
     Revocations revocations;
 
     @Inject
+    Partners partners;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -124,6 +127,7 @@ public class PartnerSignalService {
         signal.receivedBy = actor;
         signal.channel = channel;
         signal.dedupeKey = dedupeKey;
+        partners.signalReceived(in.homeTenantId(), signal.receivedAt); // its offboarding reaches us: the posture counts the partner connected
 
         List<Guest> guests = Guest.lockByHomeIdentity(in.homeTenantId(), in.homeSubject(), in.email());
         guests.forEach(g -> signal.matchedGuestIds.add(g.id));

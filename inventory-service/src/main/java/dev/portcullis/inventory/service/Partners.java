@@ -10,6 +10,7 @@ import dev.portcullis.inventory.domain.Partner;
 import dev.portcullis.inventory.domain.PartnerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.NotBlank;
@@ -17,6 +18,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,6 +36,9 @@ public class Partners {
 
     @Inject
     Clock clock;
+
+    @Inject
+    EntityManager em;
 
     @Inject
     AuditTrail audit;
@@ -189,9 +194,46 @@ public class Partners {
         return partner;
     }
 
-    /** Every partner's creation and change, for the other services' own copy (who may request an access package). */
+    /**
+     * Every partner's creation and change, for the other services' own copy (who may request an access package, and the posture:
+     * whether its offboarding reaches us).
+     */
     private void announce(Partner partner, String actor) {
+        Instant ssfVerifiedAt = em.createQuery("select t.verifiedAt from PartnerTransmitter t where t.partnerId = :partner", Instant.class)
+                .setParameter("partner", partner.id).getResultStream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
         outbox.publish(new PartnerUpserted(partner.id.toString(), partner.name, partner.tenantId, List.copyOf(partner.domains), partner.state.name(),
-                actor, clock.instant()));
+                actor, clock.instant(), new PartnerUpserted.SignalChannels(ssfVerifiedAt, partner.lastSignalAt, partner.scimProvisionedAt)));
+    }
+
+    /** A signal for the partner arrived (any channel): recorded, and announced, when the last one recorded is a day old or more. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void signalReceived(String tenantId, Instant at) {
+        Partner.byTenant(tenantId).filter(p -> p.lastSignalAt == null || p.lastSignalAt.isBefore(at.minus(java.time.Duration.ofDays(1))))
+                .ifPresent(p -> {
+                    p.lastSignalAt = at;
+                    announce(p, "inventory-service");
+                });
+    }
+
+    /** One of the partner's guests was provisioned over SCIM: the first one marks the partner as provisioned so, and announces it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void provisionedOverScim(UUID partnerId, Instant at) {
+        if (partnerId == null) {
+            return;
+        }
+        Partner partner = Partner.findById(partnerId);
+        if (partner != null && partner.scimProvisionedAt == null) {
+            partner.scimProvisionedAt = at;
+            announce(partner, "inventory-service");
+        }
+    }
+
+    /** The partner's Shared Signals stream was verified: announced, so the posture counts the partner as connected. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void streamVerified(UUID partnerId) {
+        Partner partner = Partner.findById(partnerId);
+        if (partner != null) {
+            announce(partner, "inventory-service");
+        }
     }
 }

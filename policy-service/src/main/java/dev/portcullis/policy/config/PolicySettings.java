@@ -10,6 +10,13 @@ public interface PolicySettings {
 
     Enforcement enforcement();
 
+    /**
+     * How old the posture a request is given may be: an older one is recomputed in the background while the request gets it
+     * (stale while revalidating); 0 computes it for every request (the service's tests).
+     */
+    @WithDefault("PT30S")
+    Duration postureMaxAge();
+
     /** How long the decision log keeps a decision (an auditor's look back); older ones are pruned every hour. */
     @WithDefault("P30D")
     Duration decisionLogRetention();

@@ -25,28 +25,54 @@ import java.util.function.Function;
 public class Posture {
 
     /** Sensitivities at which an open-ended grant is a finding. */
-    static final List<String> SENSITIVE = List.of("CONFIDENTIAL", "HIGHLY_CONFIDENTIAL");
+    public static final List<String> SENSITIVE = List.of("CONFIDENTIAL", "HIGHLY_CONFIDENTIAL");
     static final int[] INACTIVE_DAYS = {30, 60, 90};
+    /** A grant counts as reviewed when a campaign decided it within this many days (Entra and SailPoint review quarterly). */
+    static final int REVIEWED_WITHIN_DAYS = 90;
+    /** A partner whose last signal is this recent counts as connected (the issue of its signal client, used lately). */
+    static final int SIGNALLED_WITHIN_DAYS = 30;
 
     @Inject
     EntityManager em;
+
+    @Inject
+    TimeToRevoke timeToRevoke;
 
     @Inject
     Clock clock;
 
     /** The figures of one scope. Counts only; each names what a recommendation or a page of guests would act on. */
     public record Figures(Map<String, Long> guestsByState, Map<String, Long> activeGrantsBySensitivity, long guestsWithoutSponsor,
-            Map<String, Long> inactiveGuests, long invitationsNeverRedeemed, long openEndedSensitiveGrants, long openViolations) {
+            Map<String, Long> inactiveGuests, long invitationsNeverRedeemed, long openEndedSensitiveGrants, long openViolations,
+            ReviewCoverage reviewCoverage) {
+    }
+
+    /**
+     * Of the active grants: how many a campaign decided in the last 90 days ({@code share} of them, null without grants), how many no
+     * campaign ever decided, and of those the CONFIDENTIAL and HIGHLY_CONFIDENTIAL ones.
+     */
+    public record ReviewCoverage(long reviewedLast90Days, Double share, long neverReviewed, long neverReviewedSensitive) {
     }
 
     public record ScenarioPosture(UUID scenarioId, String name, Scenario.ControlModel controlModel, Figures figures) {
     }
 
-    public record PartnerPosture(UUID partnerId, String name, String state, Figures figures) {
+    public record PartnerPosture(UUID partnerId, String name, String state, SignalChannel signalChannel, Figures figures) {
+    }
+
+    /**
+     * Whether the partner's offboarding reaches us: connected when its Shared Signals stream is verified, it signalled in the last
+     * 30 days, or it provisions its guests over SCIM. Unconnected, its people keep their access here after they leave it.
+     */
+    public record SignalChannel(boolean connected, Instant ssfVerifiedAt, Instant lastSignalAt, Instant scimProvisionedAt) {
+    }
+
+    /** How many partners are connected, and how many not. */
+    public record PartnerChannels(long connected, long unconnected) {
     }
 
     public record Snapshot(Instant asOf, Figures organization, List<ScenarioPosture> scenarios, List<PartnerPosture> partners,
-            long heldEnforcements) {
+            long heldEnforcements, TimeToRevoke.Figures timeToRevoke, PartnerChannels partnerChannels) {
     }
 
     /** One scope's counts as the queries fill them in, then frozen into {@link Figures}. */
@@ -58,6 +84,10 @@ public class Posture {
         long neverRedeemed;
         long openEndedSensitive;
         long openViolations;
+        long activeGrants;
+        long reviewed90;
+        long neverReviewed;
+        long neverReviewedSensitive;
 
         Tally() {
             for (int days : INACTIVE_DAYS) {
@@ -67,7 +97,8 @@ public class Posture {
 
         Figures figures() {
             return new Figures(Map.copyOf(guestsByState), Map.copyOf(grantsBySensitivity), withoutSponsor, Map.copyOf(inactive), neverRedeemed,
-                    openEndedSensitive, openViolations);
+                    openEndedSensitive, openViolations, new ReviewCoverage(reviewed90, activeGrants == 0 ? null
+                            : Math.round(1000.0 * reviewed90 / activeGrants) / 1000.0, neverReviewed, neverReviewedSensitive));
         }
     }
 
@@ -104,19 +135,26 @@ public class Posture {
             addGuests(scenario.apply((String) row[0]), row);
         }
 
-        // active grants by sensitivity, and those without an end date
+        // active grants by sensitivity, those without an end date, and their review coverage (decided in a campaign lately, or never)
         for (Object[] row : rows("""
-                select r.scenario_id, g.partner_id, r.sensitivity, count(*), count(*) filter (where a.expires_at is null)
+                select r.scenario_id, g.partner_id, r.sensitivity, count(*), count(*) filter (where a.expires_at is null),
+                  count(*) filter (where rv.last_decided_at >= ?1), count(*) filter (where rv.grant_id is null)
                 from rm_grant a join rm_resource r on r.resource_id = a.resource_id left join rm_guest g on g.guest_id = a.guest_id
-                where a.state = 'ACTIVE' group by 1, 2, 3""")) {
+                left join grant_review rv on rv.grant_id = a.grant_id
+                where a.state = 'ACTIVE' group by 1, 2, 3""", now.minusSeconds(86_400L * REVIEWED_WITHIN_DAYS))) {
             List<Tally> scopes = scopes(organization, row[0] == null ? null : scenario.apply((String) row[0]),
                     row[1] == null ? null : partner.apply((UUID) row[1]));
             String sensitivity = (String) row[2];
             long grants = ((Number) row[3]).longValue();
             long openEnded = SENSITIVE.contains(sensitivity) ? ((Number) row[4]).longValue() : 0;
+            long never = ((Number) row[6]).longValue();
             for (Tally t : scopes) {
                 t.grantsBySensitivity.merge(sensitivity, grants, Long::sum);
                 t.openEndedSensitive += openEnded;
+                t.activeGrants += grants;
+                t.reviewed90 += ((Number) row[5]).longValue();
+                t.neverReviewed += never;
+                t.neverReviewedSensitive += SENSITIVE.contains(sensitivity) ? never : 0;
             }
         }
 
@@ -139,11 +177,23 @@ public class Posture {
         }
         scenarios.sort(Comparator.comparing(ScenarioPosture::name));
         List<PartnerPosture> partners = new ArrayList<>();
-        for (Object[] row : rows("select partner_id, name, state from rm_partner order by name, partner_id")) {
+        Instant signalledSince = now.minusSeconds(86_400L * SIGNALLED_WITHIN_DAYS);
+        long connected = 0;
+        for (Object[] row : rows("select partner_id, name, state, ssf_verified_at, last_signal_at, scim_provisioned_at from rm_partner"
+                + " order by name, partner_id")) {
             Tally t = byPartner.getOrDefault((UUID) row[0], new Tally());
-            partners.add(new PartnerPosture((UUID) row[0], (String) row[1], (String) row[2], t.figures()));
+            Instant ssf = instant(row[3]), signal = instant(row[4]), scim = instant(row[5]);
+            boolean live = ssf != null || scim != null || (signal != null && !signal.isBefore(signalledSince));
+            connected += live ? 1 : 0;
+            partners.add(new PartnerPosture((UUID) row[0], (String) row[1], (String) row[2], new SignalChannel(live, ssf, signal, scim), t.figures()));
         }
-        return new Snapshot(now, organization.figures(), List.copyOf(scenarios), List.copyOf(partners), held);
+        return new Snapshot(now, organization.figures(), List.copyOf(scenarios), List.copyOf(partners), held, timeToRevoke.lastWeek(now),
+                new PartnerChannels(connected, partners.size() - connected));
+    }
+
+    private static Instant instant(Object value) {
+        return value == null ? null : value instanceof java.sql.Timestamp t ? t.toInstant()
+                : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
     }
 
     private static void addGuests(Tally t, Object[] row) {

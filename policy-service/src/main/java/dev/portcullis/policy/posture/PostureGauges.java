@@ -30,6 +30,8 @@ public class PostureGauges {
     private MultiGauge openEnded;
     private MultiGauge violations;
     private MultiGauge held;
+    private MultiGauge reviewed;
+    private MultiGauge neverReviewed;
 
     @PostConstruct
     void register() {
@@ -41,6 +43,8 @@ public class PostureGauges {
         openEnded = gauge("portcullis.posture.grants.open.ended.sensitive", "CONFIDENTIAL and HIGHLY_CONFIDENTIAL grants without an end date");
         violations = gauge("portcullis.posture.violations.open", "open policy violations");
         held = gauge("portcullis.posture.enforcements.held", "enforcements held for an admin");
+        reviewed = gauge("portcullis.posture.grants.reviewed.recently", "active grants a campaign decided in the last 90 days");
+        neverReviewed = gauge("portcullis.posture.grants.never.reviewed", "active grants no campaign ever decided");
     }
 
     private MultiGauge gauge(String name, String description) {
@@ -61,6 +65,8 @@ public class PostureGauges {
         neverRedeemed.register(one(scopes, Posture.Figures::invitationsNeverRedeemed), true);
         openEnded.register(one(scopes, Posture.Figures::openEndedSensitiveGrants), true);
         violations.register(one(scopes, Posture.Figures::openViolations), true);
+        reviewed.register(one(scopes, f -> f.reviewCoverage().reviewedLast90Days()), true);
+        neverReviewed.register(one(scopes, f -> f.reviewCoverage().neverReviewed()), true);
         held.register(List.of(MultiGauge.Row.of(Tags.of("scope", "organization"), snapshot.heldEnforcements())), true);
     }
 

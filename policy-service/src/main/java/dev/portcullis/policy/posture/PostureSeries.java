@@ -32,7 +32,7 @@ public class PostureSeries {
     private static final Duration KEEP = Duration.ofDays(366);
 
     @Inject
-    Posture posture;
+    PostureCache posture;
 
     @Inject
     EntityManager em;
@@ -65,9 +65,9 @@ public class PostureSeries {
 
     /** Writes the figures of every scope as today's, and sets the gauges from them; never more to do at once. */
     public boolean recordToday() {
+        Posture.Snapshot snapshot = posture.refresh(); // the dashboard's too
         QuarkusTransaction.requiringNew().run(() -> {
             LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-            Posture.Snapshot snapshot = posture.now();
             gauges.show(snapshot);
             Map<String, Posture.Figures> scopes = new LinkedHashMap<>();
             scopes.put(ORGANIZATION, snapshot.organization());

@@ -6,6 +6,7 @@ import dev.portcullis.backbone.rest.QueryParams;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.policy.domain.Scenario;
 import dev.portcullis.policy.posture.Posture;
+import dev.portcullis.policy.posture.PostureCache;
 import dev.portcullis.policy.posture.Posture.ScenarioPosture;
 import dev.portcullis.policy.posture.PostureSeries;
 import dev.portcullis.policy.posture.Posture.Snapshot;
@@ -32,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PostureResource {
 
     @Inject
-    Posture posture;
+    PostureCache posture;
 
     @Inject
     PostureSeries series;
@@ -46,11 +47,18 @@ public class PostureResource {
     @Inject
     Actor actor;
 
-    /** What to do about a finding: the one API call that does it, on the service that serves it (inventory, review, policy). */
+    /**
+     * What to do about a finding: the one API call that does it, on the service that serves it (inventory, review, policy). A body
+     * that only the admin can give (a partner's transmitter issuer) is null: the console asks for it.
+     */
     public record Action(String service, String method, String path, Map<String, Object> body) {
     }
 
-    public record Recommendation(String kind, long count, String title, String why, UUID scenarioId, Action action) {
+    /** A finding to act on: of the organization, of one scenario ({@code scenarioId}) or of one partner ({@code partnerId}). */
+    public record Recommendation(String kind, long count, String title, String why, UUID scenarioId, UUID partnerId, Action action) {
+        Recommendation(String kind, long count, String title, String why, UUID scenarioId, Action action) {
+            this(kind, count, title, why, scenarioId, null, action);
+        }
     }
 
     public record PostureView(Snapshot posture, List<Recommendation> recommendations) {
@@ -64,9 +72,10 @@ public class PostureResource {
             + " CONFIDENTIAL and HIGHLY_CONFIDENTIAL grants without an end date; open policy violations; and enforcements held for an"
             + " admin. A guest belongs to a scenario while holding an active grant on one of its resources. Then the recommendations,"
             + " each with its count, why it matters and the API call that acts on it. Computed from this service's copy of inventory's"
-            + " events, so it lags inventory by the time those take to arrive.")
+            + " events, so it lags inventory by the time those take to arrive; and a dashboard gets the last one computed (asOf), recomputed"
+            + " in the background once it is 30 s old (portcullis.policy.posture-max-age).")
     public PostureView posture() {
-        Snapshot snapshot = posture.now();
+        Snapshot snapshot = posture.current();
         return new PostureView(snapshot, recommend(snapshot));
     }
 
@@ -111,12 +120,34 @@ public class PostureResource {
                                 "RESOURCE_OWNERS")));
             }
         }
+        // partners whose people keep access here after they leave: those with the most access first, ten at most
+        s.partners().stream().filter(p -> !p.signalChannel().connected() && p.figures().activeGrantsBySensitivity().values().stream()
+                .mapToLong(Long::longValue).sum() > 0)
+                .sorted(java.util.Comparator.comparingLong((Posture.PartnerPosture p) -> -p.figures().activeGrantsBySensitivity().values().stream()
+                        .mapToLong(Long::longValue).sum()))
+                .limit(10).forEach(p -> {
+                    long guests = p.figures().guestsByState().entrySet().stream().filter(e -> !e.getKey().equals("REMOVED"))
+                            .mapToLong(Map.Entry::getValue).sum();
+                    out.add(new Recommendation("PARTNER_WITHOUT_SIGNAL_CHANNEL", guests, p.name() + " has no signal channel: its "
+                            + guests + " guest(s) keep their access here after they leave " + p.name(),
+                            "Nothing tells us when " + p.name() + " disables an account: no verified Shared Signals stream, no signal in 30 days,"
+                                    + " no SCIM provisioning. Connecting its transmitter ends their access here the moment it ends there.",
+                            null, p.partnerId(), new Action("inventory", "PUT", "/api/v1/partners/" + p.partnerId() + "/ssf", null)));
+                });
         long openEnded = s.organization().openEndedSensitiveGrants();
         if (openEnded > 0) {
             out.add(new Recommendation("OPEN_ENDED_SENSITIVE_GRANTS", openEnded,
                     openEnded + " CONFIDENTIAL or HIGHLY_CONFIDENTIAL grant(s) have no end date",
                     "Access to sensitive data that never ends outlives the work it was given for; a review confirms or ends each.", null,
                     campaign("Open-ended sensitive access", scope("minSensitivity", "CONFIDENTIAL"), "RESOURCE_OWNERS")));
+        }
+        long neverReviewed = s.organization().reviewCoverage().neverReviewedSensitive();
+        if (neverReviewed > 0) {
+            long sensitive = Posture.SENSITIVE.stream().mapToLong(k -> s.organization().activeGrantsBySensitivity().getOrDefault(k, 0L)).sum();
+            out.add(new Recommendation("SENSITIVE_GRANTS_NEVER_REVIEWED", neverReviewed, neverReviewed + " CONFIDENTIAL or HIGHLY_CONFIDENTIAL"
+                    + " grant(s), " + Math.round(100.0 * neverReviewed / Math.max(1, sensitive)) + " % of them, were never reviewed",
+                    "Nobody who answers for this data has confirmed that these guests still need it.", null,
+                    campaign("Sensitive access never reviewed", scope("minSensitivity", "CONFIDENTIAL"), "RESOURCE_OWNERS")));
         }
         long inactive = s.organization().inactiveGuests().getOrDefault("90d", 0L);
         if (inactive > 0) {

@@ -335,7 +335,8 @@ public class Campaigns {
         item.decidedBy = reviewer.toLowerCase(Locale.ROOT);
         item.decidedAt = now;
         outbox.publish(new ReviewDecisionRecorded(campaign.id.toString(), item.id.toString(), item.grantId.toString(), item.guestId.toString(),
-                item.resourceId.toString(), item.decidedBy, decision.name(), why, now));
+                item.resourceId.toString(), item.decidedBy, decision.name(), why, now, campaign.name,
+                item.recommendation == null ? null : item.recommendation.name(), item.recommendationReason));
         return item;
     }
 

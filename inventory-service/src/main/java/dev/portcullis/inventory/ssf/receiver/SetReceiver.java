@@ -87,6 +87,9 @@ public class SetReceiver {
     Guests guests;
 
     @Inject
+    dev.portcullis.inventory.service.Partners partners;
+
+    @Inject
     GuestSessions sessions;
 
     /** What a SET did: the signals it applied (their ids), or nothing (a repeat, a verification, an event we record but do not act on). */
@@ -162,6 +165,9 @@ public class SetReceiver {
                     int verified = state == null ? 0 : em.createQuery("update PartnerTransmitter t set t.verifiedAt = :now where t.partnerId = :partner"
                             + " and t.verificationState = :state").setParameter("now", clock.instant()).setParameter("partner", partnerId)
                             .setParameter("state", String.valueOf(state)).executeUpdate();
+                    if (verified > 0) {
+                        partners.streamVerified(partnerId);
+                    }
                     LOG.infof("partner=%s SET jti=%s verification%s", partnerId, jti, verified > 0 ? ": the stream is verified" : "");
                     continue;
                 }
