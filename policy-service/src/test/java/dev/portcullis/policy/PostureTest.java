@@ -174,7 +174,7 @@ class PostureTest {
         while (asked.find()) {
             names.add(asked.group());
         }
-        assertEquals(8, names.size(), names.toString());
+        assertEquals(10, names.size(), names.toString());
         for (String name : names) {
             assertTrue(metrics.contains("\n" + name + "{"), name + " is drawn by deploy/grafana/posture.json and not exported");
         }
@@ -200,6 +200,41 @@ class PostureTest {
         given().auth().oauth2(TestTokens.owner("o@corp.example")).get("/api/v1/posture/series").then().statusCode(403);
         given().auth().oauth2(TestTokens.auditor()).get("/api/v1/posture").then().statusCode(200)
                 .body("posture.organization.guestsByState", org.hamcrest.Matchers.notNullValue());
+    }
+
+    /**
+     * A partner of twelve guests, each with an open-ended CONFIDENTIAL grant nobody reviewed, and an enforced ceiling of GENERAL on
+     * that partner: twelve violations, whose revocations are held for an admin (more than a fifth of the policy's scope). The figures
+     * say so, and so do the recommendations: review the sensitive access never reviewed, see the violations, decide the hold.
+     */
+    @Test
+    void violationsHeldEnforcementsAndSensitiveAccessNeverReviewedAreFiguresAndRecommendations() {
+        String partner = UUID.randomUUID().toString();
+        kafka.publish(new PartnerUpserted(partner, "Fabrikam " + partner, "tenant-" + partner, List.of("fabrikam.example"), "CONNECTED", "admin",
+                Instant.now()));
+        String finance = resource("CONFIDENTIAL", null);
+        for (int i = 0; i < 12; i++) {
+            grant(guest(partner, "g" + i + "@fabrikam.example", List.of("sponsor@corp.example")), finance, null);
+        }
+        await().atMost(WAIT).ignoreExceptions().until(PostureTest::posture,
+                p -> p.getInt(partnerOf(partner) + ".figures.activeGrantsBySensitivity.CONFIDENTIAL") == 12);
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("name", "Ceiling " + partner, "mode", "ENFORCE",
+                "scope", Map.of("partnerIds", List.of(partner)), "rule", Map.of("type", "SENSITIVITY_CEILING", "maxSensitivity", "GENERAL")))
+                .post("/api/v1/policies").then().statusCode(201);
+
+        JsonPath posture = await().atMost(WAIT).ignoreExceptions().until(PostureTest::posture,
+                p -> p.getInt(partnerOf(partner) + ".figures.openViolations") == 12 && p.getInt("posture.heldEnforcements") >= 1);
+        String mine = partnerOf(partner) + ".figures";
+        assertEquals(Map.of("reviewedLast90Days", 0, "share", 0.0f, "neverReviewed", 12, "neverReviewedSensitive", 12),
+                posture.getMap(mine + ".reviewCoverage"));
+        assertEquals(12, posture.getInt(mine + ".openEndedSensitiveGrants"));
+        assertTrue(posture.getInt("recommendations.find { it.kind == 'SENSITIVE_GRANTS_NEVER_REVIEWED' }.count") >= 12);
+        assertEquals("CONFIDENTIAL", posture.getString("recommendations.find { it.kind == 'SENSITIVE_GRANTS_NEVER_REVIEWED' }"
+                + ".action.body.scope.minSensitivity"));
+        assertTrue(posture.getInt("recommendations.find { it.kind == 'OPEN_POLICY_VIOLATIONS' }.count") >= 12);
+        assertEquals("/api/v1/violations?state=OPEN", posture.getString("recommendations.find { it.kind == 'OPEN_POLICY_VIOLATIONS' }.action.path"));
+        assertEquals("/api/v1/enforcement-holds?state=PENDING", posture.getString("recommendations.find { it.kind == 'HELD_ENFORCEMENTS' }"
+                + ".action.path"));
     }
 
     /**

@@ -341,10 +341,11 @@ const views = {
 
   async partners(main) {
     const page = await api('inventory', 'GET', '/api/v1/partners?limit=200');
-    main.append(el('h2', null, 'Partners'), table(['Partner', 'Tenant', 'Domains', 'State', 'Signal clients', ''],
+    main.append(el('h2', null, 'Partners'), table(['Partner', 'Tenant', 'Domains', 'State', 'Signal clients', 'Last signal', 'SCIM', ''],
       page.items.map(partner => el('tr', {'data-partner': partner.id}, el('td', null, partner.name), el('td', null, partner.tenantId),
         el('td', null, (partner.domains || []).join(', ')), el('td', {class: 'state'}, partner.state),
-        el('td', null, (partner.signalClients || []).join(', ') || '—'),
+        el('td', null, (partner.signalClients || []).join(', ') || '—'), el('td', null, when(partner.lastSignalAt)),
+        el('td', null, partner.scimProvisionedAt ? 'since ' + when(partner.scimProvisionedAt) : '—'),
         el('td', null, partner.state === 'BLOCKED'
           ? action('Unblock', () => api('inventory', 'PATCH', '/api/v1/partners/' + partner.id, {state: 'CONNECTED'}))
           : action('Block', () => api('inventory', 'PATCH', '/api/v1/partners/' + partner.id, {state: 'BLOCKED'}), {kind: 'deny'}),
@@ -387,7 +388,22 @@ const views = {
 
   async campaigns(main) {
     const page = await api('review', 'GET', '/api/v1/campaigns?limit=100');
-    main.append(el('h2', null, 'Campaigns'), table(['Campaign', 'State', 'Started', 'Ends', 'Items', ''],
+    // a one-off review, started in one call (POST /api/v1/campaigns); items nobody else answers for come to the admin who starts it
+    const form = el('form', {class: 'search', id: 'start-campaign', onsubmit: event => event.preventDefault()},
+      el('label', null, 'Name ', el('input', {type: 'text', name: 'name', required: true})), ' ',
+      el('label', null, 'Reviewers ', el('select', {name: 'reviewers'}, el('option', {value: 'RESOURCE_OWNERS'}, 'resource owners'),
+        el('option', {value: 'SPONSORS'}, 'sponsors'), el('option', {value: 'SELF'}, 'the guests themselves'))), ' ',
+      el('label', null, 'From sensitivity ', el('select', {name: 'minSensitivity'}, el('option', {value: ''}, 'any'),
+        SENSITIVITIES.map(k => el('option', {value: k}, k)))), ' ',
+      el('label', null, 'Days ', el('input', {type: 'number', name: 'durationDays', value: 14, min: 1, max: 180})), ' ',
+      action('Start the campaign', async () => {
+        const f = form.elements;
+        const scope = f.minSensitivity.value ? {minSensitivity: f.minSensitivity.value} : {};
+        const started = await api('review', 'POST', '/api/v1/campaigns', {name: f.name.value, scope, reviewers: f.reviewers.value,
+          fallbackReviewers: [session.email], recurrence: 'ONCE', durationDays: Number(f.durationDays.value)});
+        return `Campaign “${started.name}” started: ${started.counts.total} item(s) to review.`;
+      }, {kind: 'primary', name: 'start-campaign'}));
+    main.append(el('h2', null, 'Campaigns'), form, table(['Campaign', 'State', 'Started', 'Ends', 'Items', ''],
       page.items.slice().reverse().map(c => el('tr', {'data-campaign': c.id}, el('td', null, c.name), el('td', {class: 'state'}, c.state + (c.applyHeld ? ' (apply held)' : '')),
         el('td', null, when(c.startedAt) + ' by ' + c.startedBy), el('td', null, when(c.endsAt)),
         el('td', null, c.counts ? `${c.counts.total} (${c.counts.approved} approved, ${c.counts.denied} denied)` : ''),

@@ -84,10 +84,11 @@ public class PartnerResource {
         return PartnerView.of(partners.patch(id, request, actor.name()));
     }
 
+    /** {@code lastSignalAt} (recorded at most once a day) and {@code scimProvisionedAt}: whether the partner's offboarding reaches us. */
     public record PartnerView(UUID id, String name, String tenantId, Set<String> domains, PartnerState state, Set<String> signalClients,
-            Instant createdAt) {
+            Instant createdAt, Instant lastSignalAt, Instant scimProvisionedAt) {
         static PartnerView of(Partner p) {
-            return new PartnerView(p.id, p.name, p.tenantId, p.domains, p.state, p.signalClients, p.createdAt);
+            return new PartnerView(p.id, p.name, p.tenantId, p.domains, p.state, p.signalClients, p.createdAt, p.lastSignalAt, p.scimProvisionedAt);
         }
     }
 }

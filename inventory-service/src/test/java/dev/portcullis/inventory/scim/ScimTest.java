@@ -153,6 +153,11 @@ class ScimTest {
         assertEquals("service-account-portcullis-scim", invited.actor());
         api.as(TestTokens.auditor()).queryParam("guestId", id).get("/api/v1/audit").then().statusCode(200)
                 .body("items.action", hasItem("GUEST_INVITED")).body("items.actor", hasItem("service-account-portcullis-scim"));
+        // a provisioning system now ends the partner's guests' access: the partner is announced as provisioned over SCIM (the posture)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> kafka.readAll(
+                dev.portcullis.events.Topic.INVENTORY_PARTNERS.topicName(), r -> partnerId.equals(r.key())).stream()
+                .map(r -> EventJson.read(r.value(), dev.portcullis.events.PartnerUpserted.class))
+                .anyMatch(p -> p.signalChannels() != null && p.signalChannels().scimProvisionedAt() != null));
     }
 
     @Test
