@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,9 +127,7 @@ class GuestErasureTest {
     }
 
     private static Connection database(Platform platform, String service) throws SQLException {
-        String url = platform.endpoint("POSTGRES_URL").replace("<service>", service);
-        return DriverManager.getConnection(url, System.getenv().getOrDefault("PORTCULLIS_DB_USER", "portcullis"),
-                System.getenv().getOrDefault("PORTCULLIS_DB_PASSWORD", "portcullis"));
+        return platform.database(service);
     }
 
     /** The columns of each service's database that still hold {@code needle}; only databases holding it are named. */

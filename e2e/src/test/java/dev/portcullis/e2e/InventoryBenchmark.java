@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -202,8 +201,7 @@ class InventoryBenchmark {
 
     /** inventory-service's database: seeding and counting only; everything measured goes through the API. */
     private Connection database() throws SQLException {
-        return DriverManager.getConnection(platform.endpoint("POSTGRES_URL").replace("<service>", "inventory"),
-                System.getProperty("portcullis.e2e.db-user", "portcullis"), System.getProperty("portcullis.e2e.db-password", "portcullis"));
+        return platform.database("inventory");
     }
 
     private void sql(String... statements) throws SQLException {

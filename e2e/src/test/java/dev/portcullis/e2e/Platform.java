@@ -203,6 +203,16 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return KafkaTestClient.scram(endpoint("KAFKA_SECURITY_PROTOCOL"), user, password);
     }
 
+    /**
+     * A service's own database (inventory, review, policy, notification), as the platform's user (PORTCULLIS_DB_USER and
+     * PORTCULLIS_DB_PASSWORD, as up.sh reads them): for seeding a benchmark and for looking at what is stored, never for what a
+     * test measures or asserts through the API.
+     */
+    java.sql.Connection database(String service) throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(endpoint("POSTGRES_URL").replace("<service>", service),
+                System.getenv().getOrDefault("PORTCULLIS_DB_USER", "portcullis"), System.getenv().getOrDefault("PORTCULLIS_DB_PASSWORD", "portcullis"));
+    }
+
     /** A Keycloak access token for a demo user (password grant on the public CLI client). */
     String userToken(String user) {
         return given().formParam("grant_type", "password").formParam("client_id", "portcullis-cli")

@@ -57,34 +57,9 @@ class PostureBenchmark {
     @Test
     void run() {
         long seeding = System.nanoTime();
-        QuarkusTransaction.requiringNew().run(() -> {
-            String[] models = {"IT_GOVERNED", "DELEGATED", "SELF_SERVICE"};
-            sql("insert into scenario (id, name, control_model, created_at, created_by) select md5('s' || i)::uuid, 'scenario ' || i,"
-                    + " (array['" + String.join("','", models) + "'])[1 + i % 3], now(), 'bench' from generate_series(0, " + (SCENARIOS - 1) + ") i");
-            sql("insert into rm_partner (partner_id, name, tenant_id, state, updated_at, last_signal_at) select md5('p' || i)::uuid, 'partner ' || i,"
-                    + " 'tenant-' || i, 'CONNECTED', now(), case when i % 3 = 0 then now() - interval '2 days' end from generate_series(0, "
-                    + (PARTNERS - 1) + ") i");
-            sql("insert into rm_resource (resource_id, name, sensitivity, scenario_id, updated_at) select md5('r' || i)::uuid, 'app ' || i,"
-                    + " (array['PUBLIC','GENERAL','CONFIDENTIAL','HIGHLY_CONFIDENTIAL'])[1 + i % 4], cast(md5('s' || (i % " + SCENARIOS
-                    + "))::uuid as text), now() from generate_series(0, " + (RESOURCES - 1) + ") i");
-            sql("insert into rm_guest (guest_id, email, partner_id, state, invited_at, last_sign_in_at, updated_at)"
-                    + " select md5('g' || i)::uuid, 'guest-' || i || '@partner.example', md5('p' || (i % " + PARTNERS + "))::uuid,"
-                    + " (array['ACTIVE','ACTIVE','ACTIVE','INVITED','BLOCKED'])[1 + i % 5], now() - interval '400 days',"
-                    + " case when i % 5 = 3 then null else now() - (i % 120) * interval '1 day' end, now() from generate_series(0, " + (GUESTS - 1) + ") i");
-            sql("insert into rm_guest_sponsor (guest_id, email) select md5('g' || i)::uuid, 'sponsor-' || (i % 500) || '@corp.example'"
-                    + " from generate_series(0, " + (GUESTS - 1) + ") i where i % 10 <> 0");
-            sql("insert into rm_grant (grant_id, guest_id, resource_id, role, state, expires_at, updated_at)"
-                    + " select md5('x' || i || '-' || k)::uuid, md5('g' || i)::uuid, md5('r' || ((i * " + GRANTS_PER_GUEST + " + k) % " + RESOURCES
-                    + "))::uuid, 'reader', case when k = 4 then 'REVOKED' else 'ACTIVE' end, case when k % 2 = 0 then now() + interval '30 days' end,"
-                    + " now() from generate_series(0, " + (GUESTS - 1) + ") i, generate_series(0, " + (GRANTS_PER_GUEST - 1) + ") k");
-            sql("insert into grant_review (grant_id, last_decided_at, last_decision, campaign_id) select md5('x' || i || '-' || k)::uuid,"
-                    + " now() - (i % 200) * interval '1 day', 'APPROVE', md5('c' || (i % 10))::uuid from generate_series(0, " + (GUESTS - 1)
-                    + ") i, generate_series(0, 1) k");
-            sql("insert into signal_revocation (cause_id, guest_id, acted_at, last_seen_at) select 'signal-' || i, md5('g' || i)::uuid,"
-                    + " now() - (i % 7) * interval '1 day', now() - (i % 7) * interval '1 day' + (50 + i % 400) * interval '1 millisecond'"
-                    + " from generate_series(0, 1999) i");
-        });
-        QuarkusTransaction.requiringNew().run(() -> sql("analyze"));
+        List<String> statements = seed(GUESTS);
+        QuarkusTransaction.requiringNew().run(() -> statements.subList(0, statements.size() - 1).forEach(this::sql));
+        QuarkusTransaction.requiringNew().run(() -> sql(statements.get(statements.size() - 1)));
         System.out.printf("seeded %,d guests, %,d grants, %,d resources, %d scenarios, %d partners in %d ms%n", GUESTS, GUESTS * GRANTS_PER_GUEST,
                 RESOURCES, SCENARIOS, PARTNERS, (System.nanoTime() - seeding) / 1_000_000);
 
@@ -110,6 +85,16 @@ class PostureBenchmark {
         System.out.printf("GET /api/v1/posture as a dashboard gets it (the last computed, 30 s at most; recomputed in the background),"
                 + " %d requests at 10/s over %d s: p50 %d ms, p99 %d ms, max %d ms%n", n, (System.nanoTime() - loop) / 1_000_000_000,
                 millis.get(n / 2), millis.get((int) Math.ceil(n * 0.99) - 1), millis.get(n - 1));
+    }
+
+    /** The seed's statements (bench/posture-seed.sql, shared with e2e's PostureDashboardBenchmark), for this many guests. */
+    static List<String> seed(int guests) {
+        try (var in = PostureBenchmark.class.getResourceAsStream("/bench/posture-seed.sql")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("--")).map(line -> line.replace("GUESTS", String.valueOf(guests))).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void sql(String statement) {

@@ -1,0 +1,13 @@
+-- The posture benchmarks' state (policy-service's PostureBenchmark, e2e's PostureDashboardBenchmark): GUESTS guests of 100
+-- partners (3 in 5 active, 1 in 10 without a sponsor), 5 grants each (4 active, half with an end date) over 2,000 resources of
+-- four sensitivities in 20 scenarios of the three control models, 2 review decisions a guest, 2,000 signals of the last week.
+-- One statement a line; GUESTS is replaced by the benchmark.
+insert into scenario (id, name, control_model, created_at, created_by) select md5('s' || i)::uuid, 'bench scenario ' || i, (array['IT_GOVERNED','DELEGATED','SELF_SERVICE'])[1 + i % 3], now(), 'bench' from generate_series(0, 19) i
+insert into rm_partner (partner_id, name, tenant_id, state, updated_at, last_signal_at) select md5('p' || i)::uuid, 'bench partner ' || i, 'bench-tenant-' || i, 'CONNECTED', now(), case when i % 3 = 0 then now() - interval '2 days' end from generate_series(0, 99) i
+insert into rm_resource (resource_id, name, sensitivity, scenario_id, updated_at) select md5('r' || i)::uuid, 'bench app ' || i, (array['PUBLIC','GENERAL','CONFIDENTIAL','HIGHLY_CONFIDENTIAL'])[1 + i % 4], cast(md5('s' || (i % 20))::uuid as text), now() from generate_series(0, 1999) i
+insert into rm_guest (guest_id, email, partner_id, state, invited_at, last_sign_in_at, updated_at) select md5('g' || i)::uuid, 'bench-guest-' || i || '@partner.example', md5('p' || (i % 100))::uuid, (array['ACTIVE','ACTIVE','ACTIVE','INVITED','BLOCKED'])[1 + i % 5], now() - interval '400 days', case when i % 5 = 3 then null else now() - (i % 120) * interval '1 day' end, now() from generate_series(0, GUESTS - 1) i
+insert into rm_guest_sponsor (guest_id, email) select md5('g' || i)::uuid, 'sponsor-' || (i % 500) || '@corp.example' from generate_series(0, GUESTS - 1) i where i % 10 <> 0
+insert into rm_grant (grant_id, guest_id, resource_id, role, state, expires_at, updated_at) select md5('x' || i || '-' || k)::uuid, md5('g' || i)::uuid, md5('r' || ((i * 5 + k) % 2000))::uuid, 'reader', case when k = 4 then 'REVOKED' else 'ACTIVE' end, case when k % 2 = 0 then now() + interval '30 days' end, now() from generate_series(0, GUESTS - 1) i, generate_series(0, 4) k
+insert into grant_review (grant_id, last_decided_at, last_decision, campaign_id) select md5('x' || i || '-' || k)::uuid, now() - (i % 200) * interval '1 day', 'APPROVE', md5('c' || (i % 10))::uuid from generate_series(0, GUESTS - 1) i, generate_series(0, 1) k
+insert into signal_revocation (cause_id, guest_id, acted_at, last_seen_at) select 'bench-signal-' || i, md5('g' || i)::uuid, now() - (i % 7) * interval '1 day', now() - (i % 7) * interval '1 day' + (50 + i % 400) * interval '1 millisecond' from generate_series(0, 1999) i
+analyze
