@@ -107,6 +107,13 @@ class ConsoleBrowserTest {
         WebElement evidence = page.driver.findElement(By.cssSelector(".evidence-guest[data-guest='" + world.guest + "']"));
         assertEquals(List.of("IDENTITY", "SPONSOR", "INVITED", "GRANT"), evidence.findElements(By.cssSelector("tr[data-section]")).stream()
                 .map(row -> row.getAttribute("data-section")).toList());
+        // her grant names the policy decision that allowed it, which policy-service's decision log holds
+        String grantLine = evidence.findElement(By.cssSelector("tr[data-section='GRANT']")).getText();
+        java.util.regex.Matcher decision = java.util.regex.Pattern.compile("allowed by policy decision ([0-9a-f-]{36})").matcher(grantLine);
+        assertTrue(decision.find(), grantLine);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> given().baseUri(platform.endpoint("POLICY_URL"))
+                .auth().oauth2(platform.userToken("auditor")).queryParam("subjectId", world.guest).queryParam("action", "grant")
+                .get("/api/v1/decisions").then().statusCode(200).extract().<List<String>>path("items.id").contains(decision.group(1)));
 
         // the API is what refuses: the recommendation's own call, made from the page with the auditor's token, is a 403
         Object status = page.runAsync("const done = arguments[arguments.length - 1];"

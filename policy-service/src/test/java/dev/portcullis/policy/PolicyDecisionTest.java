@@ -369,10 +369,12 @@ class PolicyDecisionTest {
         String blocking = policy(partner, "ENFORCE", Map.of("type", "PARTNER_DOMAINS", "blockDomains", List.of("rival.example")));
         Map<String, Object> eve = guest(partner, "eve@rival.example");
         String subjectId = (String) eve.get("id");
-        evaluate(eve, "invite", directory()).body("decision", equalTo(false));
+        // the answer names its entry in the log, for the enforcement point to record beside what it did
+        String decisionId = evaluate(eve, "invite", directory()).body("decision", equalTo(false)).extract().path("context.decisionId");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(TestTokens.auditor()).queryParam("subjectId", subjectId)
-                .get("/api/v1/decisions").then().statusCode(200).body("items", hasSize(1)).body("items[0].decision", equalTo(false))
+                .get("/api/v1/decisions").then().statusCode(200).body("items", hasSize(1)).body("items[0].id", equalTo(decisionId))
+                .body("items[0].decision", equalTo(false))
                 .body("items[0].action", equalTo("invite")).body("items[0].resourceType", equalTo("directory"))
                 .body("items[0].reasons[0].policyId", equalTo(blocking)).body("items[0].reasons[0].version", equalTo(1))
                 .body("items[0].policies[0].policyId", equalTo(blocking)));

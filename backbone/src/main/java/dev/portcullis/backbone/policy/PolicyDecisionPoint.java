@@ -45,7 +45,7 @@ public class PolicyDecisionPoint {
 
     /** What policy-service said: allowed or not, and why, what the caller must do, and what report-only policies would have said. */
     public record Answer(boolean allowed, List<Map<String, Object>> reasons, List<Map<String, Object>> obligations,
-            List<Map<String, Object>> findings) {
+            List<Map<String, Object>> findings, String decisionId) {
     }
 
     private List<String> urls;
@@ -173,7 +173,8 @@ public class PolicyDecisionPoint {
         List<Map<String, Object>> findings = new ArrayList<>();
         context.path("findings").forEach(f -> findings.add(json.convertValue(f, Map.class)));
         // anything but an explicit true is a denial
-        return new Answer(body.path("decision").isBoolean() && body.path("decision").booleanValue(), reasons, obligations, findings);
+        String decisionId = context.path("decisionId").isTextual() ? context.path("decisionId").asText() : null;
+        return new Answer(body.path("decision").isBoolean() && body.path("decision").booleanValue(), reasons, obligations, findings, decisionId);
     }
 
     /** A client-credentials access token for policy-service, fetched again shortly before it expires. */

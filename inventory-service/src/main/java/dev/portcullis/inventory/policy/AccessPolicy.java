@@ -70,10 +70,14 @@ public class AccessPolicy {
         refuseUnmet(answer.obligations(), approvers, "invite " + email);
     }
 
-    /** Refuses a grant the policies deny; returns the expiry to give it (the one asked for, capped by any policy's). */
-    public Instant checkGrant(CreateGrant request, String actor, Set<String> roles) {
+    /** A grant the policies allow: the expiry to give it, and the decision that allowed it (its id in policy-service's log; null without one). */
+    public record Allowed(Instant expiresAt, String decisionId) {
+    }
+
+    /** Refuses a grant the policies deny; returns the expiry to give it (the one asked for, capped by any policy's) and the decision. */
+    public Allowed checkGrant(CreateGrant request, String actor, Set<String> roles) {
         if (!pdp.enabled()) {
-            return request.expiresAt();
+            return new Allowed(request.expiresAt(), null);
         }
         Guest guest = Guest.<Guest>findByIdOptional(request.guestId()).orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
@@ -84,12 +88,12 @@ public class AccessPolicy {
 
     /**
      * Refuses a grant of {@code resource} to {@code guest} (of {@code partner}, if known) that the policies deny; returns the
-     * expiry to give it. The guest need not be stored yet: an access request's delivery checks everything before it invites.
+     * expiry to give it, and the decision. The guest need not be stored yet: an access request's delivery checks everything before it invites.
      */
-    public Instant checkGrant(Guest guest, Partner partner, Resource resource, Instant requestedExpiry, Map<String, Object> requester,
+    public Allowed checkGrant(Guest guest, Partner partner, Resource resource, Instant requestedExpiry, Map<String, Object> requester,
             List<String> approvers) {
         if (!pdp.enabled()) {
-            return requestedExpiry;
+            return new Allowed(requestedExpiry, null);
         }
         Map<String, Object> subject = new LinkedHashMap<>();
         subject.put("email", guest.email);
@@ -113,7 +117,7 @@ public class AccessPolicy {
             }
         }
         refuseUnmet(answer.obligations(), approvers, what);
-        return expiresAt;
+        return new Allowed(expiresAt, answer.decisionId());
     }
 
     /** An owner's revocation on their own resource: the scenario's control model decides it (IT_GOVERNED leaves it to admins). */

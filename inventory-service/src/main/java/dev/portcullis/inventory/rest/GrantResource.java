@@ -61,8 +61,8 @@ public class GrantResource {
             + " control model decides (IT_GOVERNED: 422), then the policies.")
     public Response grant(@Valid @NotNull CreateGrant request) {
         scope.requireOwn(request.resourceId(), "resourceId");
-        java.time.Instant expiresAt = policy.checkGrant(request, actor.email(), actor.roles());
-        AccessGrant grant = grants.grant(request, expiresAt, actor.name());
+        AccessPolicy.Allowed allowed = policy.checkGrant(request, actor.email(), actor.roles());
+        AccessGrant grant = grants.grant(request, allowed, actor.name());
         return Response.created(URI.create("/api/v1/grants/" + grant.id)).entity(GrantView.of(grant)).build();
     }
 

@@ -178,7 +178,8 @@ public class Evidence {
             case "GRANT_CREATED" -> {
                 section = "GRANT";
                 what = "granted as " + text(d, "role") + (d.hasNonNull("expiresAt") ? " until " + text(d, "expiresAt") : ", no end date")
-                        + (d.hasNonNull("requestId") ? "; access request " + text(d, "requestId") : "");
+                        + (d.hasNonNull("requestId") ? "; access request " + text(d, "requestId") : "")
+                        + (d.hasNonNull("policyDecision") ? "; allowed by policy decision " + text(d, "policyDecision") : "");
             }
             case "ACCESS_REQUEST_DELIVERED" -> {
                 section = "REQUEST";

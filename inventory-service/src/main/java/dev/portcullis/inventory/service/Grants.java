@@ -52,24 +52,27 @@ public class Grants {
 
     /** Grants, with the expiry the policies allow ({@code AccessPolicy.checkGrant} decided it, before this transaction). */
     @Transactional
-    public AccessGrant grant(CreateGrant request, Instant expiresAt, String actor) {
+    public AccessGrant grant(CreateGrant request, dev.portcullis.inventory.policy.AccessPolicy.Allowed allowed, String actor) {
         Guest guest = Guest.lock(request.guestId()).orElseThrow(() -> new BadRequestProblem("guestId", "names no guest"));
         Resource resource = Resource.<Resource>findByIdOptional(request.resourceId())
                 .orElseThrow(() -> new BadRequestProblem("resourceId", "names no resource"));
         guest.requireGrantable();
-        return addGrant(guest, resource, request.role(), request.justification(), expiresAt, actor);
+        return addGrant(guest, resource, request.role(), request.justification(), allowed.expiresAt(), actor, null, allowed.decisionId());
     }
 
     /** Adds an active grant with its event (access-granted) and its audit record. */
     @Transactional(Transactional.TxType.MANDATORY)
     public AccessGrant addGrant(Guest guest, Resource resource, String role, String justification, Instant expiresAt, String actor) {
-        return addGrant(guest, resource, role, justification, expiresAt, actor, null);
+        return addGrant(guest, resource, role, justification, expiresAt, actor, null, null);
     }
 
-    /** {@link #addGrant}, delivering the access request {@code requestId} (named on the event, so review-service sees it delivered). */
+    /**
+     * {@link #addGrant}, delivering the access request {@code requestId} (named on the event, so review-service sees it delivered),
+     * as policy-service's decision {@code decisionId} allowed it (recorded on the audit record: the evidence says under which decision).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public AccessGrant addGrant(Guest guest, Resource resource, String role, String justification, Instant expiresAt, String actor,
-            String requestId) {
+            String requestId, String decisionId) {
         AccessGrant grant = new AccessGrant();
         grant.id = Ids.next();
         grant.guestId = guest.id;
@@ -84,7 +87,7 @@ public class Grants {
         outbox.publish(new AccessGranted(grant.id.toString(), guest.id.toString(), resource.id.toString(), grant.role, grant.grantedAt,
                 grant.expiresAt, actor, grant.justification, requestId));
         audit.record(AuditTrail.change("GRANT_CREATED", actor).guestId(guest.id).resource(resource.id).target(grant.id).reason(grant.justification)
-                .detail("role", grant.role).detail("expiresAt", grant.expiresAt).detail("requestId", requestId));
+                .detail("role", grant.role).detail("expiresAt", grant.expiresAt).detail("requestId", requestId).detail("policyDecision", decisionId));
         LOG.debugf("grant=%s guest=%s resource=%s role=%s", grant.id, guest.id, resource.id, grant.role);
         return grant;
     }

@@ -100,7 +100,7 @@ public class RequestDeliveries {
                 }
                 policy.checkInvite(invitation, resources.get(0), requester(approved, 0, approvers), approvers);
             }
-            List<Instant> expiries = new ArrayList<>();
+            List<AccessPolicy.Allowed> expiries = new ArrayList<>();
             for (int i = 0; i < resources.size(); i++) {
                 expiries.add(policy.checkGrant(subject, partner, resources.get(i), approved.expiresAt(), requester(approved, i, approvers), approvers));
             }
@@ -115,8 +115,8 @@ public class RequestDeliveries {
                         justification);
             }
             for (int i = 0; i < resources.size(); i++) {
-                grants.addGrant(guest, resources.get(i), approved.resources().get(i).role(), justification, expiries.get(i), actor,
-                        approved.requestId());
+                grants.addGrant(guest, resources.get(i), approved.resources().get(i).role(), justification, expiries.get(i).expiresAt(), actor,
+                        approved.requestId(), expiries.get(i).decisionId());
             }
             audit.record(AuditTrail.change("ACCESS_REQUEST_DELIVERED", actor).guest(guest).reason(justification).cause(approved.requestId())
                     .detail("accessPackage", approved.packageId()).detail("approvers", approvers)

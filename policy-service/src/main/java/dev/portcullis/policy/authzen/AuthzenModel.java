@@ -106,6 +106,15 @@ public final class AuthzenModel {
     public record EvaluationResponse(boolean decision, Object context) {
     }
 
+    /**
+     * A decision's context as AuthZEN answers it: why, what the caller must do, what report-only policies would say, the policy
+     * versions that took part, and {@code decisionId}, the decision log's entry (its id in GET /api/v1/decisions), which a PEP records
+     * beside what it did (inventory: on the grant's audit record).
+     */
+    public record LoggedContext(@com.fasterxml.jackson.annotation.JsonUnwrapped dev.portcullis.policy.engine.Decision.Context context,
+            java.util.UUID decisionId) {
+    }
+
     public record EvaluationsResponse(List<EvaluationResponse> evaluations) {
     }
 

@@ -174,8 +174,8 @@ public class AuthzenResource {
 
     private EvaluationResponse decide(String caller, AuthzenModel.Entity subject, AuthzenModel.Action action, AuthzenModel.Entity resource, Facts known) {
         Decision decision = policies.engine().decide(known);
-        log.record(caller, subject.type(), subject.id(), action.name(), resource.type(), resource.id(), decision);
-        return new EvaluationResponse(decision.decision(), decision.context());
+        java.util.UUID id = log.record(caller, subject.type(), subject.id(), action.name(), resource.type(), resource.id(), decision);
+        return new EvaluationResponse(decision.decision(), new AuthzenModel.LoggedContext(decision.context(), id));
     }
 
     /** Who asks, for the decision log: the OIDC client, else the person. */

@@ -74,13 +74,16 @@ public class DecisionLog {
         }
     }
 
-    public void record(String caller, String subjectType, String subjectId, String action, String resourceType, String resourceId,
+    /** Queues the decision for the log; its id, which the answer names (a decision dropped from a full queue has none in the log). */
+    public UUID record(String caller, String subjectType, String subjectId, String action, String resourceType, String resourceId,
             Decision decision) {
         Instant now = clock.instant();
         metrics.counter("portcullis.decisions", "decision", String.valueOf(decision.decision())).increment();
-        if (!queue.offer(new Entry(timeOrderedId(now), now, caller, subjectType, subjectId, action, resourceType, resourceId, decision))) {
+        UUID id = timeOrderedId(now);
+        if (!queue.offer(new Entry(id, now, caller, subjectType, subjectId, action, resourceType, resourceId, decision))) {
             dropped.increment();
         }
+        return id;
     }
 
     /** Writes up to a batch; returns true when more wait. A failure leaves the batch to the next pass (the worker backs off). */
