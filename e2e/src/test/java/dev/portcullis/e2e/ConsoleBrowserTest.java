@@ -87,13 +87,19 @@ class ConsoleBrowserTest {
         WebElement card = page.until(ExpectedConditions.visibilityOfElementLocated(recommendation(world.scenario)));
         assertFalse(card.findElement(By.cssSelector("button[data-action='follow']")).isEnabled(), "an auditor's action is enabled");
 
-        for (String view : List.of("partners", "guests", "campaigns", "enforcement")) {
+        for (String view : List.of("partners", "guests", "grants", "campaigns", "enforcement")) {
             page.driver.get(platform.endpoint("REVIEW_URL") + "/console/#" + view);
             page.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#view[data-view='" + view + "'] table")));
             assertEquals(List.of(), page.driver.findElements(By.cssSelector("#view .message")).stream().map(WebElement::getText).toList(), view);
             assertEquals(List.of(), page.driver.findElements(By.cssSelector("#view button[data-action]")).stream().filter(WebElement::isEnabled)
                     .map(WebElement::getText).toList(), view + ": an enabled action");
         }
+        // the grants, searched by the guest's address and sensitivity: hers, named
+        page.driver.get(platform.endpoint("REVIEW_URL") + "/console/#grants?q=" + world.email + "&minSensitivity=HIGHLY_CONFIDENTIAL");
+        page.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#view[data-view='grants'] table")));
+        List<WebElement> found = page.driver.findElements(By.cssSelector("#view tr[data-grant]"));
+        assertEquals(List.of(world.grant), found.stream().map(row -> row.getAttribute("data-grant")).toList());
+        assertTrue(found.get(0).getText().startsWith(world.email + " Payroll "), found.get(0).getText());
         // the guest's history, from the audit trail
         page.driver.get(platform.endpoint("REVIEW_URL") + "/console/#guest?id=" + world.guest);
         String history = page.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#view[data-view='guest'] table"))).getText();
@@ -145,16 +151,17 @@ class ConsoleBrowserTest {
         String name = "Heron " + run;
         String scenario = SelfService.scenario(platform, name, "DELEGATED");
         String secret = SelfService.resource(platform, scenario, "Payroll " + run, "HIGHLY_CONFIDENTIAL", "owner@example.com");
-        String guest = inventory.inviteGuest("ivy@" + domain, "tenant-" + run, "ivy-" + run, List.of("sponsor@example.com"));
+        String email = "ivy@" + domain;
+        String guest = inventory.inviteGuest(email, "tenant-" + run, "ivy-" + run, List.of("sponsor@example.com"));
         String grant = inventory.grant(guest, secret, "reader");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(platform.endpoint("POLICY_URL"))
                 .auth().oauth2(platform.userToken("admin")).get("/api/v1/posture").then().statusCode(200).extract().jsonPath()
                 .getList("recommendations.findAll { it.kind == 'SENSITIVE_ACCESS_OUTSIDE_IT_CONTROL' && it.scenarioId == '" + scenario + "' }")
                 .size() == 1);
-        return new Scripted(partner, scenario, name, guest, grant);
+        return new Scripted(partner, scenario, name, guest, email, grant);
     }
 
-    private record Scripted(String partner, String scenario, String scenarioName, String guest, String grant) {
+    private record Scripted(String partner, String scenario, String scenarioName, String guest, String email, String grant) {
     }
 
     private static By recommendation(String scenario) {

@@ -44,11 +44,12 @@ class OwnerScopeTest {
     String samsGrant;
     String tenant;
     String domain;
+    String suffix;
 
     @BeforeEach
     void setUp() {
         api = new InventoryApi(baseUrl.toString(), TestTokens::admin, TestTokens::signal);
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        suffix = UUID.randomUUID().toString().substring(0, 8);
         olga = "olga-" + suffix + "@corp.example";
         sam = "sam-" + suffix + "@corp.example";
         olgasResource = api.createResource("Olga's CRM " + suffix, "CONFIDENTIAL", List.of(olga));
@@ -82,6 +83,34 @@ class OwnerScopeTest {
         String shared = api.grant(samsGuest, olgasResource, "editor");
         api.as(token).get("/api/v1/guests/" + samsGuest).then().statusCode(200).body("activeGrants.id", equalTo(List.of(shared)));
         api.as(TestTokens.owner(sam)).get("/api/v1/guests/" + samsGuest).then().statusCode(200).body("activeGrants.id", equalTo(List.of(samsGrant)));
+    }
+
+    @Test
+    void grantsAreSearchedByGuestPartnerAndSensitivityWithinWhatTheAskerSees() {
+        String otherTenant = tenant + "-b";
+        String otherDomain = "b" + domain;
+        String otherPartner = api.createPartner(otherTenant, otherDomain);
+        String carl = api.inviteGuest("carl@" + otherDomain, otherTenant, "carl", List.of("sponsor@example.com"));
+        String carlsGrant = api.grant(carl, olgasResource, "reader");
+        String admin = TestTokens.admin();
+
+        // each item names its guest and its resource, so a console lists them without a call per row
+        api.as(admin).queryParam("q", "ann@" + domain).get("/api/v1/grants").then().statusCode(200)
+                .body("items.id", equalTo(List.of(olgasGrant))).body("items[0].guestEmail", equalTo("ann@" + domain))
+                .body("items[0].resourceName", equalTo("Olga's CRM " + suffix)).body("items[0].sensitivity", equalTo("CONFIDENTIAL"));
+        api.as(admin).queryParam("partnerId", otherPartner).get("/api/v1/grants").then().statusCode(200).body("items.id", equalTo(List.of(carlsGrant)));
+        api.as(admin).queryParam("q", "ANN@" + domain.toUpperCase()).queryParam("minSensitivity", "HIGHLY_CONFIDENTIAL").get("/api/v1/grants")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+        api.as(admin).queryParam("q", "bob@" + domain).queryParam("minSensitivity", "GENERAL").get("/api/v1/grants")
+                .then().statusCode(200).body("items.id", equalTo(List.of(samsGrant)));
+        api.as(admin).queryParam("q", "bob@" + domain).queryParam("minSensitivity", "CONFIDENTIAL").get("/api/v1/grants")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+        // the owner's view narrows the search too: Sam's guest Bob is not Olga's
+        api.as(TestTokens.owner(olga)).queryParam("q", "bob@" + domain).get("/api/v1/grants").then().statusCode(200).body("items.size()", equalTo(0));
+        api.as(TestTokens.owner(sam)).queryParam("partnerId", otherPartner).get("/api/v1/grants").then().statusCode(200).body("items.size()", equalTo(0));
+        // a filter that means nothing is a 400 naming it
+        api.as(admin).queryParam("minSensitivity", "SECRET").get("/api/v1/grants").then().statusCode(400)
+                .body("errors[0].field", equalTo("minSensitivity"));
     }
 
     @Test

@@ -366,6 +366,32 @@ const views = {
         el('td', null, when(g.createdAt))))));
   },
 
+  async grants(main, query) {
+    const asked = new URLSearchParams([...query.entries()].filter(([, v]) => v));
+    const partners = await api('inventory', 'GET', '/api/v1/partners?limit=200');
+    const choice = (name, label, options) => el('label', null, label + ' ', el('select', {name},
+      el('option', {value: ''}, 'any'), options.map(([value, text]) => el('option', {value, selected: query.get(name) === value}, text))));
+    const form = el('form', {class: 'search', role: 'search', onsubmit: event => {
+      event.preventDefault();
+      const next = new URLSearchParams();
+      ['q', 'partnerId', 'minSensitivity', 'state'].forEach(n => form.elements[n].value && next.set(n, form.elements[n].value));
+      location.hash = 'grants?' + next.toString();
+    }}, el('label', null, 'Guest’s email or name starts with ', el('input', {type: 'text', name: 'q', value: query.get('q') || ''})), ' ',
+    choice('partnerId', 'Partner', partners.items.map(p => [p.id, p.name])), ' ',
+    choice('minSensitivity', 'From sensitivity', SENSITIVITIES.map(k => [k, k])), ' ',
+    choice('state', 'State', [['ACTIVE', 'active'], ['REVOKED', 'revoked']]), ' ',
+    el('button', {type: 'submit'}, 'Search'));
+    const page = await api('inventory', 'GET', '/api/v1/grants?limit=200&' + asked.toString());
+    main.append(el('h2', null, 'Grants'), form, table(['Guest', 'Resource', 'Sensitivity', 'Role', 'State', 'Given', 'By', 'Ends', ''],
+      page.items.map(grant => el('tr', {'data-grant': grant.id}, el('td', null, el('a', {href: '#guest?id=' + grant.guestId}, grant.guestEmail)),
+        el('td', null, grant.resourceName), el('td', null, el('span', {class: 'badge ' + grant.sensitivity}, grant.sensitivity)),
+        el('td', null, grant.role), el('td', {class: 'state'}, grant.state + (grant.revokedReason ? ' (' + grant.revokedReason + ')' : '')),
+        el('td', null, when(grant.grantedAt)), el('td', null, grant.grantedBy), el('td', null, when(grant.revokedAt || grant.expiresAt)),
+        el('td', null, grant.state === 'ACTIVE' ? action('Revoke', () => api('inventory', 'DELETE', '/api/v1/grants/' + grant.id,
+          {reason: reasonAsked('revoking')}), {kind: 'deny'}) : '')))),
+      page.nextCursor ? el('p', {class: 'meta'}, 'The first 200 shown: narrow the search to see the rest.') : '');
+  },
+
   async guest(main, query) {
     const id = query.get('id');
     const [g, history] = await Promise.all([api('inventory', 'GET', '/api/v1/guests/' + id),
