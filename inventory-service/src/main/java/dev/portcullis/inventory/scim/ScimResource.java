@@ -20,6 +20,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -60,16 +62,21 @@ public class ScimResource {
     @Path("/Users")
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "List or find users", description = "filter: eq on userName, emails.value, externalId, id or active, joined by and"
-            + " (anything else is a 400 invalidFilter). startIndex (1-based) and count (default 100, at most 1000). Removed guests are gone.")
+            + " (anything else is a 400 invalidFilter). startIndex (1-based; past the end, an empty page) and count (default 100, at most"
+            + " 1000). sortBy userName, externalId, displayName, meta.created, meta.lastModified or id, sortOrder ascending (default) or"
+            + " descending. attributes or excludedAttributes shape each user. Removed guests are gone.")
     public Map<String, Object> list(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
-            @QueryParam("count") String count, @jakarta.ws.rs.core.Context UriInfo uri) {
-        ScimUsers.Page page = users.list(filter, integer("startIndex", startIndex), integer("count", count));
+            @QueryParam("count") String count, @QueryParam("sortBy") String sortBy, @QueryParam("sortOrder") String sortOrder,
+            @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excludedAttributes,
+            @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimAttributes shape = ScimAttributes.of(attributes, excludedAttributes);
+        ScimUsers.Page page = users.list(filter, integer("startIndex", startIndex), integer("count", count), sortBy, sortOrder);
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("schemas", List.of(ScimUserMapper.LIST_SCHEMA));
         list.put("totalResults", page.total());
         list.put("startIndex", page.startIndex());
         list.put("itemsPerPage", page.guests().size());
-        list.put("Resources", page.guests().stream().map(g -> ScimUserMapper.view(g, base(uri))).toList());
+        list.put("Resources", page.guests().stream().map(g -> shape.apply(ScimUserMapper.view(g, base(uri)))).toList());
         return list;
     }
 
@@ -80,21 +87,30 @@ public class ScimResource {
     @Operation(summary = "Provision a guest", description = "userName is the guest's email; the Guest extension carries homeTenantId (required),"
             + " homeSubject and sponsors (1 to 5). Asked of policy-service first, as an invitation is (422 if refused). 409 uniqueness for a"
             + " userName or externalId taken. Publishes guest-invited; active false provisions the guest blocked.")
-    public Response create(JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
+    public Response create(JsonNode body, @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excludedAttributes,
+            @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimAttributes shape = ScimAttributes.of(attributes, excludedAttributes);
         ScimUserMapper.UserInput in = mapper.read(body);
         mapper.validate(in, actor.name());
         policy.checkInvite(in.invitation(actor.name()), null, actor.email(), actor.roles());
         Guest guest = users.create(in, actor.name());
-        return Response.created(URI.create(base(uri) + "scim/v2/Users/" + guest.id)).type(ScimErrors.MEDIA_TYPE)
-                .entity(ScimUserMapper.view(guest, base(uri))).build();
+        return user(Response.created(URI.create(base(uri) + "scim/v2/Users/" + guest.id)), guest, shape, uri);
     }
 
     @GET
     @Path("/Users/{id}")
     @RolesAllowed(Roles.SCIM)
-    @Operation(summary = "Get a user")
-    public Map<String, Object> get(@PathParam("id") String id, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return ScimUserMapper.view(users.get(uuid(id)), base(uri));
+    @Operation(summary = "Get a user", description = "Its version is the ETag (and meta.version); If-None-Match with it is a 304."
+            + " attributes or excludedAttributes shape it.")
+    public Response get(@PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch, @QueryParam("attributes") String attributes,
+            @QueryParam("excludedAttributes") String excludedAttributes, @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimAttributes shape = ScimAttributes.of(attributes, excludedAttributes);
+        Guest guest = users.get(uuid(id));
+        String version = ScimUserMapper.version(guest);
+        if (ifNoneMatch != null && ScimUsers.matches(ifNoneMatch, version)) {
+            return Response.notModified().tag(EntityTag.valueOf(version)).build();
+        }
+        return user(Response.ok(), guest, shape, uri);
     }
 
     @PUT
@@ -103,9 +119,13 @@ public class ScimResource {
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Replace a user", description = "userName, displayName, externalId and active as given (displayName and externalId"
             + " cleared when absent); the Guest extension's sponsors replaced when given. homeTenantId and homeSubject are immutable (400"
-            + " mutability). A changed address, name or sponsors publish guest-updated.")
-    public Map<String, Object> replace(@PathParam("id") String id, JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return ScimUserMapper.view(users.replace(uuid(id), mapper.read(body), actor.name()), base(uri));
+            + " mutability). A changed address, name or sponsors publish guest-updated. With If-Match, a 412 unless it names the user's"
+            + " version, and nothing changes.")
+    public Response replace(@PathParam("id") String id, JsonNode body, @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excludedAttributes,
+            @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimAttributes shape = ScimAttributes.of(attributes, excludedAttributes);
+        return user(Response.ok(), users.replace(uuid(id), mapper.read(body), ifMatch, actor.name()), shape, uri);
     }
 
     @PATCH
@@ -114,19 +134,30 @@ public class ScimResource {
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Patch a user", description = "A PatchOp: add, replace or remove on active, displayName, externalId, userName, emails"
             + " and the Guest extension's sponsors (remove one with sponsors[value eq \"...\"]). active false blocks the guest (revoking their"
-            + " grants, guest-blocked); true lifts a block made over SCIM only. All operations apply, or none.")
-    public Map<String, Object> patch(@PathParam("id") String id, JsonNode body, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return ScimUserMapper.view(users.patch(uuid(id), body, actor.name()), base(uri));
+            + " grants, guest-blocked); true lifts a block made over SCIM only. All operations apply, or none. With If-Match, a 412 unless"
+            + " it names the user's version.")
+    public Response patch(@PathParam("id") String id, JsonNode body, @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excludedAttributes,
+            @jakarta.ws.rs.core.Context UriInfo uri) {
+        ScimAttributes shape = ScimAttributes.of(attributes, excludedAttributes);
+        return user(Response.ok(), users.patch(uuid(id), body, ifMatch, actor.name()), shape, uri);
     }
 
     @DELETE
     @Path("/Users/{id}")
     @RolesAllowed(Roles.SCIM)
     @Operation(summary = "Delete a user", description = "Removes the guest, as an admin's removal does: grants revoked, guest-removed, personal"
-            + " data erased. 404 afterwards.")
-    public Response delete(@PathParam("id") String id) {
-        users.delete(uuid(id), actor.name());
+            + " data erased. 404 afterwards. With If-Match, a 412 unless it names the user's version.")
+    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        users.delete(uuid(id), ifMatch, actor.name());
         return Response.noContent().build();
+    }
+
+    /** A user's response: shaped as asked, with its version as the ETag. */
+    private static Response user(Response.ResponseBuilder response, Guest guest, ScimAttributes shape, UriInfo uri) {
+        Map<String, Object> view = ScimUserMapper.view(guest, base(uri));
+        String version = (String) ((Map<?, ?>) view.get("meta")).get("version");
+        return response.type(ScimErrors.MEDIA_TYPE).tag(EntityTag.valueOf(version)).entity(shape.apply(view)).build();
     }
 
     // ---- discovery (RFC 7644 §4)
@@ -143,8 +174,8 @@ public class ScimResource {
         config.put("bulk", Map.of("supported", false, "maxOperations", 0, "maxPayloadSize", 0));
         config.put("filter", Map.of("supported", true, "maxResults", ScimUsers.MAX_COUNT));
         config.put("changePassword", Map.of("supported", false));
-        config.put("sort", Map.of("supported", false));
-        config.put("etag", Map.of("supported", false));
+        config.put("sort", Map.of("supported", true));
+        config.put("etag", Map.of("supported", true));
         config.put("authenticationSchemes", List.of(Map.of("type", "oauthbearertoken", "name", "OAuth Bearer Token",
                 "description", "A client-credentials access token with the role portcullis-scim", "primary", true)));
         config.put("meta", Map.of("resourceType", "ServiceProviderConfig", "location", base(uri) + "scim/v2/ServiceProviderConfig"));

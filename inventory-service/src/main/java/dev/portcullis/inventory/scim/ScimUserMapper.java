@@ -267,14 +267,32 @@ public class ScimUserMapper {
         extension.put("state", guest.state.name());
         extension.put("invitedBy", guest.invitedBy);
         user.put(GUEST_SCHEMA, extension);
+        String version = version(user);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("resourceType", "User");
         meta.put("created", guest.createdAt.toString());
         meta.put("lastModified", (guest.modifiedAt == null ? guest.createdAt : guest.modifiedAt).toString());
         meta.put("location", baseUri + "scim/v2/Users/" + guest.id);
+        meta.put("version", version);
         user.put("meta", meta);
         return user;
     }
+
+    /** The user's version (RFC 7644 §3.14), a weak ETag: the digest of what a client reads of it, so any change it could see changes it. */
+    static String version(Guest guest) {
+        return (String) ((Map<?, ?>) view(guest, "").get("meta")).get("version");
+    }
+
+    private static String version(Map<String, Object> user) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(VERSIONS.writeValueAsBytes(user));
+            return "W/\"" + java.util.HexFormat.of().formatHex(digest, 0, 12) + "\"";
+        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper VERSIONS = new com.fasterxml.jackson.databind.ObjectMapper();
 
     // ---- JSON helpers: SCIM attribute names are case-insensitive (RFC 7643 §2.1)
 

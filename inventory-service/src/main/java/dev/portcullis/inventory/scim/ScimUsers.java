@@ -20,6 +20,7 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import static dev.portcullis.inventory.scim.ScimUserMapper.GUEST_SCHEMA;
@@ -78,8 +79,8 @@ public class ScimUsers {
     }
 
     @Transactional
-    Guest replace(UUID id, UserInput in, String actor) {
-        Guest guest = lockLive(id);
+    Guest replace(UUID id, UserInput in, String ifMatch, String actor) {
+        Guest guest = lockLive(id, ifMatch);
         // a PUT replaces what it names; the extension (sponsors, home identity), when absent, stays as it is
         apply(guest, new UserInput(in.userName() == null ? guest.email : in.userName(), in.displayName(), in.externalId(), in.active(),
                 in.homeTenantId(), in.homeSubject(), in.sponsors() == null ? List.copyOf(guest.sponsors) : in.sponsors()), actor);
@@ -87,25 +88,48 @@ public class ScimUsers {
     }
 
     @Transactional
-    Guest patch(UUID id, JsonNode body, String actor) {
-        Guest guest = lockLive(id);
+    Guest patch(UUID id, JsonNode body, String ifMatch, String actor) {
+        Guest guest = lockLive(id, ifMatch);
         apply(guest, ScimUserMapper.patched(guest, body), actor);
         return guest;
     }
 
     @Transactional
-    void delete(UUID id, String actor) {
-        Guest guest = lockLive(id);
+    void delete(UUID id, String ifMatch, String actor) {
+        Guest guest = lockLive(id, ifMatch);
         revocations.remove(guest, GuestChangeReason.SCIM, "scim: deleted", actor);
     }
 
-    Page list(String filter, Integer startIndex, Integer count) {
+    /** The attributes a list sorts by (RFC 7644 §3.4.2.3), each by its column; others are a 400. */
+    private static final Map<String, String> SORTABLE = Map.of("username", "lower(e.email)", "externalid", "e.externalId",
+            "displayname", "e.displayName", "meta.created", "e.createdAt", "meta.lastmodified", "coalesce(e.modifiedAt, e.createdAt)",
+            "id", "e.id");
+
+    Page list(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder) {
+        String order = "e.createdAt, e.id";
+        if (sortBy != null && !sortBy.isBlank()) {
+            String name = sortBy.strip().toLowerCase(Locale.ROOT);
+            if (name.startsWith(USER_PREFIX)) {
+                name = name.substring(USER_PREFIX.length());
+            }
+            String column = SORTABLE.get(name);
+            if (column == null) {
+                throw ScimProblem.invalidValue("sortBy", "cannot be " + sortBy + ": userName, externalId, displayName, meta.created,"
+                        + " meta.lastModified or id");
+            }
+            boolean descending = sortOrder != null && sortOrder.strip().equalsIgnoreCase("descending");
+            if (sortOrder != null && !descending && !sortOrder.strip().equalsIgnoreCase("ascending")) {
+                throw ScimProblem.invalidValue("sortOrder", "must be ascending or descending");
+            }
+            // a value that is absent sorts last in either order (RFC 7644 §3.4.2.3); the id breaks ties, so pages do not overlap
+            order = column + (descending ? " desc nulls last" : " asc nulls last") + ", e.id";
+        }
         ScimFilter.Jpql where = ScimFilter.parse(filter);
         int start = startIndex == null || startIndex < 1 ? 1 : startIndex;
         int size = count == null ? DEFAULT_COUNT : Math.max(0, Math.min(count, MAX_COUNT));
         String condition = "e.state <> 'REMOVED' and " + where.where();
         TypedQuery<Long> total = em.createQuery("select count(e) from Guest e where " + condition, Long.class);
-        TypedQuery<Guest> page = em.createQuery("select e from Guest e where " + condition + " order by e.createdAt, e.id", Guest.class);
+        TypedQuery<Guest> page = em.createQuery("select e from Guest e where " + condition + " order by " + order, Guest.class);
         where.parameters().forEach((name, value) -> {
             total.setParameter(name, value);
             page.setParameter(name, value);
@@ -114,6 +138,7 @@ public class ScimUsers {
         return new Page(total.getSingleResult(), start, guests);
     }
 
+    private static final String USER_PREFIX = ScimUserMapper.USER_SCHEMA.toLowerCase(Locale.ROOT) + ":";
     static final int DEFAULT_COUNT = 100;
     static final int MAX_COUNT = 1000;
 
@@ -125,12 +150,32 @@ public class ScimUsers {
         return guest;
     }
 
-    private Guest lockLive(UUID id) {
+    /**
+     * The user, locked for the change; with {@code If-Match}, only if it is still the version the client read (RFC 7644 §3.14,
+     * RFC 9110 §13.1.1): compared under the lock, so two clients that read one version cannot both change it.
+     */
+    private Guest lockLive(UUID id, String ifMatch) {
         Guest guest = id == null ? null : Guest.lock(id).orElse(null);
         if (guest == null || guest.state == GuestState.REMOVED) {
             throw new NotFoundProblem("User", id);
         }
+        if (ifMatch != null && !ifMatch.isBlank() && !matches(ifMatch, ScimUserMapper.version(guest))) {
+            throw new ScimProblem(412, null, "If-Match " + ifMatch.strip() + " is not the user's version " + ScimUserMapper.version(guest)
+                    + ": read it again");
+        }
         return guest;
+    }
+
+    /** Whether an If-Match list names {@code version} (weakly: W/ aside) or is {@code *}. */
+    static boolean matches(String ifMatch, String version) {
+        String current = version.startsWith("W/") ? version.substring(2) : version;
+        for (String tag : ifMatch.split(",")) {
+            String t = tag.strip();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(current)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Makes the guest what {@code in} says, each change through the service that owns it. */

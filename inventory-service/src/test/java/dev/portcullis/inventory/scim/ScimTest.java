@@ -336,9 +336,106 @@ class ScimTest {
         scimError(scim().get("/scim/v2/Users/not-a-uuid").then(), 404, null, "not-a-uuid");
     }
 
+    /** What Entra's and Okta's provisioning ask of a read: attributes, excludedAttributes (members, which a User lacks), sorting, a page past the end. */
     @Test
+    void readsAreShapedSortedAndPagedAsProvisioningClientsAskThem() {
+        String ann = create("ann", "ext-ann-" + tenant);
+        String filter = "userName eq \"ann@" + domain + "\"";
+
+        scim().queryParam("filter", filter).queryParam("excludedAttributes", "members").get("/scim/v2/Users").then().statusCode(200)
+                .body("Resources[0].userName", equalTo("ann@" + domain)).body("Resources[0].meta.version", org.hamcrest.Matchers.startsWith("W/\""));
+        scim().queryParam("filter", filter).queryParam("attributes", "userName").get("/scim/v2/Users").then().statusCode(200)
+                .body("Resources[0].keySet()", equalTo(java.util.Set.of("schemas", "id", "userName")));
+        scim().queryParam("attributes", "emails.value," + GUEST + ":sponsors").get("/scim/v2/Users/" + ann).then().statusCode(200)
+                .body("keySet()", equalTo(java.util.Set.of("schemas", "id", "emails", GUEST)))
+                .body("emails", equalTo(List.of(Map.of("value", "ann@" + domain))))
+                .body("'" + GUEST + "'", equalTo(Map.of("sponsors", List.of("sponsor@example.com"))));
+        scim().queryParam("attributes", USER + ":DisplayName").get("/scim/v2/Users/" + ann).then().statusCode(200)
+                .body("keySet()", equalTo(java.util.Set.of("schemas", "id", "displayName")));
+        scim().queryParam("excludedAttributes", "emails,meta," + GUEST + ",id").get("/scim/v2/Users/" + ann).then().statusCode(200)
+                .body("id", equalTo(ann)).body("userName", equalTo("ann@" + domain)).body("emails", nullValue()).body("meta", nullValue())
+                .body("'" + GUEST + "'", nullValue());
+        // what a change returns is shaped too
+        scim().queryParam("attributes", "displayName").body(patch(op("Replace", "displayName", "Ann Shaped"))).patch("/scim/v2/Users/" + ann)
+                .then().statusCode(200).body("keySet()", equalTo(java.util.Set.of("schemas", "id", "displayName")));
+
+        // past the end: the total, and nothing in the page
+        int total = scim().queryParam("count", 0).get("/scim/v2/Users").then().extract().path("totalResults");
+        scim().queryParam("startIndex", total + 10).queryParam("count", 5).get("/scim/v2/Users").then().statusCode(200)
+                .body("totalResults", equalTo(total)).body("startIndex", equalTo(total + 10)).body("itemsPerPage", equalTo(0))
+                .body("Resources", equalTo(List.of()));
+
+        // sortBy userName, either way: our three users in that order, whatever else the table holds
+        create("cid", null);
+        create("bob", null);
+        List<String> mine = List.of("ann@" + domain, "bob@" + domain, "cid@" + domain);
+        for (String order : List.of("ascending", "descending")) {
+            List<String> names = scim().queryParam("sortBy", "userName").queryParam("sortOrder", order).queryParam("count", 1000)
+                    .queryParam("attributes", "userName").get("/scim/v2/Users").then().statusCode(200).extract().path("Resources.userName");
+            List<String> sorted = new ArrayList<>(names);
+            sorted.sort(order.equals("ascending") ? String.CASE_INSENSITIVE_ORDER : String.CASE_INSENSITIVE_ORDER.reversed());
+            assertEquals(sorted, names, order);
+            if (total + 3 <= 1000) {
+                List<String> ours = names.stream().filter(mine::contains).toList();
+                assertEquals(order.equals("ascending") ? mine : List.of(mine.get(2), mine.get(1), mine.get(0)), ours, order);
+            }
+        }
+        scimError(scim().queryParam("sortBy", "title").get("/scim/v2/Users").then(), 400, "invalidValue", "sortBy");
+        scimError(scim().queryParam("sortBy", "userName").queryParam("sortOrder", "up").get("/scim/v2/Users").then(), 400, "invalidValue", "sortOrder");
+    }
+
+    /** The user's version is its ETag: a change made against a stale one is a 412 and changes nothing. */
+    @Test
+    void aChangeAgainstAStaleVersionIsRefusedAndChangesNothing() {
+        String id = create("ann", null);
+        String first = scim().get("/scim/v2/Users/" + id).then().statusCode(200).extract().header("ETag");
+        scim().get("/scim/v2/Users/" + id).then().body("meta.version", equalTo(first));
+        scim().header("If-None-Match", first).get("/scim/v2/Users/" + id).then().statusCode(304);
+
+        String second = scim().header("If-Match", first).body(patch(op("replace", "displayName", "Ann Two"))).patch("/scim/v2/Users/" + id)
+                .then().statusCode(200).body("meta.version", org.hamcrest.Matchers.not(equalTo(first))).extract().header("ETag");
+        scimError(scim().header("If-Match", first).body(patch(op("replace", "displayName", "Ann Stale"))).patch("/scim/v2/Users/" + id).then(),
+                412, null, "read it again");
+        scimError(scim().header("If-Match", first).body(user("ann", null, List.of("sponsor@example.com"))).put("/scim/v2/Users/" + id).then(),
+                412, null, "If-Match");
+        scimError(scim().header("If-Match", first).delete("/scim/v2/Users/" + id).then(), 412, null, "If-Match");
+        scim().get("/scim/v2/Users/" + id).then().statusCode(200).body("displayName", equalTo("Ann Two")).header("ETag", equalTo(second));
+        guestEvents(id, EventType.GUEST_UPDATED, 1);
+
+        scim().header("If-Match", "*").body(patch(op("replace", "displayName", "Ann Three"))).patch("/scim/v2/Users/" + id).then().statusCode(200);
+        scim().header("If-Match", scim().get("/scim/v2/Users/" + id).then().extract().header("ETag")).delete("/scim/v2/Users/" + id).then()
+                .statusCode(204);
+    }
+
+    /** Entra's soft delete: active false (a block, the grants revoked), later a DELETE (the removal), each once in the audit trail. */
+    @Test
+    void entrasSoftDeleteThenDeleteLeavesOneBlockOneRemovalAndEachRevocationOnceInTheAuditTrail() {
+        List<String> resources = api.twoResources();
+        String id = create("ann", "ext-ann-" + tenant);
+        api.grant(id, resources.get(0), "reader");
+        api.grant(id, resources.get(1), "writer");
+
+        scim().body(patch(op("Replace", "active", "False"))).patch("/scim/v2/Users/" + id).then().statusCode(200).body("active", equalTo(false));
+        // Entra repeats itself: the same deactivation again changes nothing
+        scim().body(patch(op("Replace", "active", "False"))).patch("/scim/v2/Users/" + id).then().statusCode(200);
+        scim().delete("/scim/v2/Users/" + id).then().statusCode(204);
+
+        io.restassured.path.json.JsonPath trail = api.as(TestTokens.auditor()).queryParam("guestId", id).get("/api/v1/audit").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of("GUEST_INVITED", "GRANT_CREATED", "GRANT_CREATED", "GRANT_REVOKED", "GRANT_REVOKED", "GUEST_BLOCKED", "GUEST_REMOVED"),
+                trail.getList("items.action"));
+        assertEquals(List.of("SCIM", "SCIM"), trail.getList("items.findAll { it.action in ['GUEST_BLOCKED', 'GUEST_REMOVED'] }.reason"));
+        api.as(TestTokens.auditor()).get("/api/v1/audit/verify").then().statusCode(200).body("intact", equalTo(true));
+        guestEvents(id, EventType.GUEST_BLOCKED, 1);
+        guestEvents(id, EventType.GUEST_REMOVED, 1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void discoveryDescribesWhatIsSupported() {
+        // what it says it supports, the tests above use: patch, filter, sort, etag; and it says no to what it does not do
         scim().get("/scim/v2/ServiceProviderConfig").then().statusCode(200).contentType(SCIM_JSON).body("patch.supported", equalTo(true))
+                .body("sort.supported", equalTo(true)).body("etag.supported", equalTo(true)).body("changePassword.supported", equalTo(false))
                 .body("filter.supported", equalTo(true)).body("filter.maxResults", equalTo(1000)).body("bulk.supported", equalTo(false))
                 .body("authenticationSchemes[0].type", equalTo("oauthbearertoken"));
         scim().get("/scim/v2/ResourceTypes").then().statusCode(200).body("Resources[0].endpoint", equalTo("/Users"))
@@ -348,6 +445,18 @@ class ScimTest {
         scim().get("/scim/v2/Schemas/" + GUEST).then().statusCode(200)
                 .body("attributes.find { it.name == 'homeTenantId' }.mutability", equalTo("immutable"));
         scimError(scim().get("/scim/v2/ResourceTypes/Group").then(), 404, null, "Group");
+        // the schemas describe exactly what a user reads back (beside the common id, externalId and meta, RFC 7643 §3.1)
+        String id = create("described", "ext-described-" + tenant);
+        Map<String, Object> read = scim().get("/scim/v2/Users/" + id).then().statusCode(200).extract().as(Map.class);
+        Map<String, Object> extension = (Map<String, Object>) read.get(GUEST);
+        List<String> described = scim().get("/scim/v2/Schemas/" + USER).then().extract().path("attributes.name");
+        List<String> coreRead = read.keySet().stream().filter(k -> !List.of("schemas", "id", "externalId", "meta", GUEST).contains(k)).toList();
+        assertEquals(new java.util.TreeSet<>(described), new java.util.TreeSet<>(coreRead));
+        assertEquals(new java.util.TreeSet<>(scim().get("/scim/v2/Schemas/" + USER).then().extract().<List<String>>path(
+                "attributes.find { it.name == 'emails' }.subAttributes.name")), new java.util.TreeSet<>(((List<Map<String, Object>>) read.get("emails")).get(0).keySet()));
+        assertEquals(new java.util.TreeSet<>(scim().get("/scim/v2/Schemas/" + GUEST).then().extract().<List<String>>path("attributes.name")),
+                new java.util.TreeSet<>(extension.keySet()));
+        assertEquals(List.of("resourceType", "created", "lastModified", "location", "version"), List.copyOf(((Map<String, Object>) read.get("meta")).keySet()));
         // a provisioning client's token opens SCIM and nothing else
         api.as(TestTokens.scim()).get("/api/v1/guests").then().statusCode(403);
         // and SCIM refuses others in its own error format, as a provisioning client reads it
