@@ -264,6 +264,65 @@ class PolicyDecisionTest {
                 "properties", Map.of("ownerID", "morty@the-citadel.com"))).body("decision", equalTo(true));
     }
 
+    /**
+     * The directory (a policy information point): a PEP names its user by an opaque id, and the decision point knows the user's
+     * roles itself, and a resource's attributes. Found by id, or by the identity some clients send beside it; the request's own
+     * attributes win.
+     */
+    @Test
+    void theDirectoryGivesAnOpaqueSubjectItsAttributesAndAChangeDecidesAtOnce() {
+        String partner = UUID.randomUUID().toString();
+        policy(partner, "ENFORCE", Map.of("type", "CONDITION", "message", "pilots only",
+                "expression", "action.name != 'can_launch' || (has(subject.roles) && 'pilot' in subject.roles && !(has(resource.grounded) && resource.grounded))"));
+        String pilot = "CiR" + UUID.randomUUID();
+        String passenger = "CiR" + UUID.randomUUID();
+        String path = "/api/v1/directory/user/";
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("properties", Map.of("partnerId", partner, "email", "rick@the-citadel.example", "roles", List.of("pilot", "admin"))))
+                .put(path + pilot).then().statusCode(200).body("properties.roles", equalTo(List.of("pilot", "admin"))).body("updatedBy", equalTo("admin"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("properties", Map.of("partnerId", partner, "roles", List.of("passenger")))).put(path + passenger).then().statusCode(200);
+        Map<String, Object> rocket = Map.of("type", "rocket", "id", "r1");
+
+        evaluate(Map.of("type", "user", "id", pilot), "can_launch", rocket).body("decision", equalTo(true));
+        // a resource that is not Portcullis's has its attributes in the directory too
+        String grounded = "r-" + UUID.randomUUID();
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("properties", Map.of("grounded", true)))
+                .put("/api/v1/directory/rocket/" + grounded).then().statusCode(200);
+        evaluate(Map.of("type", "user", "id", pilot), "can_launch", Map.of("type", "rocket", "id", grounded)).body("decision", equalTo(false));
+        evaluate(Map.of("type", "user", "id", passenger), "can_launch", rocket).body("decision", equalTo(false))
+                .body("context.reasons[0].message", equalTo("pilots only"));
+        // found by identity when the id is not the directory's (an interop draft's shape); a type is part of the name
+        evaluate(Map.of("type", "user", "id", "rick@the-citadel.example", "identity", pilot), "can_launch", rocket).body("decision", equalTo(true));
+        evaluate(Map.of("type", "user", "id", passenger, "properties", Map.of("roles", List.of("pilot"))), "can_launch", rocket)
+                .body("decision", equalTo(true));
+        batch(Map.of("action", Map.of("name", "can_launch"), "resource", rocket, "evaluations", List.of(
+                Map.of("subject", Map.of("type", "user", "id", pilot)), Map.of("subject", Map.of("type", "user", "id", passenger)))))
+                .statusCode(200).body("evaluations.decision", equalTo(List.of(true, false)));
+
+        // a change decides at once; a subject forgotten is one nobody knows
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("properties", Map.of("partnerId", partner, "roles", List.of("retired")))).put(path + pilot).then().statusCode(200);
+        evaluate(Map.of("type", "user", "id", pilot), "can_launch", rocket).body("decision", equalTo(false));
+        given().auth().oauth2(TestTokens.auditor()).get(path + pilot).then().statusCode(200).body("properties.roles", equalTo(List.of("retired")));
+        given().auth().oauth2(TestTokens.admin()).delete(path + pilot).then().statusCode(204);
+        given().auth().oauth2(TestTokens.admin()).get(path + pilot).then().statusCode(404);
+        given().auth().oauth2(TestTokens.admin()).delete(path + pilot).then().statusCode(404);
+
+        // bad input is a 400 naming the field, and writes nothing; only admins write, admins and auditors read
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of()).put(path + pilot).then().statusCode(400)
+                .body("errors[0].field", equalTo("properties"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("properties", Map.of("blob", "x".repeat(20_000))))
+                .put(path + pilot).then().statusCode(400).body("errors[0].field", equalTo("properties"));
+        given().auth().oauth2(TestTokens.admin()).get(path + pilot).then().statusCode(404);
+        given().contentType(ContentType.JSON).body(Map.of("properties", Map.of())).put(path + pilot).then().statusCode(401);
+        given().get(path + pilot).then().statusCode(401);
+        given().delete(path + pilot).then().statusCode(401);
+        given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON).body(Map.of("properties", Map.of())).put(path + pilot).then().statusCode(403);
+        given().auth().oauth2(TestTokens.auditor()).delete(path + passenger).then().statusCode(403);
+        given().auth().oauth2(PDP).get(path + passenger).then().statusCode(403);
+    }
+
     @Test
     void reportOnlyNeverDeniesButSaysWhatItWouldHaveDone() {
         String partner = UUID.randomUUID().toString();

@@ -21,7 +21,9 @@ import java.util.UUID;
 
 /**
  * The AuthZEN search APIs over the access that exists: which guests may act on a resource, which
- * resources a guest may act on, which actions a guest may take on a resource. A guest may {@code access}
+ * resources a guest may act on, which actions a guest may take on a resource. For subjects and resources of other types (an
+ * application's users and records) the candidates are the {@link Directory}'s entities of the type asked, each decided by the
+ * policies as an evaluation would be. A guest may {@code access}
  * a resource when they hold an active grant on it and the policies in force allow it; whether they
  * may be granted it ({@code grant}) is the policies' answer alone. The auditor's first questions,
  * answered from the read model page by page (keyset on the id found: {@code next_token}).
@@ -43,8 +45,18 @@ public class AuthzenSearch {
     @Inject
     PolicyStore policies;
 
+    @Inject
+    Directory directory;
+
     public SearchResponse subjects(SearchRequest request) {
         Action action = required(request.action());
+        if (!"guest".equals(request.subject().type())) {
+            // an application's users, from the directory
+            Entity resource = request.resource().entity();
+            required(resource.id(), "resource.id");
+            return fromDirectory(request, request.subject().type(), id -> allows(new Entity(request.subject().type(), id, null), action, resource,
+                    request.context()));
+        }
         UUID resource = portcullisResource(request.resource().type(), request.resource().id(), "resource.id");
         if (!"guest".equals(request.subject().type()) || resource == null) {
             return empty();
@@ -64,6 +76,13 @@ public class AuthzenSearch {
 
     public SearchResponse resources(SearchRequest request) {
         Action action = required(request.action());
+        if (!FactsResolver.RESOURCE_TYPE.equals(request.resource().type())) {
+            // an application's records, from the directory
+            Entity subject = request.subject().entity();
+            required(subject.id(), "subject.id");
+            return fromDirectory(request, request.resource().type(), id -> allows(subject, action, new Entity(request.resource().type(), id, null),
+                    request.context()));
+        }
         UUID guest = uuid(request.subject().id(), "subject.id");
         if (!FactsResolver.RESOURCE_TYPE.equals(request.resource().type()) || guest == null) {
             return empty();
@@ -82,6 +101,20 @@ public class AuthzenSearch {
     }
 
     public SearchResponse actions(SearchRequest request) {
+        if (!FactsResolver.RESOURCE_TYPE.equals(request.resource().type())) {
+            // an application's actions on its records: those the directory lists for the resource's type, each asked of the policies
+            Entity subject = request.subject().entity();
+            Entity resource = request.resource().entity();
+            required(subject.id(), "subject.id");
+            required(resource.id(), "resource.id");
+            List<FoundAction> results = new ArrayList<>();
+            for (String name : directory.actionsOn(resource.type())) {
+                if (allows(subject, new Action(name, null), resource, request.context())) {
+                    results.add(new FoundAction(name));
+                }
+            }
+            return new SearchResponse(results, new PageResponse(""));
+        }
         UUID guest = uuid(request.subject().id(), "subject.id");
         UUID resource = portcullisResource(request.resource().type(), request.resource().id(), "resource.id");
         List<FoundAction> results = new ArrayList<>();
@@ -100,6 +133,39 @@ public class AuthzenSearch {
             }
         }
         return new SearchResponse(results, new PageResponse(""));
+    }
+
+    /**
+     * A page of the directory's entities of {@code type} that {@code allowed} lets through: candidates are read in id order, a
+     * page's worth at a time, until the page is full or none are left, so a page holds {@code limit} results unless it is the last
+     * (its {@code next_token} then empty); the token is the id of the last candidate read.
+     */
+    private SearchResponse fromDirectory(SearchRequest request, String type, java.util.function.Predicate<String> allowed) {
+        int limit = limit(request);
+        String after = request.page() == null || request.page().token() == null ? "" : request.page().token();
+        List<Found> results = new ArrayList<>();
+        while (true) {
+            List<String> candidates = directory.ids(type, after, limit);
+            for (String id : candidates) {
+                after = id;
+                if (allowed.test(id)) {
+                    results.add(new Found(type, id));
+                    if (results.size() == limit) {
+                        boolean more = !directory.ids(type, after, 1).isEmpty();
+                        return new SearchResponse(results, new PageResponse(more ? after : ""));
+                    }
+                }
+            }
+            if (candidates.size() < limit) {
+                return new SearchResponse(results, new PageResponse(""));
+            }
+        }
+    }
+
+    private static void required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new BadRequestProblem(field, "is required");
+        }
     }
 
     private boolean allows(Entity subject, Action action, Entity resource, Map<String, Object> context) {

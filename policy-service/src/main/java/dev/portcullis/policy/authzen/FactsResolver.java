@@ -42,12 +42,20 @@ public class FactsResolver {
 
     /** The AuthZEN resource type of a Portcullis resource; any other type is not one (an invite's {@code directory}). */
     public static final String RESOURCE_TYPE = "resource";
+    /**
+     * The types Portcullis itself names in its requests (a guest, a resource, the guest directory an invitation adds to, an
+     * access package): what they are is known here, never looked up in the {@link Directory}, so their decisions stay in memory.
+     */
+    static final java.util.Set<String> OWN_TYPES = java.util.Set.of("guest", RESOURCE_TYPE, "directory", "access-package");
 
     @Inject
     Clock clock;
 
     @Inject
     AccessView view;
+
+    @Inject
+    Directory directory;
 
     /** Scenarios are created, never changed: their control models are kept once read. */
     private final Map<UUID, ControlModel> controlModels = new ConcurrentHashMap<>();
@@ -78,15 +86,34 @@ public class FactsResolver {
         }
     }
 
-    private Facts resolve(Entity subject, AuthzenModel.Action action, Entity resource, Map<String, Object> context, boolean mayQuery) {
-        UUID guestId = uuid(subject.id());
+    private Facts resolve(Entity askedSubject, AuthzenModel.Action action, Entity askedResource, Map<String, Object> context, boolean mayQuery) {
+        UUID guestId = uuid(askedSubject.id());
+        Entity subject = OWN_TYPES.contains(askedSubject.type()) ? askedSubject : withDirectory(askedSubject, mayQuery);
         AccessView.Guest known = knownGuest(guestId, mayQuery);
-        UUID resourceId = RESOURCE_TYPE.equals(resource.type()) ? uuid(resource.id()) : null;
+        UUID resourceId = RESOURCE_TYPE.equals(askedResource.type()) ? uuid(askedResource.id()) : null;
+        Entity resource = OWN_TYPES.contains(askedResource.type()) ? askedResource : withDirectory(askedResource, mayQuery);
         AccessView.Resource knownResource = knownResource(resourceId, mayQuery);
         Boolean holdsGrant = known != null && knownResource != null ? holds(guestId, resourceId, mayQuery) : null;
         Instant now = clock.instant();
         return new Facts(action.name(), guest(subject, known), resource(resource, knownResource, mayQuery), requester(context), now, holdsGrant,
                 accessEnds(context, now));
+    }
+
+    /**
+     * A subject or resource of a type that is not Portcullis's own, with what the directory knows of it under what the
+     * request says: a query, so never on the event loop (the directory is read where it is written, for every instance to decide
+     * alike at once).
+     */
+    private Entity withDirectory(Entity entity, boolean mayQuery) {
+        if (!mayQuery) {
+            throw NotInMemory.INSTANCE;
+        }
+        Map<String, Object> asked = entity.props();
+        return directory.attributes(entity.type(), entity.id(), asked.get("identity")).map(known -> {
+            Map<String, Object> merged = new java.util.LinkedHashMap<>(known);
+            merged.putAll(asked);
+            return new Entity(entity.type(), entity.id(), merged);
+        }).orElse(entity);
     }
 
     /** When the access asked about ends: {@code context.expiresAt} (an instant), or now plus {@code context.duration} (an ISO-8601 period). */
