@@ -314,6 +314,10 @@ class PolicyDecisionTest {
                 .body("errors[0].field", equalTo("properties"));
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("properties", Map.of("blob", "x".repeat(20_000))))
                 .put(path + pilot).then().statusCode(400).body("errors[0].field", equalTo("properties"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("properties", Map.of("roles", List.of("pi\u0000lot"))))
+                .put(path + pilot).then().statusCode(400).body("errors[0].field", equalTo("properties.roles"));
+        given().urlEncodingEnabled(false).auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(Map.of("properties", Map.of()))
+                .put(path + "pi%00lot").then().statusCode(400).body("errors[0].field", equalTo("id"));
         given().auth().oauth2(TestTokens.admin()).get(path + pilot).then().statusCode(404);
         given().contentType(ContentType.JSON).body(Map.of("properties", Map.of())).put(path + pilot).then().statusCode(401);
         given().get(path + pilot).then().statusCode(401);

@@ -1,6 +1,7 @@
 package dev.portcullis.policy.authzen;
 
 import dev.portcullis.backbone.problem.BadRequestProblem;
+import dev.portcullis.backbone.problem.InputGuard;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.rest.Roles;
@@ -68,7 +69,14 @@ public class DirectoryResource {
         return Response.noContent().build();
     }
 
+    /** Path parameters are not the edge's InputGuard's (it checks bodies and queries): a NUL would reach PostgreSQL. */
     private static void check(String type, String id) {
+        if (InputGuard.hasControlCharacters(type, false)) {
+            throw new BadRequestProblem("type", "must not hold control characters");
+        }
+        if (InputGuard.hasControlCharacters(id, false)) {
+            throw new BadRequestProblem("id", "must not hold control characters");
+        }
         if (type.length() > 255) {
             throw new BadRequestProblem("type", "must be at most 255 characters");
         }
