@@ -7,12 +7,7 @@
 #   deploy/demo/authzen-search/load.sh [interop-dir]
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-source "$HERE/../../local/env.sh"
-if [[ ! -f "$RUN/endpoints.env" ]]; then
-  echo "no running platform in $RUN: start it with deploy/local/up.sh" >&2
-  exit 1
-fi
-endpoint() { grep "^$1=" "$RUN/endpoints.env" | cut -d= -f2-; }
+source "$HERE/../load-demo.sh"
 INTEROP=${1:-$ROOT/../shared/interop/authzen}
 for data in search-users.json search-records.json; do
   if [[ ! -f "$INTEROP/$data" ]]; then
@@ -20,7 +15,6 @@ for data in search-users.json search-records.json; do
     exit 1
   fi
 done
-POLICY_URL=$(endpoint POLICY_URL)
-java "$HERE/../LoadDemo.java" "$POLICY_URL" "$(endpoint KEYCLOAK_TOKEN_URL)" policies "$HERE/policies" \
+load_demo policies "$HERE/policies" \
   entities user "$INTEROP/search-users.json" entities record "$INTEROP/search-records.json" actions record view,edit,delete
 echo "loaded; search it: curl -H \"Authorization: Bearer <token>\" -H 'Content-Type: application/json' -d '{\"subject\":{\"type\":\"user\"},\"action\":{\"name\":\"view\"},\"resource\":{\"type\":\"record\",\"id\":\"105\"}}' $POLICY_URL/access/v1/search/subject"

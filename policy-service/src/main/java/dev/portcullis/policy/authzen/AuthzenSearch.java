@@ -58,7 +58,7 @@ public class AuthzenSearch {
                     request.context()));
         }
         UUID resource = portcullisResource(request.resource().type(), request.resource().id(), "resource.id");
-        if (!"guest".equals(request.subject().type()) || resource == null) {
+        if (resource == null) {
             return empty();
         }
         UUID after = token(request);
@@ -84,7 +84,7 @@ public class AuthzenSearch {
                     request.context()));
         }
         UUID guest = uuid(request.subject().id(), "subject.id");
-        if (!FactsResolver.RESOURCE_TYPE.equals(request.resource().type()) || guest == null) {
+        if (guest == null) {
             return empty();
         }
         UUID after = token(request);

@@ -78,14 +78,21 @@ public class Directory {
                 .setParameter(1, resourceType).getResultList();
     }
 
-    /** Writes the entity's attributes, replacing those it had. */
+    /** A directory entry is an entity's attributes, not a document store. */
+    static final int MAX_PROPERTIES_CHARS = 16_384;
+
+    /** Writes the entity's attributes, replacing those it had; more than {@link #MAX_PROPERTIES_CHARS} of JSON is a 400. */
     @Transactional
     public Entry put(String type, String id, Map<String, Object> properties, String by) {
+        String json = write(properties);
+        if (json.length() > MAX_PROPERTIES_CHARS) {
+            throw new dev.portcullis.backbone.problem.BadRequestProblem("properties", "must be at most " + MAX_PROPERTIES_CHARS + " characters of JSON");
+        }
         Instant now = clock.instant();
         em.createNativeQuery("insert into directory_entry (entity_type, entity_id, properties, updated_at, updated_by)"
                         + " values (?1, ?2, cast(?3 as jsonb), ?4, ?5) on conflict (entity_type, entity_id)"
                         + " do update set properties = excluded.properties, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
-                .setParameter(1, type).setParameter(2, id).setParameter(3, write(properties)).setParameter(4, now).setParameter(5, by)
+                .setParameter(1, type).setParameter(2, id).setParameter(3, json).setParameter(4, now).setParameter(5, by)
                 .executeUpdate();
         return new Entry(type, id, properties, now, by);
     }
@@ -102,7 +109,7 @@ public class Directory {
                 : value instanceof java.time.OffsetDateTime o ? o.toInstant() : Instant.parse(value.toString());
     }
 
-    static String write(Map<String, Object> properties) {
+    private static String write(Map<String, Object> properties) {
         try {
             return JSON.writeValueAsString(properties);
         } catch (JsonProcessingException e) {

@@ -24,9 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "directory", description = "Attributes of subjects and resources that are not Portcullis's guests and resources, for policies to decide on")
 public class DirectoryResource {
 
-    /** A directory entry is an entity's attributes, not a document store. */
-    static final int MAX_PROPERTIES_CHARS = 16_384;
-
     @Inject
     Directory directory;
 
@@ -44,9 +41,6 @@ public class DirectoryResource {
             + " attribute; the searches find their candidates of a type here. At most 16,384 characters of JSON.")
     public Directory.Entry put(@PathParam("type") String type, @PathParam("id") String id, @Valid @NotNull PutEntry entry) {
         check(type, id);
-        if (Directory.write(entry.properties()).length() > MAX_PROPERTIES_CHARS) {
-            throw new BadRequestProblem("properties", "must be at most " + MAX_PROPERTIES_CHARS + " characters of JSON");
-        }
         return directory.put(type, id, entry.properties(), actor.name());
     }
 
