@@ -6,9 +6,7 @@ import static dev.portcullis.inventory.ssf.EventTypes.VERIFICATION;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.AfterCommit;
-import dev.portcullis.events.ocsf.OcsfMapping;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.service.GuestSessions;
@@ -57,9 +55,6 @@ public class CaepTransmitter implements GuestSessions {
     @Inject
     SetPusher pusher;
 
-    @Inject
-    Outbox outbox;
-
     /** Wakes the polls waiting on this instance when a SET is made here (a poll also looks again twice a second for others' SETs). */
     private final Object arrivals = new Object();
 
@@ -86,10 +81,7 @@ public class CaepTransmitter implements GuestSessions {
         }
         int made = 0;
         for (SsfStream stream : streams) {
-            String jti = enqueue(stream, SESSION_REVOKED, Map.of("format", "email", "email", guest.email), event);
-            // the SOC's record of the SET sent, naming the guest by address as the SET does
-            outbox.publish(OcsfMapping.setSent(UUID.fromString(jti), SESSION_REVOKED, stream.id.toString(), stream.audience,
-                    guest.id.toString(), guest.email, clock.instant()));
+            enqueue(stream, SESSION_REVOKED, Map.of("format", "email", "email", guest.email), event);
             made++;
         }
         if (made > 0) {
@@ -105,8 +97,7 @@ public class CaepTransmitter implements GuestSessions {
         enqueue(stream, VERIFICATION, Map.of("format", "opaque", "id", stream.id.toString()), event);
     }
 
-    /** Makes the SET; returns its {@code jti}. */
-    private String enqueue(SsfStream stream, String eventType, Map<String, Object> subject, Map<String, Object> event) {
+    private void enqueue(SsfStream stream, String eventType, Map<String, Object> subject, Map<String, Object> event) {
         Instant now = clock.instant();
         String jti = UUID.randomUUID().toString();
         Map<String, Object> claims = new LinkedHashMap<>();
@@ -129,7 +120,6 @@ public class CaepTransmitter implements GuestSessions {
                 arrivals.notifyAll();
             }
         });
-        return jti;
     }
 
     /** One SET waiting for its receiver: its place in the stream, its jti, and its claims (unsigned). */
