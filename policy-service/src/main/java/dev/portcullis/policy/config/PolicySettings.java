@@ -11,8 +11,9 @@ public interface PolicySettings {
     Enforcement enforcement();
 
     /**
-     * How old the posture a request is given may be: an older one is recomputed in the background while the request gets it
-     * (stale while revalidating); 0 computes it for every request (the service's tests).
+     * How old the posture a request is given may be at most: one older than ten times what it took to compute (at least 1 s, at
+     * most this) is recomputed in the background while the request gets it (stale while revalidating); 0 computes it for every
+     * request (the service's tests).
      */
     @WithDefault("PT30S")
     Duration postureMaxAge();

@@ -73,7 +73,8 @@ public class PostureResource {
             + " admin. A guest belongs to a scenario while holding an active grant on one of its resources. Then the recommendations,"
             + " each with its count, why it matters and the API call that acts on it. Computed from this service's copy of inventory's"
             + " events, so it lags inventory by the time those take to arrive; and a dashboard gets the last one computed (asOf), recomputed"
-            + " in the background once it is 30 s old (portcullis.policy.posture-max-age).")
+            + " in the background once it is older than ten times what it took to compute (at least 1 s, at most"
+            + " portcullis.policy.posture-max-age, 30 s).")
     public PostureView posture() {
         Snapshot snapshot = posture.current();
         return new PostureView(snapshot, recommend(snapshot));
