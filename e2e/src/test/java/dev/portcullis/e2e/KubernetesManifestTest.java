@@ -64,6 +64,8 @@ class KubernetesManifestTest {
     private static final Set<String> UNTYPED = Set.of("postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Database",
             "k8s.keycloak.org/v2beta1/Keycloak", "k8s.keycloak.org/v2beta1/KeycloakRealmImport");
     private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
+    /** The SOC's KafkaUser: it reads soc.ocsf, and is neither a service nor a partner-signal connector. */
+    private static final String SIEM = "siem";
 
     private static JsonNode kustomization;
     private static final List<JsonNode> documents = new ArrayList<>();
@@ -110,7 +112,7 @@ class KubernetesManifestTest {
             expected.add(topic.deadLetterTopicName());
         }
         // and the topic of each partner-signal connector (every KafkaUser that is not a service's)
-        of(io.strimzi.api.kafka.model.user.KafkaUser.class).stream().map(u -> u.getMetadata().getName()).filter(n -> !n.endsWith("-service"))
+        of(io.strimzi.api.kafka.model.user.KafkaUser.class).stream().map(u -> u.getMetadata().getName()).filter(n -> !n.endsWith("-service") && !n.equals(SIEM))
                 .forEach(connector -> expected.add(Topic.PartnerSignalConnectors.topicOf(connector)));
         List<String> declared = of(KafkaTopic.class).stream().map(t -> t.getSpec().getTopicName()).toList();
         assertEquals(expected, Set.copyOf(declared));
@@ -171,6 +173,10 @@ class KubernetesManifestTest {
             }
         }
         Set<String> connectors = new HashSet<>(users.keySet());
+        connectors.remove(SIEM);
+        assertEquals(null, writers.values().stream().filter(w -> w.contains(SIEM)).findAny().orElse(null), "the SIEM writes nothing");
+        assertEquals(Set.of("inventory-service", "review-service", "policy-service"), writers.get(Topic.SOC_OCSF.topicName()),
+                "the services whose outboxes write the SOC's feed");
         for (String service : SERVICES) {
             String name = service + "-service";
             assertTrue(users.containsKey(name), "a KafkaUser for " + name);

@@ -36,6 +36,15 @@ public final class EventJson {
         }
     }
 
+    /** JSON text as a tree, whatever it holds (an OCSF record of soc.ocsf, say); not JSON is an {@link IllegalArgumentException}. */
+    public static JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     public static String write(JsonNode tree) {
         try {
             return MAPPER.writeValueAsString(tree);

@@ -44,10 +44,24 @@ public final class EventSchemas {
         }
     }
 
+    /** The violations of a record of {@code soc.ocsf} (see {@code schemas/ocsf/ocsf-record.v1.json}); empty when it conforms. */
+    public static List<String> ocsfViolations(JsonNode record) {
+        return OcsfSchema.SCHEMA.validate(record).stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    /** Loaded on first use: a service that writes no OCSF record never reads it. */
+    private static final class OcsfSchema {
+        static final JsonSchema SCHEMA = load("/schemas/ocsf/ocsf-record.v1.json");
+    }
+
     private static JsonSchema load(EventType type) {
-        try (InputStream in = EventSchemas.class.getResourceAsStream(type.schemaResource())) {
+        return load(type.schemaResource());
+    }
+
+    private static JsonSchema load(String resource) {
+        try (InputStream in = EventSchemas.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("no schema for " + type + " at " + type.schemaResource());
+                throw new IllegalStateException("no schema at " + resource);
             }
             return FACTORY.getSchema(in, CONFIG);
         } catch (IOException e) {

@@ -18,14 +18,18 @@ public enum Topic {
     REVIEW_REQUESTS("review.requests", RecordKey.REQUESTER),
     GOVERNANCE_REVOCATIONS("governance.revocations", RecordKey.GUEST_ID),
     POLICY_VIOLATIONS("policy.violations", RecordKey.GUEST_ID),
-    NOTIFICATION_DELIVERIES("notification.deliveries", RecordKey.RECIPIENT);
+    NOTIFICATION_DELIVERIES("notification.deliveries", RecordKey.RECIPIENT),
+    /** The SOC's feed: what the other topics tell, and what no event tells (signals received, SETs sent), as OCSF records. */
+    SOC_OCSF("soc.ocsf", RecordKey.SUBJECT);
 
     /** What the record key of a topic holds; events of one key stay ordered on one partition. */
     public enum RecordKey {
         GUEST_ID, RESOURCE_ID, PARTNER_ID, CAMPAIGN_ID, PACKAGE_ID,
         /** An access request's requester: their guest id, or their email while they are no guest yet. */
         REQUESTER,
-        RECIPIENT
+        RECIPIENT,
+        /** The guest the record is about; for a change to no guest (a partner, a resource, a campaign), that entity's id. */
+        SUBJECT
     }
 
     /** Channel names for {@code @Incoming}; {@code TopicTest} checks they match {@link #channel()}. */

@@ -60,6 +60,7 @@ class AsyncApiDocumentTest {
         Set<String> documented = new HashSet<>();
         document.path("components").path("messages").forEach(message -> documented.add(ceTypeOf(message)));
         documented.remove(null); // the dead-letter message wraps any type
+        documented.remove(dev.portcullis.events.ocsf.OcsfRecord.CE_TYPE); // soc.ocsf's records are no event of the catalogue: each maps one, or what no event tells
         assertEquals(Arrays.stream(EventType.values()).map(EventType::ceType).collect(Collectors.toSet()), documented);
     }
 

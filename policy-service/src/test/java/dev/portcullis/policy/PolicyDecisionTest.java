@@ -325,6 +325,13 @@ class PolicyDecisionTest {
         given().auth().oauth2(TestTokens.auditor()).contentType(ContentType.JSON).body(Map.of("properties", Map.of())).put(path + pilot).then().statusCode(403);
         given().auth().oauth2(TestTokens.auditor()).delete(path + passenger).then().statusCode(403);
         given().auth().oauth2(PDP).get(path + passenger).then().statusCode(403);
+
+        // the SOC's feed has the administrator's writes to the directory, and none of the refused ones: written twice, deleted
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        List<Long> changes = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(dev.portcullis.events.Topic.SOC_OCSF.topicName(),
+                r -> ("user/" + pilot).equals(r.key())).stream().map(r -> dev.portcullis.events.EventJson.tree(r.value()).path("type_uid").asLong())
+                .toList(), c -> c.size() >= 3);
+        assertEquals(List.of(300403L, 300403L, 300404L), changes);
     }
 
     @Test
@@ -359,6 +366,16 @@ class PolicyDecisionTest {
         given().auth().oauth2(TestTokens.auditor()).queryParam("version", 2).get("/api/v1/policies/" + id).then().statusCode(200);
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
                 .body(Map.of("name", "x", "mode", "ENFORCE", "rule", Map.of("type", "INVITERS"))).put("/api/v1/policies/" + id).then().statusCode(404);
+
+        // the SOC's feed has each version, in order, on the policy's key: created, changed, deleted, by whom
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        List<com.fasterxml.jackson.databind.JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(
+                dev.portcullis.events.Topic.SOC_OCSF.topicName(), r -> id.equals(r.key())).stream()
+                .map(r -> dev.portcullis.events.EventJson.tree(r.value())).toList(), f -> f.size() == 3);
+        assertEquals(List.of(300401L, 300403L, 300404L), feed.stream().map(e -> e.path("type_uid").asLong()).toList());
+        assertEquals(List.of("1", "2", "3"), feed.stream().map(e -> e.at("/entity/version").asText()).toList());
+        assertEquals(List.of(false, true, true), feed.stream().map(e -> "No rivals, nor foes".equals(e.at("/entity/name").asText())).toList());
+        assertTrue(feed.stream().allMatch(e -> dev.portcullis.events.EventSchemas.ocsfViolations(e).isEmpty()));
     }
 
     @Test

@@ -18,8 +18,20 @@ public final class DeclaredBody {
     private DeclaredBody() {
     }
 
+    /** What the server answered: its status, content type and body (empty when it named no length). */
+    public record Answer(int status, String contentType, String body) {
+    }
+
     /** POSTs a body of {@code length} bytes (or a chunked one, {@code length} < 0) to {@code url}; the status the server answered. */
     public static int post(String url, Map<String, String> headers, long length) throws IOException {
+        return answer(url, headers, length).status();
+    }
+
+    /**
+     * The same, with the whole answer. An answer that comes before the body is read whole before the body is sent: a server
+     * that closes after refusing resets the connection when the body arrives, and a reset discards what was not read yet.
+     */
+    public static Answer answer(String url, Map<String, String> headers, long length) throws IOException {
         URI uri = URI.create(url);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             OutputStream out = socket.getOutputStream();
@@ -32,8 +44,10 @@ public final class DeclaredBody {
             // a server that refuses by the headers answers at once; one that takes the body waits for it
             socket.setSoTimeout(2_000);
             String status = null;
+            Answer early = null;
             try {
                 status = in.readLine();
+                early = rest(status, in);
             } catch (java.net.SocketTimeoutException waitingForTheBody) {
                 // it reads the body
             }
@@ -49,14 +63,38 @@ public final class DeclaredBody {
             } catch (IOException closed) {
                 // the server closed the connection instead of reading the rest: as it should
             }
-            if (status == null) {
-                socket.setSoTimeout(30_000);
-                status = in.readLine();
+            if (early != null) {
+                return early;
             }
-            if (status == null) {
-                throw new IOException("the connection closed without an answer");
-            }
-            return Integer.parseInt(status.split(" ")[1]);
+            socket.setSoTimeout(30_000);
+            return rest(in.readLine(), in);
         }
+    }
+
+    /** The answer whose status line is {@code status}: its headers and its body of Content-Length characters (ASCII answers). */
+    private static Answer rest(String status, BufferedReader in) throws IOException {
+        if (status == null) {
+            throw new IOException("the connection closed without an answer");
+        }
+        String contentType = "";
+        int contentLength = 0;
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-type:")) {
+                contentType = line.substring("content-type:".length()).trim();
+            } else if (lower.startsWith("content-length:")) {
+                contentLength = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        char[] body = new char[contentLength];
+        int read = 0;
+        while (read < contentLength) {
+            int n = in.read(body, read, contentLength - read);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        return new Answer(Integer.parseInt(status.split(" ")[1]), contentType, new String(body, 0, read));
     }
 }

@@ -7,6 +7,9 @@ import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
 import dev.portcullis.events.EventSchemas;
+import dev.portcullis.events.Topic;
+import dev.portcullis.events.ocsf.OcsfMapping;
+import dev.portcullis.events.ocsf.OcsfRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,6 +17,7 @@ import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +75,30 @@ public class Outbox {
         row.payload = EventJson.write(tree);
         row.traceparent = Traces.current();
         em.persist(row);
+        OcsfMapping.of(payload, row.eventId, row.occurredAt).ifPresent(this::publish);
         return row.eventId;
+    }
+
+    /**
+     * Writes a record of the SOC's feed, {@code soc.ocsf}: for each event a SOC cares about ({@link OcsfMapping}) beside its
+     * CloudEvent, and for what no event tells (a signal received, a SET made). Same transaction, same key order as the events.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(OcsfRecord record) {
+        List<String> violations = EventSchemas.ocsfViolations(record.event());
+        if (!violations.isEmpty()) {
+            throw new IllegalStateException("refusing to publish an OCSF record of class " + record.classUid() + " that breaks OCSF: " + violations);
+        }
+        OutboxEvent row = new OutboxEvent();
+        row.eventId = Ids.next();
+        row.topic = Topic.SOC_OCSF.topicName();
+        row.recordKey = record.key();
+        row.keySeq = keySequence(row.recordKey);
+        row.ceType = OcsfRecord.CE_TYPE;
+        row.occurredAt = Instant.ofEpochMilli(record.event().path("time").asLong());
+        row.payload = EventJson.write(record.event());
+        row.traceparent = Traces.current();
+        em.persist(row);
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.portcullis.inventory.service;
 
 import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.SinglePass;
+import dev.portcullis.events.ocsf.OcsfMapping;
 import dev.portcullis.events.Sensitivity;
 import dev.portcullis.inventory.domain.GuestChangeReason;
 import dev.portcullis.inventory.domain.Guest;
@@ -52,6 +54,9 @@ public class PartnerSignalService {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    Outbox outbox;
 
     /** What a partner said, whichever channel it came by. */
     public record Signal(SignalType type, String homeTenantId, String homeSubject, String email, Instant occurredAt) {
@@ -131,6 +136,7 @@ public class PartnerSignalService {
 
         List<Guest> guests = Guest.lockByHomeIdentity(in.homeTenantId(), in.homeSubject(), in.email());
         guests.forEach(g -> signal.matchedGuestIds.add(g.id));
+        socRecords(signal, guests, actor);
         if (guests.isEmpty()) {
             signal.outcome = SignalOutcome.NO_MATCH;
         } else {
@@ -157,5 +163,23 @@ public class PartnerSignalService {
         LOG.infof("signal=%s type=%s tenant=%s channel=%s outcome=%s guests=%d grantsRevoked=%d", signal.id, signal.type,
                 signal.homeTenantId, channel, signal.outcome, guests.size(), signal.revokedGrantIds.size());
         return new Receipt(signal, false);
+    }
+
+    /**
+     * The SOC's record of what the partner said, one per guest it names, written before what it causes (those records carry the
+     * signal's id as their {@code correlation_uid}). A purge names the guest by id only: their address is about to be erased.
+     */
+    private void socRecords(PartnerSignal signal, List<Guest> guests, String actor) {
+        boolean purge = signal.type == SignalType.ACCOUNT_PURGED && !guests.isEmpty();
+        String subject = purge ? null : signal.homeSubject;
+        String email = purge ? null : signal.email;
+        if (guests.isEmpty()) {
+            outbox.publish(OcsfMapping.signalReceived(signal.id, signal.type.name(), signal.homeTenantId, subject, email, actor,
+                    signal.channel.name(), SignalOutcome.NO_MATCH.name(), null, signal.receivedAt));
+        }
+        for (Guest guest : guests) {
+            outbox.publish(OcsfMapping.signalReceived(signal.id, signal.type.name(), signal.homeTenantId, subject, email, actor,
+                    signal.channel.name(), null, guest.id.toString(), signal.receivedAt));
+        }
     }
 }

@@ -3,6 +3,9 @@ package dev.portcullis.policy.authzen;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.events.ocsf.OcsfMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -34,6 +37,9 @@ public class Directory {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Outbox outbox;
 
     public record Entry(String type, String id, Map<String, Object> properties, Instant updatedAt, String updatedBy) {
     }
@@ -94,14 +100,19 @@ public class Directory {
                         + " do update set properties = excluded.properties, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
                 .setParameter(1, type).setParameter(2, id).setParameter(3, json).setParameter(4, now).setParameter(5, by)
                 .executeUpdate();
+        outbox.publish(OcsfMapping.directoryChanged(Ids.next(), type, id, List.copyOf(properties.keySet()), false, by, now));
         return new Entry(type, id, properties, now, by);
     }
 
     /** Whether there was one to delete. */
     @Transactional
-    public boolean delete(String type, String id) {
-        return em.createNativeQuery("delete from directory_entry where entity_type = ?1 and entity_id = ?2").setParameter(1, type)
+    public boolean delete(String type, String id, String by) {
+        boolean deleted = em.createNativeQuery("delete from directory_entry where entity_type = ?1 and entity_id = ?2").setParameter(1, type)
                 .setParameter(2, id).executeUpdate() > 0;
+        if (deleted) {
+            outbox.publish(OcsfMapping.directoryChanged(Ids.next(), type, id, List.of(), true, by, clock.instant()));
+        }
+        return deleted;
     }
 
     private static Instant instant(Object value) {

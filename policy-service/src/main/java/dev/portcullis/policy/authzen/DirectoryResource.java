@@ -57,7 +57,7 @@ public class DirectoryResource {
     @Operation(summary = "Forget an entity", description = "204; 404 if the directory did not hold it.")
     public Response delete(@PathParam("type") String type, @PathParam("id") String id) {
         check(type, id);
-        if (!directory.delete(type, id)) {
+        if (!directory.delete(type, id, actor.name())) {
             throw new NotFoundProblem("directory entry", type + "/" + id);
         }
         return Response.noContent().build();

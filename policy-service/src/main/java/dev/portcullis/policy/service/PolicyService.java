@@ -1,6 +1,8 @@
 package dev.portcullis.policy.service;
 
 import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.events.ocsf.OcsfMapping;
 import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.policy.domain.Policy;
@@ -17,7 +19,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.util.UUID;
 
-/** Writes policies as versions: create is version 1, each update the next, a delete a last version marked deleted. */
+/** Writes policies as versions: create is version 1, each update the next, a delete a last version marked deleted; each on the SOC's feed. */
 @ApplicationScoped
 public class PolicyService {
 
@@ -32,6 +34,9 @@ public class PolicyService {
 
     @Inject
     ContinuousEvaluation evaluation;
+
+    @Inject
+    Outbox outbox;
 
     /** What a policy says, as a caller writes it. */
     public record Draft(String name, Policy.Mode mode, PolicyScope scope, PolicyRule rule) {
@@ -109,6 +114,8 @@ public class PolicyService {
         version.createdAt = clock.instant();
         version.createdBy = actor;
         version.persist();
+        outbox.publish(OcsfMapping.policyChanged(Ids.next(), policy.id.toString(), version.key.version(), version.name, version.mode.name(), deleted,
+                actor, version.createdAt));
         return version;
     }
 

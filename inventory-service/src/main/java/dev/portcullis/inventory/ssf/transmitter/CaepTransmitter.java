@@ -6,7 +6,9 @@ import static dev.portcullis.inventory.ssf.EventTypes.VERIFICATION;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.events.ocsf.OcsfMapping;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
 import dev.portcullis.inventory.service.GuestSessions;
@@ -55,6 +57,9 @@ public class CaepTransmitter implements GuestSessions {
     @Inject
     SetPusher pusher;
 
+    @Inject
+    Outbox outbox;
+
     /** Wakes the polls waiting on this instance when a SET is made here (a poll also looks again twice a second for others' SETs). */
     private final Object arrivals = new Object();
 
@@ -81,7 +86,10 @@ public class CaepTransmitter implements GuestSessions {
         }
         int made = 0;
         for (SsfStream stream : streams) {
-            enqueue(stream, SESSION_REVOKED, Map.of("format", "email", "email", guest.email), event);
+            String jti = enqueue(stream, SESSION_REVOKED, Map.of("format", "email", "email", guest.email), event);
+            // the SOC's record of the SET sent, naming the guest by address as the SET does
+            outbox.publish(OcsfMapping.setSent(UUID.fromString(jti), SESSION_REVOKED, stream.id.toString(), stream.audience,
+                    guest.id.toString(), guest.email, clock.instant()));
             made++;
         }
         if (made > 0) {
@@ -97,7 +105,8 @@ public class CaepTransmitter implements GuestSessions {
         enqueue(stream, VERIFICATION, Map.of("format", "opaque", "id", stream.id.toString()), event);
     }
 
-    private void enqueue(SsfStream stream, String eventType, Map<String, Object> subject, Map<String, Object> event) {
+    /** Makes the SET; returns its {@code jti}. */
+    private String enqueue(SsfStream stream, String eventType, Map<String, Object> subject, Map<String, Object> event) {
         Instant now = clock.instant();
         String jti = UUID.randomUUID().toString();
         Map<String, Object> claims = new LinkedHashMap<>();
@@ -120,6 +129,7 @@ public class CaepTransmitter implements GuestSessions {
                 arrivals.notifyAll();
             }
         });
+        return jti;
     }
 
     /** One SET waiting for its receiver: its place in the stream, its jti, and its claims (unsigned). */

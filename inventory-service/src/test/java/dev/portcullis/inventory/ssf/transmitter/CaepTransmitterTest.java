@@ -38,6 +38,11 @@ import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.events.EventJson;
+import dev.portcullis.events.EventSchemas;
+import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.KafkaTestClient;
 
 /**
  * Our CAEP transmitter as one of the organization's applications meets it: it reads the configuration, makes a stream through
@@ -185,6 +190,18 @@ class CaepTransmitterTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
         assertEquals("session-revoked " + email + " by admin", pushed().get(1));
         assertEquals(List.of("Bearer app-secret", "Bearer app-secret"), receiver.authorizations());
+        // the SOC's feed tells of the SET sent, by its jti, on the guest's key, after the block that made it
+        String jti = SsfReceiver.verify(receiver.received().get(1), jwks, issuer, app).getJwtId();
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        List<JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.SOC_OCSF.topicName(),
+                r -> guest.id().equals(r.key())).stream().map(r -> EventJson.tree(r.value())).toList(), f -> f.stream()
+                .anyMatch(e -> jti.equals(e.at("/metadata/uid").asText())));
+        JsonNode set = feed.stream().filter(e -> jti.equals(e.at("/metadata/uid").asText())).findFirst().orElseThrow();
+        assertEquals(List.of(), EventSchemas.ocsfViolations(set));
+        assertEquals(SESSION_REVOKED, set.at("/entity/name").asText());
+        assertEquals(stream, set.at("/entity/data/streamId").asText());
+        assertEquals(app, set.at("/entity/data/audience").asText());
+        assertTrue(feed.indexOf(set) > feed.stream().map(e -> e.path("type_uid").asLong()).toList().indexOf(300105L), "after the block");
         as(app).queryParam("stream_id", stream).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("description", equalTo("the CRM"));
         as(app).get("/ssf/v1/transmitter/streams").then().statusCode(200).body("stream_id", equalTo(List.of(stream)));
     }
