@@ -175,7 +175,7 @@ class KubernetesManifestTest {
         Set<String> connectors = new HashSet<>(users.keySet());
         connectors.remove(SIEM);
         assertEquals(null, writers.values().stream().filter(w -> w.contains(SIEM)).findAny().orElse(null), "the SIEM writes nothing");
-        assertEquals(Set.of("inventory-service", "review-service", "policy-service"), writers.get(Topic.SOC_OCSF.topicName()),
+        assertEquals(Set.of("inventory-service", "review-service", "policy-service", "notification-service"), writers.get(Topic.SOC_OCSF.topicName()),
                 "the services whose outboxes write the SOC's feed");
         for (String service : SERVICES) {
             String name = service + "-service";

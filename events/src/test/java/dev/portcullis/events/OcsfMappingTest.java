@@ -10,6 +10,7 @@ import dev.portcullis.events.ocsf.OcsfRecord;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +42,8 @@ class OcsfMappingTest {
             Map.entry(EventType.PARTNER_UPSERTED, 300403L),
             Map.entry(EventType.RESOURCE_UPSERTED, 300403L),
             Map.entry(EventType.ACCESS_PACKAGE_CHANGED, 300403L),
+            Map.entry(EventType.GUEST_UPDATED, 300199L),
+            Map.entry(EventType.POLICY_ENFORCEMENT_HELD, 300403L),
             Map.entry(EventType.CAMPAIGN_STARTED, 300401L),
             Map.entry(EventType.CAMPAIGN_COMPLETED, 300403L)));
 
@@ -147,6 +150,31 @@ class OcsfMappingTest {
         OcsfRecord deleted = OcsfMapping.directoryChanged(UUID.randomUUID(), "user", "alice", List.of(), true, "loader", AT);
         assertEquals(List.of(), EventSchemas.ocsfViolations(deleted.event()));
         assertEquals(300404L, deleted.event().path("type_uid").asLong());
+    }
+
+    @Test
+    void anAdministratorsChangeThatNoEventTellsIsEntityManagementOfItKeyedByItNamingTheCaller() {
+        UUID recordId = UUID.randomUUID();
+        OcsfRecord created = OcsfMapping.adminChanged(recordId, "notification-service", OcsfMapping.Change.CREATED, "Webhook", "webhook-created",
+                "wh-1", "https://siem.example/hook", Map.of("types", List.of("GUEST_ACCESS_REVOKED")), "admin@example.com", AT, "wh-1");
+        assertEquals(List.of(), EventSchemas.ocsfViolations(created.event()));
+        assertEquals(300401L, created.event().path("type_uid").asLong());
+        assertEquals("wh-1", created.key());
+        assertEquals(recordId.toString(), created.event().at("/metadata/uid").asText());
+        assertEquals("dev.portcullis.admin.webhook-created", created.event().at("/metadata/event_code").asText());
+        assertEquals("notification-service", created.event().at("/metadata/log_name").asText());
+        assertEquals("Webhook", created.event().at("/entity/type").asText());
+        assertEquals("[\"GUEST_ACCESS_REVOKED\"]", created.event().at("/entity/data/types").toString());
+        assertEquals("admin@example.com", created.event().at("/actor/user/name").asText());
+        assertEquals("webhook https://siem.example/hook created", created.event().path("message").asText());
+        List<Long> activities = new ArrayList<>();
+        for (OcsfMapping.Change change : OcsfMapping.Change.values()) {
+            OcsfRecord record = OcsfMapping.adminChanged(UUID.randomUUID(), "policy-service", change, "Scenario", "scenario-changed", "s-1", null,
+                    Map.of(), "admin", AT, "s-1");
+            assertEquals(List.of(), EventSchemas.ocsfViolations(record.event()), change.name());
+            activities.add(record.event().path("type_uid").asLong());
+        }
+        assertEquals(List.of(300401L, 300403L, 300404L), activities);
     }
 
     /** The schema is a real check: each of these breaks OCSF 1.8.0, and is refused. */

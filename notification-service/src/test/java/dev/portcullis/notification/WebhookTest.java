@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -206,6 +207,14 @@ class WebhookTest {
                 .post("/api/v1/webhooks").then().statusCode(201).extract().path("id");
         given().auth().oauth2(TestTokens.admin()).delete("/api/v1/webhooks/" + id).then().statusCode(204);
         given().auth().oauth2(TestTokens.admin()).delete("/api/v1/webhooks/" + id).then().statusCode(404);
+        // the SOC's feed: the endpoint added, then deleted, by the admin; the refused calls left nothing, the secret is never on it
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        List<com.fasterxml.jackson.databind.JsonNode> feed = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> kafka.ocsfRecords(id), f -> f.size() >= 2);
+        assertEquals(List.of(300401L, 300404L), feed.stream().map(e -> e.path("type_uid").asLong()).toList());
+        assertEquals(List.of(url, url), feed.stream().map(e -> e.at("/entity/name").asText()).toList());
+        assertEquals("[\"REVIEW_REMINDER\"]", feed.get(0).at("/entity/data/types").toString());
+        assertTrue(feed.stream().noneMatch(e -> e.toString().contains("whsec_")), "no secret on the feed");
     }
 
     private List<Post> delivered(String webhookId) {

@@ -166,6 +166,18 @@ class ContinuousEvaluationTest {
         given().auth().oauth2(TestTokens.admin()).post("/api/v1/enforcement-holds/" + hold + "/decline").then().statusCode(409)
                 .body("detail", equalTo("the hold is CONFIRMED: only a PENDING hold can be confirmed or declined"));
         given().auth().oauth2(TestTokens.admin()).post("/api/v1/enforcement-holds/" + UUID.randomUUID() + "/confirm").then().statusCode(404);
+
+        // the SOC's feed: the hold on the policy's key, then the admin's confirmation on the hold's; the refused decline left nothing
+        com.fasterxml.jackson.databind.JsonNode heldRecord = await().atMost(WAIT).until(() -> kafka.ocsfRecords(policy).stream()
+                .filter(e -> "Enforcement hold".equals(e.at("/entity/type").asText())).toList(), f -> f.size() == 1).get(0);
+        assertEquals(hold, heldRecord.at("/entity/uid").asText());
+        assertEquals(12, heldRecord.at("/entity/data/revocationsHeld").asInt());
+        com.fasterxml.jackson.databind.JsonNode confirmed = await().atMost(WAIT).until(() -> kafka.ocsfRecords(hold), f -> !f.isEmpty()).get(0);
+        assertEquals("dev.portcullis.admin.enforcement-hold-confirmed", confirmed.at("/metadata/event_code").asText());
+        assertEquals(admin, confirmed.at("/actor/user/name").asText());
+        assertEquals(13, confirmed.at("/entity/data/revocationsRequested").asInt());
+        assertEquals(1, kafka.ocsfRecords(hold).size(), "the refused decline is not on the feed");
+        assertTrue(java.util.stream.Stream.of(heldRecord, confirmed).allMatch(e -> dev.portcullis.events.EventSchemas.ocsfViolations(e).isEmpty()));
     }
 
     @Test

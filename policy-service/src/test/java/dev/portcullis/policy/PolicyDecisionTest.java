@@ -328,9 +328,8 @@ class PolicyDecisionTest {
 
         // the SOC's feed has the administrator's writes to the directory, and none of the refused ones: written twice, deleted
         KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
-        List<Long> changes = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(dev.portcullis.events.Topic.SOC_OCSF.topicName(),
-                r -> ("user/" + pilot).equals(r.key())).stream().map(r -> dev.portcullis.events.EventJson.tree(r.value()).path("type_uid").asLong())
-                .toList(), c -> c.size() >= 3);
+        List<Long> changes = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.ocsfRecords("user/" + pilot).stream()
+                .map(r -> r.path("type_uid").asLong()).toList(), c -> c.size() >= 3);
         assertEquals(List.of(300403L, 300403L, 300404L), changes);
     }
 
@@ -369,9 +368,8 @@ class PolicyDecisionTest {
 
         // the SOC's feed has each version, in order, on the policy's key: created, changed, deleted, by whom
         KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
-        List<com.fasterxml.jackson.databind.JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(
-                dev.portcullis.events.Topic.SOC_OCSF.topicName(), r -> id.equals(r.key())).stream()
-                .map(r -> dev.portcullis.events.EventJson.tree(r.value())).toList(), f -> f.size() == 3);
+        List<com.fasterxml.jackson.databind.JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.ocsfRecords(id),
+                f -> f.size() == 3);
         assertEquals(List.of(300401L, 300403L, 300404L), feed.stream().map(e -> e.path("type_uid").asLong()).toList());
         assertEquals(List.of("1", "2", "3"), feed.stream().map(e -> e.at("/entity/version").asText()).toList());
         assertEquals(List.of(false, true, true), feed.stream().map(e -> "No rivals, nor foes".equals(e.at("/entity/name").asText())).toList());

@@ -79,7 +79,15 @@ class PolicyServiceTest {
         String id = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
                 .body("{\"name\": \"Falcon " + UUID.randomUUID() + "\", \"controlModel\": \"DELEGATED\"}")
                 .post("/api/v1/scenarios").then().statusCode(201).body("controlModel", equalTo("DELEGATED")).extract().path("id");
-        given().auth().oauth2(TestTokens.auditor()).get("/api/v1/scenarios/" + id).then().statusCode(200);
+        String createdBy = given().auth().oauth2(TestTokens.auditor()).get("/api/v1/scenarios/" + id).then().statusCode(200).extract().path("createdBy");
+        // the SOC's feed tells who created it
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        com.fasterxml.jackson.databind.JsonNode created = await().atMost(java.time.Duration.ofSeconds(10)).until(() -> kafka.ocsfRecords(id),
+                f -> !f.isEmpty()).get(0);
+        assertEquals(300401L, created.path("type_uid").asLong());
+        assertEquals("Scenario", created.at("/entity/type").asText());
+        assertEquals("DELEGATED", created.at("/entity/data/controlModel").asText());
+        assertEquals(createdBy, created.at("/actor/user/name").asText());
     }
 
     @Test

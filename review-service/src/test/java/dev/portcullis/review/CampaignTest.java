@@ -287,6 +287,12 @@ class CampaignTest {
                 .extract().path("id");
         String campaign = admin().post("/api/v1/review-definitions/" + definition + "/campaigns").then().statusCode(201)
                 .body("counts.total", equalTo(40)).extract().path("id");
+        // the SOC's feed tells who defined the review (its campaign has its own record, from campaign-started)
+        com.fasterxml.jackson.databind.JsonNode defined = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> kafka.ocsfRecords(definition), f -> !f.isEmpty()).get(0);
+        assertEquals("dev.portcullis.admin.review-definition-created", defined.at("/metadata/event_code").asText());
+        assertEquals("RESOURCE_OWNERS", defined.at("/entity/data/reviewers").asText());
+        assertEquals(List.of(), dev.portcullis.events.EventSchemas.ocsfViolations(defined));
         // one reviewer-assigned for the owner, naming all 40: notification-service makes one digest of it (ReviewDigestTest)
         List<ReviewerAssigned> assigned = campaignEvents(campaign, EventType.REVIEWER_ASSIGNED, 1).stream()
                 .map(r -> EventJson.read(r.value(), ReviewerAssigned.class)).toList();

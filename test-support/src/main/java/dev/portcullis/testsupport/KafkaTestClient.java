@@ -162,6 +162,11 @@ public final class KafkaTestClient {
         return readAll(topic).stream().filter(filter).toList();
     }
 
+    /** The SOC's OCSF records under {@code key} on soc.ocsf, in the order they were committed (one key is one partition). */
+    public List<com.fasterxml.jackson.databind.JsonNode> ocsfRecords(String key) {
+        return readAll(dev.portcullis.events.Topic.SOC_OCSF.topicName(), r -> key.equals(r.key())).stream().map(r -> EventJson.tree(r.value())).toList();
+    }
+
     public static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

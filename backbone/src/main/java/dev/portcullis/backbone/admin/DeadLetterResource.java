@@ -1,5 +1,8 @@
 package dev.portcullis.backbone.admin;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
+import dev.portcullis.backbone.outbox.AdminChanges;
 import dev.portcullis.backbone.problem.BadRequestProblem;
 import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.rest.QueryParams;
@@ -60,6 +63,9 @@ public class DeadLetterResource {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterResource.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    @Inject
+    AdminChanges adminChanges;
 
     @Inject
     KafkaClients kafka;
@@ -146,6 +152,13 @@ public class DeadLetterResource {
                 LOG.infof("dead letter %s/%d/%d re-driven to %s/%d/%d ce_id=%s", ref.topic(), ref.partition(), ref.offset(), original,
                         sent.partition(), sent.offset(), header(dead, "ce_id"));
                 redriven.add(new Redriven(ref, original, sent.partition(), sent.offset()));
+                Map<String, Object> settings = new java.util.LinkedHashMap<>();
+                settings.put("toTopic", original);
+                settings.put("ceId", header(dead, "ce_id"));
+                settings.put("ceType", header(dead, "ce_type"));
+                settings.put("reason", header(dead, "dead-letter-reason"));
+                QuarkusTransaction.requiringNew().run(() -> adminChanges.record(Change.UPDATED, "Dead letter", "dead-letter-redriven",
+                        ref.topic() + "/" + ref.partition() + "/" + ref.offset(), null, settings));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

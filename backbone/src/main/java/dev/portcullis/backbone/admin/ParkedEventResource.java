@@ -1,5 +1,8 @@
 package dev.portcullis.backbone.admin;
 
+import java.util.Map;
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
+import dev.portcullis.backbone.outbox.AdminChanges;
 import dev.portcullis.backbone.outbox.OutboxEvent;
 import dev.portcullis.backbone.outbox.OutboxRelay;
 import dev.portcullis.backbone.problem.NotFoundProblem;
@@ -22,6 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "operations", description = "Dead letters and parked outbox rows")
 @RolesAllowed(Roles.ADMIN)
 public class ParkedEventResource {
+
+    @Inject
+    AdminChanges adminChanges;
 
     @Inject
     EntityManager em;
@@ -58,6 +64,8 @@ public class ParkedEventResource {
             }
             ParkedEvent before = ParkedEvent.of(row);
             row.parkedAt = null;
+            adminChanges.record(Change.UPDATED, "Parked outbox row", "parked-event-retried", row.eventId, null,
+                    Map.of("topic", row.topic, "ceType", row.ceType, "error", String.valueOf(before.error())));
             return before;
         });
         relay.wake();

@@ -70,7 +70,10 @@ import org.jboss.logging.Logger;
  * <p>
  * A row Kafka refuses for good (too large, topic invalid or not authorized) is parked with the
  * reason, counted, and left for an operator; the batch goes again at once without it, so it holds
- * back no other key.
+ * back no other key. Which row it was is only certain in a batch of one: a refusal aborts the
+ * transaction, and Kafka fails the batch's other records with the same error. So a batch refused
+ * for good is sent again one row per transaction, in order, until the row Kafka refuses alone is
+ * parked.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -119,6 +122,8 @@ public class OutboxRelay {
     private KafkaProducer<String, String> producer;
     /** Whether the rows the current producer's predecessors committed to Kafka are marked: false for each new producer. */
     private boolean predecessorsSettled;
+    /** How many of the next rows go one per transaction, to find the one a refused batch held (see the class comment). */
+    private int singleRowPasses;
     private BackgroundWorker worker;
     private RelayLease lease;
     private Counter published;
@@ -182,6 +187,10 @@ public class OutboxRelay {
                 return true;
             }
         }
+        if (singleRowPasses > 0) {
+            rows = rows.subList(0, 1);
+            singleRowPasses--;
+        }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         // one span per event, continuing the trace of the request or consumer that wrote it (a no-op when tracing is off)
         List<Span> spans = new ArrayList<>(rows.size());
@@ -206,8 +215,14 @@ public class OutboxRelay {
             });
             discardProducer();
             List<Refused> refused = refusedForGood(rows, sent, e);
-            if (!refused.isEmpty()) {
+            if (refused.size() == 1 && rows.size() == 1) {
                 park(refused);
+                singleRowPasses = 0; // found: whole batches again (another such row is found the same way)
+                return true;
+            }
+            if (!refused.isEmpty()) {
+                // the others failed with the refused row's error: find it, one row per transaction
+                singleRowPasses = rows.size();
                 return true;
             }
             failures.increment();
@@ -229,7 +244,7 @@ public class OutboxRelay {
         }
         published.increment(rows.size());
         LOG.debugf("outbox published=%d", rows.size());
-        return rows.size() == BATCH;
+        return rows.size() == BATCH || singleRowPasses > 0;
     }
 
     /** The rows Kafka will never take, with the reason: a record that failed (or could not be sent) for a reason no retry changes. */

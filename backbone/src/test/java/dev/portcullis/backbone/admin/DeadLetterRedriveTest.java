@@ -76,6 +76,13 @@ class DeadLetterRedriveTest {
                 .body("[0].toTopic", equalTo(Topic.INVENTORY_PARTNERS.topicName()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> applied(ceId) == 1);
+        // the SOC's feed tells who sent it again, keyed by where it lay
+        String where = dead.get("topic") + "/" + dead.get("partition") + "/" + dead.get("offset");
+        com.fasterxml.jackson.databind.JsonNode redriven = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.ocsfRecords(where),
+                f -> !f.isEmpty()).get(0);
+        assertEquals("dev.portcullis.admin.dead-letter-redriven", redriven.at("/metadata/event_code").asText());
+        assertEquals(ceId, redriven.at("/entity/data/ceId").asText());
+        assertEquals("simulated bug, since fixed", redriven.at("/entity/data/reason").asText());
         admin().queryParam("topic", "inventory.access").get("/api/v1/admin/dead-letters").then().statusCode(400)
                 .body("errors[0].field", equalTo("topic"));
         admin().body(Map.of("records", List.of(Map.of("topic", Topic.INVENTORY_PARTNERS.deadLetterTopicName(),

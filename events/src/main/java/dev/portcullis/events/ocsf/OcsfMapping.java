@@ -20,7 +20,9 @@ import dev.portcullis.events.GuestBlocked;
 import dev.portcullis.events.GuestInvited;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.events.GuestUnblocked;
+import dev.portcullis.events.GuestUpdated;
 import dev.portcullis.events.PartnerUpserted;
+import dev.portcullis.events.PolicyEnforcementHeld;
 import dev.portcullis.events.PolicyViolationDetected;
 import dev.portcullis.events.PolicyViolationResolved;
 import dev.portcullis.events.ResourceUpserted;
@@ -36,8 +38,8 @@ import java.util.UUID;
 
 /**
  * The CloudEvents a SOC cares about, as OCSF records: a guest's account changes (3001), their grants and revocations (3005), the
- * decisions of reviewers and approvers and the administrators' changes to partners, resources, packages and campaigns (3004),
- * and the policies' violations (2003). {@code metadata.uid} is the CloudEvent's id and {@code metadata.correlation_uid} its cause,
+ * decisions of reviewers and approvers, the administrators' changes to partners, resources, packages and campaigns, and the
+ * enforcements held for an administrator (3004), and the policies' violations (2003). {@code metadata.uid} is the CloudEvent's id and {@code metadata.correlation_uid} its cause,
  * so a SIEM joins the record to its event and to the rest of its chain. Events of no interest to a SOC (sign-ins, reminders,
  * deliveries of mail) map to nothing.
  */
@@ -68,6 +70,12 @@ public final class OcsfMapping {
                 yield Ocsf.of(Ocsf.ACCOUNT_ENABLE, Severity.INFORMATIONAL, ceId, code, log, time).actor(e.actor()).correlation(e.causeId())
                         .user(guest(e.guestId(), e.email(), e.displayName(), null)).statusDetail(e.reason())
                         .message("guest unblocked").key(e.key());
+            }
+            case GUEST_UPDATED -> {
+                GuestUpdated e = (GuestUpdated) payload;
+                yield Ocsf.of(Ocsf.ACCOUNT_OTHER, Severity.INFORMATIONAL, ceId, code, log, time).actor(e.actor()).correlation(e.causeId())
+                        .user(guest(e.guestId(), e.email(), e.displayName(), null)).statusDetail(e.reason())
+                        .message("guest updated: " + String.join(", ", e.changed())).key(e.key());
             }
             case GUEST_REMOVED -> {
                 GuestRemoved e = (GuestRemoved) payload;
@@ -136,6 +144,14 @@ public final class OcsfMapping {
                         .set("entity", entity(e.packageId(), e.name(), "Access package", data("version", e.version(), "scenarioId", e.scenarioId(),
                                 "owners", e.owners(), "resources", e.resources())))
                         .message("access package " + e.name() + " " + e.change().toLowerCase(java.util.Locale.ROOT)).key(e.key());
+            }
+            case POLICY_ENFORCEMENT_HELD -> {
+                PolicyEnforcementHeld e = (PolicyEnforcementHeld) payload;
+                yield Ocsf.of(Ocsf.ENTITY_UPDATE, Severity.MEDIUM, ceId, code, log, time).actor(null).correlation(e.holdId())
+                        .set("entity", entity(e.holdId(), e.policyName(), "Enforcement hold", data("policyId", e.policyId(),
+                                "policyVersion", e.policyVersion(), "grantsInScope", e.grantsInScope(), "revocationsHeld", e.revocationsHeld())))
+                        .message("enforcement of policy " + e.policyName() + " held: " + e.revocationsHeld() + " revocation(s) of "
+                                + e.grantsInScope() + " grant(s) in scope await an admin").key(e.key());
             }
             case CAMPAIGN_STARTED -> {
                 CampaignStarted e = (CampaignStarted) payload;
@@ -218,11 +234,34 @@ public final class OcsfMapping {
      */
     public static OcsfRecord directoryChanged(UUID recordId, String type, String id, List<String> attributes, boolean deleted, String actor,
             Instant at) {
-        String key = type + "/" + id;
-        return Ocsf.of(deleted ? Ocsf.ENTITY_DELETE : Ocsf.ENTITY_UPDATE, Severity.INFORMATIONAL, recordId, "dev.portcullis.admin.directory-changed",
-                        "policy-service", at).actor(actor)
-                .set("entity", entity(id, null, "Directory entry: " + type, data("attributes", deleted ? null : attributes)))
-                .message("directory entry " + key + (deleted ? " deleted" : " written")).key(key);
+        return adminChanged(recordId, "policy-service", deleted ? Change.DELETED : Change.UPDATED, "Directory entry: " + type,
+                "directory-" + (deleted ? "deleted" : "written"), id, null, data("attributes", deleted ? null : attributes), actor, at,
+                type + "/" + id);
+    }
+
+    /** What an administrator did to a thing. */
+    public enum Change {
+        CREATED(Ocsf.ENTITY_CREATE), UPDATED(Ocsf.ENTITY_UPDATE), DELETED(Ocsf.ENTITY_DELETE);
+
+        final Activity activity;
+
+        Change(Activity activity) {
+            this.activity = activity;
+        }
+    }
+
+    /**
+     * An administrator's change that no CloudEvent tells (a scenario, a partner's transmitter, a webhook, a review definition, a
+     * held enforcement decided, a dead letter or a parked event sent again): Entity Management of the thing, keyed by {@code key}.
+     * {@code what} names the change in {@code metadata.event_code} ({@code dev.portcullis.admin.<what>}); {@code data} holds its
+     * settings, never a secret. {@code recordId} is the record's own id.
+     */
+    public static OcsfRecord adminChanged(UUID recordId, String service, Change change, String entityType, String what, String id, String name,
+            Map<String, ?> data, String actor, Instant at, String key) {
+        String described = entityType.toLowerCase(java.util.Locale.ROOT) + " " + (name == null ? id : name) + " "
+                + change.name().toLowerCase(java.util.Locale.ROOT);
+        return Ocsf.of(change.activity, Severity.INFORMATIONAL, recordId, "dev.portcullis.admin." + what, service, at).actor(actor)
+                .set("entity", entity(id, name, entityType, data)).message(described).key(key);
     }
 
     private static Ocsf admin(UUID ceId, String code, String log, Instant time, String actor, ObjectNode entity,

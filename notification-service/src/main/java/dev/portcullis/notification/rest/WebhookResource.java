@@ -1,5 +1,8 @@
 package dev.portcullis.notification.rest;
 
+import java.util.Map;
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
+import dev.portcullis.backbone.outbox.AdminChanges;
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.problem.BadRequestProblem;
@@ -34,6 +37,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/webhooks")
 @Tag(name = "webhooks", description = "Endpoints that receive the messages as signed JSON (Standard Webhooks)")
 public class WebhookResource {
+
+    @Inject
+    AdminChanges adminChanges;
 
     @Inject
     dev.portcullis.backbone.outbound.Outbound outbound;
@@ -101,6 +107,7 @@ public class WebhookResource {
         w.createdBy = actor.name();
         w.createdAt = clock.instant();
         w.persist();
+        adminChanges.record(Change.CREATED, "Webhook", "webhook-created", w.id, w.url, Map.of("types", List.of(w.types)));
         return Response.created(URI.create("/api/v1/webhooks/" + w.id)).entity(WebhookView.of(w, true)).build();
     }
 
@@ -125,6 +132,7 @@ public class WebhookResource {
         w.deletedAt = clock.instant();
         Notification.update("status = ?1, lastError = ?2 where webhookId = ?3 and status = ?4", Notification.Status.FAILED,
                 "the endpoint was deleted", id, Notification.Status.PENDING);
+        adminChanges.record(Change.DELETED, "Webhook", "webhook-deleted", w.id, w.url, Map.of());
         return Response.noContent().build();
     }
 }

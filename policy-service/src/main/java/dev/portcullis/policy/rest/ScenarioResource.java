@@ -4,6 +4,8 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import dev.portcullis.backbone.Ids;
+import dev.portcullis.backbone.outbox.AdminChanges;
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
 import dev.portcullis.backbone.rest.Roles;
 import dev.portcullis.backbone.rest.Actor;
 import dev.portcullis.backbone.problem.ConflictProblem;
@@ -29,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,6 +45,9 @@ public class ScenarioResource {
 
     @Inject
     Actor actor;
+
+    @Inject
+    AdminChanges adminChanges;
 
     @Inject
     Clock clock;
@@ -72,6 +78,8 @@ public class ScenarioResource {
         scenario.createdAt = clock.instant();
         scenario.createdBy = actor.name();
         scenario.persist();
+        adminChanges.record(Change.CREATED, "Scenario", "scenario-created", scenario.id, scenario.name,
+                Map.of("controlModel", scenario.controlModel.name()));
         return Response.created(URI.create("/api/v1/scenarios/" + scenario.id)).entity(ScenarioView.of(scenario)).build();
     }
 

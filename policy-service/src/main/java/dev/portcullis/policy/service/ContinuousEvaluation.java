@@ -1,5 +1,6 @@
 package dev.portcullis.policy.service;
 
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.problem.ConflictProblem;
@@ -73,6 +74,9 @@ public class ContinuousEvaluation {
     static final String EVALUATOR = "policy-service";
 
     enum Kind { GUEST, RESOURCE, POLICY }
+
+    @Inject
+    dev.portcullis.backbone.outbox.AdminChanges adminChanges;
 
     @Inject
     EntityManager em;
@@ -428,6 +432,9 @@ public class ContinuousEvaluation {
                     v.enforcement = Enforcement.DECLINED;
                 }
             }
+            adminChanges.record(Change.UPDATED, "Enforcement hold", "enforcement-hold-" + (confirm ? "confirmed" : "declined"), holdId,
+                    hold.policyName, Map.of("policyId", hold.policyId.toString(), "policyVersion", hold.policyVersion, "state", hold.state.name(),
+                            "revocationsRequested", confirm ? held.size() : 0));
             LOG.infof("hold %s of policy %s %s by %s: %d revocation(s) %s", holdId, hold.policyId, hold.state, actor, held.size(),
                     confirm ? "requested" : "not requested");
             return hold;

@@ -1,5 +1,6 @@
 package dev.portcullis.review.service;
 
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.problem.BadRequestProblem;
@@ -57,6 +58,9 @@ public class Campaigns {
     private static final Logger LOG = Logger.getLogger(Campaigns.class);
 
     @Inject
+    dev.portcullis.backbone.outbox.AdminChanges adminChanges;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -93,6 +97,8 @@ public class Campaigns {
         definition.createdBy = actor;
         definition.createdAt = now;
         definition.persist();
+        adminChanges.record(Change.CREATED, "Review definition", "review-definition-created", definition.id, definition.name,
+                Map.of("recurrence", spec.recurrence().name(), "reviewers", spec.reviewers().name()));
         return definition;
     }
 

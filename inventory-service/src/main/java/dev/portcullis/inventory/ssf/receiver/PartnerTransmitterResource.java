@@ -1,5 +1,7 @@
 package dev.portcullis.inventory.ssf.receiver;
 
+import dev.portcullis.backbone.outbox.AdminChanges;
+import dev.portcullis.events.ocsf.OcsfMapping.Change;
 import dev.portcullis.inventory.domain.PartnerTransmitter;
 
 import dev.portcullis.backbone.rest.Actor;
@@ -24,6 +26,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -36,6 +39,9 @@ public class PartnerTransmitterResource {
 
     private static final Logger LOG = Logger.getLogger(PartnerTransmitterResource.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    AdminChanges adminChanges;
 
     @Inject
     dev.portcullis.backbone.outbound.Outbound outbound;
@@ -187,6 +193,12 @@ public class PartnerTransmitterResource {
             t.updatedBy = actor.name();
             t.updatedAt = clock.instant();
             t.persist();
+            Map<String, Object> settings = new java.util.LinkedHashMap<>();
+            settings.put("issuer", t.issuer);
+            settings.put("audience", t.audience);
+            settings.put("delivery", t.delivery == null ? "PUSH, stream made by hand" : t.delivery);
+            settings.put("credentialRevokeIsCompromise", t.credentialRevokeIsCompromise);
+            adminChanges.record(Change.UPDATED, "Partner transmitter", "partner-transmitter-connected", partnerId, t.issuer, settings);
             return t;
         });
         keys.forget(partnerId);
@@ -221,7 +233,14 @@ public class PartnerTransmitterResource {
         if (t != null && t.managesStream()) {
             streams.delete(t);
         }
-        long deleted = QuarkusTransaction.requiringNew().call(() -> PartnerTransmitter.delete("partnerId", partnerId));
+        long deleted = QuarkusTransaction.requiringNew().call(() -> {
+            long gone = PartnerTransmitter.delete("partnerId", partnerId);
+            if (gone > 0) {
+                adminChanges.record(Change.DELETED, "Partner transmitter", "partner-transmitter-disconnected", partnerId, t == null ? null : t.issuer,
+                        Map.of());
+            }
+            return gone;
+        });
         keys.forget(partnerId);
         if (deleted == 0) {
             throw new NotFoundProblem("transmitter of partner", partnerId);

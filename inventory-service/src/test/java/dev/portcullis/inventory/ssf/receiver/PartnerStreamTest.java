@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.InventoryApi;
 import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.KafkaTestClient;
 import dev.portcullis.testsupport.PostgresResource;
 import dev.portcullis.testsupport.SsfTransmitter;
 import dev.portcullis.testsupport.TestTokens;
@@ -130,6 +131,17 @@ class PartnerStreamTest {
         // disconnected: the stream at the transmitter goes too
         api.as(TestTokens.admin()).delete("/api/v1/partners/" + partnerId + "/ssf").then().statusCode(204);
         assertEquals(2, transmitter.deleted.size());
+
+        // the SOC's feed: connected twice and disconnected, on the partner's key, naming the transmitter and never a secret
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        List<com.fasterxml.jackson.databind.JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.ocsfRecords(partnerId).stream()
+                .filter(e -> "Partner transmitter".equals(e.at("/entity/type").asText())).toList(), f -> f.size() >= 3);
+        assertEquals(List.of(300403L, 300403L, 300404L), feed.stream().map(e -> e.path("type_uid").asLong()).toList());
+        assertEquals(List.of("PUSH", "POLL"), feed.subList(0, 2).stream().map(e -> e.at("/entity/data/delivery").asText()).toList());
+        assertTrue(feed.stream().allMatch(e -> transmitter.issuer.equals(e.at("/entity/name").asText())));
+        String token = connected.<String>path("pushAuthorization").substring("Bearer ".length());
+        assertTrue(feed.stream().noneMatch(e -> e.toString().contains(token) || e.toString().contains("clientSecret")), "no secret on the feed");
+        assertTrue(feed.stream().allMatch(e -> dev.portcullis.events.EventSchemas.ocsfViolations(e).isEmpty()));
     }
 
     @Test

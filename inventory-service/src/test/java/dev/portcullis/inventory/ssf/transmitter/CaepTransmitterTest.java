@@ -193,8 +193,7 @@ class CaepTransmitterTest {
         // the SOC's feed tells of the SET sent, by its jti, on the guest's key, after the block that made it
         String jti = SsfReceiver.verify(receiver.received().get(1), jwks, issuer, app).getJwtId();
         KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
-        List<JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.SOC_OCSF.topicName(),
-                r -> guest.id().equals(r.key())).stream().map(r -> EventJson.tree(r.value())).toList(), f -> f.stream()
+        List<JsonNode> feed = await().atMost(Duration.ofSeconds(10)).until(() -> kafka.ocsfRecords(guest.id()), f -> f.stream()
                 .anyMatch(e -> jti.equals(e.at("/metadata/uid").asText())));
         JsonNode set = feed.stream().filter(e -> jti.equals(e.at("/metadata/uid").asText())).findFirst().orElseThrow();
         assertEquals(List.of(), EventSchemas.ocsfViolations(set));
