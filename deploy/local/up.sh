@@ -202,13 +202,15 @@ SERVICE_JAVA_RELEASE=$(java_release "$SERVICE_JAVA")
 # class-data-sharing archive (app-cds.jsa). On 25, an AOT cache (Leyden) trained by the service's own
 # work: the first instance started after a build records what it loads, links and profiles, and writes
 # app.aot when it stops; later starts map it. A cache older than a jar of its service is made again.
+# PORTCULLIS_AOT_TRAINING=off trains none (a cache already made is still mapped): for a platform started once and thrown away,
+# as the e2e tests' on a clean clone, where the training run's slower work and its tens of seconds to stop buy nothing.
 class_data() { # SERVICE INSTANCE
   local dir; dir=$(app_dir "$1")
   if [ "${SERVICE_JAVA_RELEASE%%.*}" -lt 25 ] 2>/dev/null; then echo "-XX:SharedArchiveFile=app-cds.jsa"; return; fi
   # compact object headers (JEP 519): 8 bytes less per object; the cache must be made and used with the same setting
   echo "-XX:+UseCompactObjectHeaders"
   if [ -f "$dir/app.aot" ] && [ -z "$(find "$dir" -name '*.jar' -newer "$dir/app.aot" | head -1)" ]; then echo "-XX:AOTCache=app.aot"
-  elif [ "$2" = 1 ]; then echo "-XX:AOTCacheOutput=app.aot"; fi
+  elif [ "$2" = 1 ] && [ "${PORTCULLIS_AOT_TRAINING:-on}" != off ]; then echo "-XX:AOTCacheOutput=app.aot"; fi
 }
 
 start_service() { # SERVICE INSTANCE

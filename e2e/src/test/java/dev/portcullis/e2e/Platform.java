@@ -43,6 +43,12 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
      */
     static final int OTLP_PORT = 4318 + Integer.parseInt(PORT_OFFSET);
     static final boolean TRACING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.tracing", "true"));
+    /**
+     * Whether the services train their JDK 25 AOT cache (up.sh's PORTCULLIS_AOT_TRAINING): off unless {@code
+     * -Dportcullis.e2e.aot-training=true} (a benchmark's training run). A test run's platform is thrown away, so the training's
+     * slower work and its minute-long stops (a fault test stopping a service) would buy nothing; a cache made earlier is still used.
+     */
+    static final boolean AOT_TRAINING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.aot-training", "false"));
     private static Platform instance;
     /** The service JVMs' options (PORTCULLIS_SERVICE_JVM); empty: up.sh's own. */
     private static String serviceJvm = "";
@@ -338,6 +344,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 "PORTCULLIS_TEST_PLATFORM=1",
                 "PORTCULLIS_REVIEW_JOBS_EVERY=2s",
                 "PORTCULLIS_SERVICE_JVM=" + serviceJvm,
+                "PORTCULLIS_AOT_TRAINING=" + (AOT_TRAINING ? "on" : "off"),
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
         command.addAll(List.of(parts));
         System.out.println(Processes.run(command, 900));
