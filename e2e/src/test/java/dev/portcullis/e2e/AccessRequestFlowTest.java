@@ -161,7 +161,9 @@ class AccessRequestFlowTest {
         platform.stop("policy");
         try {
             decide(platform, "owner", requestId, "APPROVE", null).then().statusCode(200).body("state", equalTo("APPROVED"));
-            Thread.sleep(Duration.ofMinutes(2).toMillis()); // the outage itself: nothing to await while it lasts
+            // the outage itself, nothing to await while it lasts: longer than the inboxes retry a failure of unknown kind, so an
+            // outage taken for a bug would have dead-lettered the approval
+            Thread.sleep(Platform.UNKNOWN_FAILURE_RETRY.plusSeconds(10).toMillis());
             Reviews.as(platform, "partner").get("/api/v1/access-requests/" + requestId).then().statusCode(200).body("state", equalTo("APPROVED"));
         } finally {
             platform.start("policy");

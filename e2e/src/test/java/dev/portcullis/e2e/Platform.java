@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,12 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
      * -Dportcullis.e2e.aot-training=true} (a benchmark's training run). A test run's platform is thrown away, so the training's
      * slower work and its minute-long stops (a fault test stopping a service) would buy nothing; a cache made earlier is still used.
      */
+    /**
+     * How long the services' inboxes retry a failure of unknown kind before they dead-letter it
+     * (portcullis.inbox.unknown-failure-retry; a minute in production): shorter here, so that a test of an outage that outlasts it
+     * (an approval while policy-service is down) need not wait a minute and more.
+     */
+    static final Duration UNKNOWN_FAILURE_RETRY = Duration.ofSeconds(20);
     static final boolean AOT_TRAINING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.aot-training", "false"));
     private static Platform instance;
     /** The service JVMs' options (PORTCULLIS_SERVICE_JVM); empty: up.sh's own. */
@@ -345,6 +352,7 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
                 "PORTCULLIS_REVIEW_JOBS_EVERY=2s",
                 "PORTCULLIS_SERVICE_JVM=" + serviceJvm,
                 "PORTCULLIS_AOT_TRAINING=" + (AOT_TRAINING ? "on" : "off"),
+                "PORTCULLIS_INBOX_UNKNOWN_FAILURE_RETRY=" + UNKNOWN_FAILURE_RETRY,
                 RepositoryRoot.get().resolve("deploy/local/" + script).toString()));
         command.addAll(List.of(parts));
         System.out.println(Processes.run(command, 900));
