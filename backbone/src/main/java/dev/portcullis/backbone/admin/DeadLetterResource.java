@@ -68,6 +68,9 @@ public class DeadLetterResource {
     AdminChanges adminChanges;
 
     @Inject
+    dev.portcullis.backbone.rest.Actor actor;
+
+    @Inject
     KafkaClients kafka;
 
     public record DeadLetter(String topic, int partition, long offset, String originalTopic, String key, String ceId, String ceType,
@@ -157,7 +160,7 @@ public class DeadLetterResource {
                 settings.put("ceId", header(dead, "ce_id"));
                 settings.put("ceType", header(dead, "ce_type"));
                 settings.put("reason", header(dead, "dead-letter-reason"));
-                QuarkusTransaction.requiringNew().run(() -> adminChanges.record(Change.UPDATED, "Dead letter", "dead-letter-redriven",
+                QuarkusTransaction.requiringNew().run(() -> adminChanges.record(actor.name(), Change.UPDATED, "Dead letter", "dead-letter-redriven",
                         ref.topic() + "/" + ref.partition() + "/" + ref.offset(), null, settings));
             }
         } catch (InterruptedException e) {

@@ -30,6 +30,9 @@ public class ParkedEventResource {
     AdminChanges adminChanges;
 
     @Inject
+    dev.portcullis.backbone.rest.Actor actor;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -64,7 +67,7 @@ public class ParkedEventResource {
             }
             ParkedEvent before = ParkedEvent.of(row);
             row.parkedAt = null;
-            adminChanges.record(Change.UPDATED, "Parked outbox row", "parked-event-retried", row.eventId, null,
+            adminChanges.record(actor.name(), Change.UPDATED, "Parked outbox row", "parked-event-retried", row.eventId, null,
                     Map.of("topic", row.topic, "ceType", row.ceType, "error", String.valueOf(before.error())));
             return before;
         });

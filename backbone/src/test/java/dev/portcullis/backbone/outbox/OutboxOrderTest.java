@@ -30,6 +30,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,10 +176,10 @@ class OutboxOrderTest {
         io.restassured.RestAssured.given().baseUri(baseUrl.toString()).get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("portcullis_outbox_parked_rows " + parkedRows + ".0"));
         // an admin's retry: the row goes again (and is parked again, still too large); the SOC's feed tells who retried it
-        String parked = io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin()).get("/api/v1/admin/outbox/parked")
-                .then().extract().path("find { it.key == '" + bigKey + "' }.eventId");
-        long rowId = ((Number) io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin())
-                .get("/api/v1/admin/outbox/parked").then().extract().path("find { it.key == '" + bigKey + "' }.id")).longValue();
+        Map<String, Object> row = io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin())
+                .get("/api/v1/admin/outbox/parked").then().extract().path("find { it.key == '" + bigKey + "' }");
+        String parked = (String) row.get("eventId");
+        long rowId = ((Number) row.get("id")).longValue();
         io.restassured.RestAssured.given().baseUri(baseUrl.toString()).auth().oauth2(TestTokens.admin()).post("/api/v1/admin/outbox/parked/" + rowId + "/retry")
                 .then().statusCode(200);
         com.fasterxml.jackson.databind.JsonNode retried = await().atMost(Duration.ofSeconds(20)).until(() -> kafka.ocsfRecords(parked), f -> !f.isEmpty()).get(0);

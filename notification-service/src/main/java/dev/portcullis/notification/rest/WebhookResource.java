@@ -107,7 +107,7 @@ public class WebhookResource {
         w.createdBy = actor.name();
         w.createdAt = clock.instant();
         w.persist();
-        adminChanges.record(Change.CREATED, "Webhook", "webhook-created", w.id, w.url, Map.of("types", List.of(w.types)));
+        adminChanges.record(w.createdBy, Change.CREATED, "Webhook", "webhook-created", w.id, origin(w.url), Map.of("types", List.of(w.types)));
         return Response.created(URI.create("/api/v1/webhooks/" + w.id)).entity(WebhookView.of(w, true)).build();
     }
 
@@ -132,7 +132,16 @@ public class WebhookResource {
         w.deletedAt = clock.instant();
         Notification.update("status = ?1, lastError = ?2 where webhookId = ?3 and status = ?4", Notification.Status.FAILED,
                 "the endpoint was deleted", id, Notification.Status.PENDING);
-        adminChanges.record(Change.DELETED, "Webhook", "webhook-deleted", w.id, w.url, Map.of());
+        adminChanges.record(actor.name(), Change.DELETED, "Webhook", "webhook-deleted", w.id, origin(w.url), Map.of());
         return Response.noContent().build();
+    }
+
+    /**
+     * The SOC's feed names an endpoint by its origin alone: a chat tool's webhook URL carries its secret in the path, and a URL may
+     * carry credentials before its host.
+     */
+    static String origin(String url) {
+        URI u = URI.create(url);
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort());
     }
 }

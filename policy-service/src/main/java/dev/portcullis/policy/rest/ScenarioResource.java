@@ -78,7 +78,7 @@ public class ScenarioResource {
         scenario.createdAt = clock.instant();
         scenario.createdBy = actor.name();
         scenario.persist();
-        adminChanges.record(Change.CREATED, "Scenario", "scenario-created", scenario.id, scenario.name,
+        adminChanges.record(scenario.createdBy, Change.CREATED, "Scenario", "scenario-created", scenario.id, scenario.name,
                 Map.of("controlModel", scenario.controlModel.name()));
         return Response.created(URI.create("/api/v1/scenarios/" + scenario.id)).entity(ScenarioView.of(scenario)).build();
     }

@@ -432,7 +432,7 @@ public class ContinuousEvaluation {
                     v.enforcement = Enforcement.DECLINED;
                 }
             }
-            adminChanges.record(Change.UPDATED, "Enforcement hold", "enforcement-hold-" + (confirm ? "confirmed" : "declined"), holdId,
+            adminChanges.record(actor, Change.UPDATED, "Enforcement hold", "enforcement-hold-" + (confirm ? "confirmed" : "declined"), holdId,
                     hold.policyName, Map.of("policyId", hold.policyId.toString(), "policyVersion", hold.policyVersion, "state", hold.state.name(),
                             "revocationsRequested", confirm ? held.size() : 0));
             LOG.infof("hold %s of policy %s %s by %s: %d revocation(s) %s", holdId, hold.policyId, hold.state, actor, held.size(),

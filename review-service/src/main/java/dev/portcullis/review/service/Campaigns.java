@@ -97,7 +97,7 @@ public class Campaigns {
         definition.createdBy = actor;
         definition.createdAt = now;
         definition.persist();
-        adminChanges.record(Change.CREATED, "Review definition", "review-definition-created", definition.id, definition.name,
+        adminChanges.record(actor, Change.CREATED, "Review definition", "review-definition-created", definition.id, definition.name,
                 Map.of("recurrence", spec.recurrence().name(), "reviewers", spec.reviewers().name()));
         return definition;
     }

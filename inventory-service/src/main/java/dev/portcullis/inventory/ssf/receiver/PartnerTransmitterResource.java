@@ -198,7 +198,7 @@ public class PartnerTransmitterResource {
             settings.put("audience", t.audience);
             settings.put("delivery", t.delivery == null ? "PUSH, stream made by hand" : t.delivery);
             settings.put("credentialRevokeIsCompromise", t.credentialRevokeIsCompromise);
-            adminChanges.record(Change.UPDATED, "Partner transmitter", "partner-transmitter-connected", partnerId, t.issuer, settings);
+            adminChanges.record(t.updatedBy, Change.UPDATED, "Partner transmitter", "partner-transmitter-connected", partnerId, t.issuer, settings);
             return t;
         });
         keys.forget(partnerId);
@@ -236,7 +236,7 @@ public class PartnerTransmitterResource {
         long deleted = QuarkusTransaction.requiringNew().call(() -> {
             long gone = PartnerTransmitter.delete("partnerId", partnerId);
             if (gone > 0) {
-                adminChanges.record(Change.DELETED, "Partner transmitter", "partner-transmitter-disconnected", partnerId, t == null ? null : t.issuer,
+                adminChanges.record(actor.name(), Change.DELETED, "Partner transmitter", "partner-transmitter-disconnected", partnerId, t == null ? null : t.issuer,
                         Map.of());
             }
             return gone;
