@@ -158,9 +158,14 @@ class AccessRequestFlowTest {
                 List.of(wiki), 30)).post("/api/v1/access-packages").then().extract(), r -> r.statusCode() == 201).path("id");
         String requestId = request(platform, packageId, guestId);
 
+        String[] retriedApprovals = {"topic=\"" + Topic.REVIEW_REQUESTS.topicName() + "\"", "kind=\"transient\""};
+        double retriesBefore = platform.counter("inventory", "portcullis_inbox_retries_total", retriedApprovals);
         platform.stop("policy");
         try {
             decide(platform, "owner", requestId, "APPROVE", null).then().statusCode(200).body("state", equalTo("APPROVED"));
+            // inventory takes the approval and cannot deliver it: it retries, as for a failure that will pass
+            await().atMost(Duration.ofSeconds(30)).until(() -> platform.counter("inventory", "portcullis_inbox_retries_total", retriedApprovals),
+                    retries -> retries > retriesBefore);
             // the outage itself, nothing to await while it lasts: longer than the inboxes retry a failure of unknown kind, so an
             // outage taken for a bug would have dead-lettered the approval
             Thread.sleep(Platform.UNKNOWN_FAILURE_RETRY.plusSeconds(10).toMillis());

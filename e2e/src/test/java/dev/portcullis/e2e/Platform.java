@@ -45,16 +45,16 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     static final int OTLP_PORT = 4318 + Integer.parseInt(PORT_OFFSET);
     static final boolean TRACING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.tracing", "true"));
     /**
-     * Whether the services train their JDK 25 AOT cache (up.sh's PORTCULLIS_AOT_TRAINING): off unless {@code
-     * -Dportcullis.e2e.aot-training=true} (a benchmark's training run). A test run's platform is thrown away, so the training's
-     * slower work and its minute-long stops (a fault test stopping a service) would buy nothing; a cache made earlier is still used.
-     */
-    /**
      * How long the services' inboxes retry a failure of unknown kind before they dead-letter it
      * (portcullis.inbox.unknown-failure-retry; a minute in production): shorter here, so that a test of an outage that outlasts it
      * (an approval while policy-service is down) need not wait a minute and more.
      */
     static final Duration UNKNOWN_FAILURE_RETRY = Duration.ofSeconds(20);
+    /**
+     * Whether the services train their JDK 25 AOT cache (up.sh's PORTCULLIS_AOT_TRAINING): off unless {@code
+     * -Dportcullis.e2e.aot-training=true} (a benchmark's training run). A test run's platform is thrown away, so the training's
+     * slower work and its minute-long stops (a fault test stopping a service) would buy nothing; a cache made earlier is still used.
+     */
     static final boolean AOT_TRAINING = Boolean.parseBoolean(System.getProperty("portcullis.e2e.aot-training", "false"));
     private static Platform instance;
     /** The service JVMs' options (PORTCULLIS_SERVICE_JVM); empty: up.sh's own. */
@@ -170,6 +170,21 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     }
 
     /** The health and metrics (management interface) base URLs of every instance of a service, in the order of {@link #urls}. */
+    /**
+     * A counter summed over the running instances of {@code service} (its Prometheus lines {@code name{labels} value}), counting only
+     * the lines that carry every one of {@code labels} (as {@code key="value"}).
+     */
+    double counter(String service, String name, String... labels) {
+        double total = 0;
+        for (String url : managementUrls(service)) {
+            String metrics = given().get(url + "/q/metrics").then().statusCode(200).extract().asString();
+            // "name{labels} value [timestamp]": the value is the second field, not the last
+            total += metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                    .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains)).mapToDouble(l -> Double.parseDouble(l.split("\\s+")[1])).sum();
+        }
+        return total;
+    }
+
     List<String> managementUrls(String service) {
         return List.of(endpoint(service.toUpperCase() + "_MANAGEMENT_URLS").split(","));
     }
