@@ -45,7 +45,10 @@ public class AccessReadModel {
     IdempotencyKeys idempotencyKeys;
 
     @Inject
-    Event<GrantRevoked> grantRevoked;
+    Event<GrantsRevoked> grantsRevoked;
+
+    @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry transactions;
 
     @Inject
     Event<GrantAdded> grantAdded;
@@ -71,7 +74,26 @@ public class AccessReadModel {
     @Incoming(Topic.Channels.INVENTORY_ACCESS)
     @Blocking
     public void onAccess(ConsumerRecords<String, String> records) {
-        inbox.applyAll(records, this::applyAccess);
+        inbox.applyAll(records, this::applyAccess, this::tellRevocations);
+    }
+
+    /** The grants this transaction learned had ended, told to the observers at once, before it commits: one statement each, not one per grant. */
+    private void tellRevocations() {
+        java.util.List<GrantRevoked> revoked = revokedInThisTransaction();
+        if (!revoked.isEmpty()) {
+            grantsRevoked.fire(new GrantsRevoked(java.util.List.copyOf(revoked)));
+            revoked.clear();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.List<GrantRevoked> revokedInThisTransaction() {
+        java.util.List<GrantRevoked> revoked = (java.util.List<GrantRevoked>) transactions.getResource(GrantsRevoked.class);
+        if (revoked == null) {
+            revoked = new java.util.ArrayList<>();
+            transactions.putResource(GrantsRevoked.class, revoked);
+        }
+        return revoked;
     }
 
     @Incoming(Topic.Channels.INVENTORY_RESOURCES)
@@ -226,7 +248,7 @@ public class AccessReadModel {
                     + " revoked_reason = excluded.revoked_reason, updated_at = excluded.updated_at").setParameter(1, grantId).setParameter(2, guestId)
                     .setParameter(3, resourceId).setParameter(4, r.role() == null ? "" : r.role()).setParameter(5, r.reason().name())
                     .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT).executeUpdate();
-            grantRevoked.fire(new GrantRevoked(grantId, guestId, resourceId, r.reason().name(), r.causeId(), r.revokedAt()));
+            revokedInThisTransaction().add(new GrantRevoked(grantId, guestId, resourceId, r.reason().name(), r.causeId(), r.revokedAt()));
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guestId));
             LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, guestId, r.reason());
         }

@@ -72,11 +72,15 @@ public class Inbox {
      * with the reason. Returns false when the event had been applied before, or was dead-lettered.
      */
     public boolean apply(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler) {
+        return apply(record, handler, null);
+    }
+
+    private boolean apply(ConsumerRecord<String, String> record, Consumer<IncomingEvent> handler, Runnable beforeCommit) {
         RuntimeException refused;
         try {
             IncomingEvent event = IncomingEvent.of(record);
             return retrying(record, "event=" + event.id() + " type=" + event.ceType(), settings.inbox().unknownFailureRetry(),
-                    () -> applyOnce(event, handler));
+                    () -> applyOnce(event, handler, beforeCommit));
         } catch (RuntimeException e) {
             refused = e;
         }
@@ -94,6 +98,15 @@ public class Inbox {
      * is acknowledged only when every record in it is applied or dead-lettered.
      */
     public void applyAll(ConsumerRecords<String, String> records, Consumer<IncomingEvent> handler) {
+        applyAll(records, handler, null);
+    }
+
+    /**
+     * {@link #applyAll(ConsumerRecords, Consumer)}, then {@code beforeCommit} in each transaction, once its events are handled: for
+     * what a handler gathers over a poll and writes at once (a read model's revocations of one guest, told to their observers in one
+     * statement instead of one per grant). It runs in every transaction that handled an event, the record-by-record pass's too.
+     */
+    public void applyAll(ConsumerRecords<String, String> records, Consumer<IncomingEvent> handler, Runnable beforeCommit) {
         List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
         if (batch.isEmpty()) {
@@ -102,12 +115,13 @@ public class Inbox {
         try {
             ConsumerRecord<String, String> first = batch.get(0);
             // unknown failures are not waited out here: the record-by-record pass below finds the record and waits on it alone
-            retrying(first, "batch of " + batch.size() + " from offset " + first.offset(), Duration.ZERO, () -> applyBatchOnce(batch, handler));
+            retrying(first, "batch of " + batch.size() + " from offset " + first.offset(), Duration.ZERO,
+                    () -> applyBatchOnce(batch, handler, beforeCommit));
         } catch (RuntimeException refused) {
             LOG.warnf("a batch of %d records from %s could not be applied together (%s): applying them one by one", batch.size(),
                     batch.get(0).topic(), Failures.rootMessage(refused));
             for (ConsumerRecord<String, String> record : batch) {
-                apply(record, handler);
+                apply(record, handler, beforeCommit);
             }
         }
     }
@@ -188,8 +202,14 @@ public class Inbox {
         }
     }
 
-    private boolean applyOnce(IncomingEvent event, Consumer<IncomingEvent> handler) {
-        return QuarkusTransaction.requiringNew().call(() -> claimAndHandle(event, handler));
+    private boolean applyOnce(IncomingEvent event, Consumer<IncomingEvent> handler, Runnable beforeCommit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            boolean handled = claimAndHandle(event, handler);
+            if (handled && beforeCommit != null) {
+                beforeCommit.run();
+            }
+            return handled;
+        });
     }
 
     /**
@@ -197,16 +217,21 @@ public class Inbox {
      * order. One round trip for the batch's claims instead of one per event; an id already applied (a redelivery), or twice in
      * the batch (a relay's takeover may publish an event again), is handled at most once.
      */
-    private boolean applyBatchOnce(List<ConsumerRecord<String, String>> batch, Consumer<IncomingEvent> handler) {
+    private boolean applyBatchOnce(List<ConsumerRecord<String, String>> batch, Consumer<IncomingEvent> handler, Runnable beforeCommit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<IncomingEvent> events = batch.stream().map(IncomingEvent::of).toList();
             Set<String> claimed = claim(events);
+            boolean handledAny = false;
             for (IncomingEvent event : events) {
                 if (claimed.remove(event.id())) {
                     handle(event, handler);
+                    handledAny = true;
                 } else {
                     LOG.debugf("inbox duplicate event=%s type=%s skipped", event.id(), event.ceType());
                 }
+            }
+            if (handledAny && beforeCommit != null) {
+                beforeCommit.run();
             }
             return true;
         });

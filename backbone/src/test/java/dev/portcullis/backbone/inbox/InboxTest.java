@@ -65,6 +65,43 @@ class InboxTest {
         }
     }
 
+    /**
+     * What a handler gathers over a poll and writes before the commit ({@code applyAll}'s {@code beforeCommit}) counts each event
+     * applied once: written with the events' own transaction, and rolled back with it. A poison record among them rolls the batch back
+     * and applies the rest one by one; the batch's gathered write must go with it, or the events would count twice.
+     */
+    @Test
+    void whatIsGatheredOverAPollIsWrittenOnceWithTheEventsItCounts() throws Exception {
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        String partner = UUID.randomUUID().toString();
+        String first = UUID.randomUUID().toString();
+        List<org.apache.kafka.clients.producer.ProducerRecord<String, String>> poll = new ArrayList<>();
+        poll.add(record(partner, first));
+        poll.add(record(partner, UUID.randomUUID().toString()));
+        // no ce_id: poison, dead-lettered; the records around it are applied one by one
+        poll.add(new org.apache.kafka.clients.producer.ProducerRecord<>(Topic.INVENTORY_PARTNERS.topicName(), partner, "{}"));
+        poll.add(record(partner, UUID.randomUUID().toString()));
+        poll.add(record(partner, first)); // delivered again: applied, and counted, once
+        kafka.publishTogether(poll);
+        await().atMost(Duration.ofSeconds(30)).until(() -> applied(partner) == 3 && gathered(partner) == 3);
+        // a later poll: the count goes on from there, and a transaction that applied nothing wrote nothing
+        String last = UUID.randomUUID().toString();
+        publish(kafka, partner, last);
+        await().atMost(Duration.ofSeconds(20)).until(() -> gathered(partner) == 4);
+        assertEquals(4, applied(partner));
+        assertEquals(0, count("select count(*) from test_applied_batch where record_key = ? and events < 1", partner));
+    }
+
+    private static org.apache.kafka.clients.producer.ProducerRecord<String, String> record(String partner, String ceId) {
+        return new org.apache.kafka.clients.producer.ProducerRecord<>(Topic.INVENTORY_PARTNERS.topicName(), null, partner,
+                EventJson.write(new PartnerUpserted(partner, "Contoso", "tenant-" + partner, List.of("contoso.example"), "CONNECTED", "admin",
+                        Instant.now())), KafkaTestClient.ceHeaders(ceId, EventType.PARTNER_UPSERTED));
+    }
+
+    private long gathered(String partner) throws SQLException {
+        return count("select coalesce(sum(events), 0) from test_applied_batch where record_key = ?", partner);
+    }
+
     private static void publish(KafkaTestClient kafka, String partner, String ceId) {
         kafka.publishRaw(Topic.INVENTORY_PARTNERS.topicName(), partner, EventJson.write(new PartnerUpserted(partner, "Contoso",
                 "tenant-" + partner, List.of("contoso.example"), "CONNECTED", "admin", Instant.now())),

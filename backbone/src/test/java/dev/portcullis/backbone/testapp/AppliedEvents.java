@@ -6,10 +6,16 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** backbone's test application: a consumer of {@code inventory.partners} through the inbox, which records each event it applied. */
+/**
+ * backbone's test application: a consumer of {@code inventory.partners} through the inbox, which records each event it applied, and,
+ * before each of its transactions commits, how many events of each key that transaction applied.
+ */
 @ApplicationScoped
 public class AppliedEvents {
 
@@ -19,10 +25,27 @@ public class AppliedEvents {
     @Inject
     EntityManager em;
 
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
     @Incoming(Topic.Channels.INVENTORY_PARTNERS)
     @Blocking
     public void onPartner(ConsumerRecords<String, String> records) {
-        inbox.applyAll(records, event -> em.createNativeQuery("insert into test_applied_event (ce_id, record_key) values (?1, ?2)")
-                .setParameter(1, event.id()).setParameter(2, event.key()).executeUpdate());
+        inbox.applyAll(records, event -> {
+            em.createNativeQuery("insert into test_applied_event (ce_id, record_key) values (?1, ?2)")
+                    .setParameter(1, event.id()).setParameter(2, event.key()).executeUpdate();
+            appliedInThisTransaction().merge(event.key(), 1, Integer::sum);
+        }, () -> appliedInThisTransaction().forEach((key, events) -> em.createNativeQuery(
+                "insert into test_applied_batch (record_key, events) values (?1, ?2)").setParameter(1, key).setParameter(2, events).executeUpdate()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Integer> appliedInThisTransaction() {
+        Map<String, Integer> applied = (Map<String, Integer>) transactions.getResource(AppliedEvents.class);
+        if (applied == null) {
+            applied = new TreeMap<>();
+            transactions.putResource(AppliedEvents.class, applied);
+        }
+        return applied;
     }
 }

@@ -48,7 +48,6 @@ public class Guest extends PanacheEntityBase {
 
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "guest_sponsor", joinColumns = @JoinColumn(name = "guest_id"))
-    @org.hibernate.annotations.BatchSize(size = 500) // a page of guests loads its sponsors in one query, not one per 16 guests
     @Column(name = "email")
     public Set<String> sponsors = new LinkedHashSet<>();
 

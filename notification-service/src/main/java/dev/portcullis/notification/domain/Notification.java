@@ -168,15 +168,6 @@ public class Notification extends PanacheEntityBase {
         return n;
     }
 
-    public void sent(Instant at) {
-        status = Status.SENT;
-        sentAt = at;
-        attempts++;
-        lastError = null;
-        claimedBy = null;
-        claimedUntil = null;
-    }
-
     /**
      * Records a failed attempt; returns true when the message is now FAILED: refused for good
      * ({@code permanent}, an SMTP 5xx) or out of attempts. Otherwise it waits for its own next attempt.

@@ -343,22 +343,26 @@ public class MailSender {
 
     /**
      * SENT, with a {@code notification-delivered} each, for every message of a group that went: one transaction for the group rather
-     * than one per message (each commit waits for the disk). The events' keys are the recipients, whose outbox sequence rows this
-     * locks: taken in the recipients' order, so two instances' passes never wait for each other in a circle.
+     * than one per message (each commit waits for the disk), and one statement that marks them all and returns what their events
+     * say, without loading the messages (their parts) as entities. The events' keys are the recipients, whose outbox sequence rows
+     * this locks: taken in the recipients' order, so two instances' passes never wait for each other in a circle.
      */
+    @SuppressWarnings("unchecked")
     private void recordDelivered(List<Delivered> delivered) {
         if (delivered.isEmpty()) {
             return;
         }
-        List<Delivered> inKeyOrder = delivered.stream().sorted(Comparator.comparing((Delivered d) -> d.message().recipient)).toList();
+        Map<UUID, Delivered> byId = delivered.stream().collect(Collectors.toMap(d -> d.message().id, d -> d, (a, b) -> a));
         QuarkusTransaction.requiringNew().run(() -> {
-            Map<UUID, Notification> rows = Entities.byIds(em, Notification.class, inKeyOrder.stream().map(d -> d.message().id).toList()).stream()
-                    .collect(Collectors.toMap(n -> n.id, n -> n));
-            for (Delivered d : inKeyOrder) {
-                Notification row = rows.get(d.message().id);
-                row.sent(clock.instant());
-                try (Scope inItsTrace = d.span().makeCurrent()) {
-                    outbox.publish(new NotificationDelivered(row.id.toString(), row.recipient, row.type.name(), row.subject, row.causeId, row.sentAt));
+            java.time.Instant now = clock.instant();
+            List<Object[]> rows = em.createNativeQuery("update notification set status = 'SENT', sent_at = ?1, attempts = attempts + 1,"
+                            + " last_error = null, claimed_by = null, claimed_until = null where id = any(?2)"
+                            + " returning id, recipient, type, subject, cause_id")
+                    .setParameter(1, now).setParameter(2, byId.keySet().toArray(UUID[]::new)).getResultList();
+            rows.sort(Comparator.comparing((Object[] row) -> (String) row[1]));
+            for (Object[] row : rows) {
+                try (Scope inItsTrace = byId.get((UUID) row[0]).span().makeCurrent()) {
+                    outbox.publish(new NotificationDelivered(row[0].toString(), (String) row[1], (String) row[2], (String) row[3], (String) row[4], now));
                 }
             }
         });

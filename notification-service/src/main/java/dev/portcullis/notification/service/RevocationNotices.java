@@ -50,6 +50,13 @@ public class RevocationNotices {
         Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.email(), event.displayName());
         String guest = RevocationWords.guest(event.displayName(), event.email());
         RevocationWords.Words words = RevocationWords.of(event.reason(), event.actor());
+        Map<String, List<RevokedGrant>> grantsByOwner = new LinkedHashMap<>();
+        for (RevokedGrant grant : event.revokedGrants()) {
+            grant.owners().forEach(owner -> grantsByOwner.computeIfAbsent(normalize(owner), o -> new java.util.ArrayList<>()).add(grant));
+        }
+        List<String> recipients = new java.util.ArrayList<>(event.sponsors());
+        recipients.addAll(grantsByOwner.keySet());
+        messages.prepare(recipients, cause, about);
         int planned = 0;
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
@@ -57,10 +64,6 @@ public class RevocationNotices {
                     data(guest, event.email(), words, true, list(event.revokedGrants())), eventId, about)) {
                 planned++;
             }
-        }
-        Map<String, List<RevokedGrant>> grantsByOwner = new LinkedHashMap<>();
-        for (RevokedGrant grant : event.revokedGrants()) {
-            grant.owners().forEach(owner -> grantsByOwner.computeIfAbsent(normalize(owner), o -> new java.util.ArrayList<>()).add(grant));
         }
         for (Map.Entry<String, List<RevokedGrant>> owner : grantsByOwner.entrySet()) {
             // someone who is both sponsor and owner gets the sponsor's message, which lists everything

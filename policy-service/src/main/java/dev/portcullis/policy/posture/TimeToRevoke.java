@@ -2,6 +2,11 @@ package dev.portcullis.policy.posture;
 
 import dev.portcullis.backbone.work.Retention;
 import dev.portcullis.readmodel.GrantRevoked;
+import dev.portcullis.readmodel.GrantsRevoked;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -36,15 +41,23 @@ public class TimeToRevoke {
     public record Figures(long signals, Long p50Millis, Long p99Millis, String window) {
     }
 
-    void onRevoked(@Observes GrantRevoked revoked) {
-        if (revoked.causeId() == null || revoked.revokedAt() == null || !SIGNALLED.contains(revoked.reason())) {
-            return;
+    private record SignalOfGuest(String causeId, UUID guestId) {
+    }
+
+    /** One row per signal and guest: a blocked guest's twenty revocations are one upsert, of their earliest and the time seen. */
+    void onRevoked(@Observes GrantsRevoked revoked) {
+        // in key order, as every writer of several rows locks them
+        Map<SignalOfGuest, Instant> actedAt = new TreeMap<>(Comparator.comparing(SignalOfGuest::causeId).thenComparing(SignalOfGuest::guestId));
+        for (GrantRevoked grant : revoked.grants()) {
+            if (grant.causeId() != null && grant.revokedAt() != null && SIGNALLED.contains(grant.reason())) {
+                actedAt.merge(new SignalOfGuest(grant.causeId(), grant.guestId()), grant.revokedAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
         }
-        em.createNativeQuery("insert into signal_revocation (cause_id, guest_id, acted_at, last_seen_at) values (?1, ?2, ?3, ?4)"
+        actedAt.forEach((key, at) -> em.createNativeQuery("insert into signal_revocation (cause_id, guest_id, acted_at, last_seen_at) values (?1, ?2, ?3, ?4)"
                 + " on conflict (cause_id, guest_id) do update set acted_at = least(signal_revocation.acted_at, excluded.acted_at),"
                 + " last_seen_at = greatest(signal_revocation.last_seen_at, excluded.last_seen_at)")
-                .setParameter(1, revoked.causeId()).setParameter(2, revoked.guestId()).setParameter(3, revoked.revokedAt())
-                .setParameter(4, clock.instant()).executeUpdate();
+                .setParameter(1, key.causeId()).setParameter(2, key.guestId()).setParameter(3, at)
+                .setParameter(4, clock.instant()).executeUpdate());
     }
 
     public Figures lastWeek(Instant now) {
