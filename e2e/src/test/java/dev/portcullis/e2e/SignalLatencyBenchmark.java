@@ -46,8 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Not a test (its name keeps it out of {@code mvn verify}): prints the flagship's latency, from a
  * partner signal to the last {@code access-revoked} visible to a read_committed consumer on Kafka
- * (when that consumer gets it), for guests holding 20 grants each, and each service's start-up time
- * and resident memory. Run: see docs/benchmarks.md.
+ * (when that consumer gets it), for guests holding 20 grants each; the CPU each service spent per signal, and how much of it its
+ * JIT compiler and GC threads spent; and each service's start-up time and resident memory. Run: see docs/benchmarks.md.
  * <ul>
  * <li>Sequential (the default): one signal at a time. -Dbenchmark.signals (200), -Dbenchmark.grants (20).</li>
  * <li>-Dbenchmark.channel=ssf (sequential only): each signal is a RISC account-disabled SET pushed by the guest's partner's
@@ -138,6 +138,7 @@ class SignalLatencyBenchmark {
         }
         settle(platform); // the downstream services' share of the last signals (mails, policies) counts too
         Map<String, Double> cpuPerSignal = cpu.perSignal(SIGNALS);
+        Map<String, String> jvmShares = cpu.jvmShares(SIGNALS);
         if (JFR) {
             ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
         }
@@ -154,6 +155,7 @@ class SignalLatencyBenchmark {
         print((SSF ? "SET pushed" : "signal sent") + "  -> last access-revoked visible on Kafka", fromSent);
         print((SSF ? "POST /ssf/v1/receiver/{partner}/push" : "POST /partner-signals") + " round trip (revocation committed)", restMillis);
         ServiceCpu.print(cpuPerSignal);
+        System.out.println("  of which the JVM's own threads (per signal): " + jvmShares);
         System.out.println();
         printServices(platform);
     }
@@ -249,6 +251,7 @@ class SignalLatencyBenchmark {
         }
         settle(platform);
         Map<String, Double> cpuPerSignal = cpu.perSignal(count);
+        Map<String, String> jvmShares = cpu.jvmShares(count);
         running.set(false);
         listener.join();
 
@@ -260,6 +263,7 @@ class SignalLatencyBenchmark {
         List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
         print("the same, after the first 5 s", steady);
         ServiceCpu.print(cpuPerSignal);
+        System.out.println("  of which the JVM's own threads (per signal): " + jvmShares);
         printServices(platform);
     }
 
@@ -387,7 +391,8 @@ class SignalLatencyBenchmark {
      * The CPU each service's JVMs (every instance) spend, from {@code /proc/<pid>/stat} (user + system time): stable on a noisy
      * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off.
      */
-    private record ServiceCpu(Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt) {
+    private record ServiceCpu(Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
+            Map<String, Long> threadTicksAtStart) {
 
         private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
@@ -399,7 +404,53 @@ class SignalLatencyBenchmark {
             Map<String, Long> after = ticks();
             Map<String, Double> idle = new java.util.LinkedHashMap<>();
             SERVICES.forEach(s -> idle.put(s, (after.get(s) - before.get(s)) / idleSeconds));
-            return new ServiceCpu(after, idle, System.nanoTime());
+            return new ServiceCpu(after, idle, System.nanoTime(), threadTicks());
+        }
+
+        /**
+         * Of each service's CPU over the run, what its JIT compiler threads and its garbage collector's threads spent, in
+         * milliseconds per signal: the JVM's own work beside the application's. Counted over the threads alive at the end (a compiler
+         * thread that ended meanwhile is left out, so the JIT's share is at least this).
+         */
+        Map<String, String> jvmShares(int signals) throws Exception {
+            Map<String, Long> now = threadTicks();
+            double msPerTick = 1000.0 / clockTicksPerSecond();
+            Map<String, long[]> byService = new java.util.LinkedHashMap<>();
+            SERVICES.forEach(s -> byService.put(s, new long[2]));
+            now.forEach((thread, ticks) -> {
+                String[] parts = thread.split("/", 3); // service/tid/name
+                int group = parts[2].startsWith("C1 CompilerThre") || parts[2].startsWith("C2 CompilerThre") ? 0
+                        : parts[2].startsWith("GC Thread") || parts[2].startsWith("G1 ") ? 1 : -1;
+                if (group >= 0) {
+                    byService.get(parts[0])[group] += ticks - threadTicksAtStart.getOrDefault(thread, 0L);
+                }
+            });
+            Map<String, String> shares = new java.util.LinkedHashMap<>();
+            byService.forEach((service, t) -> shares.put(service, String.format("JIT %.1f ms, GC %.1f ms", t[0] * msPerTick / signals,
+                    t[1] * msPerTick / signals)));
+            return shares;
+        }
+
+        /** user + system clock ticks of every thread of every instance, by service/tid/thread name. */
+        private static Map<String, Long> threadTicks() throws Exception {
+            Map<String, Long> ticks = new java.util.HashMap<>();
+            for (String service : SERVICES) {
+                for (String pid : pids(service).values()) {
+                    try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+                        for (Path task : tasks.toList()) {
+                            try {
+                                String stat = Files.readString(task.resolve("stat"));
+                                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                                ticks.put(service + "/" + task.getFileName() + "/" + name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                            } catch (java.io.IOException ended) {
+                                // the thread ended while being read
+                            }
+                        }
+                    }
+                }
+            }
+            return ticks;
         }
 
         /** CPU milliseconds per signal by service (idle spending taken off), and their sum under "all". */
