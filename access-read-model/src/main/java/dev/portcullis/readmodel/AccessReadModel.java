@@ -211,12 +211,26 @@ public class AccessReadModel {
         }
     }
 
+    /**
+     * A guest's new state (blocked, unblocked, removed). As one statement, without loading the guest and its sponsors, unless this
+     * transaction holds the guest already (an earlier event of the poll): then on the entity, whose flush would otherwise write the
+     * state it holds back over the statement's.
+     */
     private void setState(String guestId, String state) {
-        KnownGuest.<KnownGuest>findByIdOptional(UUID.fromString(guestId)).ifPresent(guest -> {
-            guest.state = state;
-            guest.updatedAt = clock.instant();
-            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guest.guestId));
-        });
+        UUID id = UUID.fromString(guestId);
+        KnownGuest held = KnownGuest.getEntityManager().getReference(KnownGuest.class, id); // no read: the session's, or a proxy
+        if (org.hibernate.Hibernate.isInitialized(held)) {
+            held.state = state;
+            held.updatedAt = clock.instant();
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, id));
+            return;
+        }
+        int updated = KnownGuest.getEntityManager().createNativeQuery("update rm_guest set state = ?1, updated_at = ?2 where guest_id = ?3")
+                .setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class).addSynchronizedQuerySpace("rm_guest")
+                .setParameter(1, state).setParameter(2, clock.instant(), StandardBasicTypes.INSTANT).setParameter(3, id).executeUpdate();
+        if (updated > 0) {
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, id));
+        }
     }
 
     /**

@@ -90,18 +90,13 @@ public class ErasedAddresses {
     /** What erased {@code address}, if a removal did; a removal of it under way is waited for. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<Erasure> of(String address) {
-        String normal = address.toLowerCase(Locale.ROOT);
-        lock("pg_advisory_xact_lock_shared", normal);
-        // a statement of its own, after the lock: in READ COMMITTED it sees a removal that committed while this one waited
-        // no result class: with one, a profile found Hibernate's plan cache lookup of such a query costly (review's Campaigns.onGrantsRevoked)
-        return em.createNativeQuery("select placeholder from erased_address where address_sha256 = ?1")
-                .setFlushMode(FlushModeType.COMMIT).setParameter(1, sha256(normal)).getResultStream().findFirst()
-                .map(placeholder -> new Erasure(normal, (String) placeholder));
+        return of(List.of(address)).get(address.toLowerCase(Locale.ROOT));
     }
 
     /**
-     * {@link #of} for several addresses at once, in two statements: every shared lock in one (in the locks' order), then one read.
-     * For a planner about to plan messages to several people (a block's sponsor and owners), instead of two round trips each.
+     * {@link #of(String)} for several addresses at once, in two statements: every shared lock in one (in the locks' order), then one
+     * read. For a planner about to plan messages to several people (a block's sponsor and owners), instead of two round trips each.
+     * Returns an entry for each address, in lower case.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     @SuppressWarnings("unchecked")
@@ -120,7 +115,8 @@ public class ErasedAddresses {
         em.createNativeQuery("select count(*) from (select pg_advisory_xact_lock_shared(?1, k) from unnest(cast(?2 as int[])) k order by k) locked")
                 .setFlushMode(FlushModeType.COMMIT).setParameter(1, LOCKS).setParameter(2, keys).getSingleResult();
         byHash.values().forEach(address -> erasures.put(address, Optional.empty()));
-        // after the locks, as in of(address): this statement sees a removal that committed while they were waited for
+        // a statement of its own, after the locks: in READ COMMITTED it sees a removal that committed while they were waited for.
+        // No result class: with one, a profile found Hibernate's plan cache lookup of such a query costly (review's Campaigns)
         for (Object[] row : (List<Object[]>) em.createNativeQuery("select encode(address_sha256, 'hex'), placeholder from erased_address"
                 + " where address_sha256 in (select decode(h, 'hex') from unnest(cast(?1 as text[])) h)").setFlushMode(FlushModeType.COMMIT)
                 .setParameter(1, byHash.keySet().toArray(String[]::new)).getResultList()) {
