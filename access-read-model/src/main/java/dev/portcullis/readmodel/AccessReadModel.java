@@ -3,6 +3,7 @@ package dev.portcullis.readmodel;
 import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.backbone.inbox.IncomingEvent;
 import dev.portcullis.backbone.rest.IdempotencyKeys;
+import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevoked;
 import dev.portcullis.events.EventType;
@@ -86,14 +87,8 @@ public class AccessReadModel {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private java.util.List<GrantRevoked> revokedInThisTransaction() {
-        java.util.List<GrantRevoked> revoked = (java.util.List<GrantRevoked>) transactions.getResource(GrantsRevoked.class);
-        if (revoked == null) {
-            revoked = new java.util.ArrayList<>();
-            transactions.putResource(GrantsRevoked.class, revoked);
-        }
-        return revoked;
+        return PerTransaction.value(transactions, GrantsRevoked.class, java.util.ArrayList<GrantRevoked>::new);
     }
 
     @Incoming(Topic.Channels.INVENTORY_RESOURCES)

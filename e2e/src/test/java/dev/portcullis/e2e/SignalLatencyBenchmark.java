@@ -49,7 +49,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (when that consumer gets it), for guests holding 20 grants each; the CPU each service spent per signal, and how much of it its
  * JIT compiler and GC threads spent; and each service's start-up time and resident memory. Run: see docs/benchmarks.md.
  * <ul>
- * <li>Sequential (the default): one signal at a time. -Dbenchmark.signals (200), -Dbenchmark.grants (20).</li>
+ * <li>Sequential (the default): one signal at a time. -Dbenchmark.signals (200), -Dbenchmark.grants (20), after
+ * -Dbenchmark.warm-up signals (20) that are not counted: a few thousand leave the JIT compilers nothing left to do, so what is
+ * measured is the services' steady state rather than fresh JVMs still compiling.</li>
  * <li>-Dbenchmark.channel=ssf (sequential only): each signal is a RISC account-disabled SET pushed by the guest's partner's
  * Shared Signals transmitter (a test one, connected to every partner), instead of a REST signal.</li>
  * <li>Open loop, when -Dbenchmark.rate is given: signals sent every 1/rate s for -Dbenchmark.seconds
@@ -63,7 +65,7 @@ class SignalLatencyBenchmark {
     private static final Integer RATE = Integer.getInteger("benchmark.rate");
     private static final int SECONDS = Integer.getInteger("benchmark.seconds", 30);
     private static final int GRANTS = Integer.getInteger("benchmark.grants", 20);
-    private static final int WARM_UP = 20;
+    private static final int WARM_UP = Integer.getInteger("benchmark.warm-up", 20);
     private static final boolean SSF = "ssf".equals(System.getProperty("benchmark.channel"));
     /** -Dbenchmark.jfr: a JFR recording (settings=profile) of every service JVM over the measured signals, in e2e/target/jfr. */
     private static final boolean JFR = Boolean.getBoolean("benchmark.jfr");
@@ -83,10 +85,17 @@ class SignalLatencyBenchmark {
         List<String> resources = List.of(api.createResource("Bench CRM", "CONFIDENTIAL", List.of("bench-owner1@example.com")),
                 api.createResource("Bench Wiki", "GENERAL", List.of("bench-owner2@example.com")));
         System.out.printf("setting up %d guests with %d grants each...%n", SIGNALS + WARM_UP, GRANTS);
-        List<InventoryApi.Guest> guests = new ArrayList<>();
+        // set up four at a time: each guest is a partner, an invitation and its grants, one request each
+        ExecutorService setUp = Executors.newFixedThreadPool(4);
+        List<Future<InventoryApi.Guest>> made = new ArrayList<>();
         for (int i = 0; i < SIGNALS + WARM_UP; i++) {
-            guests.add(api.guestWithGrants(resources, GRANTS, "bench-sponsor@example.com"));
+            made.add(setUp.submit(() -> api.guestWithGrants(resources, GRANTS, "bench-sponsor@example.com")));
         }
+        List<InventoryApi.Guest> guests = new ArrayList<>();
+        for (Future<InventoryApi.Guest> guest : made) {
+            guests.add(guest.get());
+        }
+        setUp.shutdown();
 
         SsfTransmitter transmitter = SSF ? new SsfTransmitter() : null;
         Map<String, List<String>> pushTo = new ConcurrentHashMap<>(); // guest id -> [push endpoint, its authorization]

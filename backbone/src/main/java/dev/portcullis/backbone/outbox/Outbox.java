@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
 import dev.portcullis.events.EventSchemas;
@@ -168,15 +169,11 @@ public class Outbox {
     }
 
     /** The key sequences this transaction has taken; the first call in a transaction also asks for the relay's wake-up at commit. */
-    @SuppressWarnings("unchecked")
     private Map<String, Long> taken() {
-        Map<String, Long> taken = (Map<String, Long>) registry.getResource(Outbox.class);
-        if (taken == null) {
-            taken = new HashMap<>();
-            registry.putResource(Outbox.class, taken);
+        return PerTransaction.value(registry, Outbox.class, () -> {
             notifyRelayAtCommit();
-        }
-        return taken;
+            return new HashMap<String, Long>();
+        });
     }
 
     /** This transaction's number for {@code key}: taken (and the key locked) on the key's first event in the transaction. */

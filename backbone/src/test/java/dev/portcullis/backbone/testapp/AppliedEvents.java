@@ -1,6 +1,7 @@
 package dev.portcullis.backbone.testapp;
 
 import dev.portcullis.backbone.inbox.Inbox;
+import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.Topic;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,13 +40,7 @@ public class AppliedEvents {
                 "insert into test_applied_batch (record_key, events) values (?1, ?2)").setParameter(1, key).setParameter(2, events).executeUpdate()));
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Integer> appliedInThisTransaction() {
-        Map<String, Integer> applied = (Map<String, Integer>) transactions.getResource(AppliedEvents.class);
-        if (applied == null) {
-            applied = new TreeMap<>();
-            transactions.putResource(AppliedEvents.class, applied);
-        }
-        return applied;
+        return PerTransaction.value(transactions, AppliedEvents.class, TreeMap<String, Integer>::new);
     }
 }

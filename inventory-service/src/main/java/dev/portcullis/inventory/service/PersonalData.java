@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.rest.IdempotencyKeys;
+import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.GuestRemoved;
 import dev.portcullis.inventory.domain.Guest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,14 +119,8 @@ public class PersonalData {
     }
 
     /** The keys this transaction made or read, so that each is read from the database once at most. */
-    @SuppressWarnings("unchecked")
     private Map<UUID, byte[]> transactionKeys() {
-        Map<UUID, byte[]> keys = (Map<UUID, byte[]>) registry.getResource(PersonalData.class);
-        if (keys == null) {
-            keys = new HashMap<>();
-            registry.putResource(PersonalData.class, keys);
-        }
-        return keys;
+        return PerTransaction.value(registry, PersonalData.class, HashMap<UUID, byte[]>::new);
     }
 
     @SuppressWarnings("unchecked")

@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import jakarta.persistence.FlushModeType;
 import dev.portcullis.backbone.Entities;
+import dev.portcullis.backbone.work.PerTransaction;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.stream.Collectors;
@@ -318,12 +319,7 @@ public class Messages {
     }
 
     private Batch batch() {
-        Batch batch = (Batch) transactions.getResource(Batch.class);
-        if (batch == null) {
-            batch = new Batch();
-            transactions.putResource(Batch.class, batch);
-        }
-        return batch;
+        return PerTransaction.value(transactions, Batch.class, Batch::new);
     }
 
     private boolean planned(String recipient, String cause, UUID guestId) {

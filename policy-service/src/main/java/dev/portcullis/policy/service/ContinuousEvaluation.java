@@ -8,6 +8,7 @@ import dev.portcullis.backbone.problem.NotFoundProblem;
 import dev.portcullis.backbone.work.AfterCommit;
 import dev.portcullis.backbone.work.BackgroundWorker;
 import dev.portcullis.backbone.work.SinglePass;
+import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.AccessRevocationRequested;
 import dev.portcullis.events.PolicyEnforcementHeld;
 import dev.portcullis.events.PolicyViolationDetected;
@@ -134,13 +135,7 @@ public class ContinuousEvaluation {
      * no entity's table, so it flushes nothing first (a profile found each one walking the whole batch's session: docs/benchmarks.md).
      */
     private void enqueue(Kind kind, UUID target) {
-        @SuppressWarnings("unchecked")
-        Set<String> queued = (Set<String>) registry.getResource(QUEUED);
-        if (queued == null) {
-            queued = new HashSet<>();
-            registry.putResource(QUEUED, queued);
-        }
-        if (!queued.add(kind + ":" + target)) {
+        if (!PerTransaction.value(registry, QUEUED, HashSet<String>::new).add(kind + ":" + target)) {
             return;
         }
         em.createNativeQuery("insert into evaluation_task (kind, target) values (:kind, :target)").setFlushMode(FlushModeType.COMMIT)
