@@ -78,9 +78,9 @@ class SignalLatencyBenchmark {
     @DisabledIfSystemProperty(named = "benchmark.rate", matches = ".+")
     void signalToLastAccessRevokedOnKafka() throws Exception {
         Platform platform = Platform.get();
-        String adminToken = platform.userToken("admin");
-        String signalToken = platform.signalToken();
-        InventoryApi api = new InventoryApi(platform.endpoint("INVENTORY_URL"), () -> adminToken, () -> signalToken);
+        // a long warm-up's set-up outlasts a token: fetch a new one as each nears its end
+        Supplier<String> adminToken = platform.freshUserToken("admin");
+        InventoryApi api = new InventoryApi(platform.endpoint("INVENTORY_URL"), adminToken, platform.freshSignalToken());
 
         List<String> resources = List.of(api.createResource("Bench CRM", "CONFIDENTIAL", List.of("bench-owner1@example.com")),
                 api.createResource("Bench Wiki", "GENERAL", List.of("bench-owner2@example.com")));
@@ -101,8 +101,8 @@ class SignalLatencyBenchmark {
         Map<String, List<String>> pushTo = new ConcurrentHashMap<>(); // guest id -> [push endpoint, its authorization]
         if (SSF) {
             for (InventoryApi.Guest guest : guests) {
-                String partnerId = api.as(adminToken).get("/api/v1/guests/" + guest.id()).then().extract().path("partnerId");
-                var connected = api.as(adminToken).body(Map.of("issuer", transmitter.issuer, "audience", "bench")).put("/api/v1/partners/"
+                String partnerId = api.as(adminToken.get()).get("/api/v1/guests/" + guest.id()).then().extract().path("partnerId");
+                var connected = api.as(adminToken.get()).body(Map.of("issuer", transmitter.issuer, "audience", "bench")).put("/api/v1/partners/"
                         + partnerId + "/ssf");
                 pushTo.put(guest.id(), List.of(connected.path("pushEndpoint"), connected.path("pushAuthorization")));
             }
