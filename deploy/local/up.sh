@@ -264,7 +264,6 @@ if wants kafka; then
     "$KAFKA_PASSWORD_SUFFIX" >>"$LOGS/kafka.log" 2>&1 || { log "kafka: users and ACLs not applied (see $LOGS/kafka.log)"; exit 1; }
 fi
 wants mail && wait_for mail 60 port_open "$SMTP_PORT"
-wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
 
 started=()
 BUILD_SECONDS=0
@@ -290,6 +289,9 @@ for s in "${SERVICES[@]}"; do
     done
   fi
 done
+# Keycloak is awaited only now: the services start while it builds and starts (30-40 s, a core left idle), and ask it for
+# its keys at their first token, not at start (Quarkus OIDC connects lazily to a server not up yet)
+wants keycloak && wait_for keycloak 240 ready_http "http://127.0.0.1:$KEYCLOAK_PORT/realms/portcullis/.well-known/openid-configuration"
 await_started
 
 write_endpoints
