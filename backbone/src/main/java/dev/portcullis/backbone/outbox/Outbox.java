@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.backbone.Ids;
 import dev.portcullis.backbone.trace.Traces;
 import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.AppendAtCommit;
 import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.events.EventPayload;
@@ -17,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -55,6 +57,15 @@ public class Outbox {
     @Inject
     OutboxRelay relay;
 
+    @Inject
+    AppendAtCommit appendAtCommit;
+
+    /** The ids come from the sequence as the rows are written: increasing in the order the transaction wrote its events. */
+    private static final AppendAtCommit.Insert ROW = new AppendAtCommit.Insert("insert into outbox_event"
+            + " (id, event_id, topic, record_key, key_seq, ce_type, occurred_at, payload, traceparent)"
+            + " values (nextval('outbox_event_seq'), cast(? as uuid), ?, ?, ?, ?, ?, ?, ?)",
+            Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.VARCHAR);
+
     /**
      * Writes the event; returns its CloudEvents id. An event that breaks its own schema would be
      * dead-lettered by every consumer, so it is never written: the change fails with it.
@@ -66,18 +77,11 @@ public class Outbox {
         if (!violations.isEmpty()) {
             throw new IllegalStateException("refusing to publish " + payload.eventType().eventName() + " that breaks its schema: " + violations);
         }
-        OutboxEvent row = new OutboxEvent();
-        row.eventId = Ids.next();
-        row.topic = payload.eventType().topic().topicName();
-        row.recordKey = payload.key();
-        row.keySeq = keySequence(row.recordKey);
-        row.ceType = payload.eventType().ceType();
-        row.occurredAt = clock.instant();
-        row.payload = EventJson.write(tree);
-        row.traceparent = Traces.current();
-        em.persist(row);
-        OcsfMapping.of(payload, row.eventId, row.occurredAt).ifPresent(this::publish);
-        return row.eventId;
+        UUID eventId = Ids.next();
+        Instant occurredAt = clock.instant();
+        append(eventId, payload.eventType().topic().topicName(), payload.key(), payload.eventType().ceType(), occurredAt, EventJson.write(tree));
+        OcsfMapping.of(payload, eventId, occurredAt).ifPresent(this::publish);
+        return eventId;
     }
 
     /**
@@ -90,16 +94,13 @@ public class Outbox {
         if (!violations.isEmpty()) {
             throw new IllegalStateException("refusing to publish an OCSF record of class " + record.classUid() + " that breaks OCSF: " + violations);
         }
-        OutboxEvent row = new OutboxEvent();
-        row.eventId = Ids.next();
-        row.topic = Topic.SOC_OCSF.topicName();
-        row.recordKey = record.key();
-        row.keySeq = keySequence(row.recordKey);
-        row.ceType = OcsfRecord.CE_TYPE;
-        row.occurredAt = Instant.ofEpochMilli(record.event().path("time").asLong());
-        row.payload = EventJson.write(record.event());
-        row.traceparent = Traces.current();
-        em.persist(row);
+        append(Ids.next(), Topic.SOC_OCSF.topicName(), record.key(), OcsfRecord.CE_TYPE, Instant.ofEpochMilli(record.event().path("time").asLong()),
+                EventJson.write(record.event()));
+    }
+
+    /** The row, written as the transaction commits ({@link AppendAtCommit}); its key's number is taken (and the key locked) now. */
+    private void append(UUID eventId, String topic, String key, String ceType, Instant occurredAt, String payload) {
+        appendAtCommit.append(ROW, eventId, topic, key, keySequence(key), ceType, occurredAt, payload, Traces.current());
     }
 
     /**
@@ -110,6 +111,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int erase(String address, String placeholder) {
+        appendAtCommit.writeNow(); // this transaction's own events are among those to rewrite
         String lower = address.toLowerCase(java.util.Locale.ROOT);
         int forgotten = forget(lower);
         int rewritten = em.createNativeQuery("update outbox_event set payload = regexp_replace(payload, ?2, ?3, 'gi'),"
@@ -130,6 +132,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int forgetPublished(String address) {
+        appendAtCommit.writeNow(); // this transaction's own events count among those not published yet
         String lower = address.toLowerCase(java.util.Locale.ROOT);
         int forgotten = forget(lower);
         em.createNativeQuery("delete from outbox_key k where lower(k.record_key) = ?1 and not exists (select 1 from outbox_event e"

@@ -2,23 +2,18 @@ package dev.portcullis.backbone.outbox;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An event waiting to be published, or already published (published_at set). */
+/** An event waiting to be published, or already published (published_at set); read and marked here, written by {@link Outbox}. */
 @Entity
 @Table(name = "outbox_event")
 public class OutboxEvent {
 
-    /** Increasing in the order the events were written; a block of 50 per allocation lets Hibernate batch the inserts. */
+    /** Increasing in the order the events were written: {@link Outbox} writes the rows, ids from {@code outbox_event_seq}. */
     @Id
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "outbox_event_seq")
-    @SequenceGenerator(name = "outbox_event_seq", sequenceName = "outbox_event_seq", allocationSize = 50)
     public Long id;
 
     @Column(name = "event_id", nullable = false, unique = true)

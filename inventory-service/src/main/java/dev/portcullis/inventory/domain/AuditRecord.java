@@ -3,8 +3,6 @@ package dev.portcullis.inventory.domain;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -16,10 +14,8 @@ import java.util.UUID;
 @Table(name = "audit_record")
 public class AuditRecord extends PanacheEntityBase {
 
-    /** From a sequence taken 50 at a time (not an identity column, whose every insert would be its own round trip). */
+    /** From the column's sequence, as {@link dev.portcullis.inventory.service.AuditTrail} writes the record at commit. */
     @Id
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_record_seq")
-    @jakarta.persistence.SequenceGenerator(name = "audit_record_seq", sequenceName = "audit_record_seq_seq", allocationSize = 50)
     public Long seq;
 
     @Column(name = "recorded_at", nullable = false)

@@ -2,6 +2,7 @@ package dev.portcullis.inventory.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.AppendAtCommit;
 import dev.portcullis.backbone.work.SinglePass;
 import dev.portcullis.events.EventJson;
 import dev.portcullis.backbone.work.BackgroundWorker;
@@ -15,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -53,6 +55,16 @@ public class AuditTrail {
 
     @Inject
     AfterCommit afterCommit;
+
+    @Inject
+    AppendAtCommit appendAtCommit;
+
+    /** A record, written as its transaction commits: seq from the column's sequence, in the order the transaction recorded. */
+    private static final AppendAtCommit.Insert RECORD = new AppendAtCommit.Insert("insert into audit_record (recorded_at, actor, action,"
+            + " guest_id, resource_id, target_id, reason, cause, correlation_id, details, personal)"
+            + " values (?, ?, ?, cast(? as uuid), cast(? as uuid), cast(? as uuid), ?, ?, ?, ?, ?)",
+            Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+            Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BINARY);
 
     @Inject
     Clock clock;
@@ -131,19 +143,10 @@ public class AuditTrail {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(Change change) {
-        AuditRecord record = new AuditRecord();
-        record.recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        record.actor = change.actor == null ? "unknown" : change.actor;
-        record.action = change.action;
-        record.guestId = change.guestId;
-        record.resourceId = change.resourceId;
-        record.targetId = change.targetId;
-        record.reason = clip(change.reason);
-        record.cause = clip(change.cause);
-        record.correlationId = CorrelationId.current();
-        record.details = json(change.details);
-        record.personal = change.identity == null ? null : personalData.seal(change.guestId, change.identity);
-        record.persist();
+        appendAtCommit.append(RECORD, clock.instant().truncatedTo(ChronoUnit.MICROS), change.actor == null ? "unknown" : change.actor,
+                change.action, change.guestId, change.resourceId, change.targetId, clip(change.reason), clip(change.cause),
+                CorrelationId.current(), json(change.details),
+                change.identity == null ? null : personalData.seal(change.guestId, change.identity));
         afterCommit.runOnce(AuditTrail.class, chainer::wake);
     }
 

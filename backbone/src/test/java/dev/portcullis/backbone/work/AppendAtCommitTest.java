@@ -1,0 +1,122 @@
+package dev.portcullis.backbone.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.backbone.outbox.Outbox;
+import dev.portcullis.events.PartnerUpserted;
+import dev.portcullis.events.Topic;
+import dev.portcullis.testsupport.KafkaResource;
+import dev.portcullis.testsupport.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rows appended at commit (the outbox's events, inventory's audit records) are written with the transaction and only with it:
+ * in the order appended, none when it rolls back, and a row that cannot be written takes the whole transaction down with it.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class AppendAtCommitTest {
+
+    private static final AppendAtCommit.Insert NOTE = new AppendAtCommit.Insert(
+            "insert into test_note (id, text, created_at) values (cast(? as uuid), ?, ?)", Types.VARCHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE);
+
+    @Inject
+    AppendAtCommit appendAtCommit;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    EntityManager em;
+
+    @Test
+    void aTransactionsRowsAndEventsAreWrittenAsItCommitsInTheOrderAppended() {
+        String partner = UUID.randomUUID().toString();
+        List<UUID> events = new ArrayList<>();
+        UUID note = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < 5; i++) {
+                events.add(outbox.publish(partnerUpserted(partner, "step " + i)));
+            }
+            appendAtCommit.append(NOTE, note, "appended", Instant.now());
+        });
+
+        assertEquals(1L, count("select count(*) from test_note where id = cast(?1 as uuid)", note.toString()));
+        @SuppressWarnings("unchecked")
+        List<Object> written = em.createNativeQuery("select cast(event_id as text) from outbox_event where record_key = ?1 and topic = ?2"
+                        + " order by id").setParameter(1, partner).setParameter(2, Topic.INVENTORY_PARTNERS.topicName()).getResultList();
+        assertEquals(events.stream().map(UUID::toString).toList(), written, "the ids follow the order the transaction published in");
+    }
+
+    @Test
+    void nothingIsWrittenWhenTheTransactionRollsBack() {
+        String partner = UUID.randomUUID().toString();
+        UUID note = UUID.randomUUID();
+        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.publish(partnerUpserted(partner, "never"));
+            appendAtCommit.append(NOTE, note, "never", Instant.now());
+            throw new IllegalStateException("the change fails");
+        }));
+
+        assertEquals(0L, count("select count(*) from test_note where id = cast(?1 as uuid)", note.toString()));
+        assertEquals(0L, count("select count(*) from outbox_event where record_key = ?1", partner));
+    }
+
+    @Test
+    void aRowThatCannotBeWrittenAtCommitRollsBackTheWholeTransaction() {
+        String partner = UUID.randomUUID().toString();
+        UUID written = UUID.randomUUID();
+        UUID broken = UUID.randomUUID();
+        assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("insert into test_note (id, text, created_at) values (?1, 'at once', now())").setParameter(1, written).executeUpdate();
+            outbox.publish(partnerUpserted(partner, "with the broken row"));
+            appendAtCommit.append(NOTE, broken, null, Instant.now()); // text is not null: refused only as the transaction commits
+        }));
+
+        assertEquals(0L, count("select count(*) from test_note where id in (cast(?1 as uuid), cast(?2 as uuid))", written.toString(), broken.toString()));
+        assertEquals(0L, count("select count(*) from outbox_event where record_key = ?1", partner));
+    }
+
+    @Test
+    void aStatementOfTheSameTransactionSeesTheRowsAppendedBeforeItOnceWrittenNow() {
+        UUID note = UUID.randomUUID();
+        long seen = QuarkusTransaction.requiringNew().call(() -> {
+            appendAtCommit.append(NOTE, note, "before the update", Instant.now());
+            appendAtCommit.writeNow();
+            return (long) em.createNativeQuery("update test_note set text = 'updated' where id = ?1").setParameter(1, note).executeUpdate();
+        });
+
+        assertEquals(1L, seen);
+        assertTrue(count("select count(*) from test_note where id = cast(?1 as uuid) and text = 'updated'", note.toString()) == 1L,
+                "written once: the row written early is not written again at commit");
+    }
+
+    private static PartnerUpserted partnerUpserted(String partner, String name) {
+        return new PartnerUpserted(partner, name, "tenant-" + partner, List.of("contoso.example"), "CONNECTED", "admin", Instant.now(), null);
+    }
+
+    private long count(String sql, Object... parameters) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var query = em.createNativeQuery(sql);
+            for (int i = 0; i < parameters.length; i++) {
+                query.setParameter(i + 1, parameters[i]);
+            }
+            return ((Number) query.getSingleResult()).longValue();
+        });
+    }
+}
