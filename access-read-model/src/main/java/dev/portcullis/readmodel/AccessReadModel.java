@@ -3,6 +3,7 @@ package dev.portcullis.readmodel;
 import dev.portcullis.backbone.inbox.Inbox;
 import dev.portcullis.backbone.inbox.IncomingEvent;
 import dev.portcullis.backbone.rest.IdempotencyKeys;
+import dev.portcullis.backbone.work.AppendAtCommit;
 import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.AccessGranted;
 import dev.portcullis.events.AccessRevoked;
@@ -21,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.FlushModeType;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -65,6 +67,9 @@ public class AccessReadModel {
 
     @Inject
     Clock clock;
+
+    @Inject
+    AppendAtCommit appendAtCommit;
 
     @Incoming(Topic.Channels.INVENTORY_GUESTS)
     @Blocking
@@ -229,10 +234,20 @@ public class AccessReadModel {
     }
 
     /**
-     * A grant's event, as one statement: no entity loaded, so a batch of revocations (a blocked guest's twenty grants) neither
-     * reads each grant first nor grows the session every later query of the batch would walk (the read model's grants are
-     * never loaded as entities in its own transaction).
+     * A grant's event, as one row written as the transaction commits ({@link AppendAtCommit}): no entity loaded and no statement
+     * of its own, so a batch of revocations (a blocked guest's twenty grants) neither reads each grant first nor makes a round trip
+     * per grant. Nothing in a consumer's transaction reads the read model's grants back; the observers it tells take what they need
+     * from the event. An {@code access-granted} inserts the grant (a repeat changes nothing); an {@code access-revoked} inserts it
+     * revoked, or revokes it: for a grant this service never heard of (it predates the subscription, or its event was pruned).
      */
+    private static final AppendAtCommit.Insert GRANT = new AppendAtCommit.Insert("insert into rm_grant"
+            + " (grant_id, guest_id, resource_id, role, state, expires_at, revoked_reason, updated_at)"
+            + " values (cast(? as uuid), cast(? as uuid), cast(? as uuid), ?, ?, ?, ?, ?)"
+            + " on conflict (grant_id) do update set guest_id = excluded.guest_id, resource_id = excluded.resource_id, state = excluded.state,"
+            + " revoked_reason = excluded.revoked_reason, updated_at = excluded.updated_at where excluded.state = 'REVOKED'",
+            Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR,
+            Types.TIMESTAMP_WITH_TIMEZONE);
+
     private void applyAccess(IncomingEvent event) {
         EventType type = event.type().orElse(null);
         if (type == EventType.ACCESS_GRANTED) {
@@ -240,10 +255,7 @@ public class AccessReadModel {
             UUID grantId = UUID.fromString(g.grantId());
             UUID guestId = UUID.fromString(g.guestId());
             UUID resourceId = UUID.fromString(g.resourceId());
-            grantWrite("insert into rm_grant (grant_id, guest_id, resource_id, role, state, expires_at, updated_at) values (?1, ?2, ?3, ?4, 'ACTIVE', ?5, ?6)"
-                    + " on conflict (grant_id) do nothing").setParameter(1, grantId).setParameter(2, guestId).setParameter(3, resourceId)
-                    .setParameter(4, g.role()).setParameter(5, g.expiresAt(), StandardBasicTypes.INSTANT)
-                    .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT).executeUpdate();
+            appendAtCommit.append(GRANT, grantId, guestId, resourceId, g.role(), KnownGrant.ACTIVE, g.expiresAt(), null, clock.instant());
             grantAdded.fire(new GrantAdded(grantId, guestId, resourceId, g.role(), g.requestId()));
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guestId));
         } else if (type == EventType.ACCESS_REVOKED) {
@@ -251,21 +263,11 @@ public class AccessReadModel {
             UUID grantId = UUID.fromString(r.grantId());
             UUID guestId = UUID.fromString(r.guestId());
             UUID resourceId = UUID.fromString(r.resourceId());
-            // a grant this service never heard of (it predates the subscription, or its event was pruned): learned from the revocation
-            grantWrite("insert into rm_grant (grant_id, guest_id, resource_id, role, state, revoked_reason, updated_at) values (?1, ?2, ?3, ?4, 'REVOKED', ?5, ?6)"
-                    + " on conflict (grant_id) do update set guest_id = excluded.guest_id, resource_id = excluded.resource_id, state = 'REVOKED',"
-                    + " revoked_reason = excluded.revoked_reason, updated_at = excluded.updated_at").setParameter(1, grantId).setParameter(2, guestId)
-                    .setParameter(3, resourceId).setParameter(4, r.role() == null ? "" : r.role()).setParameter(5, r.reason().name())
-                    .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT).executeUpdate();
+            appendAtCommit.append(GRANT, grantId, guestId, resourceId, r.role() == null ? "" : r.role(), KnownGrant.REVOKED, null, r.reason().name(),
+                    clock.instant());
             revokedInThisTransaction().add(new GrantRevoked(grantId, guestId, resourceId, r.reason().name(), r.causeId(), r.revokedAt()));
             changed.fire(new ReadModelChanged(ReadModelChanged.Kind.GUEST, guestId));
             LOG.debugf("read model grant=%s guest=%s revoked reason=%s", grantId, guestId, r.reason());
         }
-    }
-
-    /** A native write of rm_grant that needs no flush first: nothing in the session maps to what it touches. */
-    private static NativeQuery<?> grantWrite(String sql) {
-        return KnownGrant.getEntityManager().createNativeQuery(sql).setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
-                .addSynchronizedQuerySpace("rm_grant");
     }
 }

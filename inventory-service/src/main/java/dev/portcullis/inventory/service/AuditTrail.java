@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.Session;
+import org.hibernate.jpa.HibernateHints;
 import org.jboss.logging.Logger;
 import dev.portcullis.backbone.trace.CorrelationId;
 
@@ -156,8 +159,9 @@ public class AuditTrail {
             if (!singlePass.tryTake(PASS)) {
                 return false;
             }
+            // read-only: the links are written below in one JDBC batch, not found by a flush that compares every record's fields
             List<AuditRecord> unchained = em.createQuery("select a from AuditRecord a where a.chainSeq is null order by a.seq", AuditRecord.class)
-                    .setMaxResults(BATCH).getResultList();
+                    .setHint(HibernateHints.HINT_READ_ONLY, true).setMaxResults(BATCH).getResultList();
             if (unchained.isEmpty()) {
                 return false;
             }
@@ -172,6 +176,18 @@ public class AuditTrail {
                 record.hash = record.computeHash(position, previous);
                 previous = record.hash;
             }
+            em.unwrap(Session.class).doWork(connection -> {
+                try (PreparedStatement link = connection.prepareStatement("update audit_record set chain_seq = ?, prev_hash = ?, hash = ? where seq = ?")) {
+                    for (AuditRecord record : unchained) {
+                        link.setLong(1, record.chainSeq);
+                        link.setString(2, record.prevHash);
+                        link.setString(3, record.hash);
+                        link.setLong(4, record.seq);
+                        link.addBatch();
+                    }
+                    link.executeBatch();
+                }
+            });
             LOG.debugf("audit chained %d record(s) up to %d", unchained.size(), position);
             return unchained.size() == BATCH;
         });
