@@ -179,10 +179,35 @@ class SignalLatencyBenchmark {
         System.out.println("Services after the run (resident memory from /proc), then restarted with the platform up:");
         for (String service : List.of("inventory", "review", "policy", "notification")) {
             String rssAfterRun = rss(service);
+            String memory = nativeMemory(service);
             long readyMillis = platform.restart(service);
             System.out.printf("  %-13s RSS after the run %-10s | restarted: started in %-7s ready after %5d ms (%d instances at once), RSS %s%n",
                     service, rssAfterRun, startup(service), readyMillis, platform.instances(), rss(service));
+            if (!memory.isEmpty()) {
+                System.out.println("    committed after the run (JVM native memory tracking): " + memory);
+            }
         }
+    }
+
+    /**
+     * Where a service's memory is, when its JVM tracks it ({@code -XX:NativeMemoryTracking=summary} among
+     * {@code -Dportcullis.e2e.service-jvm}): what each of the JVM's areas has committed, the largest first; empty otherwise.
+     */
+    private static String nativeMemory(String service) throws Exception {
+        String pid = Files.readString(RepositoryRoot.get().resolve("e2e/target/platform/pids/" + service + ".pid")).trim();
+        if (!Files.readString(Path.of("/proc", pid, "cmdline")).contains("NativeMemoryTracking")) {
+            return "";
+        }
+        String summary = ServiceCpu.jcmd(pid, "VM.native_memory", "summary", "scale=KB");
+        Map<String, Long> committed = new java.util.LinkedHashMap<>();
+        Matcher total = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(summary);
+        Matcher area = Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)").matcher(summary);
+        while (area.find()) {
+            committed.put(area.group(1).trim(), Long.parseLong(area.group(2)));
+        }
+        return (total.find() ? "total " + Long.parseLong(total.group(1)) / 1024 + " MiB: " : "") + committed.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).filter(e -> e.getValue() >= 1024)
+                .map(e -> e.getKey() + " " + e.getValue() / 1024).collect(java.util.stream.Collectors.joining(", ")) + " (MiB)";
     }
 
     @Test
@@ -516,19 +541,23 @@ class SignalLatencyBenchmark {
             Files.createDirectories(RepositoryRoot.get().resolve("e2e/target/jfr"));
             for (String service : SERVICES) {
                 for (var instance : pids(service).entrySet()) {
-                    // the jcmd of the JDK the service runs on (up.sh picks JDK 25 where present), not the one on the PATH
-                    Path java = Path.of("/proc", instance.getValue(), "exe").toRealPath();
-                    List<String> jcmd = new ArrayList<>(List.of(java.resolveSibling("jcmd").toString(), instance.getValue(), command));
-                    for (String option : options) {
-                        jcmd.add(option.replace("%s", instance.getKey()));
-                    }
-                    Process process = new ProcessBuilder(jcmd).redirectErrorStream(true).start();
-                    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    if (process.waitFor() != 0) {
-                        throw new IllegalStateException(String.join(" ", jcmd) + " failed: " + output);
-                    }
+                    jcmd(instance.getValue(), command, java.util.Arrays.stream(options).map(o -> o.replace("%s", instance.getKey())).toArray(String[]::new));
                 }
             }
+        }
+
+        /** What {@code jcmd <pid> <command> <options>} prints. */
+        static String jcmd(String pid, String command, String... options) throws Exception {
+            // the jcmd of the JDK the service runs on (up.sh picks JDK 25 where present), not the one on the PATH
+            Path java = Path.of("/proc", pid, "exe").toRealPath();
+            List<String> jcmd = new ArrayList<>(List.of(java.resolveSibling("jcmd").toString(), pid, command));
+            jcmd.addAll(List.of(options));
+            Process process = new ProcessBuilder(jcmd).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", jcmd) + " failed: " + output);
+            }
+            return output;
         }
 
         private static long clockTicksPerSecond() throws Exception {
