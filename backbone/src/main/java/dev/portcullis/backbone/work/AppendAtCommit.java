@@ -32,7 +32,8 @@ public class AppendAtCommit {
 
     /**
      * An insert of one row: its SQL with one {@code ?} per value, and each value's {@link java.sql.Types}, which a null is sent
-     * as. A {@link UUID} is sent as text (cast it in the SQL), an {@link Instant} as a timestamp with time zone.
+     * as. A {@link UUID} is sent as text (cast it in the SQL), an {@link Instant} as a timestamp with time zone. Declare each as a
+     * constant: a transaction's rows are grouped by the instance (a record compares its array by identity).
      */
     public record Insert(String sql, int... types) {
     }
