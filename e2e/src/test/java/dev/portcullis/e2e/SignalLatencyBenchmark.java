@@ -46,8 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Not a test (its name keeps it out of {@code mvn verify}): prints the flagship's latency, from a
  * partner signal to the last {@code access-revoked} visible to a read_committed consumer on Kafka
- * (when that consumer gets it), for guests holding 20 grants each; the CPU each service spent per signal, and how much of it its
- * JIT compiler and GC threads spent; and each service's start-up time and resident memory. Run: see docs/benchmarks.md.
+ * (when that consumer gets it), for guests holding 20 grants each; the CPU each service spent per signal, and by which of its
+ * threads (user and system time: the JIT and GC too); and each service's start-up time and resident memory. Run: see docs/benchmarks.md.
  * <ul>
  * <li>Sequential (the default): one signal at a time. -Dbenchmark.signals (200), -Dbenchmark.grants (20), after
  * -Dbenchmark.warm-up signals (20) that are not counted: a few thousand leave the JIT compilers nothing left to do, so what is
@@ -147,7 +147,7 @@ class SignalLatencyBenchmark {
         }
         settle(platform); // the downstream services' share of the last signals (mails, policies) counts too
         Map<String, Double> cpuPerSignal = cpu.perSignal(SIGNALS);
-        Map<String, String> jvmShares = cpu.jvmShares(SIGNALS);
+        Map<String, String> threadShares = cpu.threadShares(SIGNALS);
         if (JFR) {
             ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
         }
@@ -164,7 +164,7 @@ class SignalLatencyBenchmark {
         print((SSF ? "SET pushed" : "signal sent") + "  -> last access-revoked visible on Kafka", fromSent);
         print((SSF ? "POST /ssf/v1/receiver/{partner}/push" : "POST /partner-signals") + " round trip (revocation committed)", restMillis);
         ServiceCpu.print(cpuPerSignal);
-        System.out.println("  of which the JVM's own threads (per signal): " + jvmShares);
+        threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         System.out.println();
         printServices(platform);
     }
@@ -285,7 +285,7 @@ class SignalLatencyBenchmark {
         }
         settle(platform);
         Map<String, Double> cpuPerSignal = cpu.perSignal(count);
-        Map<String, String> jvmShares = cpu.jvmShares(count);
+        Map<String, String> threadShares = cpu.threadShares(count);
         running.set(false);
         listener.join();
 
@@ -297,7 +297,7 @@ class SignalLatencyBenchmark {
         List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
         print("the same, after the first 5 s", steady);
         ServiceCpu.print(cpuPerSignal);
-        System.out.println("  of which the JVM's own threads (per signal): " + jvmShares);
+        threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         printServices(platform);
     }
 
@@ -426,7 +426,7 @@ class SignalLatencyBenchmark {
      * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off.
      */
     private record ServiceCpu(Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
-            Map<String, Long> threadTicksAtStart) {
+            Map<String, long[]> threadTicksAtStart) {
 
         private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
@@ -442,32 +442,42 @@ class SignalLatencyBenchmark {
         }
 
         /**
-         * Of each service's CPU over the run, what its JIT compiler threads and its garbage collector's threads spent, in
-         * milliseconds per signal: the JVM's own work beside the application's. Counted over the threads alive at the end (a compiler
-         * thread that ended meanwhile is left out, so the JIT's share is at least this).
+         * Where each service's CPU went over the run, by thread (instances and numbered threads of a pool together), user and system
+         * time apart, in milliseconds per signal, the largest first: what a sampling profiler does not see too (the JIT, the GC, the
+         * kernel's work for each round trip). The JIT compiler and GC threads are named as such. Counted over the threads alive at the
+         * end: a compiler thread that ended meanwhile is left out.
          */
-        Map<String, String> jvmShares(int signals) throws Exception {
-            Map<String, Long> now = threadTicks();
+        Map<String, String> threadShares(int signals) throws Exception {
+            Map<String, long[]> now = threadTicks();
             double msPerTick = 1000.0 / clockTicksPerSecond();
-            Map<String, long[]> byService = new java.util.LinkedHashMap<>();
-            SERVICES.forEach(s -> byService.put(s, new long[2]));
+            Map<String, Map<String, long[]>> byService = new java.util.LinkedHashMap<>();
+            SERVICES.forEach(s -> byService.put(s, new java.util.HashMap<>()));
             now.forEach((thread, ticks) -> {
                 String[] parts = thread.split("/", 3); // service/tid/name
-                int group = parts[2].startsWith("C1 CompilerThre") || parts[2].startsWith("C2 CompilerThre") ? 0
-                        : parts[2].startsWith("GC Thread") || parts[2].startsWith("G1 ") ? 1 : -1;
-                if (group >= 0) {
-                    byService.get(parts[0])[group] += ticks - threadTicksAtStart.getOrDefault(thread, 0L);
-                }
+                String name = parts[2].startsWith("C1 CompilerThre") || parts[2].startsWith("C2 CompilerThre") ? "JIT"
+                        : parts[2].startsWith("GC Thread") || parts[2].startsWith("G1 ") ? "GC" : parts[2].replaceAll("[-# ]*[0-9]+$", "");
+                long[] before = threadTicksAtStart.getOrDefault(thread, new long[2]);
+                long[] sum = byService.get(parts[0]).computeIfAbsent(name, n -> new long[2]);
+                sum[0] += ticks[0] - before[0];
+                sum[1] += ticks[1] - before[1];
             });
             Map<String, String> shares = new java.util.LinkedHashMap<>();
-            byService.forEach((service, t) -> shares.put(service, String.format("JIT %.1f ms, GC %.1f ms", t[0] * msPerTick / signals,
-                    t[1] * msPerTick / signals)));
+            byService.forEach((service, threads) -> {
+                long user = threads.values().stream().mapToLong(t -> t[0]).sum();
+                long system = threads.values().stream().mapToLong(t -> t[1]).sum();
+                String top = threads.entrySet().stream().filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                        .sorted(java.util.Comparator.comparingLong((Map.Entry<String, long[]> e) -> -(e.getValue()[0] + e.getValue()[1])))
+                        .limit(12).map(e -> String.format("%s %.1f (sys %.1f)", e.getKey(), (e.getValue()[0] + e.getValue()[1]) * msPerTick / signals,
+                                e.getValue()[1] * msPerTick / signals))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                shares.put(service, String.format("user %.1f ms, system %.1f ms; %s", user * msPerTick / signals, system * msPerTick / signals, top));
+            });
             return shares;
         }
 
-        /** user + system clock ticks of every thread of every instance, by service/tid/thread name. */
-        private static Map<String, Long> threadTicks() throws Exception {
-            Map<String, Long> ticks = new java.util.HashMap<>();
+        /** user and system clock ticks of every thread of every instance, by service/tid/thread name. */
+        private static Map<String, long[]> threadTicks() throws Exception {
+            Map<String, long[]> ticks = new java.util.HashMap<>();
             for (String service : SERVICES) {
                 for (String pid : pids(service).values()) {
                     try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
@@ -476,7 +486,7 @@ class SignalLatencyBenchmark {
                                 String stat = Files.readString(task.resolve("stat"));
                                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                                ticks.put(service + "/" + task.getFileName() + "/" + name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                                ticks.put(service + "/" + task.getFileName() + "/" + name, new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])});
                             } catch (java.io.IOException ended) {
                                 // the thread ended while being read
                             }

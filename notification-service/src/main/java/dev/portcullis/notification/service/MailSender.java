@@ -57,7 +57,8 @@ import org.jboss.logging.Logger;
  * {@code portcullis.notification.mail.concurrency} messages are in flight at once, and mails leave at most at
  * {@code portcullis.notification.mail.rate} per second per instance (relays throttle, and some block a sender that floods them).
  * A delivery is written as soon as the server took the message: SENT with {@code notification-delivered}, by a recorder thread, in
- * one small transaction with the others handed over while it wrote the last (never waiting for more to gather). A failure is written at once: a
+ * one small transaction with the others handed over while it wrote the last, and with those of the sends still open, for at most
+ * {@link #GATHER} (a block's sponsor and owners: one commit and one relay pass, not one each). A failure is written at once: a
  * permanent refusal (SMTP 5xx but 500-504, see {@link #refusedForGood}) FAILED with {@code notification-failed}; anything else
  * waits for the message's own next attempt (exponential back-off), so one bad address delays nobody else. Delivery is at least
  * once: a crash sends again, when their claims lapse and with the same {@code Message-ID}, only the messages whose conversations
@@ -68,6 +69,14 @@ import org.jboss.logging.Logger;
 public class MailSender {
 
     private static final Logger LOG = Logger.getLogger(MailSender.class);
+
+    /**
+     * How long the recorder waits for the deliveries of the sends still open before it writes those it holds: conversations
+     * started together end within milliseconds of each other on a nearby relay, and one transaction for all of them is one commit
+     * and one Kafka transaction of the relay instead of one each. A busy sender needs no wait: its deliveries gather anyway while
+     * the recorder writes the previous group.
+     */
+    static final Duration GATHER = Duration.ofMillis(20);
 
     @Inject
     Mailer mailer;
@@ -102,6 +111,8 @@ public class MailSender {
             ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8));
     private BackgroundWorker worker;
     private final Recorder recorder = new Recorder();
+    /** Sends submitted whose outcome is not handed to the recorder yet: while there are some, the recorder waits for them ({@link #GATHER}). */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private Counter sent;
     private Counter failed;
     private Counter failedAttempts;
@@ -172,6 +183,7 @@ public class MailSender {
                     }
                     Notification message = claimed.poll();
                     sends.submit(() -> send(message));
+                    open.incrementAndGet();
                     inFlight++;
                 }
                 if (inFlight == 0) {
@@ -186,15 +198,16 @@ public class MailSender {
                 Future<Delivered> outcome = sends.take();
                 inFlight--;
                 collect(outcome, delivered);
-                recorded = recorder.hand(delivered);
+                recorded = recorder.hand(delivered, 1);
                 delivered.clear();
             }
         } finally {
             // never leave sends running outside a pass; what went is recorded even when the pass failed (a claim)
+            int outcomes = inFlight;
             for (; inFlight > 0; inFlight--) {
                 collect(sends.take(), delivered);
             }
-            recorded = recorder.hand(delivered);
+            recorded = recorder.hand(delivered, outcomes);
             recorder.awaitRecorded(recorded, settings.mail().claim().dividedBy(2));
         }
     }
@@ -224,10 +237,14 @@ public class MailSender {
             }
         }
 
-        /** Hands deliveries over; returns how many were handed since start, for {@link #awaitRecorded}. */
-        synchronized long hand(List<Delivered> delivered) {
-            waiting.addAll(delivered);
+        /**
+         * Hands over the deliveries of {@code outcomes} sends that ended (some may have failed); returns how many deliveries were
+         * handed since start, for {@link #awaitRecorded}.
+         */
+        synchronized long hand(List<Delivered> delivered, int outcomes) {
             handed += delivered.size();
+            waiting.addAll(delivered);
+            open.addAndGet(-outcomes);
             return handed;
         }
 
@@ -257,6 +274,13 @@ public class MailSender {
                 while (true) {
                     List<Delivered> group = new ArrayList<>();
                     group.add(waiting.take());
+                    long until = System.nanoTime() + GATHER.toNanos();
+                    while (open.get() > 0 && System.nanoTime() < until) {
+                        Delivered next = waiting.poll(Math.min(until - System.nanoTime(), 1_000_000), java.util.concurrent.TimeUnit.NANOSECONDS);
+                        if (next != null) {
+                            group.add(next);
+                        }
+                    }
                     waiting.drainTo(group);
                     record(group);
                     synchronized (this) {
@@ -360,6 +384,7 @@ public class MailSender {
                             + " returning id, recipient, type, subject, cause_id")
                     .setParameter(1, now).setParameter(2, byId.keySet().toArray(UUID[]::new)).getResultList();
             rows.sort(Comparator.comparing((Object[] row) -> (String) row[1]));
+            outbox.reserveKeys(rows.stream().map(row -> (String) row[1]).toList()); // one statement for the group's recipients
             for (Object[] row : rows) {
                 try (Scope inItsTrace = byId.get((UUID) row[0]).span().makeCurrent()) {
                     outbox.publish(new NotificationDelivered(row[0].toString(), (String) row[1], (String) row[2], (String) row[3], (String) row[4], now));
