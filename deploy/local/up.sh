@@ -215,10 +215,12 @@ class_data() { # SERVICE INSTANCE
 
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
-  # traces go to an OTLP/HTTP collector when PORTCULLIS_OTLP_ENDPOINT names one (e.g. http://127.0.0.1:4318); off otherwise
+  # traces go to an OTLP/HTTP collector when PORTCULLIS_OTLP_ENDPOINT names one (e.g. http://127.0.0.1:4318); off otherwise.
+  # A local platform keeps every trace (PORTCULLIS_TRACE_SAMPLE_RATIO, 1 here; a tenth in production, docs/operations.md)
   local tracing=()
   if [ -n "${PORTCULLIS_OTLP_ENDPOINT:-}" ]; then
-    tracing=(-Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.exporter.otlp.traces.endpoint="$PORTCULLIS_OTLP_ENDPOINT" -Dquarkus.otel.bsp.schedule.delay=1s)
+    tracing=(-Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.exporter.otlp.traces.endpoint="$PORTCULLIS_OTLP_ENDPOINT" -Dquarkus.otel.bsp.schedule.delay=1s
+      -Dquarkus.otel.traces.sampler.arg="${PORTCULLIS_TRACE_SAMPLE_RATIO:-1}")
   fi
   # the production profile, given this machine's addresses and the local demo credentials
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$(instance_port "$s" "$k") QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \

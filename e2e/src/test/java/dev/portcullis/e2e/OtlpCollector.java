@@ -27,8 +27,9 @@ import java.util.zip.GZIPInputStream;
 final class OtlpCollector implements AutoCloseable {
 
     /** One received span: ids in hex, the service from its resource, its attributes as text. */
+    /** A span as the collector received it; {@code failed} when its status is ERROR (an attempt that failed, tried again). */
     record ReceivedSpan(String service, String traceId, String spanId, String parentSpanId, String name, Span.SpanKind kind,
-            Map<String, String> attributes) {
+            Map<String, String> attributes, boolean failed) {
     }
 
     private final HttpServer server;
@@ -79,7 +80,8 @@ final class OtlpCollector implements AutoCloseable {
                 for (Span span : scopeSpans.getSpansList()) {
                     spans.add(new ReceivedSpan(service, hex.formatHex(span.getTraceId().toByteArray()), hex.formatHex(span.getSpanId().toByteArray()),
                             hex.formatHex(span.getParentSpanId().toByteArray()), span.getName(), span.getKind(),
-                            span.getAttributesList().stream().collect(Collectors.toMap(KeyValue::getKey, kv -> text(kv.getValue()), (a, b) -> b))));
+                            span.getAttributesList().stream().collect(Collectors.toMap(KeyValue::getKey, kv -> text(kv.getValue()), (a, b) -> b)),
+                            span.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR));
                 }
             }
         }
