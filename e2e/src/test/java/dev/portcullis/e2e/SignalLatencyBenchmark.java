@@ -122,7 +122,7 @@ class SignalLatencyBenchmark {
         for (int i = 0; i < guests.size(); i++) {
             if (i == WARM_UP) {
                 settle(platform);
-                cpu = ServiceCpu.start();
+                cpu = ServiceCpu.start(platform);
                 if (JFR) {
                     ServiceCpu.jfr("JFR.start", "name=bench", "settings=profile");
                 }
@@ -148,6 +148,7 @@ class SignalLatencyBenchmark {
         settle(platform); // the downstream services' share of the last signals (mails, policies) counts too
         Map<String, Double> cpuPerSignal = cpu.perSignal(SIGNALS);
         Map<String, String> threadShares = cpu.threadShares(SIGNALS);
+        String transactions = cpu.transactionsPerSignal(SIGNALS);
         if (JFR) {
             ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
         }
@@ -164,6 +165,7 @@ class SignalLatencyBenchmark {
         print((SSF ? "SET pushed" : "signal sent") + "  -> last access-revoked visible on Kafka", fromSent);
         print((SSF ? "POST /ssf/v1/receiver/{partner}/push" : "POST /partner-signals") + " round trip (revocation committed)", restMillis);
         ServiceCpu.print(cpuPerSignal);
+        System.out.println("  transactions committed per signal (pg_stat_database, idle taken off): " + transactions);
         threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         System.out.println();
         printServices(platform);
@@ -231,7 +233,7 @@ class SignalLatencyBenchmark {
         listener.start();
         listening.await();
 
-        ServiceCpu cpu = ServiceCpu.start();
+        ServiceCpu cpu = ServiceCpu.start(platform);
         // open loop: the n-th signal leaves at n/RATE s, on its own thread, whatever became of the earlier ones
         long[] sentAt = new long[count];
         long[] answeredAt = new long[count];
@@ -286,6 +288,7 @@ class SignalLatencyBenchmark {
         settle(platform);
         Map<String, Double> cpuPerSignal = cpu.perSignal(count);
         Map<String, String> threadShares = cpu.threadShares(count);
+        String transactions = cpu.transactionsPerSignal(count);
         running.set(false);
         listener.join();
 
@@ -297,6 +300,7 @@ class SignalLatencyBenchmark {
         List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
         print("the same, after the first 5 s", steady);
         ServiceCpu.print(cpuPerSignal);
+        System.out.println("  transactions committed per signal (pg_stat_database, idle taken off): " + transactions);
         threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         printServices(platform);
     }
@@ -423,22 +427,56 @@ class SignalLatencyBenchmark {
 
     /**
      * The CPU each service's JVMs (every instance) spend, from {@code /proc/<pid>/stat} (user + system time): stable on a noisy
-     * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off.
+     * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off. Beside it,
+     * the transactions each service's database committed ({@code pg_stat_database}, read-only ones too), idle taken off likewise.
      */
-    private record ServiceCpu(Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
-            Map<String, long[]> threadTicksAtStart) {
+    private record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
+            Map<String, long[]> threadTicksAtStart, Map<String, Long> commitsAtStart, Map<String, Double> idleCommitsPerSecond) {
 
         private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
-        static ServiceCpu start() throws Exception {
+        static ServiceCpu start(Platform platform) throws Exception {
             Map<String, Long> before = ticks();
+            Map<String, Long> commitsBefore = commits(platform);
             long idleFrom = System.nanoTime();
             Thread.sleep(5_000); // a measuring window of idle spending, not a wait for a condition
             double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
             Map<String, Long> after = ticks();
+            Map<String, Long> commitsAfter = commits(platform);
             Map<String, Double> idle = new java.util.LinkedHashMap<>();
+            Map<String, Double> idleCommits = new java.util.LinkedHashMap<>();
             SERVICES.forEach(s -> idle.put(s, (after.get(s) - before.get(s)) / idleSeconds));
-            return new ServiceCpu(after, idle, System.nanoTime(), threadTicks());
+            SERVICES.forEach(s -> idleCommits.put(s, (commitsAfter.get(s) - commitsBefore.get(s)) / idleSeconds));
+            return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits);
+        }
+
+        /**
+         * Each service's committed transactions per signal (its database's count, read-only ones included; idle taken off): each one
+         * is a round trip or more, a pooled connection lent, and a WAL flush when it wrote.
+         */
+        String transactionsPerSignal(int signals) throws Exception {
+            Map<String, Long> now = commits(platform);
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            return SERVICES.stream().map(s -> String.format("%s %.1f", s,
+                    Math.max(0, now.get(s) - commitsAtStart.get(s) - idleCommitsPerSecond.get(s) * seconds) / signals))
+                    .collect(java.util.stream.Collectors.joining(" "));
+        }
+
+        /** {@code xact_commit} of each service's database (PostgreSQL reports a backend's counts within a second or so). */
+        private static Map<String, Long> commits(Platform platform) throws Exception {
+            Map<String, Long> commits = new java.util.LinkedHashMap<>();
+            try (java.sql.Connection c = platform.database("inventory");
+                    java.sql.ResultSet rows = c.createStatement().executeQuery("select datname, xact_commit from pg_stat_database")) {
+                Map<String, Long> byName = new java.util.HashMap<>();
+                while (rows.next()) {
+                    byName.put(rows.getString(1), rows.getLong(2));
+                }
+                String inventory = c.getCatalog();
+                for (String service : SERVICES) {
+                    commits.put(service, byName.getOrDefault(inventory.replace("inventory", service), 0L));
+                }
+            }
+            return commits;
         }
 
         /**

@@ -26,16 +26,26 @@ public final class BackgroundWorker {
     private final Pass pass;
     private final Duration idle;
     private final Duration maxBackoff;
+    private final Duration gather;
     private final Semaphore wakeUps = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
     public BackgroundWorker(String name, Pass pass, Duration idle, Duration maxBackoff) {
+        this(name, pass, idle, maxBackoff, Duration.ZERO);
+    }
+
+    /**
+     * {@code gather}: how long a wake-up waits before its pass, so that the work of transactions committing at nearly the same
+     * moment (one signal's events, read by several consumers) is one pass rather than one each.
+     */
+    public BackgroundWorker(String name, Pass pass, Duration idle, Duration maxBackoff, Duration gather) {
         this.name = name;
         this.pass = pass;
         this.idle = idle;
         this.maxBackoff = maxBackoff;
+        this.gather = gather;
     }
 
     public synchronized void start() {
@@ -76,8 +86,9 @@ public final class BackgroundWorker {
                     if (stopped.await(backoffMillis, TimeUnit.MILLISECONDS)) {
                         return;
                     }
-                } else {
-                    wakeUps.tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
+                } else if (wakeUps.tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS) && !gather.isZero()
+                        && stopped.await(gather.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
                 }
                 wakeUps.drainPermits();
                 while (running && pass.run()) {

@@ -70,6 +70,11 @@ public class ContinuousEvaluation {
     /** The single pass of evaluations and hold decisions. */
     private static final String PASS = "policy:continuous-evaluation";
     private static final int BATCH = 500;
+    /**
+     * A wake-up waits this long before its pass: a signal's events reach the read model in a transaction per topic (the guest's
+     * block, its grants' revocations), each queueing the guest; one pass then evaluates the guest once, not once per transaction.
+     */
+    static final Duration GATHER = Duration.ofMillis(50);
     /** The transaction's resource that holds the tasks it has queued. */
     private static final String QUEUED = "policy:evaluation-tasks-queued";
     static final String EVALUATOR = "policy-service";
@@ -109,7 +114,7 @@ public class ContinuousEvaluation {
     private BackgroundWorker worker;
 
     void start(@Observes StartupEvent event) {
-        worker = new BackgroundWorker("policy-evaluation", this::pass, settings.enforcement().poll(), Duration.ofSeconds(10));
+        worker = new BackgroundWorker("policy-evaluation", this::pass, settings.enforcement().poll(), Duration.ofSeconds(10), GATHER);
         worker.start();
     }
 
