@@ -41,6 +41,11 @@ import org.hibernate.query.NativeQuery;
 public class Outbox {
 
     static final String CHANNEL = "portcullis_outbox";
+    /**
+     * This instance, as its commits' notifications name it: its own relay is woken in process at commit, so its lease's listener
+     * wakes it only for another instance's (one empty pass, and a query, fewer per commit).
+     */
+    static final String INSTANCE = UUID.randomUUID().toString();
 
     @Inject
     EntityManager em;
@@ -194,7 +199,7 @@ public class Outbox {
 
     private void notifyRelayAtCommit() {
         // delivered by PostgreSQL at commit to the relay of whichever instance listens; never if the transaction rolls back
-        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
+        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '" + INSTANCE + "')").setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
                 .addSynchronizedQuerySpace("outbox_key").getSingleResult();
         // this instance's relay, if it holds the lease, need not wait for the notification
         afterCommit.runOnce(OutboxRelay.class, relay::wake);

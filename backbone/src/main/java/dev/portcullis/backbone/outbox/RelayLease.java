@@ -17,7 +17,7 @@ import org.postgresql.PGNotification;
  * that instance dies, even by {@code kill -9}, the kernel closes its socket, PostgreSQL ends the
  * session and frees the lock, and a standby (which keeps its own session open and asks again every
  * {@code retry}) takes it within {@code retry}. The holder also LISTENs
- * on {@link Outbox#CHANNEL}, so a commit on any instance wakes the relay at once.
+ * on {@link Outbox#CHANNEL}, so a commit on any other instance wakes the relay at once (its own commits wake it in process).
  *
  * <p>When the holder's machine vanishes or its network is cut, no socket is closed and TCP may keep
  * the session for minutes or hours. So the session itself is bounded by {@code silence}: PostgreSQL
@@ -93,14 +93,22 @@ final class RelayLease implements Runnable {
                     LOG.infof("outbox relay lease taken: this instance publishes the outbox");
                     onWake.run();
                     PGConnection pg = connection.unwrap(PGConnection.class);
+                    long spokeAt = System.nanoTime();
                     while (running) {
                         // blocks up to the timeout; a dead connection throws, and the lease is gone
                         PGNotification[] notifications = pg.getNotifications((int) retry.toMillis());
-                        if (notifications != null && notifications.length > 0) {
+                        boolean any = notifications != null && notifications.length > 0;
+                        // this instance's own commits woke its relay in process already (Outbox): another pass would find nothing
+                        if (any && java.util.Arrays.stream(notifications).anyMatch(n -> !Outbox.INSTANCE.equals(n.getParameter()))) {
                             onWake.run();
                         }
-                        try (Statement alive = connection.createStatement()) {
-                            alive.execute("select 1");
+                        // the session speaks every `retry` (idle_session_timeout, above), not after each notification: under load
+                        // they come every few milliseconds, and hearing them is not speaking
+                        if (!any || System.nanoTime() - spokeAt >= retry.toNanos()) {
+                            try (Statement alive = connection.createStatement()) {
+                                alive.execute("select 1");
+                            }
+                            spokeAt = System.nanoTime();
                         }
                     }
                 }

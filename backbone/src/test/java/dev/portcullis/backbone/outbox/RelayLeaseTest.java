@@ -1,6 +1,7 @@
 package dev.portcullis.backbone.outbox;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +84,48 @@ class RelayLeaseTest {
         assertTrue(holderGaveUp.get().isBefore(standbyTook.get()),
                 "the holder gave up at +" + Duration.between(cut, holderGaveUp.get()).toMillis() + " ms, after the standby took the lease at +" + takeover.toMillis() + " ms");
         assertFalse(holder.held());
+    }
+
+    @Test
+    void theHolderIsWokenByAnotherInstancesCommitsNotByItsOwn() throws Exception {
+        AtomicInteger wakes = new AtomicInteger();
+        RelayLease holder = lease(database.get("quarkus.datasource.jdbc.url"), wakes::incrementAndGet, () -> { });
+        holder.start("holder");
+        await().atMost(Duration.ofSeconds(10)).until(() -> holder.held() && wakes.get() == 1); // the pass on taking the lease
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) {
+                // this instance's commits (Outbox woke its relay in process already), apart, so that each is heard on its own
+                s.execute("select pg_notify('" + Outbox.CHANNEL + "', '" + Outbox.INSTANCE + "'), pg_sleep(0.05)");
+            }
+            s.execute("select pg_notify('" + Outbox.CHANNEL + "', 'another-instance')");
+        }
+        // PostgreSQL delivers them in commit order: once the other instance's has woken the relay, its own were heard before it
+        await().atMost(Duration.ofSeconds(5)).until(() -> wakes.get() >= 2);
+        assertEquals(2, wakes.get(), "only the other instance's commit wakes the relay");
+    }
+
+    @Test
+    void aHolderHearingNotificationsWithoutPauseStillSpeaksAndKeepsItsLease() throws Exception {
+        AtomicBoolean lost = new AtomicBoolean();
+        AtomicInteger wakes = new AtomicInteger();
+        RelayLease holder = lease(database.get("quarkus.datasource.jdbc.url"), wakes::incrementAndGet, () -> lost.set(true));
+        holder.start("holder");
+        await().atMost(Duration.ofSeconds(10)).until(holder::held);
+        // a notification every 20 ms for twice the silence after which PostgreSQL ends a session that says nothing
+        long until = System.nanoTime() + SILENCE.multipliedBy(2).toNanos();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            while (System.nanoTime() < until) {
+                s.execute("select pg_notify('" + Outbox.CHANNEL + "', 'another-instance'), pg_sleep(0.02)");
+            }
+        }
+        assertTrue(holder.held(), "the holder kept its lease");
+        assertFalse(lost.get(), "the holder's session was not ended for saying nothing");
+        assertTrue(wakes.get() > 10, "the notifications woke the relay: " + wakes.get());
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(database.get("quarkus.datasource.jdbc.url"), database.get("quarkus.datasource.username"),
+                database.get("quarkus.datasource.password"));
     }
 
     private RelayLease lease(String url, Runnable onWake, Runnable onLost) {
