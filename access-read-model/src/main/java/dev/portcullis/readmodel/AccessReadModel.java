@@ -33,8 +33,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps this service's copy of guests, grants, resources and partners, from inventory-service's topics.
- * Events of types it does not use are recorded by the inbox and otherwise ignored. Each channel takes
- * a poll's records at once ({@code batch=true}) and applies them in one transaction.
+ * Events of types it does not use are recorded by the inbox and otherwise ignored. One channel reads the
+ * four topics, and takes a poll's records at once ({@code batch=true}) to apply them in one transaction:
+ * a partner signal's events (the guest's block on {@code inventory.guests}, its revocations on
+ * {@code inventory.access}) are one poll and one commit, not one per topic.
  */
 @ApplicationScoped
 public class AccessReadModel {
@@ -71,16 +73,26 @@ public class AccessReadModel {
     @Inject
     AppendAtCommit appendAtCommit;
 
-    @Incoming(Topic.Channels.INVENTORY_GUESTS)
+    /** The channel over inventory's guests, access, resources and partners topics (this module's microprofile-config.properties). */
+    public static final String CHANNEL = "inventory-read-model";
+
+    @Incoming(CHANNEL)
     @Blocking
-    public void onGuest(ConsumerRecords<String, String> records) {
-        inbox.applyAll(records, this::applyGuest);
+    public void consume(ConsumerRecords<String, String> records) {
+        inbox.applyAll(records, this::apply, this::tellRevocations);
     }
 
-    @Incoming(Topic.Channels.INVENTORY_ACCESS)
-    @Blocking
-    public void onAccess(ConsumerRecords<String, String> records) {
-        inbox.applyAll(records, this::applyAccess, this::tellRevocations);
+    private void apply(IncomingEvent event) {
+        Topic topic = event.type().map(EventType::topic).orElse(null);
+        if (topic == Topic.INVENTORY_GUESTS) {
+            applyGuest(event);
+        } else if (topic == Topic.INVENTORY_ACCESS) {
+            applyAccess(event);
+        } else if (topic == Topic.INVENTORY_RESOURCES) {
+            applyResource(event);
+        } else if (topic == Topic.INVENTORY_PARTNERS) {
+            applyPartner(event);
+        }
     }
 
     /** The grants this transaction learned had ended, told to the observers at once, before it commits: one statement each, not one per grant. */
@@ -96,54 +108,46 @@ public class AccessReadModel {
         return PerTransaction.value(transactions, GrantsRevoked.class, java.util.ArrayList<GrantRevoked>::new);
     }
 
-    @Incoming(Topic.Channels.INVENTORY_RESOURCES)
-    @Blocking
-    public void onResource(ConsumerRecords<String, String> records) {
-        inbox.applyAll(records, event -> {
-            if (event.type().orElse(null) == EventType.RESOURCE_UPSERTED) {
-                ResourceUpserted r = event.as(ResourceUpserted.class);
-                KnownResource resource = KnownResource.<KnownResource>findByIdOptional(UUID.fromString(r.resourceId())).orElseGet(KnownResource::new);
-                boolean isNew = resource.resourceId == null;
-                resource.resourceId = UUID.fromString(r.resourceId());
-                resource.name = r.name();
-                resource.sensitivity = r.sensitivity();
-                resource.scenarioId = r.scenarioId();
-                resource.owners.clear();
-                r.owners().forEach(o -> resource.owners.add(o.toLowerCase(java.util.Locale.ROOT)));
-                resource.updatedAt = clock.instant();
-                if (isNew) {
-                    resource.persist();
-                }
-                changed.fire(new ReadModelChanged(ReadModelChanged.Kind.RESOURCE, resource.resourceId));
+    private void applyResource(IncomingEvent event) {
+        if (event.type().orElse(null) == EventType.RESOURCE_UPSERTED) {
+            ResourceUpserted r = event.as(ResourceUpserted.class);
+            KnownResource resource = KnownResource.<KnownResource>findByIdOptional(UUID.fromString(r.resourceId())).orElseGet(KnownResource::new);
+            boolean isNew = resource.resourceId == null;
+            resource.resourceId = UUID.fromString(r.resourceId());
+            resource.name = r.name();
+            resource.sensitivity = r.sensitivity();
+            resource.scenarioId = r.scenarioId();
+            resource.owners.clear();
+            r.owners().forEach(o -> resource.owners.add(o.toLowerCase(java.util.Locale.ROOT)));
+            resource.updatedAt = clock.instant();
+            if (isNew) {
+                resource.persist();
             }
-        });
+            changed.fire(new ReadModelChanged(ReadModelChanged.Kind.RESOURCE, resource.resourceId));
+        }
     }
 
-    @Incoming(Topic.Channels.INVENTORY_PARTNERS)
-    @Blocking
-    public void onPartner(ConsumerRecords<String, String> records) {
-        inbox.applyAll(records, event -> {
-            if (event.type().orElse(null) == EventType.PARTNER_UPSERTED) {
-                PartnerUpserted p = event.as(PartnerUpserted.class);
-                KnownPartner partner = KnownPartner.<KnownPartner>findByIdOptional(UUID.fromString(p.partnerId())).orElseGet(KnownPartner::new);
-                boolean isNew = partner.partnerId == null;
-                partner.partnerId = UUID.fromString(p.partnerId());
-                partner.name = p.name();
-                partner.tenantId = p.tenantId();
-                partner.state = p.state();
-                partner.domains.clear();
-                p.domains().forEach(d -> partner.domains.add(d.toLowerCase(java.util.Locale.ROOT)));
-                partner.updatedAt = clock.instant();
-                if (p.signalChannels() != null) { // an event that does not say keeps what an earlier one said
-                    partner.ssfVerifiedAt = p.signalChannels().ssfVerifiedAt();
-                    partner.lastSignalAt = p.signalChannels().lastSignalAt();
-                    partner.scimProvisionedAt = p.signalChannels().scimProvisionedAt();
-                }
-                if (isNew) {
-                    partner.persist();
-                }
+    private void applyPartner(IncomingEvent event) {
+        if (event.type().orElse(null) == EventType.PARTNER_UPSERTED) {
+            PartnerUpserted p = event.as(PartnerUpserted.class);
+            KnownPartner partner = KnownPartner.<KnownPartner>findByIdOptional(UUID.fromString(p.partnerId())).orElseGet(KnownPartner::new);
+            boolean isNew = partner.partnerId == null;
+            partner.partnerId = UUID.fromString(p.partnerId());
+            partner.name = p.name();
+            partner.tenantId = p.tenantId();
+            partner.state = p.state();
+            partner.domains.clear();
+            p.domains().forEach(d -> partner.domains.add(d.toLowerCase(java.util.Locale.ROOT)));
+            partner.updatedAt = clock.instant();
+            if (p.signalChannels() != null) { // an event that does not say keeps what an earlier one said
+                partner.ssfVerifiedAt = p.signalChannels().ssfVerifiedAt();
+                partner.lastSignalAt = p.signalChannels().lastSignalAt();
+                partner.scimProvisionedAt = p.signalChannels().scimProvisionedAt();
             }
-        });
+            if (isNew) {
+                partner.persist();
+            }
+        }
     }
 
     private void applyGuest(IncomingEvent event) {

@@ -32,12 +32,12 @@ public enum Topic {
         SUBJECT
     }
 
-    /** Channel names for {@code @Incoming}; {@code TopicTest} checks they match {@link #channel()}. */
+    /**
+     * Channel names for {@code @Incoming} of one topic; {@code TopicTest} checks they match {@link #channel()}. A channel over
+     * several topics (a read model's over inventory's) has a name of its own, and lists them in {@code topics}.
+     */
     public static final class Channels {
         public static final String PARTNER_SIGNALS = "partner-signals";
-        public static final String INVENTORY_GUESTS = "inventory-guests";
-        public static final String INVENTORY_ACCESS = "inventory-access";
-        public static final String INVENTORY_RESOURCES = "inventory-resources";
         public static final String INVENTORY_PARTNERS = "inventory-partners";
         public static final String REVIEW_REQUESTS = "review-requests";
         public static final String INVENTORY_DELIVERIES = "inventory-deliveries";

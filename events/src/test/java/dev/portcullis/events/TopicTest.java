@@ -36,7 +36,7 @@ class TopicTest {
             Path.of("../access-read-model/src/main/resources/META-INF/microprofile-config.properties"),
             Path.of("../backbone/src/main/resources/META-INF/microprofile-config.properties"));
 
-    private static final Pattern CHANNEL_KEY = Pattern.compile("(?:%[a-z-]+\\.)?mp\\.messaging\\.(incoming|outgoing)\\.([a-z-]+)\\.(topic|dead-letter-queue\\.topic)");
+    private static final Pattern CHANNEL_KEY = Pattern.compile("(?:%[a-z-]+\\.)?mp\\.messaging\\.(incoming|outgoing)\\.([a-z-]+)\\.(topic|topics|dead-letter-queue\\.topic)");
 
     private static final Map<String, Topic> BY_CHANNEL = Arrays.stream(Topic.values()).collect(Collectors.toMap(Topic::channel, Function.identity()));
 
@@ -60,6 +60,15 @@ class TopicTest {
             for (String key : properties.stringPropertyNames()) {
                 Matcher matcher = CHANNEL_KEY.matcher(key);
                 if (!matcher.matches()) {
+                    continue;
+                }
+                if (matcher.group(3).equals("topics")) {
+                    // a channel over several topics: each one the catalogue's, and its dead letters go to that topic's (the inbox's)
+                    for (String name : properties.getProperty(key).split(",")) {
+                        assertTrue(Arrays.stream(Topic.values()).anyMatch(t -> t.topicName().equals(name.strip())), file + ": " + key + " reads " + name);
+                        assertEquals(name.strip() + ".dlq", Topic.deadLetterTopicOf(name.strip()), key);
+                    }
+                    checked.add(file.getFileName() + " " + key);
                     continue;
                 }
                 Topic topic = BY_CHANNEL.get(matcher.group(2));
