@@ -161,6 +161,7 @@ class InventoryBenchmark {
 
     /** 4. the kill switch: partner 0, 10,000 guests with 50,000 grants. */
     private void killSwitch(InventoryApi api) throws Exception {
+        ServiceCpu cpu = ServiceCpu.start(platform);
         long killing = System.nanoTime();
         String partner = "md5('p0')::uuid";
         String partnerId = single("select cast(" + partner + " as text)");
@@ -177,6 +178,11 @@ class InventoryBenchmark {
         System.out.printf("partner blocked: %d guests blocked, %d grants revoked; PATCH answered after %d ms, the last guest blocked after %d ms,"
                 + " the last access-revoked on Kafka after %d ms%n", guestsBlocked, grantsRevoked, (committed - killing) / 1_000_000,
                 (enforced - killing) / 1_000_000, (System.nanoTime() - killing) / 1_000_000);
+        // what each service spent until then, per guest blocked (five grants each): inventory's own work, and the other services'
+        // taking its events (read models, reviews, policies, mails) on the same cores
+        ServiceCpu.print("guest blocked", cpu.per((int) guestsBlocked));
+        System.out.println("  transactions committed per guest blocked (pg_stat_database, idle taken off): " + cpu.transactionsPer((int) guestsBlocked));
+        cpu.threadShares((int) guestsBlocked).forEach((service, shares) -> System.out.printf("  %s by thread (ms per guest blocked): %s%n", service, shares));
         assertEquals(GUESTS / PARTNERS, guestsBlocked);
     }
 

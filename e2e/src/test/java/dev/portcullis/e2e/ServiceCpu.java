@@ -1,0 +1,199 @@
+package dev.portcullis.e2e;
+
+import dev.portcullis.testsupport.RepositoryRoot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CPU each service's JVMs (every instance) spend, from {@code /proc/<pid>/stat} (user + system time): stable on a noisy
+ * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off. Beside it,
+ * the transactions each service's database committed ({@code pg_stat_database}, read-only ones too), idle taken off likewise.
+ */
+record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
+        Map<String, long[]> threadTicksAtStart, Map<String, Long> commitsAtStart, Map<String, Double> idleCommitsPerSecond) {
+
+    private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
+
+    static ServiceCpu start(Platform platform) throws Exception {
+        Map<String, Long> before = ticks();
+        Map<String, Long> commitsBefore = commits(platform);
+        long idleFrom = System.nanoTime();
+        Thread.sleep(5_000); // a measuring window of idle spending, not a wait for a condition
+        double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+        Map<String, Long> after = ticks();
+        Map<String, Long> commitsAfter = commits(platform);
+        Map<String, Double> idle = new java.util.LinkedHashMap<>();
+        Map<String, Double> idleCommits = new java.util.LinkedHashMap<>();
+        SERVICES.forEach(s -> idle.put(s, (after.get(s) - before.get(s)) / idleSeconds));
+        SERVICES.forEach(s -> idleCommits.put(s, (commitsAfter.get(s) - commitsBefore.get(s)) / idleSeconds));
+        return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits);
+    }
+
+    /**
+     * Each service's committed transactions per signal (its database's count, read-only ones included; idle taken off): each one
+     * is a round trip or more, a pooled connection lent, and a WAL flush when it wrote.
+     */
+    String transactionsPer(int signals) throws Exception {
+        Map<String, Long> now = commits(platform);
+        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        return SERVICES.stream().map(s -> String.format("%s %.1f", s,
+                Math.max(0, now.get(s) - commitsAtStart.get(s) - idleCommitsPerSecond.get(s) * seconds) / signals))
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /** {@code xact_commit} of each service's database (PostgreSQL reports a backend's counts within a second or so). */
+    private static Map<String, Long> commits(Platform platform) throws Exception {
+        Map<String, Long> commits = new java.util.LinkedHashMap<>();
+        try (java.sql.Connection c = platform.database("inventory");
+                java.sql.ResultSet rows = c.createStatement().executeQuery("select datname, xact_commit from pg_stat_database")) {
+            Map<String, Long> byName = new java.util.HashMap<>();
+            while (rows.next()) {
+                byName.put(rows.getString(1), rows.getLong(2));
+            }
+            String inventory = c.getCatalog();
+            for (String service : SERVICES) {
+                commits.put(service, byName.getOrDefault(inventory.replace("inventory", service), 0L));
+            }
+        }
+        return commits;
+    }
+
+    /**
+     * Where each service's CPU went over the run, by thread (instances and numbered threads of a pool together), user and system
+     * time apart, in milliseconds per signal, the largest first: what a sampling profiler does not see too (the JIT, the GC, the
+     * kernel's work for each round trip). The JIT compiler and GC threads are named as such. Counted over the threads alive at the
+     * end: a compiler thread that ended meanwhile is left out.
+     */
+    Map<String, String> threadShares(int signals) throws Exception {
+        Map<String, long[]> now = threadTicks();
+        double msPerTick = 1000.0 / clockTicksPerSecond();
+        Map<String, Map<String, long[]>> byService = new java.util.LinkedHashMap<>();
+        SERVICES.forEach(s -> byService.put(s, new java.util.HashMap<>()));
+        now.forEach((thread, ticks) -> {
+            String[] parts = thread.split("/", 3); // service/tid/name
+            String name = parts[2].startsWith("C1 CompilerThre") || parts[2].startsWith("C2 CompilerThre") ? "JIT"
+                    : parts[2].startsWith("GC Thread") || parts[2].startsWith("G1 ") ? "GC" : parts[2].replaceAll("[-# ]*[0-9]+$", "");
+            long[] before = threadTicksAtStart.getOrDefault(thread, new long[2]);
+            long[] sum = byService.get(parts[0]).computeIfAbsent(name, n -> new long[2]);
+            sum[0] += ticks[0] - before[0];
+            sum[1] += ticks[1] - before[1];
+        });
+        Map<String, String> shares = new java.util.LinkedHashMap<>();
+        byService.forEach((service, threads) -> {
+            long user = threads.values().stream().mapToLong(t -> t[0]).sum();
+            long system = threads.values().stream().mapToLong(t -> t[1]).sum();
+            String top = threads.entrySet().stream().filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                    .sorted(java.util.Comparator.comparingLong((Map.Entry<String, long[]> e) -> -(e.getValue()[0] + e.getValue()[1])))
+                    .limit(12).map(e -> String.format("%s %.1f (sys %.1f)", e.getKey(), (e.getValue()[0] + e.getValue()[1]) * msPerTick / signals,
+                            e.getValue()[1] * msPerTick / signals))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            shares.put(service, String.format("user %.1f ms, system %.1f ms; %s", user * msPerTick / signals, system * msPerTick / signals, top));
+        });
+        return shares;
+    }
+
+    /** user and system clock ticks of every thread of every instance, by service/tid/thread name. */
+    private static Map<String, long[]> threadTicks() throws Exception {
+        Map<String, long[]> ticks = new java.util.HashMap<>();
+        for (String service : SERVICES) {
+            for (String pid : pids(service).values()) {
+                try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+                    for (Path task : tasks.toList()) {
+                        try {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            ticks.put(service + "/" + task.getFileName() + "/" + name, new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])});
+                        } catch (java.io.IOException ended) {
+                            // the thread ended while being read
+                        }
+                    }
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** CPU milliseconds per signal by service (idle spending taken off), and their sum under "all". */
+    Map<String, Double> per(int signals) throws Exception {
+        Map<String, Long> now = ticks();
+        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        double msPerTick = 1000.0 / clockTicksPerSecond();
+        Map<String, Double> perSignal = new java.util.LinkedHashMap<>();
+        double all = 0;
+        for (String service : SERVICES) {
+            double busy = Math.max(0, now.get(service) - ticksAtStart.get(service) - idleTicksPerSecond.get(service) * seconds);
+            perSignal.put(service, busy * msPerTick / signals);
+            all += busy * msPerTick / signals;
+        }
+        perSignal.put("all", all);
+        return perSignal;
+    }
+
+    /** The CPU per {@code unit} (a signal, a guest blocked) by service. */
+    static void print(String unit, Map<String, Double> perSignal) {
+        StringBuilder line = new StringBuilder("  CPU per " + unit + " (from /proc, every instance, idle taken off):");
+        perSignal.forEach((service, ms) -> line.append(String.format(" %s %.1f ms", service, ms)));
+        System.out.println(line);
+    }
+
+    /** user + system clock ticks of every instance of each service. */
+    private static Map<String, Long> ticks() throws Exception {
+        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        for (String service : SERVICES) {
+            long sum = 0;
+            for (String pid : pids(service).values()) {
+                String stat = Files.readString(Path.of("/proc", pid, "stat"));
+                // fields after the command's closing parenthesis: utime and stime are the 12th and 13th
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            }
+            ticks.put(service, sum);
+        }
+        return ticks;
+    }
+
+    /** Each instance's pid, by its name (inventory, inventory-2, ...). */
+    private static Map<String, String> pids(String service) throws Exception {
+        Map<String, String> pids = new java.util.TreeMap<>();
+        try (var files = Files.list(RepositoryRoot.get().resolve("e2e/target/platform/pids"))) {
+            for (Path pidFile : files.filter(f -> f.getFileName().toString().matches(service + "(-[0-9])?\\.pid")).toList()) {
+                pids.put(pidFile.getFileName().toString().replace(".pid", ""), Files.readString(pidFile).trim());
+            }
+        }
+        return pids;
+    }
+
+    /** {@code jcmd <pid> <command> <options>} on every service instance; %s in an option is the instance's name. */
+    static void jfr(String command, String... options) throws Exception {
+        Files.createDirectories(RepositoryRoot.get().resolve("e2e/target/jfr"));
+        for (String service : SERVICES) {
+            for (var instance : pids(service).entrySet()) {
+                jcmd(instance.getValue(), command, java.util.Arrays.stream(options).map(o -> o.replace("%s", instance.getKey())).toArray(String[]::new));
+            }
+        }
+    }
+
+    /** What {@code jcmd <pid> <command> <options>} prints. */
+    static String jcmd(String pid, String command, String... options) throws Exception {
+        // the jcmd of the JDK the service runs on (up.sh picks JDK 25 where present), not the one on the PATH
+        Path java = Path.of("/proc", pid, "exe").toRealPath();
+        List<String> jcmd = new ArrayList<>(List.of(java.resolveSibling("jcmd").toString(), pid, command));
+        jcmd.addAll(List.of(options));
+        Process process = new ProcessBuilder(jcmd).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", jcmd) + " failed: " + output);
+        }
+        return output;
+    }
+
+    private static long clockTicksPerSecond() throws Exception {
+        Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+        return Long.parseLong(new String(getconf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
+}
