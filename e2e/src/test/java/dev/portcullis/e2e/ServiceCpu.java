@@ -14,7 +14,8 @@ import java.util.Map;
  * the transactions each service's database committed ({@code pg_stat_database}, read-only ones too), idle taken off likewise.
  */
 record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
-        Map<String, long[]> threadTicksAtStart, Map<String, Long> commitsAtStart, Map<String, Double> idleCommitsPerSecond) {
+        Map<String, long[]> threadTicksAtStart, Map<String, Long> commitsAtStart, Map<String, Double> idleCommitsPerSecond,
+        Map<String, Integer> lastCompileIdAtStart) {
 
     private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
@@ -30,7 +31,13 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
         Map<String, Double> idleCommits = new java.util.LinkedHashMap<>();
         SERVICES.forEach(s -> idle.put(s, (after.get(s) - before.get(s)) / idleSeconds));
         SERVICES.forEach(s -> idleCommits.put(s, (commitsAfter.get(s) - commitsBefore.get(s)) / idleSeconds));
-        return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits);
+        Map<String, Integer> lastCompileIds = new java.util.HashMap<>();
+        for (String service : SERVICES) {
+            for (var instance : pids(service).entrySet()) {
+                lastCompileIds.put(instance.getKey(), compiled(instance.getValue()).stream().mapToInt(Compiled::id).max().orElse(0));
+            }
+        }
+        return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits, lastCompileIds);
     }
 
     /**
@@ -116,6 +123,52 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
             }
         }
         return ticks;
+    }
+
+    /** A method compiled by the JIT, as {@code jcmd <pid> Compiler.codelist} lists it: compile id, tier (1-3 C1, 4 C2), and name. */
+    record Compiled(int id, int level, String method) {
+    }
+
+    /**
+     * What the JIT compiled in each service over the run: how many compilations (the compile ids handed out since the start), and
+     * of the methods compiled then and still in the code cache, how many at each tier and the classes most of them belong to.
+     * Beside the JIT threads' CPU it says whether a service is still compiling its own code or recompiling the same methods.
+     */
+    Map<String, String> compilations(int signals) throws Exception {
+        Map<String, String> byService = new java.util.LinkedHashMap<>();
+        for (String service : SERVICES) {
+            int handedOut = 0;
+            Map<Integer, Integer> byLevel = new java.util.TreeMap<>();
+            Map<String, Integer> byClass = new java.util.HashMap<>();
+            for (var instance : pids(service).entrySet()) {
+                int since = lastCompileIdAtStart.getOrDefault(instance.getKey(), 0);
+                List<Compiled> now = compiled(instance.getValue());
+                handedOut += Math.max(0, now.stream().mapToInt(Compiled::id).max().orElse(since) - since);
+                for (Compiled c : now) {
+                    if (c.id() > since) {
+                        byLevel.merge(c.level(), 1, Integer::sum);
+                        String owner = c.method().contains("(") ? c.method().substring(0, c.method().indexOf('(')) : c.method();
+                        byClass.merge(owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.')) : owner, 1, Integer::sum);
+                    }
+                }
+            }
+            String top = byClass.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(10)
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+            byService.put(service, String.format("%d compilations (%.1f per signal); alive now by tier %s; by class: %s", handedOut,
+                    (double) handedOut / signals, byLevel, top));
+        }
+        return byService;
+    }
+
+    private static List<Compiled> compiled(String pid) throws Exception {
+        List<Compiled> compiled = new ArrayList<>();
+        for (String line : jcmd(pid, "Compiler.codelist").split("\n")) {
+            String[] fields = line.trim().split(" ", 5);
+            if (fields.length >= 4 && fields[0].matches("[0-9]+") && fields[1].matches("-?[0-9]+")) {
+                compiled.add(new Compiled(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), fields[3]));
+            }
+        }
+        return compiled;
     }
 
     /** CPU milliseconds per signal by service (idle spending taken off), and their sum under "all". */

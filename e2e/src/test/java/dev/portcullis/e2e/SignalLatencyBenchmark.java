@@ -149,6 +149,7 @@ class SignalLatencyBenchmark {
         Map<String, Double> cpuPerSignal = cpu.per(SIGNALS);
         Map<String, String> threadShares = cpu.threadShares(SIGNALS);
         String transactions = cpu.transactionsPer(SIGNALS);
+        Map<String, String> compilations = cpu.compilations(SIGNALS);
         if (JFR) {
             ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
         }
@@ -167,6 +168,7 @@ class SignalLatencyBenchmark {
         ServiceCpu.print("signal", cpuPerSignal);
         System.out.println("  transactions committed per signal (pg_stat_database, idle taken off): " + transactions);
         threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
+        compilations.forEach((service, jit) -> System.out.printf("  %s JIT over the run: %s%n", service, jit));
         System.out.println();
         printServices(platform);
     }

@@ -204,10 +204,15 @@ public class MailSender {
         } finally {
             // never leave sends running outside a pass; what went is recorded even when the pass failed (a claim)
             int outcomes = inFlight;
-            for (; inFlight > 0; inFlight--) {
-                collect(sends.take(), delivered);
+            try {
+                for (; inFlight > 0; inFlight--) {
+                    collect(sends.take(), delivered);
+                }
+            } finally {
+                // every send counted open is counted closed, even when an interrupt (the service stopping) ends the collecting
+                // early: otherwise the recorder would wait its full GATHER for each later group
+                recorded = recorder.hand(delivered, outcomes);
             }
-            recorded = recorder.hand(delivered, outcomes);
             recorder.awaitRecorded(recorded, settings.mail().claim().dividedBy(2));
         }
     }
