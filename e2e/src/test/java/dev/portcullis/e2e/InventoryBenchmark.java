@@ -182,6 +182,7 @@ class InventoryBenchmark {
         // taking its events (read models, reviews, policies, mails) on the same cores
         ServiceCpu.print("guest blocked", cpu.per((int) guestsBlocked));
         System.out.println("  transactions committed per guest blocked (pg_stat_database, idle taken off): " + cpu.transactionsPer((int) guestsBlocked));
+        System.out.println("  infrastructure per guest blocked (idle not taken off): " + cpu.infrastructure((int) guestsBlocked));
         cpu.threadShares((int) guestsBlocked).forEach((service, shares) -> System.out.printf("  %s by thread (ms per guest blocked): %s%n", service, shares));
         assertEquals(GUESTS / PARTNERS, guestsBlocked);
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
         Map<String, long[]> threadTicksAtStart, Map<String, Long> commitsAtStart, Map<String, Double> idleCommitsPerSecond,
-        Map<String, Integer> lastCompileIdAtStart) {
+        Map<String, Integer> lastCompileIdAtStart, Map<String, Long> infrastructureTicksAtStart) {
 
     private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
@@ -37,7 +37,8 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
                 lastCompileIds.put(instance.getKey(), compiled(instance.getValue()).stream().mapToInt(Compiled::id).max().orElse(0));
             }
         }
-        return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits, lastCompileIds);
+        return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits, lastCompileIds,
+                infrastructureTicks());
     }
 
     /**
@@ -123,6 +124,52 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
             }
         }
         return ticks;
+    }
+
+    /**
+     * What the platform's infrastructure spent over the run, per unit, idle not taken off: PostgreSQL (every one of its processes,
+     * and what its ended backends spent), the Kafka broker, the SMTP server and Keycloak. On a machine the services share with
+     * them, this is the CPU the services' work makes others spend.
+     */
+    String infrastructure(int units) throws Exception {
+        Map<String, Long> now = infrastructureTicks();
+        double msPerTick = 1000.0 / clockTicksPerSecond();
+        return now.entrySet().stream().map(e -> String.format("%s %.1f ms", e.getKey(),
+                (e.getValue() - infrastructureTicksAtStart.getOrDefault(e.getKey(), 0L)) * msPerTick / units))
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    private static Map<String, Long> infrastructureTicks() throws Exception {
+        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        long postgres = 0;
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if ("postgres".equals(Files.readString(process.resolve("comm")).trim())) {
+                        String[] fields = stat(process.resolve("stat"));
+                        // its own time and its ended children's: the postmaster's counts the backends that closed meanwhile
+                        postgres += Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+                    }
+                } catch (java.io.IOException ended) {
+                    // the process ended while being read
+                }
+            }
+        }
+        ticks.put("postgresql", postgres);
+        for (String name : List.of("kafka", "mail", "keycloak")) {
+            Path pidFile = RepositoryRoot.get().resolve("e2e/target/platform/pids/" + name + ".pid");
+            if (Files.exists(pidFile)) {
+                String[] fields = stat(Path.of("/proc", Files.readString(pidFile).trim(), "stat"));
+                ticks.put(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+            }
+        }
+        return ticks;
+    }
+
+    /** The fields of a {@code /proc/.../stat} after the command's closing parenthesis (utime is [11], stime [12]). */
+    private static String[] stat(Path file) throws java.io.IOException {
+        String stat = Files.readString(file);
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** A method compiled by the JIT, as {@code jcmd <pid> Compiler.codelist} lists it: compile id, tier (1-3 C1, 4 C2), and name. */

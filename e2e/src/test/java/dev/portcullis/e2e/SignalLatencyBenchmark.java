@@ -150,6 +150,7 @@ class SignalLatencyBenchmark {
         Map<String, String> threadShares = cpu.threadShares(SIGNALS);
         String transactions = cpu.transactionsPer(SIGNALS);
         Map<String, String> compilations = cpu.compilations(SIGNALS);
+        String infrastructure = cpu.infrastructure(SIGNALS);
         if (JFR) {
             ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
         }
@@ -169,6 +170,7 @@ class SignalLatencyBenchmark {
         System.out.println("  transactions committed per signal (pg_stat_database, idle taken off): " + transactions);
         threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         compilations.forEach((service, jit) -> System.out.printf("  %s JIT over the run: %s%n", service, jit));
+        System.out.println("  infrastructure per signal (idle not taken off): " + infrastructure);
         System.out.println();
         printServices(platform);
     }
