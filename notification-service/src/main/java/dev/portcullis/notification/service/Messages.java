@@ -208,6 +208,16 @@ public class Messages {
     }
 
     /**
+     * A removal this transaction applied: what it erased holds for every message planned or gathered after it in the same
+     * transaction. One poll brings inventory.access and inventory.guests together, so a grant's revocation can follow its guest's
+     * removal in the same batch; the answer read earlier in the batch (not erased) must not name them again.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void erased(ErasedAddresses.Erasure erasure) {
+        batch().erasures.put(erasure.address(), Optional.of(erasure));
+    }
+
+    /**
      * A message that lists what arrives as separate events (a grant a line): adds {@code line} to the recipient's message of
      * {@code group} that is still gathering, rendering it again, or plans one (cause {@code cause}) due after {@code window}. Returns
      * whether a message was planned. A message of this transaction is found in memory, one of an earlier transaction in the table

@@ -138,6 +138,9 @@ public class RevocationNotices {
         String erased = GuestRemoved.erasedEmail(event.guestId());
         // first, so that a message planned from here on (an event about them still on its way) is erased as it is planned
         ErasedAddresses.Erasure erasure = event.email() == null ? null : erasedAddresses.fence(event.email(), erased);
+        if (erasure != null) {
+            messages.erased(erasure); // and for the rest of this transaction's events, whatever was read before
+        }
         int changed = 0;
         for (Notification n : Notification.<Notification>list("guestId = ?1 and guestEmail is not null and guestEmail <> ?2",
                 UUID.fromString(event.guestId()), erased)) {
