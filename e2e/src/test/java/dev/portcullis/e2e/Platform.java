@@ -226,6 +226,33 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return new KafkaTestClient(endpoint("KAFKA_BOOTSTRAP_SERVERS"), kafkaSecurity(user, user + endpoint("KAFKA_PASSWORD_SUFFIX")));
     }
 
+    /**
+     * Waits until no service's consumer group has moved its offsets for 3 s: the downstream work of what a benchmark did before
+     * (read models, reviews, policies, mails planned) is done, so what is measured next is not charged with it.
+     */
+    void awaitConsumersSettled() {
+        java.util.Properties config = new java.util.Properties();
+        config.put("bootstrap.servers", endpoint("KAFKA_BOOTSTRAP_SERVERS"));
+        config.putAll(kafkaSecurity(endpoint("KAFKA_ADMIN_USER"), endpoint("KAFKA_ADMIN_PASSWORD")));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config)) {
+            Map<String, Object> last = new java.util.HashMap<>();
+            long[] changedAt = {System.currentTimeMillis()};
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Map<String, Object> now = new java.util.HashMap<>();
+                for (String group : List.of("inventory-service", "review-service", "policy-service", "notification-service")) {
+                    now.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().toString());
+                }
+                if (!now.equals(last)) {
+                    last.clear();
+                    last.putAll(now);
+                    changedAt[0] = System.currentTimeMillis();
+                }
+                return System.currentTimeMillis() - changedAt[0] >= 3_000;
+            });
+        }
+        System.out.println("downstream consumers settled");
+    }
+
     /** How a client signs in to the local broker as {@code user}. */
     Map<String, String> kafkaSecurity(String user, String password) {
         return KafkaTestClient.scram(endpoint("KAFKA_SECURITY_PROTOCOL"), user, password);

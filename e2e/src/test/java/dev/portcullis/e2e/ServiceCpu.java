@@ -19,7 +19,9 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
 
     private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
+    /** Once the platform has settled (what ran before is not charged to what is measured), measures 5 s of idle spending and starts. */
     static ServiceCpu start(Platform platform) throws Exception {
+        platform.awaitConsumersSettled();
         Map<String, Long> before = ticks();
         Map<String, Long> commitsBefore = commits(platform);
         long idleFrom = System.nanoTime();

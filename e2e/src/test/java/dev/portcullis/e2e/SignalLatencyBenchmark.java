@@ -32,7 +32,6 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -108,7 +107,7 @@ class SignalLatencyBenchmark {
             }
         }
 
-        settle(platform);
+        platform.awaitConsumersSettled();
 
         AtomicBoolean running = new AtomicBoolean(true);
         Thread listener = new Thread(() -> listen(platform, running), "bench-listener");
@@ -121,8 +120,7 @@ class SignalLatencyBenchmark {
         ServiceCpu cpu = null;
         for (int i = 0; i < guests.size(); i++) {
             if (i == WARM_UP) {
-                settle(platform);
-                cpu = ServiceCpu.start(platform);
+                cpu = ServiceCpu.start(platform); // once the warm-up's downstream work is done
                 if (JFR) {
                     ServiceCpu.jfr("JFR.start", "name=bench", "settings=profile");
                 }
@@ -145,7 +143,7 @@ class SignalLatencyBenchmark {
                 restMillis.add(accepted - sent);
             }
         }
-        settle(platform); // the downstream services' share of the last signals (mails, policies) counts too
+        platform.awaitConsumersSettled(); // the downstream services' share of the last signals (mails, policies) counts too
         Map<String, Double> cpuPerSignal = cpu.per(SIGNALS);
         Map<String, String> threadShares = cpu.threadShares(SIGNALS);
         String transactions = cpu.transactionsPer(SIGNALS);
@@ -230,7 +228,7 @@ class SignalLatencyBenchmark {
         List<InventoryApi.Guest> guests = inParallel(16, count, i -> instances.get(i % instances.size())
                 .guestWithGrants(resources, GRANTS, "bench-sponsor@example.com"));
         System.out.printf("set up in %d s%n", Duration.ofNanos(System.nanoTime() - setUpStarted).toSeconds());
-        settle(platform);
+        platform.awaitConsumersSettled();
 
         AtomicBoolean running = new AtomicBoolean(true);
         Thread listener = new Thread(() -> listen(platform, running), "bench-listener");
@@ -289,7 +287,7 @@ class SignalLatencyBenchmark {
             fromSent.add(awaitRevocations(guests.get(n).id()) - sentAt[n]);
             restMillis.add(answeredAt[n] - sentAt[n]);
         }
-        settle(platform);
+        platform.awaitConsumersSettled();
         Map<String, Double> cpuPerSignal = cpu.per(count);
         Map<String, String> threadShares = cpu.threadShares(count);
         String transactions = cpu.transactionsPer(count);
@@ -332,29 +330,6 @@ class SignalLatencyBenchmark {
      * Waits until the downstream services have consumed the set-up's thousands of events (no consumer
      * group committed anything for 3 s), so that the figures measure the signals, not the set-up's backlog.
      */
-    private static void settle(Platform platform) {
-        Properties config = new Properties();
-        config.put("bootstrap.servers", platform.endpoint("KAFKA_BOOTSTRAP_SERVERS"));
-        config.putAll(platform.kafkaSecurity(platform.endpoint("KAFKA_ADMIN_USER"), platform.endpoint("KAFKA_ADMIN_PASSWORD")));
-        try (Admin admin = Admin.create(config)) {
-            Map<String, Object> last = new ConcurrentHashMap<>();
-            long[] changedAt = {System.currentTimeMillis()};
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                Map<String, Object> now = new java.util.HashMap<>();
-                for (String group : List.of("inventory-service", "review-service", "policy-service", "notification-service")) {
-                    now.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().toString());
-                }
-                if (!now.equals(last)) {
-                    last.clear();
-                    last.putAll(now);
-                    changedAt[0] = System.currentTimeMillis();
-                }
-                return System.currentTimeMillis() - changedAt[0] >= 3_000;
-            });
-        }
-        System.out.println("downstream consumers settled");
-    }
-
     private long awaitRevocations(String guestId) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 300_000;
         synchronized (revokedAt) {

@@ -335,6 +335,54 @@ class RevocationNoticeTest {
         assertEquals(List.of(), PersonalDataScan.holding(dataSource, email));
     }
 
+    @Inject
+    dev.portcullis.notification.messaging.InventoryEventConsumer inventoryEvents;
+
+    /**
+     * One poll of inventory.guests and inventory.access is one transaction, and it brings each partition's records in turn: the
+     * guest's block and removal (inventory.guests), then a grant of theirs that a review denied before (inventory.access). The
+     * block read their address as not erased; the revocation, planned after the removal in the same transaction, must not name
+     * them all the same.
+     */
+    @Test
+    void aRevocationAfterTheGuestsRemovalInTheSamePollNamesThemNoMore() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "sponsor-" + run + "@example.com";
+        String owner = "owner-" + run + "@example.com";
+        String guestId = UUID.randomUUID().toString();
+        String email = "una-" + run + "@contoso.com";
+        String name = "Una Featherstonehaugh";
+        String crm = UUID.randomUUID().toString();
+        List<dev.portcullis.events.EventPayload> poll = List.of(
+                new GuestBlocked(guestId, email, name, List.of(sponsor), "PARTNER_ACCOUNT_DISABLED", UUID.randomUUID().toString(),
+                        List.of(grant(crm, "CRM", "reader", owner)), Instant.now(), "partner"),
+                new GuestRemoved(guestId, List.of(sponsor), "PARTNER_ACCOUNT_PURGED", UUID.randomUUID().toString(), List.of(), Instant.now(),
+                        "partner", email),
+                new dev.portcullis.events.AccessRevoked(UUID.randomUUID().toString(), guestId, crm, "CRM", List.of(owner), "writer",
+                        dev.portcullis.events.RevocationReason.REVIEW_DENIED, null, Instant.now(), "reviewer@example.com", email, List.of(sponsor), name));
+        java.util.Map<org.apache.kafka.common.TopicPartition, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>>> records =
+                new java.util.LinkedHashMap<>();
+        for (dev.portcullis.events.EventPayload event : poll) {
+            org.apache.kafka.clients.producer.ProducerRecord<String, String> sent = KafkaTestClient.record(event, UUID.randomUUID().toString());
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> partition = records.computeIfAbsent(
+                    new org.apache.kafka.common.TopicPartition(sent.topic(), 0), t -> new ArrayList<>());
+            partition.add(new org.apache.kafka.clients.consumer.ConsumerRecord<>(sent.topic(), 0, partition.size(), System.currentTimeMillis(),
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, sent.key(), sent.value(), sent.headers(), java.util.Optional.empty()));
+        }
+        assertEquals(List.of(Topic.INVENTORY_GUESTS.topicName(), Topic.INVENTORY_ACCESS.topicName()),
+                records.keySet().stream().map(org.apache.kafka.common.TopicPartition::topic).toList());
+        inventoryEvents.consume(new org.apache.kafka.clients.consumer.ConsumerRecords<>(records, java.util.Map.of()));
+
+        assertEquals(List.of(), PersonalDataScan.holding(dataSource, email));
+        assertEquals(List.of(), PersonalDataScan.holding(dataSource, "Featherstonehaugh"));
+        List<Notification> denial = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("guestId = ?1 and body like ?2",
+                UUID.fromString(guestId), "%CRM (writer)%"));
+        assertEquals(2, denial.size(), "the review's denial, to the sponsor and to the owner");
+        for (Notification n : denial) {
+            assertTrue(n.subject.contains(GuestRemoved.erasedEmail(guestId)) && n.body.contains(GuestRemoved.erasedEmail(guestId)), n.subject + "\n" + n.body);
+        }
+    }
+
     private static RevokedGrant grant(String resourceId, String name, String role, String owner) {
         return new RevokedGrant(UUID.randomUUID().toString(), resourceId, name, role, List.of(owner));
     }
