@@ -360,18 +360,10 @@ class RevocationNoticeTest {
                         "partner", email),
                 new dev.portcullis.events.AccessRevoked(UUID.randomUUID().toString(), guestId, crm, "CRM", List.of(owner), "writer",
                         dev.portcullis.events.RevocationReason.REVIEW_DENIED, null, Instant.now(), "reviewer@example.com", email, List.of(sponsor), name));
-        java.util.Map<org.apache.kafka.common.TopicPartition, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>>> records =
-                new java.util.LinkedHashMap<>();
-        for (dev.portcullis.events.EventPayload event : poll) {
-            org.apache.kafka.clients.producer.ProducerRecord<String, String> sent = KafkaTestClient.record(event, UUID.randomUUID().toString());
-            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> partition = records.computeIfAbsent(
-                    new org.apache.kafka.common.TopicPartition(sent.topic(), 0), t -> new ArrayList<>());
-            partition.add(new org.apache.kafka.clients.consumer.ConsumerRecord<>(sent.topic(), 0, partition.size(), System.currentTimeMillis(),
-                    org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, sent.key(), sent.value(), sent.headers(), java.util.Optional.empty()));
-        }
+        org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records = onePoll(poll);
         assertEquals(List.of(Topic.INVENTORY_GUESTS.topicName(), Topic.INVENTORY_ACCESS.topicName()),
-                records.keySet().stream().map(org.apache.kafka.common.TopicPartition::topic).toList());
-        inventoryEvents.consume(new org.apache.kafka.clients.consumer.ConsumerRecords<>(records, java.util.Map.of()));
+                records.partitions().stream().map(org.apache.kafka.common.TopicPartition::topic).toList());
+        inventoryEvents.consume(records);
 
         assertEquals(List.of(), PersonalDataScan.holding(dataSource, email));
         assertEquals(List.of(), PersonalDataScan.holding(dataSource, "Featherstonehaugh"));
@@ -381,6 +373,93 @@ class RevocationNoticeTest {
         for (Notification n : denial) {
             assertTrue(n.subject.contains(GuestRemoved.erasedEmail(guestId)) && n.body.contains(GuestRemoved.erasedEmail(guestId)), n.subject + "\n" + n.body);
         }
+    }
+
+    /**
+     * A partner organization's block reaches thousands of guests at once: each sponsor and each owner gets one message that lists
+     * the guests of it they sponsor (with everything each lost) or who had their resources (with what of theirs). A guest removed
+     * while the message gathers is erased from it before it goes.
+     */
+    @Test
+    void aPartnersBlockTellsEachSponsorAndOwnerOnceListingItsGuests() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor1 = "sponsor1-" + run + "@example.com";
+        String sponsor2 = "sponsor2-" + run + "@example.com";
+        String owner1 = "owner1-" + run + "@example.com";
+        String owner2 = "owner2-" + run + "@example.com";
+        String cause = "partner:" + UUID.randomUUID();
+        String crm = UUID.randomUUID().toString();
+        String wiki = UUID.randomUUID().toString();
+        String ann = "ann-" + run + "@contoso.com";
+        String bob = "bob-" + run + "@contoso.com";
+        String cyd = "cyd-" + run + "@contoso.com";
+        String cydId = UUID.randomUUID().toString();
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        kafka.publish(new GuestBlocked(UUID.randomUUID().toString(), ann, "Ann Smith", List.of(sponsor1), "PARTNER_BLOCKED", cause,
+                List.of(grant(crm, "CRM", "reader", owner1), grant(wiki, "Wiki", "editor", owner2)), Instant.now(), "it-admin@example.com"));
+        kafka.publish(new GuestBlocked(UUID.randomUUID().toString(), bob, "Bob Jones", List.of(sponsor1), "PARTNER_BLOCKED", cause,
+                List.of(grant(crm, "CRM", "writer", owner1)), Instant.now(), "it-admin@example.com"));
+        // sponsor1 owns Cyd's one resource: their message lists Cyd too, as an owner's line
+        kafka.publish(new GuestBlocked(cydId, cyd, "Cyd Quist", List.of(sponsor2), "PARTNER_BLOCKED", cause,
+                List.of(grant(UUID.randomUUID().toString(), "Vault", "reader", sponsor1)), Instant.now(), "it-admin@example.com"));
+        kafka.publish(new GuestRemoved(cydId, List.of(sponsor2), "ADMIN", UUID.randomUUID().toString(), List.of(), Instant.now(), "it-admin@example.com", cyd));
+
+        // four messages about the block, and sponsor2's of Cyd's removal
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor1, sponsor2, owner1, owner2).size() == 5);
+        String erased = GuestRemoved.erasedEmail(cydId);
+        MimeMessage toSponsor1 = mailsTo(sponsor1).get(0);
+        String text = MailParts.text(toSponsor1);
+        assertTrue(toSponsor1.getSubject().contains("3 guests"), toSponsor1.getSubject());
+        assertTrue(text.contains("it-admin@example.com blocked a partner organization") && text.contains("ask it-admin@example.com to unblock it"), text);
+        assertTrue(text.contains(ann + ", whom you sponsor: CRM (reader), Wiki (editor)") && text.contains(bob + ", whom you sponsor: CRM (writer)")
+                && text.contains(erased + ": Vault (reader)"), text);
+        assertTrue(MailParts.html(toSponsor1).contains("<li>" + ann + ", whom you sponsor: CRM (reader), Wiki (editor)</li>"), MailParts.html(toSponsor1));
+        String toOwner1 = MailParts.text(mailsTo(owner1).get(0));
+        assertTrue(toOwner1.contains(ann + ": CRM (reader)") && toOwner1.contains(bob + ": CRM (writer)") && !toOwner1.contains("Wiki"), toOwner1);
+        assertTrue(MailParts.text(mailsTo(owner2).get(0)).contains(ann + ": Wiki (editor)"));
+        assertTrue(mailsTo(sponsor2).stream().anyMatch(m -> MailParts.text(m).contains(erased + ", whom you sponsor: Vault (reader)")));
+        assertEquals(List.of(), PersonalDataScan.holding(dataSource, cyd));
+        // one message each, however many guests: nothing else is planned for the block
+        await().atMost(Duration.ofSeconds(15)).until(() -> QuarkusTransaction.requiringNew().call(() -> Notification.count("causeId like ?1 and status <> ?2",
+                "organization-blocked:" + cause + ":%", Notification.Status.SENT)) == 0);
+        assertEquals(4L, QuarkusTransaction.requiringNew().call(() -> Notification.count("causeId like ?1", "organization-blocked:" + cause + ":%")));
+        assertEquals(1, mailsTo(sponsor1).size());
+        assertEquals(1, mailsTo(owner1).size());
+    }
+
+    /** Past 500 guests a message, the next start another: one poll of 501 guests of a blocked partner, one sponsor. */
+    @Test
+    void aBlockOfMoreGuestsThanAMessageListsIsTwoMessages() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "many-" + run + "@example.com";
+        String cause = "partner:" + UUID.randomUUID();
+        List<GuestBlocked> blocked = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            blocked.add(new GuestBlocked(UUID.randomUUID().toString(), "g" + i + "-" + run + "@contoso.com", null, List.of(sponsor), "PARTNER_BLOCKED",
+                    cause, List.of(), Instant.now(), "it-admin@example.com"));
+        }
+        inventoryEvents.consume(onePoll(blocked));
+        List<Notification> messages = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("recipient = ?1 and causeId like ?2"
+                + " order by createdAt", sponsor, "organization-blocked:" + cause + ":%"));
+        assertEquals(List.of(500, 1), messages.stream().map(n -> n.items.length).toList());
+        // each rendered with all its lines before the poll's transaction committed
+        assertEquals(500, messages.get(0).body.lines().filter(l -> l.startsWith("  - g")).count());
+        assertTrue(messages.get(0).subject.contains("500 guests") && messages.get(1).subject.contains("1 guest of yours"), messages.get(1).subject);
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 2);
+    }
+
+    /** {@code events} as one poll of the consumer would bring them: each topic's in one partition, the topics in the order they first come. */
+    private static org.apache.kafka.clients.consumer.ConsumerRecords<String, String> onePoll(List<? extends dev.portcullis.events.EventPayload> events) {
+        java.util.Map<org.apache.kafka.common.TopicPartition, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>>> records =
+                new java.util.LinkedHashMap<>();
+        for (dev.portcullis.events.EventPayload event : events) {
+            org.apache.kafka.clients.producer.ProducerRecord<String, String> sent = KafkaTestClient.record(event, UUID.randomUUID().toString());
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> partition = records.computeIfAbsent(
+                    new org.apache.kafka.common.TopicPartition(sent.topic(), 0), t -> new ArrayList<>());
+            partition.add(new org.apache.kafka.clients.consumer.ConsumerRecord<>(sent.topic(), 0, partition.size(), System.currentTimeMillis(),
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, sent.key(), sent.value(), sent.headers(), java.util.Optional.empty()));
+        }
+        return new org.apache.kafka.clients.consumer.ConsumerRecords<>(records, java.util.Map.of());
     }
 
     private static RevokedGrant grant(String resourceId, String name, String role, String owner) {

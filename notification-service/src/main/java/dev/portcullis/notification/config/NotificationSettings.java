@@ -27,6 +27,13 @@ public interface NotificationSettings {
     @WithDefault("PT10S")
     Duration revocationGathering();
 
+    /**
+     * How long the first message about a partner organization's block waits for the next of its guests: each sponsor and owner
+     * gets one message listing every guest of it they sponsor or who had their resources (up to 500 a message), not one per guest.
+     */
+    @WithDefault("PT1M")
+    Duration partnerBlockGathering();
+
     /** When, each day (UTC), the held messages of those who chose a daily digest go out, one digest each. */
     @WithDefault("08:00")
     java.time.LocalTime digestTime();

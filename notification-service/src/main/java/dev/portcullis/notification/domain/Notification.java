@@ -30,6 +30,11 @@ public class Notification extends PanacheEntityBase {
         GUEST_ACCESS_REVOKED,
         /** To a resource owner: a guest lost access to their resources. */
         RESOURCE_ACCESS_REVOKED,
+        /**
+         * To a sponsor or a resource owner: a partner organization was blocked; the guests of it they sponsor or who had their resources,
+         * and what each lost, gathered in one message instead of one per guest.
+         */
+        ORGANIZATION_BLOCKED,
         /** To a reviewer: their one digest of a campaign, with the item count, the deadline and the link. */
         REVIEW_ASSIGNED,
         /** To a reviewer who still has pending items, days before the campaign ends. */

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * {@code access-revoked}) are one poll and one transaction:
  * <ul>
  * <li>{@code guest-blocked}: the one event per guest and cause that lists every grant revoked, so that sponsors and owners get
- * one message per cause instead of one per grant;</li>
+ * one message per cause instead of one per grant (a partner organization's block: one message for all its guests);</li>
  * <li>{@code guest-removed}, which erases the guest from the messages about them;</li>
  * <li>{@code access-expiring} (inventory's expiry job, 14 days and 1 day before a grant ends), for the sponsors' reminders;</li>
  * <li>{@code access-revoked}, for the grants that end one by one (a block's are told with its {@code guest-blocked}).</li>
@@ -53,6 +53,6 @@ public class InventoryEventConsumer {
             } else if (type == EventType.ACCESS_REVOKED) {
                 notices.revoked(event.as(AccessRevoked.class), event.id());
             }
-        });
+        }, notices::beforeCommit);
     }
 }

@@ -27,7 +27,7 @@ public class TemplateResource {
     @Operation(summary = "Preview a message type", description = "The type's templates (templates/messages/<type>.txt and .html) rendered with"
             + " sample data and the configured brand: the subject, the plain-text part and the HTML part, as a recipient would get them."
             + " type: REVIEW_ASSIGNED, REVIEW_REMINDER, APPROVAL_REQUESTED, APPROVAL_REMINDER, ACCESS_REQUEST_DECIDED, GUEST_ACCESS_REVOKED,"
-            + " RESOURCE_ACCESS_REVOKED, ACCESS_EXPIRING, CAMPAIGN_COMPLETED, GUEST_REMOVED, POLICY_VIOLATION; any other is a 400 naming the field.")
+            + " RESOURCE_ACCESS_REVOKED, ORGANIZATION_BLOCKED, ACCESS_EXPIRING, CAMPAIGN_COMPLETED, GUEST_REMOVED, POLICY_VIOLATION; any other is a 400 naming the field.")
     public Preview preview(@PathParam("type") String type) {
         Notification.Type which = MessageTypes.named("type", type);
         Messages.Rendered rendered = messages.sample(which);

@@ -214,14 +214,33 @@ public class Messages {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void erased(ErasedAddresses.Erasure erasure) {
-        batch().erasures.put(erasure.address(), Optional.of(erasure));
+        Batch batch = batch();
+        batch.erasures.put(erasure.address(), Optional.of(erasure));
+        // a gathering message's lines added in this transaction are not in its text yet (renderGathered): the removal leaves them too
+        for (Gathering g : batch.gathering.values()) {
+            String[] scrubbed = java.util.Arrays.stream(g.message.items).map(erasure::from).toArray(String[]::new);
+            if (!java.util.Arrays.equals(scrubbed, g.message.items)) {
+                g.message.items = scrubbed;
+                g.changed = true;
+            }
+        }
     }
 
+    /** {@code address} as a message planned now may show it: the placeholder if a removal erased it (this transaction's too). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String shown(String address) {
+        return batch().erasure(address).map(ErasedAddresses.Erasure::placeholder).orElse(address);
+    }
+
+    /** The most lines a gathering message lists: past it, the next line starts another message (a partner's thousands of guests). */
+    static final int MOST_LINES = 500;
+
     /**
-     * A message that lists what arrives as separate events (a grant a line): adds {@code line} to the recipient's message of
-     * {@code group} that is still gathering, rendering it again, or plans one (cause {@code cause}) due after {@code window}. Returns
-     * whether a message was planned. A message of this transaction is found in memory, one of an earlier transaction in the table
-     * (not due, not claimed), locked, so the sender's {@code SKIP LOCKED} claim waits for the new line; no flush either way.
+     * A message that lists what arrives as separate events (a grant a line, a guest a line): adds {@code line} to the recipient's
+     * message of {@code group} that is still gathering, or plans one (cause {@code cause}) due after {@code window}. Returns whether
+     * a message was planned. A message of this transaction is found in memory, one of an earlier transaction in the table (not due,
+     * not claimed), locked, so the sender's {@code SKIP LOCKED} claim waits for the new line; no flush either way. Its text is
+     * rendered again once, by {@link #renderGathered} before the transaction commits, however many lines it took.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean gather(String to, Notification.Type type, String group, String cause, String line,
@@ -229,43 +248,85 @@ public class Messages {
         String recipient = to.toLowerCase(Locale.ROOT);
         Batch batch = batch();
         String key = recipient + "\n" + type + "\n" + group;
-        Notification open = batch.gathering.get(key);
+        Gathering open = batch.gathering.get(key);
         if (open == null) {
-            open = em.createQuery("from Notification n where n.recipient = :r and n.type = :t and n.webhookId is null and n.causeId like :g"
-                            + " and n.status = :s and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now and n.items is not null",
-                            Notification.class).setParameter("r", recipient).setParameter("t", type).setParameter("g", group + "%")
-                    .setParameter("s", Notification.Status.PENDING).setParameter("now", clock.instant()).setFlushMode(FlushModeType.COMMIT)
-                    .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).setMaxResults(1).getResultStream().findFirst().orElse(null);
+            // the newest: an older one still gathering is full
+            Notification found = em.createQuery("from Notification n where n.recipient = :r and n.type = :t and n.webhookId is null and n.causeId like :g"
+                            + " and n.status = :s and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now and n.items is not null"
+                            + " order by n.createdAt desc", Notification.class).setParameter("r", recipient).setParameter("t", type)
+                    .setParameter("g", group + "%").setParameter("s", Notification.Status.PENDING).setParameter("now", clock.instant())
+                    .setFlushMode(FlushModeType.COMMIT).setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).setMaxResults(1)
+                    .getResultStream().findFirst().orElse(null);
+            open = found == null ? null : new Gathering(found, type, data, about);
         }
-        if (open == null) {
+        if (open == null || (open.message.items.length >= MOST_LINES && !List.of(open.message.items).contains(line))) {
+            if (open != null) {
+                render(batch, open); // full: its last lines are rendered now, as the next message takes its place
+            }
             Notification planned = planAt(to, type, cause, data.apply(List.of(line)), eventId, about, clock.instant().plus(window));
             if (planned != null) {
                 planned.items = new String[] {line};
-                batch.gathering.put(key, planned);
+                batch.gathering.put(key, new Gathering(planned, type, data, about));
             }
             return planned != null;
         }
         batch.gathering.put(key, open);
-        List<String> lines = new ArrayList<>(List.of(open.items));
-        if (!lines.contains(line)) {
-            lines.add(line);
-            open.items = lines.toArray(String[]::new);
-            Rendered r = erased(render(type, data.apply(lines)), about, Optional.empty(),
-                    about.guestEmail() == null ? Optional.empty() : batch.erasure(about.guestEmail()));
-            open.subject = r.subject();
-            open.body = r.text();
-            open.html = r.html();
-            if (!batch.webhooks(type).isEmpty()) {
-                // its webhook copies, not posted yet, say the same
-                for (Notification copy : em.createQuery("from Notification n where n.recipient = :r and n.causeId = :c and n.webhookId is not null"
-                        + " and n.status = :s", Notification.class).setParameter("r", recipient).setParameter("c", open.causeId)
-                        .setParameter("s", Notification.Status.PENDING).getResultList()) {
-                    copy.subject = r.subject();
-                    copy.body = r.text();
-                }
-            }
+        if (!List.of(open.message.items).contains(line)) {
+            String[] lines = java.util.Arrays.copyOf(open.message.items, open.message.items.length + 1);
+            lines[lines.length - 1] = line;
+            open.message.items = lines;
+            open.changed = true;
         }
         return false;
+    }
+
+    /**
+     * Renders once each message that {@link #gather} added lines to in this transaction (and its webhook copies, not posted yet):
+     * before the transaction commits, from the consumer that gathers. A poll of a partner's block adds hundreds of lines to one
+     * owner's message; rendering it again at each line would grow with the square of them.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void renderGathered() {
+        Batch batch = batch();
+        batch.gathering.values().forEach(g -> render(batch, g));
+    }
+
+    private void render(Batch batch, Gathering g) {
+        if (!g.changed) {
+            return;
+        }
+        g.changed = false;
+        Notification open = g.message;
+        Rendered r = erased(render(g.type, g.data.apply(List.of(open.items))), g.about, Optional.empty(),
+                g.about.guestEmail() == null ? Optional.empty() : batch.erasure(g.about.guestEmail()));
+        open.subject = r.subject();
+        open.body = r.text();
+        open.html = r.html();
+        if (!batch.webhooks(g.type).isEmpty()) {
+            // its webhook copies, not posted yet, say the same
+            for (Notification copy : em.createQuery("from Notification n where n.recipient = :r and n.causeId = :c and n.webhookId is not null"
+                    + " and n.status = :s", Notification.class).setParameter("r", open.recipient).setParameter("c", open.causeId)
+                    .setParameter("s", Notification.Status.PENDING).getResultList()) {
+                copy.subject = r.subject();
+                copy.body = r.text();
+            }
+        }
+    }
+
+    /** A gathering message this transaction planned or added to, with how to render it; changed: lines added, not rendered yet. */
+    private static final class Gathering {
+        final Notification message;
+        final Notification.Type type;
+        final Function<List<String>, Map<String, Object>> data;
+        final About about;
+        boolean changed;
+
+        Gathering(Notification message, Notification.Type type, Function<List<String>, Map<String, Object>> data, About about) {
+            this.message = message;
+            this.type = type;
+            this.data = data;
+            this.about = about;
+        }
     }
 
     /**
@@ -276,7 +337,7 @@ public class Messages {
     private final class Batch {
         final java.util.Set<String> planned = new java.util.HashSet<>();
         /** The gathering messages this transaction planned or added to, by recipient, type and group. */
-        final Map<String, Notification> gathering = new java.util.HashMap<>();
+        final Map<String, Gathering> gathering = new java.util.HashMap<>();
         private Map<String, List<UUID>> webhooksByType;
         private final Map<String, java.util.Optional<RecipientPreference>> preferences = new java.util.HashMap<>();
         private final Map<String, Optional<ErasedAddresses.Erasure>> erasures = new java.util.HashMap<>();

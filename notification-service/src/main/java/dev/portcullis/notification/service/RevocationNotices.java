@@ -19,13 +19,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Turns a guest's block into messages: one to each sponsor and one to each owner of a resource the
  * guest lost — one per person per cause and guest, however many grants it ended; grants that end one by one
- * (a review, a policy, an expiry, an admin) are gathered per guest and reason the same way. Someone who is both sponsor
- * and owner gets the sponsor's message, which lists everything.
+ * (a review, a policy, an expiry, an admin) are gathered per guest and reason the same way, and a partner organization's block
+ * per person, one line a guest. Someone who is both sponsor and owner gets the sponsor's message, which lists everything.
  */
 @ApplicationScoped
 public class RevocationNotices {
@@ -46,6 +47,9 @@ public class RevocationNotices {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public int plan(GuestBlocked event, String eventId) {
+        if (RevocationReason.PARTNER_BLOCKED.name().equals(event.reason())) {
+            return organizationBlocked(event, eventId);
+        }
         String cause = event.causeId() != null ? event.causeId() : eventId;
         Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.email(), event.displayName());
         String guest = RevocationWords.guest(event.displayName(), event.email());
@@ -74,6 +78,51 @@ public class RevocationNotices {
         }
         LOG.infof("guest=%s cause=%s notifications planned=%d", event.guestId(), cause, planned);
         return planned;
+    }
+
+    /**
+     * A guest blocked with their whole organization (a partner's block: thousands of guests at once) is a line in each sponsor's and
+     * owner's one message about the block, which waits {@code portcullis.notification.partner-block-gathering} for the others (up to
+     * {@link Messages#MOST_LINES} guests a message). The line names the guest by address alone: a removal erases it from the
+     * message like any other copy of the address.
+     */
+    private int organizationBlocked(GuestBlocked event, String eventId) {
+        String group = "organization-blocked:" + (event.causeId() != null ? event.causeId() : eventId) + ":";
+        String cause = group + eventId;
+        String address = event.email() == null ? "guest " + event.guestId() : messages.shown(event.email());
+        RevocationWords.Words words = RevocationWords.organizationBlocked(event.actor());
+        Function<List<String>, Map<String, Object>> data = lines -> Map.of("what", words.what(), "next", words.next(true), "guests", lines,
+                "count", lines.size());
+        Map<String, List<RevokedGrant>> grantsByOwner = new LinkedHashMap<>();
+        for (RevokedGrant grant : event.revokedGrants()) {
+            grant.owners().forEach(owner -> grantsByOwner.computeIfAbsent(normalize(owner), o -> new java.util.ArrayList<>()).add(grant));
+        }
+        int planned = 0;
+        Set<String> told = new java.util.HashSet<>();
+        for (String sponsor : event.sponsors()) {
+            // a sponsor's line lists everything the guest lost, their own resources too
+            if (told.add(normalize(sponsor)) && messages.gather(sponsor, Notification.Type.ORGANIZATION_BLOCKED, group, cause,
+                    address + ", whom you sponsor: " + lost(event.revokedGrants()), data, eventId, Messages.About.NOBODY, settings.partnerBlockGathering())) {
+                planned++;
+            }
+        }
+        for (Map.Entry<String, List<RevokedGrant>> owner : grantsByOwner.entrySet()) {
+            if (told.add(owner.getKey()) && messages.gather(owner.getKey(), Notification.Type.ORGANIZATION_BLOCKED, group, cause,
+                    address + ": " + lost(owner.getValue()), data, eventId, Messages.About.NOBODY, settings.partnerBlockGathering())) {
+                planned++;
+            }
+        }
+        return planned;
+    }
+
+    private static String lost(List<RevokedGrant> grants) {
+        return grants.isEmpty() ? "no access left to revoke" : String.join(", ", list(grants));
+    }
+
+    /** Before the consumer's transaction commits: the gathering messages it added lines to, rendered once each. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void beforeCommit() {
+        messages.renderGathered();
     }
 
     /** Reasons whose grants end one by one, with no guest-blocked to list them: told from each access-revoked, gathered per guest. */
@@ -163,6 +212,10 @@ public class RevocationNotices {
                 n.body = erasure.from(n.body);
                 n.html = erasure.fromHtml(n.html);
                 n.lastError = erasure.from(n.lastError);
+                if (n.items != null) {
+                    // a gathering message's lines (a partner block's guests), rendered again from them as it gathers more
+                    n.items = java.util.Arrays.stream(n.items).map(erasure::from).toArray(String[]::new);
+                }
                 changed++;
             }
             dev.portcullis.notification.domain.RecipientPreference.delete("lower(recipient) = ?1", address);

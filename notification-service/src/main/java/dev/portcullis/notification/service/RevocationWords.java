@@ -57,6 +57,13 @@ public final class RevocationWords {
         };
     }
 
+    /** The words of a partner organization's block, by {@code actor}, for the one message that lists its guests. */
+    public static Words organizationBlocked(String actor) {
+        String who = actor == null || actor.isBlank() ? "an administrator" : actor;
+        String next = "If the organization should work with you again, ask " + who + " to unblock it.";
+        return new Words(who + " blocked a partner organization, so Portcullis blocked every guest of it and revoked their access.", next, next);
+    }
+
     /** The guest as every message names them: "Name <address>", or the address alone. */
     public static String guest(String name, String email) {
         return (name == null || name.isBlank() ? "" : name + " ") + "<" + email + ">";
