@@ -53,6 +53,12 @@ public class PartnerEnforcement {
     Revocations revocations;
 
     @Inject
+    PersonalData personalData;
+
+    @Inject
+    dev.portcullis.backbone.outbox.Outbox outbox;
+
+    @Inject
     AfterCommit afterCommit;
 
     private final BackgroundWorker worker = new BackgroundWorker("partner-enforcement", this::pass, Duration.ofSeconds(POLL_SECONDS),
@@ -98,6 +104,9 @@ public class PartnerEnforcement {
             Map<UUID, Guest> guests = Guest.lockAll(ids).stream().collect(Collectors.toMap(g -> g.id, Function.identity()));
             Map<UUID, List<AccessGrant>> activeGrants = AccessGrant.activeOf(ids).stream().collect(Collectors.groupingBy(g -> g.guestId));
             Revocations.resourcesOf(activeGrants.values().stream().flatMap(List::stream).toList());
+            // and what each guest's events and audit records take: its key's outbox sequence, its personal data's key
+            outbox.reserveKeys(ids.stream().map(UUID::toString).toList());
+            personalData.readKeys(ids);
             int changed = 0;
             for (Object[] row : due) {
                 UUID guestId = (UUID) row[0];

@@ -58,6 +58,19 @@ public class PersonalData {
     /** {@code identity} encrypted with the guest's key (made on first use). */
     @Transactional(Transactional.TxType.MANDATORY)
     public byte[] seal(UUID guestId, Identity identity) {
+        // a guest's block writes an audit record per grant, each with the same identity: sealed once per transaction. The same
+        // ciphertext says no more than the records' guest id already does.
+        return PerTransaction.value(registry, Sealed.class, Sealed::new).computeIfAbsent(new Sealed.Key(guestId, identity),
+                k -> sealNow(guestId, identity));
+    }
+
+    /** The identities this transaction sealed, by guest. */
+    private static final class Sealed extends HashMap<Sealed.Key, byte[]> {
+        record Key(UUID guestId, Identity identity) {
+        }
+    }
+
+    private byte[] sealNow(UUID guestId, Identity identity) {
         byte[] key = key(guestId).orElseGet(() -> newKey(guestId));
         try {
             byte[] iv = new byte[12];
@@ -118,6 +131,19 @@ public class PersonalData {
         newKey(guestId);
     }
 
+    /**
+     * Reads the keys of {@code guestIds} at once, for a batch about to seal an identity of each (a partner's block): one statement
+     * instead of one per guest. A guest with none yet gets one when first sealed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public void readKeys(java.util.Collection<UUID> guestIds) {
+        Map<UUID, byte[]> known = transactionKeys();
+        List<Object[]> rows = em.createNativeQuery("select guest_id, key from guest_key where guest_id = any(cast(?1 as uuid[]))")
+                .setParameter(1, guestIds.stream().map(UUID::toString).toArray(String[]::new)).setFlushMode(FlushModeType.COMMIT).getResultList();
+        rows.forEach(row -> known.put((UUID) row[0], (byte[]) row[1]));
+    }
+
     /** The keys this transaction made or read, so that each is read from the database once at most. */
     private Map<UUID, byte[]> transactionKeys() {
         return PerTransaction.value(registry, PersonalData.class, HashMap<UUID, byte[]>::new);
@@ -132,6 +158,9 @@ public class PersonalData {
         // touches guest_key only: no flush first, nor the check for one (a walk over every entity of the session)
         List<byte[]> keys = em.createNativeQuery("select key from guest_key where guest_id = ?1").setParameter(1, guestId)
                 .setFlushMode(FlushModeType.COMMIT).getResultList();
+        if (!keys.isEmpty() && registry.getTransactionKey() != null) {
+            transactionKeys().put(guestId, keys.get(0));
+        }
         return keys.stream().findFirst();
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.backbone.outbox.Outbox;
 import dev.portcullis.backbone.work.AfterCommit;
+import dev.portcullis.backbone.work.PerTransaction;
 import dev.portcullis.events.ocsf.OcsfMapping;
 import dev.portcullis.inventory.config.InventorySettings;
 import dev.portcullis.inventory.domain.Guest;
@@ -60,6 +61,12 @@ public class CaepTransmitter implements GuestSessions {
     @Inject
     Outbox outbox;
 
+    @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry registry;
+
+    /** This transaction's streams that take session-revoked (the key of its value: CaepTransmitter.class is its after-commit's). */
+    private static final Object STREAMS_ASKING = new Object();
+
     /** Wakes the polls waiting on this instance when a SET is made here (a poll also looks again twice a second for others' SETs). */
     private final Object arrivals = new Object();
 
@@ -73,11 +80,19 @@ public class CaepTransmitter implements GuestSessions {
     @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public int revoke(Guest guest, String initiatingEntity, String reason) {
+        // the streams that take session-revoked, read once per transaction (a partner's block revokes hundreds of guests in one);
+        // of those, the ones that removed this guest from their subjects, asked per guest only when there are any
         @SuppressWarnings("unchecked")
-        List<SsfStream> streams = em.createNativeQuery("select s.* from ssf_stream s where s.status in ('enabled', 'paused')"
-                + " and exists (select 1 from ssf_stream_event e where e.stream_id = s.id and e.event_type = ?1)"
-                + " and not exists (select 1 from ssf_stream_excluded_subject x where x.stream_id = s.id and x.guest_id = ?2)", SsfStream.class).setParameter(1, SESSION_REVOKED).setParameter(2, guest.id)
-                .setFlushMode(FlushModeType.COMMIT).getResultList();
+        List<SsfStream> asking = PerTransaction.value(registry, STREAMS_ASKING, () -> (List<SsfStream>) em.createNativeQuery("select s.* from ssf_stream s"
+                + " where s.status in ('enabled', 'paused') and exists (select 1 from ssf_stream_event e where e.stream_id = s.id and e.event_type = ?1)"
+                + " order by s.id", SsfStream.class).setParameter(1, SESSION_REVOKED).setFlushMode(FlushModeType.COMMIT).getResultList());
+        if (asking.isEmpty()) {
+            return 0;
+        }
+        @SuppressWarnings("unchecked")
+        List<UUID> excluding = em.createNativeQuery("select stream_id from ssf_stream_excluded_subject where guest_id = ?1")
+                .setParameter(1, guest.id).setFlushMode(FlushModeType.COMMIT).getResultList();
+        List<SsfStream> streams = asking.stream().filter(s -> !excluding.contains(s.id)).toList();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_timestamp", clock.instant().getEpochSecond());
         event.put("initiating_entity", initiatingEntity);
