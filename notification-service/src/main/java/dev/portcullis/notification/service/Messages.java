@@ -250,13 +250,7 @@ public class Messages {
         String key = recipient + "\n" + type + "\n" + group;
         Gathering open = batch.gathering.get(key);
         if (open == null) {
-            // the newest: an older one still gathering is full
-            Notification found = em.createQuery("from Notification n where n.recipient = :r and n.type = :t and n.webhookId is null and n.causeId like :g"
-                            + " and n.status = :s and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now and n.items is not null"
-                            + " order by n.createdAt desc", Notification.class).setParameter("r", recipient).setParameter("t", type)
-                    .setParameter("g", group + "%").setParameter("s", Notification.Status.PENDING).setParameter("now", clock.instant())
-                    .setFlushMode(FlushModeType.COMMIT).setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).setMaxResults(1)
-                    .getResultStream().findFirst().orElse(null);
+            Notification found = batch.openIn(type, group).get(recipient);
             open = found == null ? null : new Gathering(found, type, data, about);
         }
         if (open == null || (open.message.items.length >= MOST_LINES && !List.of(open.message.items).contains(line))) {
@@ -346,6 +340,28 @@ public class Messages {
 
         static String plannedKey(String recipient, String cause, UUID guestId) {
             return recipient + "\n" + cause + "\n" + guestId;
+        }
+
+        /** The messages of each group still gathering that earlier transactions planned, by recipient: the newest of each. */
+        private final Map<String, Map<String, Notification>> openByGroup = new java.util.HashMap<>();
+
+        /**
+         * The messages of {@code group} still gathering (not due, never tried, not claimed), every recipient's at once and locked
+         * in id order: one statement for a poll's hundreds of recipients, and two consumers' transactions lock them in the same order
+         * (locked one by one, in the order their events came, two polls of a partner's block would deadlock on its owners').
+         */
+        Map<String, Notification> openIn(Notification.Type type, String group) {
+            return openByGroup.computeIfAbsent(type + "\n" + group, k -> {
+                Map<String, Notification> newest = new java.util.HashMap<>();
+                em.createQuery("from Notification n where n.type = :t and n.webhookId is null and n.causeId like :g and n.status = :s"
+                                + " and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now and n.items is not null order by n.id",
+                                Notification.class).setParameter("t", type).setParameter("g", group + "%").setParameter("s", Notification.Status.PENDING)
+                        .setParameter("now", clock.instant()).setFlushMode(FlushModeType.COMMIT)
+                        .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).getResultStream()
+                        // the newest: an older one still gathering is full
+                        .forEach(n -> newest.merge(n.recipient, n, (a, b) -> a.createdAt.isAfter(b.createdAt) ? a : b));
+                return newest;
+            });
         }
 
         /** Whether an earlier transaction planned it (this one's own are in {@link #planned}: no flush needed to ask). */
