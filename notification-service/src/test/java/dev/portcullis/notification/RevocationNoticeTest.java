@@ -435,13 +435,18 @@ class RevocationNoticeTest {
         String cause = "partner:" + UUID.randomUUID();
         List<GuestBlocked> blocked = new ArrayList<>();
         for (int i = 0; i < 501; i++) {
+            // the first guest lost many grants: a line longer than any one grant's
+            List<RevokedGrant> grants = i > 0 ? List.of() : java.util.stream.IntStream.range(0, 40)
+                    .mapToObj(g -> grant(UUID.randomUUID().toString(), "Resource with a long name number " + g, "reader", sponsor)).toList();
             blocked.add(new GuestBlocked(UUID.randomUUID().toString(), "g" + i + "-" + run + "@contoso.com", null, List.of(sponsor), "PARTNER_BLOCKED",
-                    cause, List.of(), Instant.now(), "it-admin@example.com"));
+                    cause, grants, Instant.now(), "it-admin@example.com"));
         }
         inventoryEvents.consume(onePoll(blocked));
         List<Notification> messages = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("recipient = ?1 and causeId like ?2"
                 + " order by createdAt", sponsor, "organization-blocked:" + cause + ":%"));
         assertEquals(List.of(500, 1), messages.stream().map(n -> n.items.length).toList());
+        assertTrue(messages.get(0).items[0].length() > 1_000 && messages.get(0).items[0].endsWith("Resource with a long name number 39 (reader)"),
+                messages.get(0).items[0]);
         // each rendered with all its lines before the poll's transaction committed
         assertEquals(500, messages.get(0).body.lines().filter(l -> l.startsWith("  - g")).count());
         assertTrue(messages.get(0).subject.contains("500 guests") && messages.get(1).subject.contains("1 guest of yours"), messages.get(1).subject);

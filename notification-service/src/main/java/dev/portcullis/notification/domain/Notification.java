@@ -143,7 +143,7 @@ public class Notification extends PanacheEntityBase {
     @Column(length = 55)
     public String traceparent;
 
-    /** What a gathering message lists so far (a revoked grant a line), so a later event adds a line and renders it again; else null. */
+    /** What a gathering message lists so far (a revoked grant a line, a blocked partner's guest a line), so a later event adds a line and renders it again; else null. */
     @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.ARRAY)
     @Column(name = "items")
     public String[] items;
