@@ -199,7 +199,9 @@ public class Outbox {
 
     private void notifyRelayAtCommit() {
         // delivered by PostgreSQL at commit to the relay of whichever instance listens; never if the transaction rolls back
-        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '" + INSTANCE + "')").setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
+        // selected as a constant: pg_notify's own column is of type void, which Hibernate takes for a type to register, and
+        // registering one after boot throws (and catches) an exception at every transaction that publishes
+        em.createNativeQuery("select 1 from pg_notify('" + CHANNEL + "', '" + INSTANCE + "')").setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class)
                 .addSynchronizedQuerySpace("outbox_key").getSingleResult();
         // this instance's relay, if it holds the lease, need not wait for the notification
         afterCommit.runOnce(OutboxRelay.class, relay::wake);

@@ -20,6 +20,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.Optional;
 import java.util.UUID;
 import jakarta.persistence.FlushModeType;
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -140,7 +142,8 @@ public class PersonalData {
     public void readKeys(java.util.Collection<UUID> guestIds) {
         Map<UUID, byte[]> known = transactionKeys();
         List<Object[]> rows = em.createNativeQuery("select guest_id, key from guest_key where guest_id = any(cast(?1 as uuid[]))")
-                .setParameter(1, guestIds.stream().map(UUID::toString).toArray(String[]::new)).setFlushMode(FlushModeType.COMMIT).getResultList();
+                .setParameter(1, guestIds.stream().map(UUID::toString).toArray(String[]::new)).setFlushMode(FlushModeType.COMMIT)
+                .unwrap(NativeQuery.class).addScalar("guest_id", StandardBasicTypes.UUID).addScalar("key", StandardBasicTypes.BINARY).getResultList();
         rows.forEach(row -> known.put((UUID) row[0], (byte[]) row[1]));
     }
 
@@ -156,8 +159,9 @@ public class PersonalData {
             return Optional.of(known);
         }
         // touches guest_key only: no flush first, nor the check for one (a walk over every entity of the session)
+        // bytea typed here: left to Hibernate, it registers a type for it at each statement, and that throws (and catches) after boot
         List<byte[]> keys = em.createNativeQuery("select key from guest_key where guest_id = ?1").setParameter(1, guestId)
-                .setFlushMode(FlushModeType.COMMIT).getResultList();
+                .setFlushMode(FlushModeType.COMMIT).unwrap(NativeQuery.class).addScalar("key", StandardBasicTypes.BINARY).getResultList();
         if (!keys.isEmpty() && registry.getTransactionKey() != null) {
             transactionKeys().put(guestId, keys.get(0));
         }
