@@ -25,9 +25,10 @@ await_stopped() {
   local entry name pid
   for entry in "${stopping[@]}"; do
     name=${entry%%:*}; pid=${entry#*:}
-    # a service JVM training its AOT cache (up.sh, JDK 25) writes the cache as it stops: tens of seconds on two cores
+    # a JVM training its AOT cache (up.sh, JDK 25) writes the cache as it stops: tens of seconds on two cores. Keycloak's JVM is
+    # a child of its script, so the whole process group is looked at
     local seconds=30
-    if grep -qa -- '-XX:AOTCacheOutput=' "/proc/$pid/cmdline" 2>/dev/null; then
+    if pgrep -g "$pid" -f 'XX:AOTCacheOutput=' >/dev/null 2>&1; then
       seconds=180; log "$name writes its AOT cache as it stops"
     fi
     for _ in $(seq 1 $((seconds * 2))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done

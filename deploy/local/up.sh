@@ -148,6 +148,7 @@ start_keycloak() {
   mkdir -p "$home/data/import"
   cp "$RUN/realms/"*.json "$home/data/import/"
   # SSF (experimental in 26.7): pushes to http://127.0.0.1 allowed, its outbox drained every second (30 s by default)
+  JAVA_HOME=$(keycloak_java_home) JAVA_OPTS_APPEND="$(keycloak_class_data "$home")" \
   JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
     start_process keycloak "$KEYCLOAK_PORT" "$home/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=$KEYCLOAK_PORT \
       --http-management-port=$KEYCLOAK_MANAGEMENT_PORT --hostname-strict=false --import-realm --features=ssf \
@@ -213,6 +214,24 @@ class_data() { # SERVICE INSTANCE
   elif [ "$2" = 1 ] && [ "${PORTCULLIS_AOT_TRAINING:-on}" != off ]; then echo "-XX:AOTCacheOutput=app.aot"; fi
 }
 
+# Keycloak is the longest start of the platform (about 30 s of CPU on JDK 17, its realms already imported, a third of it the
+# JIT's): it compiles with C1 alone, since here it only signs tokens; and it runs on the services' Java, which on 25 maps an AOT
+# cache of its own, trained and written as the services' are (its first start, unless PORTCULLIS_AOT_TRAINING=off; down.sh
+# waits while it writes). A Keycloak re-augmented since (new build options) makes it again.
+keycloak_java_home() { dirname "$(dirname "$(readlink -f "$SERVICE_JAVA")")"; }
+keycloak_class_data() { # KEYCLOAK_HOME
+  echo "-XX:TieredStopAtLevel=1"
+  [ "${SERVICE_JAVA_RELEASE%%.*}" -ge 25 ] 2>/dev/null || return 0
+  local cache=$1/data/keycloak.aot
+  if [ -f "$cache" ] && [ -z "$(find "$1/lib" -name '*.jar' -newer "$cache" | head -1)" ]; then
+    echo "-XX:+UseCompactObjectHeaders -XX:AOTCache=$cache"
+  elif [ "${PORTCULLIS_AOT_TRAINING:-on}" != off ]; then
+    rm -f "$cache"; echo "-XX:+UseCompactObjectHeaders -XX:AOTCacheOutput=$cache"
+  else
+    echo "-XX:+UseCompactObjectHeaders"
+  fi
+}
+
 start_service() { # SERVICE INSTANCE
   local s=$1 k=$2
   # traces go to an OTLP/HTTP collector when PORTCULLIS_OTLP_ENDPOINT names one (e.g. http://127.0.0.1:4318); off otherwise.
@@ -259,10 +278,16 @@ wants postgres && start_postgres
 wants kafka && start_kafka
 wants mail && start_mail
 wants keycloak && start_keycloak
+# KafkaAccess.java compiled once, while the broker starts: run as a source file it was compiled at every start, 2 s of CPU
+# on the way from the broker's start to the services'
+KAFKA_ACCESS=$RUN/kafka-access
+if wants kafka && { [ ! -f "$KAFKA_ACCESS/KafkaAccess.class" ] || [ "$ROOT/deploy/local/KafkaAccess.java" -nt "$KAFKA_ACCESS/KafkaAccess.class" ]; }; then
+  rm -rf "$KAFKA_ACCESS" && javac -d "$KAFKA_ACCESS" -cp "$LIB/kafka/*" "$ROOT/deploy/local/KafkaAccess.java"
+fi
 wants kafka && wait_for kafka 60 port_open "$KAFKA_PORT"
 # the users, topics and ACLs of deploy/kubernetes, as the broker's admin (again after a restart: it changes nothing then)
 if wants kafka; then
-  java -cp "$LIB/kafka/*" "$ROOT/deploy/local/KafkaAccess.java" "127.0.0.1:$KAFKA_PORT" "$KAFKA_ADMIN_PASSWORD" "$ROOT/deploy/kubernetes" \
+  java -cp "$KAFKA_ACCESS:$LIB/kafka/*" KafkaAccess "127.0.0.1:$KAFKA_PORT" "$KAFKA_ADMIN_PASSWORD" "$ROOT/deploy/kubernetes" \
     "$KAFKA_PASSWORD_SUFFIX" >>"$LOGS/kafka.log" 2>&1 || { log "kafka: users and ACLs not applied (see $LOGS/kafka.log)"; exit 1; }
 fi
 wants mail && wait_for mail 60 port_open "$SMTP_PORT"
