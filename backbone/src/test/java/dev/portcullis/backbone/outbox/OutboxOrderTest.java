@@ -107,6 +107,40 @@ class OutboxOrderTest {
         assertTrue(events.get(0).offset() < events.get(1).offset());
     }
 
+    /**
+     * A backlog longer than a batch: a key's first event in commit order has an id past the first 500 pending rows, while its second
+     * has one of the smallest. The relay picks its keys among the first rows by id, and must still publish the key's rows in commit
+     * order, the far one first.
+     */
+    @Test
+    void aKeysEventsKeepTheirOrderBehindABacklogLongerThanABatch() throws Exception {
+        String guest = UUID.randomUUID().toString();
+        String resource = UUID.randomUUID().toString();
+        try (Connection otherInstance = dataSource.getConnection(); Connection leaseThief = dataSource.getConnection()) {
+            stealTheRelayLease(leaseThief);
+            long smallId = single(otherInstance, "select nextval('outbox_event_seq')");
+            insertRow(otherInstance, smallId, guest, 2, EventJson.write(revoked("second", guest, resource)), "the key's second event, small id");
+            for (int i = 0; i < 600; i++) {
+                String other = UUID.randomUUID().toString();
+                insertRow(otherInstance, single(otherInstance, "select nextval('outbox_event_seq')"), other, 1,
+                        EventJson.write(revoked("backlog", other, resource)), "the backlog");
+            }
+            insertRow(otherInstance, single(otherInstance, "select nextval('outbox_event_seq')"), guest, 1,
+                    EventJson.write(revoked("first", guest, resource)), "the key's first event, past the first batch's ids");
+            single(leaseThief, "select case when pg_advisory_unlock(hashtextextended('portcullis-outbox-relay', 0)) then 1 else 0 end");
+        }
+
+        List<ConsumerRecord<String, String>> events = await().atMost(Duration.ofSeconds(30)).until(
+                () -> kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> guest.equals(r.key())), r -> r.size() == 2);
+        assertEquals(List.of("first", "second"), events.stream().map(r -> EventJson.read(r.value(), AccessRevoked.class).grantId()).toList(),
+                "the key's order, not its ids'");
+    }
+
+    private static AccessRevoked revoked(String grantId, String guest, String resource) {
+        return new AccessRevoked(grantId, guest, resource, "Ordered", List.of("o@example.com"), "reader", RevocationReason.MANUAL, null,
+                Instant.now(), "other-instance");
+    }
+
     @Test
     void aRelayThatTakesOverDoesNotPublishAgainWhatItsPredecessorCommittedWithoutMarking() throws Exception {
         String first = UUID.randomUUID().toString();
