@@ -257,6 +257,48 @@ class OutboxOrderTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !relay.active());
     }
 
+    /**
+     * A pass reads about a batch of rows, not the backlog, even when the planner believes the queue is empty: statistics taken
+     * while it was (as autovacuum takes them between two bursts) once made a pass rescan every pending row for each key (18 s
+     * behind a partner's block of 100,000 events). 5,000 pending rows of 1,000 keys, uncommitted on the test's own connection
+     * (the relay does not see them), under statistics of an empty queue: the plan's reads of the outbox are counted.
+     */
+    @Test
+    void aPassReadsABatchNotTheBacklogWhateverTheStatisticsSay() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> single(c, "select count(*) from outbox_event where published_at is null and parked_at is null") == 0);
+            try (PreparedStatement analyze = c.prepareStatement("analyze outbox_event")) {
+                analyze.execute();
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement backlog = c.prepareStatement("insert into outbox_event (id, event_id, topic, record_key, key_seq, ce_type, occurred_at, payload)"
+                    + " select nextval('outbox_event_seq'), gen_random_uuid(), ?, 'backlog-' || (i % 1000), i, ?, now(), '{}' from generate_series(1, 5000) i")) {
+                backlog.setString(1, Topic.INVENTORY_ACCESS.topicName());
+                backlog.setString(2, EventType.ACCESS_REVOKED.ceType());
+                assertEquals(5000, backlog.executeUpdate());
+            }
+            String plan;
+            try (PreparedStatement explain = c.prepareStatement("explain (analyze, format json) " + OutboxRelay.PENDING); ResultSet r = explain.executeQuery()) {
+                r.next();
+                plan = r.getString(1);
+            }
+            c.rollback();
+            long read = rowsRead(EventJson.mapper().readTree(plan).get(0).get("Plan"));
+            // the first 500 pending rows by id, and the five rows of each of their (up to) 500 keys
+            assertTrue(read <= 500 + 500 * 5, "a pass read " + read + " outbox rows for a batch of 500: " + plan);
+        }
+    }
+
+    /** The rows a plan's scans of outbox_event produced or filtered out, over all their loops. */
+    private static long rowsRead(com.fasterxml.jackson.databind.JsonNode node) {
+        long read = "outbox_event".equals(node.path("Relation Name").asText())
+                ? (node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()) * node.path("Actual Loops").asLong(1) : 0;
+        for (com.fasterxml.jackson.databind.JsonNode child : node.path("Plans")) {
+            read += rowsRead(child);
+        }
+        return read;
+    }
+
     private static void insertRow(Connection c, long id, String key, long keySeq, String payload, String what) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into outbox_event (id, event_id, topic, record_key, key_seq, ce_type, occurred_at, payload)"
                 + " values (?, ?, ?, ?, ?, ?, now(), ?)")) {
