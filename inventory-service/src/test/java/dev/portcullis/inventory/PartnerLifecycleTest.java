@@ -38,6 +38,9 @@ class PartnerLifecycleTest {
     @TestHTTPResource("/")
     URL baseUrl;
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     InventoryApi api;
     KafkaTestClient kafka;
 
@@ -123,6 +126,40 @@ class PartnerLifecycleTest {
         long revoked = kafka.readAll(Topic.INVENTORY_ACCESS.topicName(), r -> ours.contains(r.key())
                 && EventType.ACCESS_REVOKED.ceType().equals(KafkaTestClient.header(r, "ce_type"))).size();
         assertEquals(100, revoked, "an access-revoked for each of the 100 grants");
+    }
+
+    /**
+     * A partner of more guests than a pass takes (200): the passes go on from the last guest of the one before, and every guest is
+     * blocked once, with one guest-blocked each; then unblocking the partner lifts every one of those blocks the same way. The
+     * guests are written straight into the table, as a partner's long-standing guests would be there (invitations over the API
+     * would take most of the test).
+     */
+    @Test
+    void aPartnerOfMoreGuestsThanAPassTakesIsEnforcedOnEveryGuestOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "tenant-" + suffix;
+        String partner = api.createPartner(tenant, "many" + suffix + ".com");
+        int count = 450;
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement insert = c.prepareStatement(
+                "insert into guest (id, email, display_name, home_tenant_id, home_subject, partner_id, state, invited_by, created_at, modified_at)"
+                + " select gen_random_uuid(), 'g' || i || '@many" + suffix + ".com', 'Guest ' || i, ?, 'sub-' || i, cast(? as uuid), 'ACTIVE', 'test',"
+                + " now(), now() from generate_series(1, " + count + ") i")) {
+            insert.setString(1, tenant);
+            insert.setString(2, partner);
+            assertEquals(count, insert.executeUpdate());
+        }
+
+        api.as(TestTokens.admin()).body(Map.of("state", "BLOCKED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        java.util.function.Function<EventType, List<String>> keysOf = type -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(),
+                r -> type.ceType().equals(KafkaTestClient.header(r, "ce_type")) && r.value().contains("partner:" + partner)).stream().map(r -> r.key()).toList();
+        List<String> blocked = await().atMost(Duration.ofSeconds(60)).until(() -> keysOf.apply(EventType.GUEST_BLOCKED), r -> r.size() >= count);
+        assertEquals(count, new java.util.HashSet<>(blocked).size(), "every guest blocked");
+        assertEquals(count, blocked.size(), "once each");
+
+        api.as(TestTokens.admin()).body(Map.of("state", "CONNECTED")).patch("/api/v1/partners/" + partner).then().statusCode(200);
+        List<String> unblocked = await().atMost(Duration.ofSeconds(60)).until(() -> keysOf.apply(EventType.GUEST_UNBLOCKED), r -> r.size() >= count);
+        assertEquals(new java.util.HashSet<>(blocked), new java.util.HashSet<>(unblocked), "every block lifted");
+        assertEquals(count, unblocked.size(), "once each");
     }
 
     @Test
