@@ -106,10 +106,16 @@ public class SignInActivity {
             }
             Instant now = clock.instant();
             @SuppressWarnings("unchecked")
+            // through guest_sign_in_due: the activations, then those whose last event is older than the interval, and no other
             List<Object[]> due = em.createNativeQuery("""
-                    select id, last_sign_in_at, state, sign_in_activation_pending from guest
-                    where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
-                    and (sign_in_activation_pending or sign_in_published_at is null or sign_in_published_at <= ?1)
+                    select id, last_sign_in_at, state, sign_in_activation_pending from guest where id in (
+                        (select id from guest where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
+                         and sign_in_activation_pending limit ?2)
+                        union all
+                        (select id from guest where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
+                         and not sign_in_activation_pending and coalesce(sign_in_published_at, '-infinity'::timestamptz) <= ?1
+                         order by coalesce(sign_in_published_at, '-infinity'::timestamptz) limit ?2))
+                    and last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
                     order by id limit ?2 for update skip locked""")
                     .setParameter(1, now.minus(settings.signIns().publishInterval())).setParameter(2, PUBLISH_BATCH).getResultList();
             List<GuestSignedIn> events = new ArrayList<>(due.size());
