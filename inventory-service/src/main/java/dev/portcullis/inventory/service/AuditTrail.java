@@ -176,16 +176,18 @@ public class AuditTrail {
                 record.hash = record.computeHash(position, previous);
                 previous = record.hash;
             }
+            // one statement for the batch: a statement per record was 60,000 of them in a partner's block (6 s of PostgreSQL)
             em.unwrap(Session.class).doWork(connection -> {
-                try (PreparedStatement link = connection.prepareStatement("update audit_record set chain_seq = ?, prev_hash = ?, hash = ? where seq = ?")) {
-                    for (AuditRecord record : unchained) {
-                        link.setLong(1, record.chainSeq);
-                        link.setString(2, record.prevHash);
-                        link.setString(3, record.hash);
-                        link.setLong(4, record.seq);
-                        link.addBatch();
+                try (PreparedStatement link = connection.prepareStatement("""
+                        update audit_record a set chain_seq = v.chain_seq, prev_hash = v.prev_hash, hash = v.hash
+                        from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) as v(chain_seq, prev_hash, hash, seq) where a.seq = v.seq""")) {
+                    link.setArray(1, connection.createArrayOf("bigint", unchained.stream().map(r -> r.chainSeq).toArray()));
+                    link.setArray(2, connection.createArrayOf("text", unchained.stream().map(r -> r.prevHash).toArray()));
+                    link.setArray(3, connection.createArrayOf("text", unchained.stream().map(r -> r.hash).toArray()));
+                    link.setArray(4, connection.createArrayOf("bigint", unchained.stream().map(r -> r.seq).toArray()));
+                    if (link.executeUpdate() != unchained.size()) {
+                        throw new IllegalStateException("audit chain: not every record of the batch was linked");
                     }
-                    link.executeBatch();
                 }
             });
             LOG.debugf("audit chained %d record(s) up to %d", unchained.size(), position);
