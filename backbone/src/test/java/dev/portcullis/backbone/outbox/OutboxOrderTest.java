@@ -289,6 +289,16 @@ class OutboxOrderTest {
         }
     }
 
+    /** The relay reads pending rows only with ids > 0 (its index says so): the database refuses any other, rather than leave it unpublished. */
+    @Test
+    void aPendingRowWithAnIdTheRelayWouldNeverReadIsRefused() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> insertRow(c, 0, UUID.randomUUID().toString(), 1, "{}", "a pending row with id 0"));
+            assertTrue(refused.getMessage().contains("outbox_event_pending_id_positive"), refused.getMessage());
+        }
+    }
+
     /** The rows a plan's scans of outbox_event produced or filtered out, over all their loops. */
     private static long rowsRead(com.fasterxml.jackson.databind.JsonNode node) {
         long read = "outbox_event".equals(node.path("Relation Name").asText())
