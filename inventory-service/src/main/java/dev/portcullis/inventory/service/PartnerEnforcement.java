@@ -61,6 +61,9 @@ public class PartnerEnforcement {
     @Inject
     AfterCommit afterCommit;
 
+    @Inject
+    java.time.Clock clock;
+
     private final BackgroundWorker worker = new BackgroundWorker("partner-enforcement", this::pass, Duration.ofSeconds(POLL_SECONDS),
             Duration.ofSeconds(30));
 
@@ -78,20 +81,19 @@ public class PartnerEnforcement {
     }
 
     /**
-     * Where the next pass starts: after the last guest of this instance's previous batch, while its run lasts (null: from the
-     * first guest). The guests done lie behind it, so a pass no longer reads every guest of the partner blocked so far (that
-     * read grew with each batch: 134 ms a batch by the end of a block of 10,000); a run always ends with a pass from the first
-     * guest, so a guest that fell out of line behind the cursor meanwhile (or under another instance's passes) is not missed.
+     * This instance's run of passes, while it lasts (null: the next pass starts one, from the first guest, over every partner).
+     * {@code after}: the last guest of the previous batch, where the next pass goes on; the guests done lie behind it, so a pass no
+     * longer reads every guest of the partner blocked so far (134 ms a batch by the end of a block of 10,000). {@code partners}:
+     * those with a guest out of line when the run began, and any whose state changed since {@code began} (a partner blocked
+     * meanwhile, here or on another instance, does not wait for the run to end): a partner whose block was carried out earlier
+     * has every guest blocked with no grant left, and reading them again at each pass, each checked for an active grant, was most
+     * of a pass's query (176 ms a pass while a second partner of 10,000 was blocked). A run ends with a pass from the first guest
+     * over every partner, so a guest that fell out of line behind the cursor or outside those partners is not missed.
      */
-    private volatile UUID after;
+    private record Run(UUID after, List<UUID> partners, java.time.Instant began) {
+    }
 
-    /**
-     * The partners this run's passes after its first one look at (null: every partner): those with a guest out of line when the
-     * run began. A partner whose block was carried out earlier has every guest blocked with no grant left, and reading them again
-     * at each pass, each checked for an active grant, was most of a pass's query (176 ms a pass, a second partner of 10,000 being
-     * blocked). The pass that ends the run looks at every partner again.
-     */
-    private volatile List<UUID> partners;
+    private volatile Run run;
 
     private static final String DUE = """
             select * from (
@@ -116,18 +118,20 @@ public class PartnerEnforcement {
 
     /** One batch of guests out of line with their partner's state; true when more may be waiting. */
     boolean pass() {
-        UUID from = after;
-        List<UUID> only = partners;
-        after = null;
-        partners = null;
+        Run current = run;
+        run = null; // a pass that fails leaves the next one to start over
+        UUID from = current == null ? null : current.after();
         return QuarkusTransaction.requiringNew().timeout(120).call(() -> {
             if (!singlePass.tryTake(PASS)) {
                 return false;
             }
-            jakarta.persistence.Query query = em.createNativeQuery(DUE.formatted(only == null ? "" : "and p.id = any(cast(?3 as uuid[]))"))
+            jakarta.persistence.Query query = em.createNativeQuery(DUE.formatted(current == null ? ""
+                    : "and (p.id = any(cast(?3 as uuid[])) or p.state_changed_at >= ?4)"))
                     .setParameter(1, BATCH).setParameter(2, from == null ? new UUID(0, 0) : from);
-            if (only != null) {
-                query.setParameter(3, only.stream().map(UUID::toString).toArray(String[]::new));
+            if (current != null) {
+                // a minute's margin: a partner's change committed after the run began may carry a slightly earlier time
+                query.setParameter(3, current.partners().stream().map(UUID::toString).toArray(String[]::new))
+                        .setParameter(4, current.began().minus(Duration.ofMinutes(1)));
             }
             @SuppressWarnings("unchecked")
             List<Object[]> due = query.getResultList();
@@ -166,8 +170,8 @@ public class PartnerEnforcement {
             }
             LOG.infof("partner enforcement: %d of %d guest(s) changed", changed, due.size());
             if (due.size() == BATCH) {
-                after = (UUID) due.get(due.size() - 1)[0];
-                partners = only != null ? only : outOfLine();
+                UUID last = (UUID) due.get(due.size() - 1)[0];
+                run = current != null ? new Run(last, current.partners(), current.began()) : new Run(last, outOfLine(), clock.instant());
                 return true;
             }
             return from != null;

@@ -105,8 +105,8 @@ public class SignInActivity {
                 return false;
             }
             Instant now = clock.instant();
-            @SuppressWarnings("unchecked")
             // through guest_sign_in_due: the activations, then those whose last event is older than the interval, and no other
+            @SuppressWarnings("unchecked")
             List<Object[]> due = em.createNativeQuery("""
                     select id, last_sign_in_at, state, sign_in_activation_pending from guest where id in (
                         (select id from guest where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
