@@ -442,15 +442,99 @@ class RevocationNoticeTest {
                     cause, grants, Instant.now(), "it-admin@example.com"));
         }
         inventoryEvents.consume(onePoll(blocked));
-        List<Notification> messages = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("recipient = ?1 and causeId like ?2"
-                + " order by createdAt", sponsor, "organization-blocked:" + cause + ":%"));
-        assertEquals(List.of(500, 1), messages.stream().map(n -> n.items.length).toList());
-        assertTrue(messages.get(0).items[0].length() > 1_000 && messages.get(0).items[0].endsWith("Resource with a long name number 39 (reader)"),
-                messages.get(0).items[0]);
-        // each rendered with all its lines before the poll's transaction committed
-        assertEquals(500, messages.get(0).body.lines().filter(l -> l.startsWith("  - g")).count());
-        assertTrue(messages.get(0).subject.contains("500 guests") && messages.get(1).subject.contains("1 guest of yours"), messages.get(1).subject);
         await().atMost(MAIL_DELIVERED).until(() -> mailsTo(sponsor).size() == 2);
+        List<String> texts = mailsTo(sponsor).stream().map(MailParts::text).sorted(java.util.Comparator.comparing(String::length).reversed()).toList();
+        List<String> subjects = mailsTo(sponsor).stream().map(m -> {
+            try {
+                return m.getSubject();
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        // each rendered with all its lines when it was sent, in the order they came
+        assertEquals(500, texts.get(0).lines().filter(l -> l.startsWith("  - g")).count(), texts.get(0));
+        assertTrue(texts.get(0).lines().filter(l -> l.startsWith("  - g")).findFirst().orElseThrow().endsWith("Resource with a long name number 39 (reader)"),
+                texts.get(0));
+        assertEquals(1, texts.get(1).lines().filter(l -> l.startsWith("  - g")).count(), texts.get(1));
+        assertTrue(subjects.stream().anyMatch(s -> s.contains("500 guests")) && subjects.stream().anyMatch(s -> s.contains("1 guest of yours")), subjects.toString());
+        // what the messages listed leaves with them
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> ((Number) Notification.getEntityManager()
+                .createNativeQuery("select count(*) from notification_line where recipient = ?1").setParameter(1, sponsor).getSingleResult()).longValue()));
+    }
+
+    /**
+     * Two consumer instances gathering a partner's block into the same owner's message at once (each has some of its guests'
+     * partitions). The one that would plan the owner's first message while the other plans it waits and adds to that one: one
+     * message, not one each. Once it exists, neither waits for the other to add lines to it.
+     */
+    @Test
+    void twoConsumersGatherIntoOneMessageAndNeitherWaitsOnceItExists() throws Exception {
+        String owner = "owner-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String group = "organization-blocked:partner:" + UUID.randomUUID() + ":";
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+            Future<?> planning = first.submit(() -> gatherAndCommit(owner, group, "guest-1", written, commit));
+            written.await();
+            Future<?> waiting = second.submit(() -> gatherAndCommit(owner, group, "guest-2", null, null));
+            // the second plans no message of its own: it waits for the first's, under the lock on the owner and the group
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnAnAdvisoryLock() == 1);
+            commit.countDown();
+            planning.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(group + "1"), causes(owner));
+
+            java.util.concurrent.CountDownLatch written2 = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch commit2 = new java.util.concurrent.CountDownLatch(1);
+            Future<?> holding = first.submit(() -> gatherAndCommit(owner, group, "guest-3", written2, commit2));
+            written2.await();
+            // the first holds its lines' message, uncommitted: the second adds its line and commits all the same
+            second.submit(() -> gatherAndCommit(owner, group, "guest-4", null, null)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            commit2.countDown();
+            holding.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            first.shutdownNow();
+            second.shutdownNow();
+        }
+        assertEquals(List.of(group + "1"), causes(owner));
+        // in the order they were written
+        assertEquals(List.of("guest-1", "guest-2", "guest-3", "guest-4"), QuarkusTransaction.requiringNew().call(() -> Notification.getEntityManager()
+                .createNativeQuery("select line from notification_line where recipient = ?1 order by seq", String.class).setParameter(1, owner)
+                .getResultList()));
+        // due now: sent once, listing the four
+        QuarkusTransaction.requiringNew().run(() -> Notification.update("nextAttemptAt = ?1 where recipient = ?2", Instant.now(), owner));
+        await().atMost(MAIL_DELIVERED).until(() -> mailsTo(owner).size() == 1);
+        String text = MailParts.text(mailsTo(owner).get(0));
+        assertTrue(List.of("guest-1", "guest-2", "guest-3", "guest-4").stream().allMatch(g -> text.contains("  - " + g)), text);
+    }
+
+    private void gatherAndCommit(String owner, String group, String line, java.util.concurrent.CountDownLatch written,
+            java.util.concurrent.CountDownLatch commit) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            messages.gather(owner, Notification.Type.ORGANIZATION_BLOCKED, group, line, new dev.portcullis.notification.service.Messages.Gathered(
+                    java.util.Map.of("what", "it-admin@example.com blocked a partner organization", "next", "ask it-admin@example.com"), "guests"),
+                    UUID.randomUUID().toString(), dev.portcullis.notification.service.Messages.About.NOBODY, Duration.ofMinutes(10));
+            messages.writeGathered();
+            if (written != null) {
+                written.countDown();
+                try {
+                    commit.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+    }
+
+    private static List<String> causes(String recipient) {
+        return QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("recipient", recipient).stream().map(n -> n.causeId).toList());
+    }
+
+    private static long waitingOnAnAdvisoryLock() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) Notification.getEntityManager()
+                .createNativeQuery("select count(*) from pg_locks where locktype = 'advisory' and not granted").getSingleResult()).longValue());
     }
 
     /** {@code events} as one poll of the consumer would bring them: each topic's in one partition, the topics in the order they first come. */

@@ -114,6 +114,32 @@ class WebhookTest {
         }
     }
 
+    /**
+     * A message that gathers lines (a partner's block, a guest a line) is posted as it is mailed: once, when it is sent, listing
+     * every guest that came while it gathered, not the first alone.
+     */
+    @Test
+    void aPartnersBlockIsPostedOnceListingEveryGuest() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String hook = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/blocks-" + run, "types", List.of("ORGANIZATION_BLOCKED")))
+                .post("/api/v1/webhooks").then().statusCode(201).extract().path("id");
+        created.add(hook);
+        String sponsor = "sponsor-" + run + "@example.com";
+        String cause = "partner:" + UUID.randomUUID();
+        List<String> guests = List.of("ann-" + run + "@contoso.com", "bob-" + run + "@contoso.com", "cyd-" + run + "@contoso.com");
+        KafkaTestClient kafka = new KafkaTestClient(KafkaResource.bootstrapServers());
+        for (String guest : guests) {
+            kafka.publish(new dev.portcullis.events.GuestBlocked(UUID.randomUUID().toString(), guest, null, List.of(sponsor), "PARTNER_BLOCKED", cause,
+                    List.of(), Instant.now(), "it-admin@example.com"));
+        }
+        // the receiver refuses each message's first post (503): the second is the one taken
+        await().atMost(Duration.ofSeconds(60)).until(() -> posts.stream().filter(p -> p.path().equals("/blocks-" + run)).count() == 2);
+        List<Post> posted = posts.stream().filter(p -> p.path().equals("/blocks-" + run)).toList();
+        assertEquals(1, posted.stream().map(p -> p.headers().get("webhook-id").get(0)).distinct().count(), "one message, posted twice");
+        assertTrue(guests.stream().allMatch(g -> posted.get(1).body().contains(g + ", whom you sponsor")), posted.get(1).body());
+    }
+
     /** A webhook's secret is shown once: a repeat under the same Idempotency-Key is answered without it. */
     @Test
     void aRepeatedCreationNeverReplaysTheSecret() {

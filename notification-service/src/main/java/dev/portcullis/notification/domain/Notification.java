@@ -143,10 +143,12 @@ public class Notification extends PanacheEntityBase {
     @Column(length = 55)
     public String traceparent;
 
-    /** What a gathering message lists so far (a revoked grant a line, a blocked partner's guest a line), so a later event adds a line and renders it again; else null. */
-    @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.ARRAY)
-    @Column(name = "items")
-    public String[] items;
+    /**
+     * A message that gathers lines (its lines in {@code notification_line}): the words it is rendered with when a sender claims it,
+     * as JSON ({@code Messages.Gathered}); null once rendered, and on every other message.
+     */
+    @Column(columnDefinition = "text")
+    public String gathered;
 
     @Column(name = "claimed_by")
     public String claimedBy;

@@ -102,6 +102,9 @@ public class MailSender {
     @Inject
     WebhookPoster webhooks;
 
+    @Inject
+    Messages messages;
+
     private ExecutorService senders;
     private Pace pace;
     /** Messages claimed at once: at most what the pace lets out in a quarter of the claim, so a claimed batch goes before its claim lapses. */
@@ -405,7 +408,12 @@ public class MailSender {
     @SuppressWarnings("unchecked")
     List<Notification> claimDue() {
         return leases.claimAndRead(em, "status = 'PENDING' and next_attempt_at <= now()", "next_attempt_at", settings.mail().claim(), batch,
-                ids -> Entities.byIds(em, Notification.class, ids).stream().sorted(Comparator.comparing((Notification n) -> n.nextAttemptAt)).toList());
+                ids -> {
+                    List<Notification> claimed = Entities.byIds(em, Notification.class, ids).stream()
+                            .sorted(Comparator.comparing((Notification n) -> n.nextAttemptAt)).toList();
+                    messages.finish(claimed); // a message that gathered lines is rendered from them now, once
+                    return claimed;
+                });
     }
 
 

@@ -120,6 +120,12 @@ public class Messages {
     @Transactional(Transactional.TxType.MANDATORY)
     public Notification planAt(String to, Notification.Type type, String cause, Map<String, Object> data, String eventId,
             About about, Instant notBefore) {
+        return planAt(to, type, cause, data, eventId, about, notBefore, false);
+    }
+
+    /** {@link #planAt}; a message that gathers lines gets its webhook copies when it is rendered for good ({@link #finish}). */
+    private Notification planAt(String to, Notification.Type type, String cause, Map<String, Object> data, String eventId,
+            About about, Instant notBefore, boolean gathering) {
         Batch batch = batch();
         // an event about a guest removed meanwhile (published before the removal, on another topic) names them no more
         Optional<ErasedAddresses.Erasure> erasedRecipient = batch.erasure(to);
@@ -160,18 +166,24 @@ public class Messages {
             n.nextAttemptAt = DailyDigests.next(settings.digestTime(), n.createdAt);
         }
         n.persist();
-        for (UUID endpoint : batch.webhooks(type)) {
-            // the same message, posted to each endpoint that takes its type: a copy of its own, sent and retried like a mail
-            Notification copy = Notification.pending(recipient, type, n.subject, n.body, cause, eventId, n.guestId, n.createdAt);
+        if (!gathering || n.status != Notification.Status.PENDING) {
+            copies(n, batch);
+        }
+        afterCommit.runOnce(MailSender.class, sender::wake);
+        LOG.infof("notification=%s %s planned (%s)", n.id, type, cause);
+        return n;
+    }
+
+    /** The same message, posted to each endpoint that takes its type: a copy of its own, sent and retried like a mail. */
+    private void copies(Notification n, Batch batch) {
+        for (UUID endpoint : batch.webhooks(n.type)) {
+            Notification copy = Notification.pending(n.recipient, n.type, n.subject, n.body, n.causeId, n.causeEventId, n.guestId, n.createdAt);
             copy.webhookId = endpoint;
             copy.nextAttemptAt = n.nextAttemptAt;
             copy.guestEmail = n.guestEmail;
             copy.guestName = n.guestName;
             copy.persist();
         }
-        afterCommit.runOnce(MailSender.class, sender::wake);
-        LOG.infof("notification=%s %s planned (%s)", n.id, type, cause);
-        return n;
     }
 
     /**
@@ -216,13 +228,12 @@ public class Messages {
     public void erased(ErasedAddresses.Erasure erasure) {
         Batch batch = batch();
         batch.erasures.put(erasure.address(), Optional.of(erasure));
-        // a gathering message's lines added in this transaction are not in its text yet (renderGathered): the removal leaves them too
-        for (Gathering g : batch.gathering.values()) {
-            String[] scrubbed = java.util.Arrays.stream(g.message.items).map(erasure::from).toArray(String[]::new);
-            if (!java.util.Arrays.equals(scrubbed, g.message.items)) {
-                g.message.items = scrubbed;
-                g.changed = true;
-            }
+        // the lines gathered in this transaction are not written yet (writeGathered): the removal leaves them too
+        for (Lines pending : batch.lines.values()) {
+            java.util.LinkedHashSet<String> scrubbed = new java.util.LinkedHashSet<>();
+            pending.lines.forEach(line -> scrubbed.add(erasure.from(line)));
+            pending.lines = scrubbed;
+            pending.words = pending.words.erased(erasure::from);
         }
     }
 
@@ -235,91 +246,283 @@ public class Messages {
     /** The most lines a gathering message lists: past it, the next line starts another message (a partner's thousands of guests). */
     static final int MOST_LINES = 500;
 
+    /** How a gathering message is rendered: its words, and the template value its lines go under (and {@code count}, how many). */
+    public record Gathered(Map<String, Object> data, String linesKey) {
+
+        Map<String, Object> with(List<String> lines) {
+            Map<String, Object> all = new LinkedHashMap<>(data);
+            all.put(linesKey, lines);
+            all.put("count", lines.size());
+            return all;
+        }
+
+        /** The same words with what {@code erasure} erases taken out of each. */
+        Gathered erased(Function<String, String> erasure) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            data.forEach((k, v) -> out.put(k, v instanceof String text ? erasure.apply(text)
+                    : v instanceof List<?> list ? list.stream().map(e -> e instanceof String t ? erasure.apply(t) : e).toList() : v));
+            return new Gathered(out, linesKey);
+        }
+
+        String json() {
+            try {
+                return JSON.writeValueAsString(Map.of("lines", linesKey, "data", data));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static Gathered of(String json) {
+            try {
+                Map<String, Object> read = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+                @SuppressWarnings("unchecked")
+                Map<String, Object> data = (Map<String, Object>) read.get("data");
+                return new Gathered(data, (String) read.get("lines"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("a gathering message's words cannot be read", e);
+            }
+        }
+    }
+
     /**
      * A message that lists what arrives as separate events (a grant a line, a guest a line): adds {@code line} to the recipient's
-     * message of {@code group} that is still gathering, or plans one (cause {@code cause}) due after {@code window}. Returns whether
-     * a message was planned. A message of this transaction is found in memory, one of an earlier transaction in the table (not due,
-     * not claimed), locked, so the sender's {@code SKIP LOCKED} claim waits for the new line; no flush either way. Its text is
-     * rendered again once, by {@link #renderGathered} before the transaction commits, however many lines it took.
+     * message of {@code group} that is still gathering, or plans one, due after {@code window}. Kept in memory until
+     * {@link #writeGathered}, before the consumer's transaction commits, writes the poll's lines of every message at once.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean gather(String to, Notification.Type type, String group, String cause, String line,
-            Function<List<String>, Map<String, Object>> data, String eventId, About about, Duration window) {
-        String recipient = to.toLowerCase(Locale.ROOT);
-        Batch batch = batch();
-        String key = recipient + "\n" + type + "\n" + group;
-        Gathering open = batch.gathering.get(key);
-        if (open == null) {
-            Notification found = batch.openIn(type, group).get(recipient);
-            open = found == null ? null : new Gathering(found, type, data, about);
-        }
-        if (open == null || (open.message.items.length >= MOST_LINES && !List.of(open.message.items).contains(line))) {
-            if (open != null) {
-                render(batch, open); // full: its last lines are rendered now, as the next message takes its place
-            }
-            Notification planned = planAt(to, type, cause, data.apply(List.of(line)), eventId, about, clock.instant().plus(window));
-            if (planned != null) {
-                planned.items = new String[] {line};
-                batch.gathering.put(key, new Gathering(planned, type, data, about));
-            }
-            return planned != null;
-        }
-        batch.gathering.put(key, open);
-        if (!List.of(open.message.items).contains(line)) {
-            String[] lines = java.util.Arrays.copyOf(open.message.items, open.message.items.length + 1);
-            lines[lines.length - 1] = line;
-            open.message.items = lines;
-            open.changed = true;
-        }
-        return false;
+    public void gather(String to, Notification.Type type, String group, String line, Gathered words, String eventId, About about, Duration window) {
+        batch().lines.computeIfAbsent(new GroupKey(type, group, to.toLowerCase(Locale.ROOT)), k -> new Lines(to, words, eventId, about, window))
+                .lines.add(line);
     }
 
     /**
-     * Renders once each message that {@link #gather} added lines to in this transaction (and its webhook copies, not posted yet):
-     * before the transaction commits, from the consumer that gathers. A poll of a partner's block adds hundreds of lines to one
-     * owner's message; rendering it again at each line would grow with the square of them.
+     * Writes the lines this transaction gathered: each a row of its own in {@code notification_line}, appended to the recipient's
+     * message of the group still gathering (not due, never tried, not claimed). Several consumer instances append to the same
+     * messages at once: each holds the message it appends to with a shared lock until it commits, which never makes another
+     * consumer wait, and which a sender's {@code SKIP LOCKED} claim passes by, so no line comes after a message is rendered.
+     * A message is planned when there is none still gathering or it is full: under a lock on its recipient and group (taken in
+     * one order by every consumer, so that two never wait on each other), so that two instances plan one message, not one each.
+     * Its text is rendered when a sender claims it ({@link #finish}), once, from all its lines.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void renderGathered() {
+    public void writeGathered() {
         Batch batch = batch();
-        batch.gathering.values().forEach(g -> render(batch, g));
-    }
-
-    private void render(Batch batch, Gathering g) {
-        if (!g.changed) {
+        if (batch.lines.isEmpty()) {
             return;
         }
-        g.changed = false;
-        Notification open = g.message;
-        Rendered r = erased(render(g.type, g.data.apply(List.of(open.items))), g.about, Optional.empty(),
-                g.about.guestEmail() == null ? Optional.empty() : batch.erasure(g.about.guestEmail()));
-        open.subject = r.subject();
-        open.body = r.text();
-        open.html = r.html();
-        if (!batch.webhooks(g.type).isEmpty()) {
-            // its webhook copies, not posted yet, say the same
-            for (Notification copy : em.createQuery("from Notification n where n.recipient = :r and n.causeId = :c and n.webhookId is not null"
-                    + " and n.status = :s", Notification.class).setParameter("r", open.recipient).setParameter("c", open.causeId)
-                    .setParameter("s", Notification.Status.PENDING).getResultList()) {
-                copy.subject = r.subject();
-                copy.body = r.text();
+        Map<String, List<GroupKey>> byGroup = new java.util.TreeMap<>();
+        batch.lines.keySet().stream().sorted().forEach(k -> byGroup.computeIfAbsent(k.type() + "\n" + k.group(), g -> new ArrayList<>()).add(k));
+        List<String> recipients = new ArrayList<>();
+        List<String> causes = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (List<GroupKey> keys : byGroup.values()) {
+            GroupKey first = keys.get(0);
+            Map<String, Part> parts = parts(first.type(), first.group(), keys.stream().map(GroupKey::recipient).toList());
+            for (GroupKey key : keys) {
+                Lines pending = batch.lines.get(key);
+                List<String> todo = new ArrayList<>(pending.lines);
+                Part part = parts.get(key.recipient());
+                while (!todo.isEmpty()) {
+                    if (part == null || !part.open || part.lines >= MOST_LINES) {
+                        part = plan(key, pending, todo, part);
+                        if (part == null) {
+                            break; // not a message that gathers (its recipient opted out, or chose a digest): planned with these lines
+                        }
+                    }
+                    List<String> chunk = todo.subList(0, Math.min(MOST_LINES - part.lines, todo.size()));
+                    for (String line : chunk) {
+                        recipients.add(key.recipient());
+                        causes.add(part.cause);
+                        texts.add(line);
+                    }
+                    part.lines += chunk.size();
+                    chunk.clear();
+                }
             }
+        }
+        batch.lines.clear();
+        if (!texts.isEmpty()) {
+            em.createNativeQuery("insert into notification_line (recipient, cause_id, line_md5, line) select r, c, cast(md5(l) as uuid), l"
+                    + " from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) with ordinality as v(r, c, l, o) order by o"
+                    + " on conflict do nothing").setParameter(1, recipients.toArray(String[]::new)).setParameter(2, causes.toArray(String[]::new))
+                    .setParameter(3, texts.toArray(String[]::new)).executeUpdate();
         }
     }
 
-    /** A gathering message this transaction planned or added to, with how to render it; changed: lines added, not rendered yet. */
-    private static final class Gathering {
-        final Notification message;
-        final Notification.Type type;
-        final Function<List<String>, Map<String, Object>> data;
-        final About about;
-        boolean changed;
+    /** A recipient's newest message of a group: whether it still gathers (locked, shared, if so), how many lines it has, its number. */
+    private static final class Part {
+        final String cause;
+        final int number;
+        boolean open;
+        int lines;
 
-        Gathering(Notification message, Notification.Type type, Function<List<String>, Map<String, Object>> data, About about) {
-            this.message = message;
-            this.type = type;
-            this.data = data;
+        Part(String cause, int number) {
+            this.cause = cause;
+            this.number = number;
+        }
+    }
+
+    /** Each recipient's newest message of {@code group}: the open ones held with a shared lock until the transaction ends. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Part> parts(Notification.Type type, String group, List<String> recipients) {
+        Map<String, Part> newest = new java.util.HashMap<>();
+        Map<String, UUID> ids = new java.util.HashMap<>();
+        for (Object[] row : (List<Object[]>) em.createNativeQuery("select recipient, cause_id, id from notification where type = ?1"
+                        + " and webhook_id is null and recipient = any(cast(?2 as text[])) and cause_id like ?3")
+                .setParameter(1, type.name()).setParameter(2, recipients.toArray(String[]::new)).setParameter(3, likePrefix(group))
+                .setFlushMode(FlushModeType.COMMIT).getResultList()) {
+            Part part = new Part((String) row[1], partNumber(group, (String) row[1]));
+            Part known = newest.get((String) row[0]);
+            if (known == null || part.number > known.number) {
+                newest.put((String) row[0], part);
+                ids.put((String) row[0], (UUID) row[2]);
+            }
+        }
+        if (newest.isEmpty()) {
+            return newest;
+        }
+        // the newest ones still gathering, locked: a sender's claim of one waits for this transaction, and one claimed meanwhile is not open
+        List<UUID> open = em.createNativeQuery("select id from notification where id = any(cast(?1 as uuid[])) and gathered is not null"
+                        + " and status = 'PENDING' and attempts = 0 and claimed_until is null and next_attempt_at > ?2 order by id for share")
+                .setParameter(1, ids.values().stream().map(UUID::toString).toArray(String[]::new)).setParameter(2, clock.instant())
+                .setFlushMode(FlushModeType.COMMIT).getResultList();
+        List<String> openRecipients = new ArrayList<>();
+        List<String> openCauses = new ArrayList<>();
+        ids.forEach((recipient, id) -> {
+            if (open.contains(id)) {
+                newest.get(recipient).open = true;
+                openRecipients.add(recipient);
+                openCauses.add(newest.get(recipient).cause);
+            }
+        });
+        if (!openRecipients.isEmpty()) {
+            for (Object[] row : (List<Object[]>) em.createNativeQuery("select l.recipient, l.cause_id, count(*) from notification_line l"
+                            + " join unnest(cast(?1 as text[]), cast(?2 as text[])) as v(r, c) on l.recipient = v.r and l.cause_id = v.c group by 1, 2")
+                    .setParameter(1, openRecipients.toArray(String[]::new)).setParameter(2, openCauses.toArray(String[]::new))
+                    .setFlushMode(FlushModeType.COMMIT).getResultList()) {
+                newest.get((String) row[0]).lines = ((Number) row[2]).intValue();
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * The recipient's next message of the group, planned with the first of {@code todo} (so the message log shows them before it is
+     * sent), under a lock on recipient and group: an instance that planned it a moment earlier has committed it by then, and it is
+     * used instead. Null when the message planned does not gather (opted out, or held for a digest): it took the lines it can list.
+     */
+    private Part plan(GroupKey key, Lines pending, List<String> todo, Part full) {
+        em.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtext(cast(?1 as text)))").setParameter(1, key.type() + "\n" + key.group() + "\n" + key.recipient())
+                .setFlushMode(FlushModeType.COMMIT).getSingleResult();
+        Part again = parts(key.type(), key.group(), List.of(key.recipient())).get(key.recipient());
+        if (again != null && again.open && again.lines < MOST_LINES && (full == null || again.number > full.number)) {
+            return again;
+        }
+        int number = Math.max(again == null ? 0 : again.number, full == null ? 0 : full.number) + 1;
+        List<String> first = new ArrayList<>(todo.subList(0, Math.min(MOST_LINES, todo.size())));
+        Notification planned = planAt(pending.to, key.type(), key.group() + number, pending.words.with(first), pending.eventId, pending.about,
+                clock.instant().plus(pending.window), true);
+        if (planned == null) {
+            throw new IllegalStateException("a gathering message planned already: " + key.group() + number);
+        }
+        if (planned.status != Notification.Status.PENDING) {
+            first.forEach(todo::remove);
+            return null;
+        }
+        // the words are stored to render it again when it is sent: without the guest, if this transaction removed them (planAt
+        // erased the text it rendered now the same way)
+        Optional<ErasedAddresses.Erasure> removed = pending.about.guestEmail() == null ? Optional.empty() : batch().erasure(pending.about.guestEmail());
+        planned.gathered = removed.map(e -> pending.words.erased(e.withName(pending.about.guestName())::from)).orElse(pending.words).json();
+        return new Part(planned.causeId, number);
+    }
+
+    private static int partNumber(String group, String cause) {
+        try {
+            return Integer.parseInt(cause.substring(group.length()));
+        } catch (NumberFormatException e) {
+            return 0; // a message gathered before messages were numbered
+        }
+    }
+
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /**
+     * Renders each of {@code claimed} that gathered lines, as a sender claims it (in the claim's transaction): from all its lines,
+     * once, with its webhook endpoints' copies made now with the same text; its lines are then deleted, the message holding them.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public void finish(List<Notification> claimed) {
+        for (Notification n : claimed) {
+            if (n.gathered == null) {
+                continue;
+            }
+            List<String> lines = em.createNativeQuery("select line from notification_line where recipient = ?1 and cause_id = ?2 order by seq")
+                    .setParameter(1, n.recipient).setParameter(2, n.causeId).setFlushMode(FlushModeType.COMMIT).getResultList();
+            Rendered r = render(n.type, Gathered.of(n.gathered).with(lines));
+            n.subject = r.subject();
+            n.body = r.text();
+            n.html = r.html();
+            n.gathered = null;
+            copies(n, batch());
+            em.createNativeQuery("delete from notification_line where recipient = ?1 and cause_id = ?2").setParameter(1, n.recipient)
+                    .setParameter(2, n.causeId).executeUpdate();
+        }
+    }
+
+    /**
+     * A removal's erasure of the lines still waiting for their messages: a message to the removed person follows its recipient's
+     * placeholder, and a line that names them names the placeholder instead. Returns the lines changed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public int eraseLines(ErasedAddresses.Erasure erasure) {
+        int changed = em.createNativeQuery("update notification_line set recipient = ?2 where lower(recipient) = ?1")
+                .setParameter(1, erasure.address()).setParameter(2, erasure.placeholder()).executeUpdate();
+        for (Object[] row : (List<Object[]>) em.createNativeQuery("select recipient, cause_id, line_md5, line from notification_line"
+                + " where strpos(lower(line), ?1) > 0").setParameter(1, erasure.address()).getResultList()) {
+            // in place, so it keeps its position; a line the erasure makes the same as another of the message is one line
+            String line = erasure.from((String) row[3]);
+            int updated = em.createNativeQuery("update notification_line l set line = ?4, line_md5 = cast(md5(?4) as uuid) where recipient = ?1"
+                    + " and cause_id = ?2 and line_md5 = ?3 and not exists (select 1 from notification_line o where o.recipient = ?1"
+                    + " and o.cause_id = ?2 and o.line_md5 = cast(md5(?4) as uuid))").setParameter(1, row[0]).setParameter(2, row[1])
+                    .setParameter(3, row[2]).setParameter(4, line).executeUpdate();
+            if (updated == 0) {
+                em.createNativeQuery("delete from notification_line where recipient = ?1 and cause_id = ?2 and line_md5 = ?3").setParameter(1, row[0])
+                        .setParameter(2, row[1]).setParameter(3, row[2]).executeUpdate();
+            }
+            changed++;
+        }
+        return changed;
+    }
+
+    /** A group's lines for one recipient, as this transaction gathered them, with how to plan their message. */
+    private static final class Lines {
+        final String to;
+        Gathered words;
+        final String eventId;
+        final About about;
+        final Duration window;
+        java.util.LinkedHashSet<String> lines = new java.util.LinkedHashSet<>();
+
+        Lines(String to, Gathered words, String eventId, About about, Duration window) {
+            this.to = to;
+            this.words = words;
+            this.eventId = eventId;
             this.about = about;
+            this.window = window;
+        }
+    }
+
+    /** Whose message of which group: the order every consumer locks them in. */
+    private record GroupKey(Notification.Type type, String group, String recipient) implements Comparable<GroupKey> {
+
+        @Override
+        public int compareTo(GroupKey other) {
+            return java.util.Comparator.comparing((GroupKey k) -> k.type().name()).thenComparing(GroupKey::group).thenComparing(GroupKey::recipient)
+                    .compare(this, other);
         }
     }
 
@@ -330,8 +533,8 @@ public class Messages {
      */
     private final class Batch {
         final java.util.Set<String> planned = new java.util.HashSet<>();
-        /** The gathering messages this transaction planned or added to, by recipient, type and group. */
-        final Map<String, Gathering> gathering = new java.util.HashMap<>();
+        /** The lines this transaction gathered, by group and recipient, until {@link #writeGathered} writes them. */
+        final Map<GroupKey, Lines> lines = new java.util.HashMap<>();
         private Map<String, List<UUID>> webhooksByType;
         private final Map<String, java.util.Optional<RecipientPreference>> preferences = new java.util.HashMap<>();
         private final Map<String, Optional<ErasedAddresses.Erasure>> erasures = new java.util.HashMap<>();
@@ -340,28 +543,6 @@ public class Messages {
 
         static String plannedKey(String recipient, String cause, UUID guestId) {
             return recipient + "\n" + cause + "\n" + guestId;
-        }
-
-        /** The messages of each group still gathering that earlier transactions planned, by recipient: the newest of each. */
-        private final Map<String, Map<String, Notification>> openByGroup = new java.util.HashMap<>();
-
-        /**
-         * The messages of {@code group} still gathering (not due, never tried, not claimed), every recipient's at once and locked
-         * in id order: one statement for a poll's hundreds of recipients, and two consumers' transactions lock them in the same order
-         * (locked one by one, in the order their events came, two polls of a partner's block would deadlock on its owners').
-         */
-        Map<String, Notification> openIn(Notification.Type type, String group) {
-            return openByGroup.computeIfAbsent(type + "\n" + group, k -> {
-                Map<String, Notification> newest = new java.util.HashMap<>();
-                em.createQuery("from Notification n where n.type = :t and n.webhookId is null and n.causeId like :g and n.status = :s"
-                                + " and n.attempts = 0 and n.claimedUntil is null and n.nextAttemptAt > :now and n.items is not null order by n.id",
-                                Notification.class).setParameter("t", type).setParameter("g", group + "%").setParameter("s", Notification.Status.PENDING)
-                        .setParameter("now", clock.instant()).setFlushMode(FlushModeType.COMMIT)
-                        .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).getResultStream()
-                        // the newest: an older one still gathering is full
-                        .forEach(n -> newest.merge(n.recipient, n, (a, b) -> a.createdAt.isAfter(b.createdAt) ? a : b));
-                return newest;
-            });
         }
 
         /** Whether an earlier transaction planned it (this one's own are in {@link #planned}: no flush needed to ask). */
@@ -441,4 +622,5 @@ public class Messages {
     }
 
     private static final ObjectMapper SAMPLES = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 }

@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -88,41 +87,38 @@ public class RevocationNotices {
      */
     private int organizationBlocked(GuestBlocked event, String eventId) {
         String group = "organization-blocked:" + (event.causeId() != null ? event.causeId() : eventId) + ":";
-        String cause = group + eventId;
         String address = event.email() == null ? "guest " + event.guestId() : messages.shown(event.email());
         RevocationWords.Words words = RevocationWords.organizationBlocked(event.actor());
-        Function<List<String>, Map<String, Object>> data = lines -> Map.of("what", words.what(), "next", words.next(true), "guests", lines,
-                "count", lines.size());
+        Messages.Gathered gathered = new Messages.Gathered(Map.of("what", words.what(), "next", words.next(true)), "guests");
         Map<String, List<RevokedGrant>> grantsByOwner = new LinkedHashMap<>();
         for (RevokedGrant grant : event.revokedGrants()) {
             grant.owners().forEach(owner -> grantsByOwner.computeIfAbsent(normalize(owner), o -> new java.util.ArrayList<>()).add(grant));
         }
-        int planned = 0;
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
             // a sponsor's line lists everything the guest lost, their own resources too
-            if (told.add(normalize(sponsor)) && messages.gather(sponsor, Notification.Type.ORGANIZATION_BLOCKED, group, cause,
-                    address + ", whom you sponsor: " + lost(event.revokedGrants()), data, eventId, Messages.About.NOBODY, settings.partnerBlockGathering())) {
-                planned++;
+            if (told.add(normalize(sponsor))) {
+                messages.gather(sponsor, Notification.Type.ORGANIZATION_BLOCKED, group, address + ", whom you sponsor: " + lost(event.revokedGrants()),
+                        gathered, eventId, Messages.About.NOBODY, settings.partnerBlockGathering());
             }
         }
         for (Map.Entry<String, List<RevokedGrant>> owner : grantsByOwner.entrySet()) {
-            if (told.add(owner.getKey()) && messages.gather(owner.getKey(), Notification.Type.ORGANIZATION_BLOCKED, group, cause,
-                    address + ": " + lost(owner.getValue()), data, eventId, Messages.About.NOBODY, settings.partnerBlockGathering())) {
-                planned++;
+            if (told.add(owner.getKey())) {
+                messages.gather(owner.getKey(), Notification.Type.ORGANIZATION_BLOCKED, group, address + ": " + lost(owner.getValue()), gathered,
+                        eventId, Messages.About.NOBODY, settings.partnerBlockGathering());
             }
         }
-        return planned;
+        return told.size();
     }
 
     private static String lost(List<RevokedGrant> grants) {
         return grants.isEmpty() ? "no access left to revoke" : String.join(", ", list(grants));
     }
 
-    /** Before the consumer's transaction commits: the gathering messages it added lines to, rendered once each. */
+    /** Before the consumer's transaction commits: the lines it gathered, written to their messages at once. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void beforeCommit() {
-        messages.renderGathered();
+        messages.writeGathered();
     }
 
     /** Reasons whose grants end one by one, with no guest-blocked to list them: told from each access-revoked, gathered per guest. */
@@ -145,28 +141,28 @@ public class RevocationNotices {
                 + (event.role() == null ? "" : " (" + event.role() + ")");
         Messages.About about = new Messages.About(UUID.fromString(event.guestId()), event.guestEmail(), event.guestName());
         String address = event.guestEmail() != null ? event.guestEmail() : "guest " + event.guestId();
-        int planned = 0;
         Set<String> told = new java.util.HashSet<>();
         for (String sponsor : event.sponsors()) {
             if (told.add(normalize(sponsor))) {
-                planned += gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, event, guest, address, line, about, eventId, true);
+                gather(normalize(sponsor), Notification.Type.GUEST_ACCESS_REVOKED, event, guest, address, line, about, eventId, true);
             }
         }
         for (String owner : event.resourceOwners()) {
             if (told.add(normalize(owner))) {
-                planned += gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, event, guest, address, line, about, eventId, false);
+                gather(normalize(owner), Notification.Type.RESOURCE_ACCESS_REVOKED, event, guest, address, line, about, eventId, false);
             }
         }
-        return planned;
+        return told.size();
     }
 
-    /** Adds the grant to the recipient's message about this guest and reason that is still gathering, or plans one; 1 if a message was planned. */
-    private int gather(String recipient, Notification.Type type, AccessRevoked event, String guest, String address, String line,
+    /** Adds the grant to the recipient's message about this guest and reason that is still gathering, or to one planned for it. */
+    private void gather(String recipient, Notification.Type type, AccessRevoked event, String guest, String address, String line,
             Messages.About about, String eventId, boolean sponsor) {
-        String group = "revoked:" + event.reason() + ":" + event.guestId() + ":";
         RevocationWords.Words words = RevocationWords.of(event.reason().name(), event.actor());
-        return messages.gather(recipient, type, group, group + event.grantId(), line,
-                lines -> data(guest, address, words, sponsor, lines), eventId, about, settings.revocationGathering()) ? 1 : 0;
+        Map<String, Object> data = new LinkedHashMap<>(data(guest, address, words, sponsor, List.of()));
+        data.remove("grants");
+        messages.gather(recipient, type, "revoked:" + event.reason() + ":" + event.guestId() + ":", line, new Messages.Gathered(data, "grants"),
+                eventId, about, settings.revocationGathering());
     }
 
     /** A revocation message's data: the guest (as named, and their address), what happened, what the reader (a sponsor, or an owner) can do, and the access. */
@@ -197,6 +193,9 @@ public class RevocationNotices {
             n.subject = about.from(n.subject);
             n.body = about.from(n.body);
             n.html = about.fromHtml(n.html);
+            if (n.gathered != null) {
+                n.gathered = Messages.Gathered.of(n.gathered).erased(about::from).json();
+            }
             n.guestEmail = erased;
             n.guestName = null;
             changed++;
@@ -204,7 +203,8 @@ public class RevocationNotices {
         if (erasure != null) {
             String address = erasure.address();
             for (Notification n : Notification.<Notification>list("lower(recipient) = ?1 or locate(?1, lower(subject)) > 0 or locate(?1, lower(body)) > 0"
-                    + " or locate(?1, lower(coalesce(html, ''))) > 0 or locate(?1, lower(coalesce(lastError, ''))) > 0", address)) {
+                    + " or locate(?1, lower(coalesce(html, ''))) > 0 or locate(?1, lower(coalesce(lastError, ''))) > 0"
+                    + " or locate(?1, lower(coalesce(gathered, ''))) > 0", address)) {
                 if (normalize(n.recipient).equals(address)) {
                     n.recipient = erased;
                 }
@@ -212,12 +212,12 @@ public class RevocationNotices {
                 n.body = erasure.from(n.body);
                 n.html = erasure.fromHtml(n.html);
                 n.lastError = erasure.from(n.lastError);
-                if (n.items != null) {
-                    // a gathering message's lines (a partner block's guests), rendered again from them as it gathers more
-                    n.items = java.util.Arrays.stream(n.items).map(erasure::from).toArray(String[]::new);
+                if (n.gathered != null) {
+                    n.gathered = Messages.Gathered.of(n.gathered).erased(erasure::from).json();
                 }
                 changed++;
             }
+            changed += messages.eraseLines(erasure);
             dev.portcullis.notification.domain.RecipientPreference.delete("lower(recipient) = ?1", address);
             outbox.erase(address, erased);
         }
