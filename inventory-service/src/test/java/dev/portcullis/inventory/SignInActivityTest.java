@@ -150,6 +150,39 @@ class SignInActivityTest {
                 .body("items.size()", equalTo(0));
     }
 
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
+
+    /**
+     * The publisher's writes hold nothing the ingest waits for: while a transaction holds what a publisher pass writes for a guest
+     * (its told sign-ins deleted, what it told recorded), a batch with that guest's next sign-in applies at once. They once both
+     * updated the guest's row, and each batch waited for the publisher's pass.
+     */
+    @Test
+    void aSignInBatchNeverWaitsForThePublisherTellingTheSameGuest() throws Exception {
+        String cat = api.inviteGuest("cat@" + domain, tenant, "cat-" + suffix, List.of("sponsor@example.com"));
+        Instant first = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        java.util.concurrent.ExecutorService poster = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection publisher = dataSource.getConnection()) {
+            publisher.setAutoCommit(false);
+            try (java.sql.Statement pass = publisher.createStatement()) {
+                // a pass's writes for a guest it tells for the first time: its record of what it told checks the guest's key
+                pass.executeUpdate("delete from sign_in_pending where guest_id = '" + cat + "'");
+                pass.executeUpdate("insert into sign_in_published (guest_id, signed_in_at, published_at) values ('" + cat + "', '" + first + "', now())");
+            }
+            java.util.concurrent.Future<Integer> batch = poster.submit(() -> postSignIns(List.of(Map.of("guestId", cat, "at", first.toString())))
+                    .then().statusCode(200).extract().<Integer>path("guestsUpdated"));
+            assertEquals(1, batch.get(20, java.util.concurrent.TimeUnit.SECONDS), "applied while the publisher's transaction is open");
+            publisher.rollback();
+        } finally {
+            poster.shutdownNow();
+        }
+        api.as(TestTokens.admin()).get("/api/v1/guests/" + cat).then().body("state", equalTo("ACTIVE")).body("lastSignInAt", equalTo(first.toString()));
+        // and the activation is told
+        await().atMost(Duration.ofSeconds(10)).until(() -> kafka.readAll(Topic.INVENTORY_GUESTS.topicName(), r -> cat.equals(r.key())
+                && EventType.GUEST_SIGNED_IN.ceType().equals(KafkaTestClient.header(r, "ce_type"))), r -> r.size() == 1);
+    }
+
     private io.restassured.response.Response postSignIns(List<Map<String, String>> records) {
         return api.as(TestTokens.admin()).body(Map.of("records", records)).post("/api/v1/sign-ins");
     }

@@ -113,10 +113,6 @@ public class Guest extends PanacheEntityBase {
     @Column(name = "sponsor_missing_reported_at")
     public Instant sponsorMissingReportedAt;
 
-    /** An activation guest-signed-in has still to tell (SignInActivity's publisher sends it, within a second). */
-    @Column(name = "sign_in_activation_pending", nullable = false)
-    public boolean signInActivationPending;
-
     /** When a block was last lifted: the inactivity job gives the guest its whole period again from then. */
     @Column(name = "unblocked_at")
     public Instant unblockedAt;

@@ -104,12 +104,14 @@ public class Guests {
         guest.partnerId = partnerId;
         guest.state = in.lastSignInAt() == null ? GuestState.INVITED : GuestState.ACTIVE;
         guest.lastSignInAt = in.lastSignInAt();
-        // one who signed in before (an import) is active: the sign-in publisher says so, as for any activation
-        guest.signInActivationPending = in.lastSignInAt() != null;
         guest.sponsors = new LinkedHashSet<>(in.sponsors().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
         guest.invitedBy = in.invitedBy();
         guest.createdAt = clock.instant();
         guest.persist();
+        if (in.lastSignInAt() != null) {
+            // one who signed in before (an import) is active: the sign-in publisher says so, as for any activation
+            dev.portcullis.inventory.domain.SignInPending.activation(guest.id, in.lastSignInAt(), guest.createdAt).persist();
+        }
         personalData.prepareKey(guest.id);
         outbox.publish(new GuestInvited(guest.id.toString(), guest.email, guest.displayName, partnerId.toString(), guest.homeTenantId,
                 guest.homeSubject, List.copyOf(guest.sponsors), guest.createdAt, actor, reason));

@@ -95,44 +95,55 @@ public class SignInActivity {
     }
 
     /**
-     * Publishes guest-signed-in for up to PUBLISH_BATCH guests whose latest sign-in is unpublished and
-     * due: an activation at once, any other once the guest's last event is older than the interval.
-     * True when more may be due.
+     * Publishes guest-signed-in for the guests of the first PUBLISH_BATCH sign-ins due ({@code sign_in_pending}): each guest's
+     * latest, whether it activated them, and their state. What it reads it deletes, by id, so that a sign-in an ingest appends
+     * meanwhile is told later, never lost; what it told it keeps in {@code sign_in_published}, from which the ingest reckons when
+     * the guest's next one is due. It locks no guest and writes no row the ingest writes. True when more may be due.
      */
+    @SuppressWarnings("unchecked")
     boolean publishPass() {
         return QuarkusTransaction.requiringNew().call(() -> {
             if (!singlePass.tryTake(PASS)) {
                 return false;
             }
             Instant now = clock.instant();
-            // through guest_sign_in_due: the activations, then those whose last event is older than the interval, and no other
-            @SuppressWarnings("unchecked")
-            List<Object[]> due = em.createNativeQuery("""
-                    select id, last_sign_in_at, state, sign_in_activation_pending from guest where id in (
-                        (select id from guest where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
-                         and sign_in_activation_pending limit ?2)
-                        union all
-                        (select id from guest where last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
-                         and not sign_in_activation_pending and coalesce(sign_in_published_at, '-infinity'::timestamptz) <= ?1
-                         order by coalesce(sign_in_published_at, '-infinity'::timestamptz) limit ?2))
-                    and last_sign_in_at is distinct from sign_in_published_value and state <> 'REMOVED'
-                    order by id limit ?2 for update skip locked""")
-                    .setParameter(1, now.minus(settings.signIns().publishInterval())).setParameter(2, PUBLISH_BATCH).getResultList();
-            List<GuestSignedIn> events = new ArrayList<>(due.size());
-            for (Object[] guest : due) {
-                Instant lastSignInAt = guest[1] instanceof Instant i ? i : ((Timestamp) guest[1]).toInstant();
-                events.add(new GuestSignedIn(guest[0].toString(), lastSignInAt, (String) guest[2], (Boolean) guest[3], now));
+            List<UUID> first = em.createNativeQuery("select guest_id from sign_in_pending where due_at <= ?1 order by due_at limit ?2", UUID.class)
+                    .setParameter(1, now).setParameter(2, PUBLISH_BATCH).getResultList();
+            if (first.isEmpty()) {
+                return false;
+            }
+            // every sign-in still to tell of those guests, the later ones not due yet too: the event carries the latest
+            List<Object[]> guests = em.createNativeQuery("""
+                    select p.guest_id, max(p.signed_in_at), bool_or(p.activation), g.state, array_agg(p.id)
+                    from sign_in_pending p join guest g on g.id = p.guest_id
+                    where p.guest_id = any(cast(?1 as uuid[])) group by p.guest_id, g.state order by p.guest_id""")
+                    .setParameter(1, first.stream().distinct().map(UUID::toString).toArray(String[]::new)).getResultList();
+            List<GuestSignedIn> events = new ArrayList<>(guests.size());
+            List<UUID> told = new ArrayList<>();
+            for (Object[] guest : guests) {
+                for (Object id : (Object[]) guest[4]) {
+                    told.add((UUID) id);
+                }
+                if (!"REMOVED".equals(guest[3])) {
+                    Instant lastSignInAt = guest[1] instanceof Instant i ? i : ((Timestamp) guest[1]).toInstant();
+                    events.add(new GuestSignedIn(guest[0].toString(), lastSignInAt, (String) guest[3], (Boolean) guest[2], now));
+                }
             }
             // a thousand guests' keys in one round trip, not one each
             outbox.reserveKeys(events.stream().map(GuestSignedIn::key).toList());
             events.forEach(outbox::publish);
-            if (!due.isEmpty()) {
+            em.createNativeQuery("delete from sign_in_pending where id = any(cast(?1 as uuid[]))")
+                    .setParameter(1, told.stream().map(UUID::toString).toArray(String[]::new)).executeUpdate();
+            if (!events.isEmpty()) {
                 em.createNativeQuery("""
-                        update guest set sign_in_published_value = last_sign_in_at, sign_in_published_at = ?1, sign_in_activation_pending = false
-                        where id = any(cast(?2 as uuid[]))""").setParameter(1, now)
-                        .setParameter(2, due.stream().map(g -> g[0].toString()).toArray(String[]::new)).executeUpdate();
+                        insert into sign_in_published (guest_id, signed_in_at, published_at)
+                        select id, at, ?3 from unnest(cast(?1 as uuid[]), cast(?2 as timestamptz[])) as v(id, at)
+                        on conflict (guest_id) do update set signed_in_at = excluded.signed_in_at, published_at = excluded.published_at""")
+                        .setParameter(1, events.stream().map(GuestSignedIn::guestId).toArray(String[]::new))
+                        .setParameter(2, events.stream().map(e -> e.lastSignInAt().toString()).toArray(String[]::new))
+                        .setParameter(3, now).executeUpdate();
             }
-            return due.size() == PUBLISH_BATCH;
+            return first.size() == PUBLISH_BATCH;
         });
     }
 
@@ -171,10 +182,12 @@ public class SignInActivity {
         List<UUID> ids = new ArrayList<>();
         List<String> times = new ArrayList<>();
         List<String> states = new ArrayList<>();
+        List<Boolean> activations = new ArrayList<>();
         int activated = 0;
-        // locked in id order, as every other writer of several guests locks them: two batches never deadlock
+        // locked in id order, as every other writer of several guests locks them: two batches never deadlock; for no key update, which
+        // the publisher's and this batch's foreign key checks (a key share of the guest) pass through
         try (PreparedStatement select = connection.prepareStatement(
-                "select id, state, last_sign_in_at from guest where id = any(?) order by id for update")) {
+                "select id, state, last_sign_in_at from guest where id = any(?) order by id for no key update")) {
             select.setArray(1, connection.createArrayOf("uuid", latest.keySet().toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -193,6 +206,7 @@ public class SignInActivity {
                     ids.add(id);
                     times.add(at.toString());
                     states.add(activates ? "ACTIVE" : state);
+                    activations.add(activates);
                     if (activates) {
                         activated++;
                         activatedIds.add(id);
@@ -204,13 +218,24 @@ public class SignInActivity {
         latest.keySet().forEach(id -> indexes.get(id).forEach(i -> unmatched.add(new Unmatched(i, "no guest with this id"))));
         if (!ids.isEmpty()) {
             try (PreparedStatement update = connection.prepareStatement("""
-                    update guest g set last_sign_in_at = v.at::timestamptz, state = v.state,
-                    sign_in_activation_pending = g.sign_in_activation_pending or (g.state = 'INVITED' and v.state = 'ACTIVE')
+                    update guest g set last_sign_in_at = v.at::timestamptz, state = v.state
                     from unnest(?::uuid[], ?::text[], ?::text[]) as v(id, at, state) where g.id = v.id""")) {
                 update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
                 update.setArray(2, connection.createArrayOf("text", times.toArray()));
                 update.setArray(3, connection.createArrayOf("text", states.toArray()));
                 update.executeUpdate();
+            }
+            // for the publisher: due at once for an activation, else an interval after the guest's last guest-signed-in
+            try (PreparedStatement pending = connection.prepareStatement("""
+                    insert into sign_in_pending (guest_id, signed_in_at, activation, due_at)
+                    select v.id, v.at::timestamptz, v.activation, case when v.activation then now()
+                        else greatest(now(), p.published_at + make_interval(secs => ?)) end
+                    from unnest(?::uuid[], ?::text[], ?::boolean[]) as v(id, at, activation) left join sign_in_published p on p.guest_id = v.id""")) {
+                pending.setDouble(1, settings.signIns().publishInterval().toMillis() / 1000.0);
+                pending.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
+                pending.setArray(3, connection.createArrayOf("text", times.toArray()));
+                pending.setArray(4, connection.createArrayOf("boolean", activations.toArray()));
+                pending.executeUpdate();
             }
         }
         unmatched.sort((a, b) -> Integer.compare(a.index(), b.index()));
