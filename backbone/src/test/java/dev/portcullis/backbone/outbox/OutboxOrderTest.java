@@ -289,6 +289,31 @@ class OutboxOrderTest {
         }
     }
 
+    /**
+     * The relay's query is planned at each pass, never kept as a prepared statement's plan: one planned while the outbox was empty (a
+     * new platform) read the whole table for each key of a batch, 15-20 s a pass behind 30,000 events, until autovacuum analyzed it.
+     * The driver prepares a statement on the server from its fifth execution: the same query prepared as usual is, the relay's is not.
+     */
+    @Test
+    void thePassQueryIsNeverAPreparedStatementWhosePlanOutlivesTheOutboxsSize() throws Exception {
+        try (Connection usualSession = dataSource.getConnection(); Connection relaySession = dataSource.getConnection()) {
+            for (int i = 0; i < 10; i++) {
+                try (PreparedStatement usual = usualSession.prepareStatement(OutboxRelay.PENDING); ResultSet r = usual.executeQuery()) {
+                    r.next();
+                }
+                try (PreparedStatement relays = OutboxRelay.pendingStatement(relaySession); ResultSet r = relays.executeQuery()) {
+                    r.next();
+                }
+            }
+            assertEquals(1, preparedPendingQueries(usualSession), "the same query, prepared as usual, is kept with its plan");
+            assertEquals(0, preparedPendingQueries(relaySession));
+        }
+    }
+
+    private static long preparedPendingQueries(Connection c) throws SQLException {
+        return single(c, "select count(*) from pg_prepared_statements where statement like '%pending_keys%' and statement not like '%pg_prepared_statements%'");
+    }
+
     /** The relay reads pending rows only with ids > 0 (its index says so): the database refuses any other, rather than leave it unpublished. */
     @Test
     void aPendingRowWithAnIdTheRelayWouldNeverReadIsRefused() throws Exception {
