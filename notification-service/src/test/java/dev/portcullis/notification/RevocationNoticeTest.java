@@ -465,10 +465,10 @@ class RevocationNoticeTest {
     /**
      * Two consumer instances gathering a partner's block into the same owner's message at once (each has some of its guests'
      * partitions). The one that would plan the owner's first message while the other plans it waits and adds to that one: one
-     * message, not one each. Once it exists, neither waits for the other to add lines to it.
+     * message, not one each. Once it exists, each writes its lines into it, and waits for the other's commit only to count them.
      */
     @Test
-    void twoConsumersGatherIntoOneMessageAndNeitherWaitsOnceItExists() throws Exception {
+    void twoConsumersGatherIntoOneMessageAndWaitForEachOtherOnlyToCountItsLines() throws Exception {
         String owner = "owner-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String group = "organization-blocked:partner:" + UUID.randomUUID() + ":";
         ExecutorService first = Executors.newSingleThreadExecutor();
@@ -480,7 +480,7 @@ class RevocationNoticeTest {
             written.await();
             Future<?> waiting = second.submit(() -> gatherAndCommit(owner, group, "guest-2", null, null));
             // the second plans no message of its own: it waits for the first's, under the lock on the owner and the group
-            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnAnAdvisoryLock() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting("advisory") == 1);
             commit.countDown();
             planning.get(10, java.util.concurrent.TimeUnit.SECONDS);
             waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -490,10 +490,14 @@ class RevocationNoticeTest {
             java.util.concurrent.CountDownLatch commit2 = new java.util.concurrent.CountDownLatch(1);
             Future<?> holding = first.submit(() -> gatherAndCommit(owner, group, "guest-3", written2, commit2));
             written2.await();
-            // the first holds its lines' message, uncommitted: the second adds its line and commits all the same
-            second.submit(() -> gatherAndCommit(owner, group, "guest-4", null, null)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // the first has written its line and not committed: the second writes its own into the same message, and waits for the
+            // first's commit only to add to the message's count of lines (a row lock, taken last), not to plan another message
+            Future<?> adding = second.submit(() -> gatherAndCommit(owner, group, "guest-4", null, null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting("transactionid") == 1);
+            assertEquals(0, waiting("advisory"), "no second message planned");
             commit2.countDown();
             holding.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            adding.get(10, java.util.concurrent.TimeUnit.SECONDS);
         } finally {
             first.shutdownNow();
             second.shutdownNow();
@@ -532,9 +536,10 @@ class RevocationNoticeTest {
         return QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("recipient", recipient).stream().map(n -> n.causeId).toList());
     }
 
-    private static long waitingOnAnAdvisoryLock() {
+    /** How many backends wait for a lock of {@code type} (pg_locks): the other consumer's transaction, stopped where it waits. */
+    private static long waiting(String type) {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) Notification.getEntityManager()
-                .createNativeQuery("select count(*) from pg_locks where locktype = 'advisory' and not granted").getSingleResult()).longValue());
+                .createNativeQuery("select count(*) from pg_locks where locktype = ?1 and not granted").setParameter(1, type).getSingleResult()).longValue());
     }
 
     /** {@code events} as one poll of the consumer would bring them: each topic's in one partition, the topics in the order they first come. */

@@ -341,11 +341,24 @@ public class Messages {
             }
         }
         batch.lines.clear();
-        if (!texts.isEmpty()) {
-            em.createNativeQuery("insert into notification_line (recipient, cause_id, line_md5, line) select r, c, cast(md5(l) as uuid), l"
-                    + " from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) with ordinality as v(r, c, l, o) order by o"
-                    + " on conflict do nothing").setParameter(1, recipients.toArray(String[]::new)).setParameter(2, causes.toArray(String[]::new))
-                    .setParameter(3, texts.toArray(String[]::new)).executeUpdate();
+        if (texts.isEmpty()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> written = em.createNativeQuery("insert into notification_line (recipient, cause_id, line_md5, line) select r, c, cast(md5(l) as uuid), l"
+                + " from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) with ordinality as v(r, c, l, o) order by o"
+                + " on conflict do nothing returning recipient, cause_id").setParameter(1, recipients.toArray(String[]::new))
+                .setParameter(2, causes.toArray(String[]::new)).setParameter(3, texts.toArray(String[]::new)).getResultList();
+        // each message's count of lines, in one order for every consumer (two that add to the same messages wait, never deadlock)
+        Map<List<String>, Integer> counts = new java.util.TreeMap<>(java.util.Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
+        written.forEach(row -> counts.merge(List.of((String) row[0], (String) row[1]), 1, Integer::sum));
+        if (!counts.isEmpty()) {
+            em.createNativeQuery("insert into notification_line_count (recipient, cause_id, lines) select r, c, n from unnest(cast(?1 as text[]),"
+                    + " cast(?2 as text[]), cast(?3 as int[])) with ordinality as v(r, c, n, o) order by o"
+                    + " on conflict (recipient, cause_id) do update set lines = notification_line_count.lines + excluded.lines")
+                    .setParameter(1, counts.keySet().stream().map(k -> k.get(0)).toArray(String[]::new))
+                    .setParameter(2, counts.keySet().stream().map(k -> k.get(1)).toArray(String[]::new))
+                    .setParameter(3, counts.values().toArray(Integer[]::new)).executeUpdate();
         }
     }
 
@@ -396,8 +409,8 @@ public class Messages {
             }
         });
         if (!openRecipients.isEmpty()) {
-            for (Object[] row : (List<Object[]>) em.createNativeQuery("select l.recipient, l.cause_id, count(*) from notification_line l"
-                            + " join unnest(cast(?1 as text[]), cast(?2 as text[])) as v(r, c) on l.recipient = v.r and l.cause_id = v.c group by 1, 2")
+            for (Object[] row : (List<Object[]>) em.createNativeQuery("select l.recipient, l.cause_id, l.lines from notification_line_count l"
+                            + " join unnest(cast(?1 as text[]), cast(?2 as text[])) as v(r, c) on l.recipient = v.r and l.cause_id = v.c")
                     .setParameter(1, openRecipients.toArray(String[]::new)).setParameter(2, openCauses.toArray(String[]::new))
                     .setFlushMode(FlushModeType.COMMIT).getResultList()) {
                 newest.get((String) row[0]).lines = ((Number) row[2]).intValue();
@@ -469,6 +482,8 @@ public class Messages {
             copies(n, batch());
             em.createNativeQuery("delete from notification_line where recipient = ?1 and cause_id = ?2").setParameter(1, n.recipient)
                     .setParameter(2, n.causeId).executeUpdate();
+            em.createNativeQuery("delete from notification_line_count where recipient = ?1 and cause_id = ?2").setParameter(1, n.recipient)
+                    .setParameter(2, n.causeId).executeUpdate();
         }
     }
 
@@ -480,6 +495,8 @@ public class Messages {
     @SuppressWarnings("unchecked")
     public int eraseLines(ErasedAddresses.Erasure erasure) {
         int changed = em.createNativeQuery("update notification_line set recipient = ?2 where lower(recipient) = ?1")
+                .setParameter(1, erasure.address()).setParameter(2, erasure.placeholder()).executeUpdate();
+        em.createNativeQuery("update notification_line_count set recipient = ?2 where lower(recipient) = ?1")
                 .setParameter(1, erasure.address()).setParameter(2, erasure.placeholder()).executeUpdate();
         for (Object[] row : (List<Object[]>) em.createNativeQuery("select recipient, cause_id, line_md5, line from notification_line"
                 + " where strpos(lower(line), ?1) > 0").setParameter(1, erasure.address()).getResultList()) {
