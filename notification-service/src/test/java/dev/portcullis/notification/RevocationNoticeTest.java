@@ -542,6 +542,31 @@ class RevocationNoticeTest {
                 .createNativeQuery("select count(*) from pg_locks where locktype = ?1 and not granted").setParameter(1, type).getSingleResult()).longValue());
     }
 
+    /**
+     * A sponsor whose own address a removal erased (they were a guest too) is told nothing more: a block of more guests than a
+     * message lists, in one poll, is logged as messages to the erased address, never sent, and the poll is applied.
+     */
+    @Test
+    void aBlockOfManyGuestsForARecipientWhoseAddressWasErasedIsLoggedNotSent() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String sponsor = "gone-" + run + "@example.com";
+        String formerGuest = UUID.randomUUID().toString();
+        inventoryEvents.consume(onePoll(List.of(new GuestRemoved(formerGuest, List.of(), "ADMIN", UUID.randomUUID().toString(), List.of(),
+                Instant.now(), "it-admin@example.com", sponsor))));
+        String cause = "partner:" + UUID.randomUUID();
+        List<GuestBlocked> blocked = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            blocked.add(new GuestBlocked(UUID.randomUUID().toString(), "e" + i + "-" + run + "@contoso.com", null, List.of(sponsor), "PARTNER_BLOCKED",
+                    cause, List.of(), Instant.now(), "it-admin@example.com"));
+        }
+        inventoryEvents.consume(onePoll(blocked));
+        List<Notification> messages = QuarkusTransaction.requiringNew().call(() -> Notification.<Notification>list("causeId like ?1 order by causeId",
+                "organization-blocked:" + cause + ":%"));
+        assertEquals(List.of(Notification.Status.SUPPRESSED, Notification.Status.SUPPRESSED), messages.stream().map(n -> n.status).toList());
+        assertEquals(List.of(GuestRemoved.erasedEmail(formerGuest)), messages.stream().map(n -> n.recipient).distinct().toList());
+        assertEquals(List.of(), PersonalDataScan.holding(dataSource, sponsor));
+    }
+
     /** {@code events} as one poll of the consumer would bring them: each topic's in one partition, the topics in the order they first come. */
     private static org.apache.kafka.clients.consumer.ConsumerRecords<String, String> onePoll(List<? extends dev.portcullis.events.EventPayload> events) {
         java.util.Map<org.apache.kafka.common.TopicPartition, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>>> records =

@@ -325,9 +325,6 @@ public class Messages {
                 while (!todo.isEmpty()) {
                     if (part == null || !part.open || part.lines >= MOST_LINES) {
                         part = plan(key, pending, todo, part);
-                        if (part == null) {
-                            break; // not a message that gathers (its recipient opted out, or chose a digest): planned with these lines
-                        }
                     }
                     List<String> chunk = todo.subList(0, Math.min(MOST_LINES - part.lines, todo.size()));
                     for (String line : chunk) {
@@ -422,7 +419,8 @@ public class Messages {
     /**
      * The recipient's next message of the group, planned with the first of {@code todo} (so the message log shows them before it is
      * sent), under a lock on recipient and group: an instance that planned it a moment earlier has committed it by then, and it is
-     * used instead. Null when the message planned does not gather (opted out, or held for a digest): it took the lines it can list.
+     * used instead. A message planned that does not gather (its recipient's address erased by a removal: logged, never sent) takes
+     * the lines it lists out of {@code todo} and is returned full, so that the next lines plan the next one.
      */
     private Part plan(GroupKey key, Lines pending, List<String> todo, Part full) {
         em.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtext(cast(?1 as text)))").setParameter(1, key.type() + "\n" + key.group() + "\n" + key.recipient())
@@ -439,8 +437,10 @@ public class Messages {
             throw new IllegalStateException("a gathering message planned already: " + key.group() + number);
         }
         if (planned.status != Notification.Status.PENDING) {
-            first.forEach(todo::remove);
-            return null;
+            todo.subList(0, first.size()).clear();
+            Part closed = new Part(planned.causeId, number);
+            closed.lines = MOST_LINES;
+            return closed;
         }
         // the words are stored to render it again when it is sent: without the guest, if this transaction removed them (planAt
         // erased the text it rendered now the same way)
