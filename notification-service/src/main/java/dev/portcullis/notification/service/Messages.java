@@ -377,9 +377,11 @@ public class Messages {
     private Map<String, Part> parts(Notification.Type type, String group, List<String> recipients) {
         Map<String, Part> newest = new java.util.HashMap<>();
         Map<String, UUID> ids = new java.util.HashMap<>();
+        // the group's causes as a range in byte order (notification_by_group): those that start with the group, and no other
+        String after = group.substring(0, group.length() - 1) + (char) (group.charAt(group.length() - 1) + 1);
         for (Object[] row : (List<Object[]>) em.createNativeQuery("select recipient, cause_id, id from notification where type = ?1"
-                        + " and webhook_id is null and recipient = any(cast(?2 as text[])) and cause_id like ?3")
-                .setParameter(1, type.name()).setParameter(2, recipients.toArray(String[]::new)).setParameter(3, likePrefix(group))
+                        + " and webhook_id is null and recipient = any(cast(?2 as text[])) and cause_id collate \"C\" >= ?3 and cause_id collate \"C\" < ?4")
+                .setParameter(1, type.name()).setParameter(2, recipients.toArray(String[]::new)).setParameter(3, group).setParameter(4, after)
                 .setFlushMode(FlushModeType.COMMIT).getResultList()) {
             Part part = new Part((String) row[1], partNumber(group, (String) row[1]));
             Part known = newest.get((String) row[0]);
@@ -457,9 +459,6 @@ public class Messages {
         }
     }
 
-    private static String likePrefix(String prefix) {
-        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    }
 
     /**
      * Renders each of {@code claimed} that gathered lines, as a sender claims it (in the claim's transaction): from all its lines,
