@@ -10,12 +10,15 @@ import java.util.Map;
 
 /**
  * The CPU each service's JVMs (every instance) spend, from {@code /proc/<pid>/stat} (user + system time): stable on a noisy
- * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s first and taken off. Beside it,
+ * machine where latency is not. What they spend idle (schedulers, polls) is measured for 5 s before the run and 5 s after it, and
+ * the smaller of the two is taken off: a window that still held the tail of earlier work (a sender draining the warm-up's mails)
+ * would otherwise count that work as idle and take it off the run (one 5 s window made notification's share swing 6 ms a signal
+ * between two runs of the same code, docs/benchmarks.md). Beside it,
  * the transactions each service's database committed ({@code pg_stat_database}, read-only ones too), idle taken off likewise.
  */
 record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String, Double> idleTicksPerSecond, long startedAt,
         Map<String, long[]> threadTicksAtStart, Map<String, Long> commitsAtStart, Map<String, Double> idleCommitsPerSecond,
-        Map<String, Integer> lastCompileIdAtStart, Map<String, Long> infrastructureTicksAtStart) {
+        Map<String, Integer> lastCompileIdAtStart, Map<String, Long> infrastructureTicksAtStart, Map<String, Double> idleTicksPerSecondAfter) {
 
     private static final List<String> SERVICES = List.of("inventory", "review", "policy", "notification");
 
@@ -40,7 +43,7 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
             }
         }
         return new ServiceCpu(platform, after, idle, System.nanoTime(), threadTicks(), commitsAfter, idleCommits, lastCompileIds,
-                infrastructureTicks());
+                infrastructureTicks(), new java.util.LinkedHashMap<>());
     }
 
     /**
@@ -225,10 +228,17 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
         Map<String, Long> now = ticks();
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         double msPerTick = 1000.0 / clockTicksPerSecond();
+        // the idle spending again, once the run is over (the caller has awaited the consumers): the smaller window is taken off
+        long idleFrom = System.nanoTime();
+        Thread.sleep(5_000); // a measuring window of idle spending, not a wait for a condition
+        double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+        Map<String, Long> afterIdle = ticks();
         Map<String, Double> perSignal = new java.util.LinkedHashMap<>();
         double all = 0;
         for (String service : SERVICES) {
-            double busy = Math.max(0, now.get(service) - ticksAtStart.get(service) - idleTicksPerSecond.get(service) * seconds);
+            idleTicksPerSecondAfter.put(service, (afterIdle.get(service) - now.get(service)) / idleSeconds);
+            double idle = Math.min(idleTicksPerSecond.get(service), idleTicksPerSecondAfter.get(service));
+            double busy = Math.max(0, now.get(service) - ticksAtStart.get(service) - idle * seconds);
             perSignal.put(service, busy * msPerTick / signals);
             all += busy * msPerTick / signals;
         }
@@ -236,11 +246,19 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
         return perSignal;
     }
 
-    /** The CPU per {@code unit} (a signal, a guest blocked) by service. */
-    static void print(String unit, Map<String, Double> perSignal) {
+    /** What each service spent idle, before the run and after it (after {@link #per}), in milliseconds of CPU a second. */
+    String idleRates() throws Exception {
+        double msPerTick = 1000.0 / clockTicksPerSecond();
+        return SERVICES.stream().map(s -> String.format("%s %.1f / %.1f", s, idleTicksPerSecond.get(s) * msPerTick,
+                idleTicksPerSecondAfter.getOrDefault(s, Double.NaN) * msPerTick)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The CPU per {@code unit} (a signal, a guest blocked) by service, as {@link #per} measured it, and the idle it took off. */
+    void print(String unit, Map<String, Double> perSignal) throws Exception {
         StringBuilder line = new StringBuilder("  CPU per " + unit + " (from /proc, every instance, idle taken off):");
         perSignal.forEach((service, ms) -> line.append(String.format(" %s %.1f ms", service, ms)));
         System.out.println(line);
+        System.out.println("  idle, ms of CPU a second before / after the run (the smaller taken off): " + idleRates());
     }
 
     /** user + system clock ticks of every instance of each service. */

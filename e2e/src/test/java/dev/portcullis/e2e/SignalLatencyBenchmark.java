@@ -144,11 +144,12 @@ class SignalLatencyBenchmark {
             }
         }
         platform.awaitConsumersSettled(); // the downstream services' share of the last signals (mails, policies) counts too
-        Map<String, Double> cpuPerSignal = cpu.per(SIGNALS);
+        // the figures idle is not taken off first: per() then measures a second idle window
         Map<String, String> threadShares = cpu.threadShares(SIGNALS);
         String transactions = cpu.transactionsPer(SIGNALS);
         Map<String, String> compilations = cpu.compilations(SIGNALS);
         String infrastructure = cpu.infrastructure(SIGNALS);
+        Map<String, Double> cpuPerSignal = cpu.per(SIGNALS);
         if (JFR) {
             ServiceCpu.jfr("JFR.stop", "name=bench", "filename=" + RepositoryRoot.get().resolve("e2e/target/jfr") + "/%s.jfr");
         }
@@ -164,7 +165,7 @@ class SignalLatencyBenchmark {
         print("202 received -> last access-revoked visible on Kafka", fromAccepted);
         print((SSF ? "SET pushed" : "signal sent") + "  -> last access-revoked visible on Kafka", fromSent);
         print((SSF ? "POST /ssf/v1/receiver/{partner}/push" : "POST /partner-signals") + " round trip (revocation committed)", restMillis);
-        ServiceCpu.print("signal", cpuPerSignal);
+        cpu.print("signal", cpuPerSignal);
         System.out.println("  transactions committed per signal (pg_stat_database, idle taken off): " + transactions);
         threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         compilations.forEach((service, jit) -> System.out.printf("  %s JIT over the run: %s%n", service, jit));
@@ -288,9 +289,9 @@ class SignalLatencyBenchmark {
             restMillis.add(answeredAt[n] - sentAt[n]);
         }
         platform.awaitConsumersSettled();
-        Map<String, Double> cpuPerSignal = cpu.per(count);
         Map<String, String> threadShares = cpu.threadShares(count);
         String transactions = cpu.transactionsPer(count);
+        Map<String, Double> cpuPerSignal = cpu.per(count);
         running.set(false);
         listener.join();
 
@@ -301,7 +302,7 @@ class SignalLatencyBenchmark {
         print("POST /partner-signals round trip (first try to 202)", restMillis);
         List<Long> steady = fromSent.subList(Math.min(RATE * 5, count - 1), count);
         print("the same, after the first 5 s", steady);
-        ServiceCpu.print("signal", cpuPerSignal);
+        cpu.print("signal", cpuPerSignal);
         System.out.println("  transactions committed per signal (pg_stat_database, idle taken off): " + transactions);
         threadShares.forEach((service, shares) -> System.out.printf("  %s by thread (ms per signal, idle not taken off): %s%n", service, shares));
         printServices(platform);
