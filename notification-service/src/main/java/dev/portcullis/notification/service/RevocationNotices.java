@@ -159,15 +159,25 @@ public class RevocationNotices {
     private void gather(String recipient, Notification.Type type, AccessRevoked event, String guest, String address, String line,
             Messages.About about, String eventId, boolean sponsor) {
         RevocationWords.Words words = RevocationWords.of(event.reason().name(), event.actor());
-        Map<String, Object> data = new LinkedHashMap<>(data(guest, address, words, sponsor, List.of()));
-        data.remove("grants");
-        messages.gather(recipient, type, "revoked:" + event.reason() + ":" + event.guestId() + ":", line, new Messages.Gathered(data, "grants"),
-                eventId, about, settings.revocationGathering());
+        messages.gather(recipient, type, "revoked:" + event.reason() + ":" + event.guestId() + ":", line,
+                new Messages.Gathered(words(guest, address, words, sponsor), "grants"), eventId, about, settings.revocationGathering());
     }
 
-    /** A revocation message's data: the guest (as named, and their address), what happened, what the reader (a sponsor, or an owner) can do, and the access. */
+    /** A revocation message's data: its words, and the access. */
     static Map<String, Object> data(String guest, String address, RevocationWords.Words words, boolean sponsor, List<String> grants) {
-        return Map.of("guest", guest, "address", address, "what", words.what(), "next", words.next(sponsor), "grants", grants);
+        Map<String, Object> data = words(guest, address, words, sponsor);
+        data.put("grants", grants);
+        return data;
+    }
+
+    /** A revocation message's words: the guest (as named, and their address), what happened, what the reader (a sponsor, or an owner) can do. */
+    private static Map<String, Object> words(String guest, String address, RevocationWords.Words words, boolean sponsor) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("guest", guest);
+        data.put("address", address);
+        data.put("what", words.what());
+        data.put("next", words.next(sponsor));
+        return data;
     }
 
     /**
