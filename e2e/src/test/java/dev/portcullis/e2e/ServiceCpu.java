@@ -27,9 +27,7 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
         platform.awaitConsumersSettled();
         Map<String, Long> before = ticks();
         Map<String, Long> commitsBefore = commits(platform);
-        long idleFrom = System.nanoTime();
-        Thread.sleep(5_000); // a measuring window of idle spending, not a wait for a condition
-        double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+        double idleSeconds = idleWindow();
         Map<String, Long> after = ticks();
         Map<String, Long> commitsAfter = commits(platform);
         Map<String, Double> idle = new java.util.LinkedHashMap<>();
@@ -229,9 +227,7 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         double msPerTick = 1000.0 / clockTicksPerSecond();
         // the idle spending again, once the run is over (the caller has awaited the consumers): the smaller window is taken off
-        long idleFrom = System.nanoTime();
-        Thread.sleep(5_000); // a measuring window of idle spending, not a wait for a condition
-        double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+        double idleSeconds = idleWindow();
         Map<String, Long> afterIdle = ticks();
         Map<String, Double> perSignal = new java.util.LinkedHashMap<>();
         double all = 0;
@@ -244,6 +240,16 @@ record ServiceCpu(Platform platform, Map<String, Long> ticksAtStart, Map<String,
         }
         perSignal.put("all", all);
         return perSignal;
+    }
+
+    /**
+     * A window of idle spending, before or after a run: 5 s in which nothing is asked of the platform, read from /proc at its two
+     * ends by the caller. A measuring window, not a wait for a condition. Returns its length in seconds.
+     */
+    private static double idleWindow() throws InterruptedException {
+        long from = System.nanoTime();
+        Thread.sleep(5_000);
+        return (System.nanoTime() - from) / 1e9;
     }
 
     /** What each service spent idle, before the run and after it (after {@link #per}), in milliseconds of CPU a second. */

@@ -421,8 +421,9 @@ public class Messages {
     /**
      * The recipient's next message of the group, planned with the first of {@code todo} (so the message log shows them before it is
      * sent), under a lock on recipient and group: an instance that planned it a moment earlier has committed it by then, and it is
-     * used instead. A message planned that does not gather (its recipient's address erased by a removal: logged, never sent) takes
-     * the lines it lists out of {@code todo} and is returned full, so that the next lines plan the next one.
+     * used instead. A message planned that does not gather (its recipient's address erased by a removal, or a type they opted out
+     * of: logged, never sent; or held for their daily digest) takes the lines it lists out of {@code todo} and is returned full, so
+     * that the next lines plan the next one.
      */
     private Part plan(GroupKey key, Lines pending, List<String> todo, Part full) {
         em.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtext(cast(?1 as text)))").setParameter(1, key.type() + "\n" + key.group() + "\n" + key.recipient())
