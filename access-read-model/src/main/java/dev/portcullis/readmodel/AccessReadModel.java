@@ -242,9 +242,10 @@ public class AccessReadModel {
      * of its own, so a batch of revocations (a blocked guest's twenty grants) neither reads each grant first nor makes a round trip
      * per grant. Nothing in a consumer's transaction reads the read model's grants back; the observers it tells take what they need
      * from the event. An {@code access-granted} inserts the grant (a repeat changes nothing); an {@code access-revoked} inserts it
-     * revoked, or revokes it: for a grant this service never heard of (it predates the subscription, or its event was pruned).
+     * revoked, or revokes it: for a grant this service never heard of (it predates the subscription, or its event was pruned). Keyed
+     * by the grant: a grant's two events in one poll are applied one after the other.
      */
-    private static final AppendAtCommit.Insert GRANT = new AppendAtCommit.Insert("insert into rm_grant"
+    private static final AppendAtCommit.Insert GRANT = AppendAtCommit.Insert.upsert(0, "insert into rm_grant"
             + " (grant_id, guest_id, resource_id, role, state, expires_at, revoked_reason, updated_at)"
             + " values (cast(? as uuid), cast(? as uuid), cast(? as uuid), ?, ?, ?, ?, ?)"
             + " on conflict (grant_id) do update set guest_id = excluded.guest_id, resource_id = excluded.resource_id, state = excluded.state,"

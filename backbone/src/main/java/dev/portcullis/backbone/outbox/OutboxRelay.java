@@ -140,6 +140,8 @@ public class OutboxRelay {
     private Counter published;
     private Counter failures;
     private Counter parked;
+    /** Each topic's timer, found once: looked up in the registry, it was a builder, an id and a lookup for every row published. */
+    private final Map<String, Timer> publishDelay = new java.util.concurrent.ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
         published = metrics.counter("portcullis.outbox.published");
@@ -249,9 +251,9 @@ public class OutboxRelay {
         }
         Instant now = Instant.now();
         for (Pending row : rows) {
-            Timer.builder("portcullis.outbox.publish.delay").description("from the event's commit to its Kafka commit")
-                    .tag("topic", row.topic()).publishPercentileHistogram().register(metrics)
-                    .record(Duration.between(row.occurredAt(), now));
+            publishDelay.computeIfAbsent(row.topic(), topic -> Timer.builder("portcullis.outbox.publish.delay")
+                    .description("from the event's commit to its Kafka commit").tag("topic", topic).publishPercentileHistogram()
+                    .register(metrics)).record(Duration.between(row.occurredAt(), now));
         }
         published.increment(rows.size());
         LOG.debugf("outbox published=%d", rows.size());
