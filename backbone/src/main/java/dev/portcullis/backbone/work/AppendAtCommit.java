@@ -79,15 +79,6 @@ public class AppendAtCommit {
             return new Insert(sql, key, types);
         }
 
-        public String sql() {
-            return sql;
-        }
-
-        /** How many values a row has. */
-        public int width() {
-            return types.length;
-        }
-
         @Override
         public String toString() {
             return sql;
